@@ -1,0 +1,49 @@
+import commonjs from '@rollup/plugin-commonjs';
+import json from '@rollup/plugin-json';
+import resolve from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import { builtinModules } from 'node:module';
+
+const browserTs = (extra = {}) =>
+  typescript({ tsconfig: './tsconfig.json', sourceMap: true, declaration: false, declarationMap: false, ...extra });
+
+export default [
+  // (a) npm build: ES modules with types; lit, @lit/context and jssip stay imports.
+  {
+    input: { index: 'src/index.ts', define: 'src/define.ts' },
+    external: (id) => /^(lit|@lit\/context|jssip|tslib)(\/|$)/.test(id),
+    output: { dir: 'dist', format: 'es', sourcemap: true, preserveModules: true, preserveModulesRoot: 'src' },
+    plugins: [browserTs({ declaration: true, declarationDir: 'dist', outDir: 'dist' })],
+  },
+  // (b) script-tag build: everything bundled and minified; licence comments kept.
+  {
+    input: 'src/cdn.ts',
+    output: { file: 'dist/voice-widget.min.js', format: 'iife', sourcemap: true },
+    plugins: [
+      replace({ preventAssignment: true, values: { __VOICE_WIDGET_DEV__: 'false', 'process.env.NODE_ENV': '"production"' } }),
+      // JsSIP uses the `events` package, not Node's module of that name.
+      resolve({ browser: true, preferBuiltins: false, exportConditions: ['browser', 'production'] }),
+      commonjs(),
+      json({ preferConst: true, compact: true }),
+      browserTs({ outDir: 'dist' }),
+      terser({ format: { comments: /@license|@preserve|^!/ }, ecma: 2021, module: false }),
+    ],
+  },
+  // (c) Node: token minting and the CLI; never part of the browser bundles.
+  {
+    input: { 'node/index': 'src/node/index.ts', 'node/cli': 'src/node/cli.ts' },
+    external: (id) => id.startsWith('node:') || builtinModules.includes(id),
+    output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: 'node/[name]-[hash].js' },
+    plugins: [
+      typescript({
+        tsconfig: './tsconfig.node.json',
+        declaration: true,
+        declarationDir: 'dist',
+        outDir: 'dist',
+        rootDir: 'src',
+      }),
+    ],
+  },
+];

@@ -1,0 +1,518 @@
+import JsSIP from 'jssip';
+import type { UA } from 'jssip/lib/UA';
+import type { RTCSession } from 'jssip/lib/RTCSession';
+import { decodeToken, isIceServerList, TokenFormatError, type TokenClaims } from '../shared/token-claims.js';
+import { Call } from './call.js';
+import type { CallState } from './call-state.js';
+import { DTMF_DIGITS, normalizeDialString } from './dial-string.js';
+import { Emitter } from './emitter.js';
+import type {
+  CallReceivedDetail,
+  DtmfMode,
+  EndCause,
+  ErrorCode,
+  PhoneEventMap,
+  PhoneState,
+  RegistrationState,
+  WidgetState,
+} from './types.js';
+
+/** What the phone needs to know; every field may be missing while the host is still setting attributes. */
+export interface PhoneConfig {
+  token?: string | null;
+  server?: string | null;
+  /** ICE servers from the host; overrides the token's. */
+  iceServers?: RTCIceServer[] | null;
+  dtmfMode?: DtmfMode;
+}
+
+const USER_AGENT = 'voice-widget/0.1';
+/** Longest setTimeout delay browsers honour (2^31 - 1 ms); longer ones fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * The SIP/WebRTC core: the only module that talks to JsSIP. Commands return
+ * whether they were accepted; outcomes arrive as events (`state-change`,
+ * `call-ended`, …), which the UI follows.
+ */
+export class Phone extends Emitter<PhoneEventMap> {
+  private ua: UA | null = null;
+  private uaKey = '';
+  private claims: TokenClaims | null = null;
+  private server: string | null = null;
+  private hostIceServers: RTCIceServer[] | null = null;
+  private dtmfMode: DtmfMode = 'info';
+  private phoneState: PhoneState = 'loading';
+  private registration: RegistrationState = 'unregistered';
+  private everConnected = false;
+  /** Set once the current token failed; cleared by a new token. Stops re-registration loops. */
+  private tokenDead = false;
+  private tokenTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly calls = new Map<string, Call>();
+  /** The call getState() reports: the live one, or the last ended one until the next call or reset(). */
+  private foreground: Call | null = null;
+  /** A UA rebuild that waits for the active call to end. */
+  private restartPending = false;
+  private stopped = false;
+
+  /** `getState()`: the foreground call's state, or the phone's own. */
+  get state(): WidgetState {
+    return this.foreground?.state ?? this.phoneState;
+  }
+
+  /** The phone's own state, whatever the foreground call is doing. */
+  get ownState(): PhoneState {
+    return this.phoneState;
+  }
+
+  get registrationState(): RegistrationState {
+    return this.registration;
+  }
+
+  /** Can a new call be placed now? */
+  get ready(): boolean {
+    return this.phoneState === 'ready' && !this.liveCall();
+  }
+
+  /** The user this phone is, from the token. */
+  get identity(): { user: string; domain: string; name: string } | null {
+    return this.claims ? { user: this.claims.sub, domain: this.claims.sip_domain, name: this.claims.name } : null;
+  }
+
+  get currentCall(): Call | null {
+    return this.foreground;
+  }
+
+  /**
+   * Applies configuration. Invalid values fire `error` and put the phone in
+   * `error`, but never touch an active call.
+   */
+  configure(config: PhoneConfig): void {
+    this.stopped = false;
+    if (config.dtmfMode !== undefined) this.dtmfMode = config.dtmfMode === 'rfc2833' ? 'rfc2833' : 'info';
+    if (config.iceServers !== undefined) {
+      if (config.iceServers !== null && !isIceServerList(config.iceServers)) {
+        this.fail('invalid-attribute', 'ice-servers must be a JSON array of RTCIceServer objects');
+        return;
+      }
+      this.hostIceServers = config.iceServers;
+    }
+    if (config.server !== undefined) {
+      const server = config.server?.trim() || null;
+      if (server !== null && !isWebSocketUrl(server)) {
+        this.fail('invalid-server', `sip-server must be a ws:// or wss:// URL, got ${JSON.stringify(server.slice(0, 100))}`);
+        return;
+      }
+      this.server = server;
+    }
+    if (config.token !== undefined) {
+      const token = config.token?.trim() || null;
+      if (token === null) {
+        this.claims = null;
+      } else {
+        let claims: TokenClaims;
+        try {
+          claims = decodeToken(token);
+        } catch (e) {
+          this.fail('invalid-token', e instanceof TokenFormatError ? e.message : 'the token could not be read');
+          return;
+        }
+        this.acceptToken(claims);
+      }
+    }
+    this.apply();
+  }
+
+  /** Unregisters and closes the connection, ending any call. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.tokenTimer);
+    for (const call of this.calls.values()) call.abort('local-hangup');
+    this.teardownUA();
+    this.setRegistration('unregistered', null);
+    this.setPhoneState('loading');
+  }
+
+  /** Places a call; false (with an `error` event) when the target is invalid or the phone cannot call now. */
+  call(target: string): boolean {
+    const domain = this.claims?.sip_domain ?? '';
+    const number = normalizeDialString(target, domain);
+    if (number === null) {
+      this.emit('error', { code: 'invalid-number', message: `cannot dial ${JSON.stringify(String(target).slice(0, 100))}` });
+      return false;
+    }
+    if (this.liveCall()) {
+      this.emit('error', { code: 'call-in-progress', message: 'a call is already in progress' });
+      return false;
+    }
+    if (this.phoneState !== 'ready' || !this.ua || !this.claims) {
+      this.emit('error', { code: 'not-ready', message: `the phone is not ready (${this.phoneState})` });
+      return false;
+    }
+    const call = this.newCall('outbound', number, { name: number, address: `sip:${number}@${domain}` });
+    try {
+      const session = this.ua.call(`sip:${number}@${domain}`, {
+        mediaConstraints: { audio: true, video: false },
+        pcConfig: { iceServers: this.iceServers() },
+        rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
+        eventHandlers: call.eventHandlers(),
+      } as never);
+      call.attach(session, false);
+    } catch (e) {
+      this.emit('error', { code: 'call-failed', message: (e as Error).message });
+      call.failBeforeStart('failed');
+    }
+    return true;
+  }
+
+  /** Answers the ringing inbound call. */
+  answer(): boolean {
+    const call = this.foreground;
+    if (!call || call.state !== 'incoming') return this.noCall('no incoming call to answer');
+    call.answer({
+      mediaConstraints: { audio: true, video: false },
+      pcConfig: { iceServers: this.iceServers() },
+    });
+    return true;
+  }
+
+  /** Declines the ringing inbound call (603 Decline). */
+  reject(): boolean {
+    const call = this.foreground;
+    if (!call || call.state !== 'incoming') return this.noCall('no incoming call to decline');
+    call.terminate();
+    return true;
+  }
+
+  /** Hangs up, cancels or declines the current call. */
+  hangup(): boolean {
+    const call = this.liveCall();
+    if (!call) return this.noCall('no call to hang up');
+    call.terminate();
+    return true;
+  }
+
+  sendDtmf(digits: string): boolean {
+    if (typeof digits !== 'string' || !DTMF_DIGITS.test(digits)) {
+      this.emit('error', { code: 'invalid-dtmf', message: 'DTMF digits are 0-9, A-D, * and #' });
+      return false;
+    }
+    const call = this.liveCall();
+    if (!call || call.state !== 'in-progress') return this.noCall('no connected call to send DTMF on');
+    try {
+      call.sendDtmf(digits.toUpperCase());
+      return true;
+    } catch (e) {
+      this.emit('error', { code: 'call-failed', message: `DTMF could not be sent: ${(e as Error).message}` });
+      return false;
+    }
+  }
+
+  /** Hangs up any call and returns to the phone's own state. */
+  reset(): void {
+    this.liveCall()?.terminate();
+    const fg = this.foreground;
+    if (fg && fg.ended) {
+      this.foreground = null;
+      this.emit('state-change', { id: null, state: this.phoneState, previous: fg.state });
+    }
+  }
+
+  /** The live RTCPeerConnection of the current call, for stats. */
+  get peerConnection(): RTCPeerConnection | null {
+    return this.foreground?.peerConnection ?? null;
+  }
+
+  // ── configuration ──────────────────────────────────────────────────────────
+
+  private acceptToken(claims: TokenClaims): void {
+    this.claims = claims;
+    this.tokenDead = false;
+    // Time expiry from the token's own lifetime, counted from now: browser clocks are often wrong.
+    this.armTokenTimer((claims.exp - claims.iat) * 1000);
+  }
+
+  private armTokenTimer(ms: number): void {
+    clearTimeout(this.tokenTimer);
+    this.tokenTimer = setTimeout(
+      () => (ms > MAX_TIMER_MS ? this.armTokenTimer(ms - MAX_TIMER_MS) : this.tokenFailed('expired')),
+      Math.min(ms, MAX_TIMER_MS),
+    );
+  }
+
+  /** Brings the UA in line with the configuration. */
+  private apply(): void {
+    if (this.stopped) return;
+    if (!this.claims || !this.server) {
+      // Still waiting for attributes; nothing to say yet.
+      if (!this.liveCall()) this.teardownUA();
+      this.setPhoneState(this.phoneState === 'error' ? 'error' : 'loading');
+      return;
+    }
+    if (this.tokenDead) return;
+    const key = `${this.server} ${this.claims.sub}@${this.claims.sip_domain}`;
+    if (this.ua && key === this.uaKey) {
+      this.refreshCredentials();
+      return;
+    }
+    if (this.liveCall()) {
+      // A new server or identity needs a new connection; never at the cost of the call.
+      this.restartPending = true;
+      return;
+    }
+    this.teardownUA();
+    this.startUA(key);
+  }
+
+  private startUA(key: string): void {
+    const claims = this.claims!;
+    let ua: UA;
+    try {
+      ua = new JsSIP.UA({
+        sockets: [new JsSIP.WebSocketInterface(this.server!)],
+        uri: `sip:${claims.sub}@${claims.sip_domain}`,
+        authorization_user: claims.sip_auth_user,
+        password: claims.sip_auth_password,
+        display_name: claims.name,
+        register: false, // we register on each connect ourselves, so a dead token cannot loop
+        register_expires: 600,
+        session_timers: false,
+        user_agent: USER_AGENT,
+        connection_recovery_min_interval: 2,
+        connection_recovery_max_interval: 30,
+        no_answer_timeout: 60,
+      });
+    } catch (e) {
+      this.fail('invalid-server', `the SIP configuration was refused: ${(e as Error).message}`);
+      return;
+    }
+    this.ua = ua;
+    this.uaKey = key;
+    this.everConnected = false;
+    this.setPhoneState('loading');
+
+    ua.on('connecting', () => {
+      if (this.ua !== ua) return;
+      this.setRegistration(this.everConnected ? 'reconnecting' : 'connecting', null);
+    });
+    ua.on('connected', () => {
+      if (this.ua !== ua) return;
+      this.everConnected = true;
+      if (!this.tokenDead) ua.register();
+    });
+    ua.on('disconnected', (e: { error?: boolean; code?: number; reason?: string }) => {
+      if (this.ua !== ua) return;
+      this.setRegistration(this.everConnected ? 'reconnecting' : 'connecting', e.reason || 'connection closed');
+      if (this.phoneState === 'ready') this.setPhoneState('loading');
+    });
+    ua.on('registered', () => {
+      if (this.ua !== ua) return;
+      this.setRegistration('registered', null);
+      if (!this.tokenDead) this.setPhoneState('ready');
+    });
+    ua.on('unregistered', (e: { cause?: string }) => {
+      if (this.ua !== ua) return;
+      this.setRegistration('unregistered', e?.cause ?? null);
+      if (this.phoneState === 'ready') this.setPhoneState('loading');
+    });
+    ua.on('registrationFailed', (e: { response?: { status_code: number; reason_phrase: string }; cause?: string }) => {
+      if (this.ua !== ua) return;
+      this.onRegistrationFailed(e.response?.status_code, e.response?.reason_phrase ?? '', e.cause ?? '');
+    });
+    ua.on('newRTCSession', (e: { originator: string; session: RTCSession; request: unknown }) => {
+      if (this.ua !== ua || e.originator !== 'remote') return;
+      this.onIncoming(e.session, e.request as IncomingInvite);
+    });
+    ua.start();
+  }
+
+  private refreshCredentials(): void {
+    const ua = this.ua!;
+    const claims = this.claims!;
+    // JsSIP caches the digest HA1 after the first challenge; setting the password again replaces it.
+    ua.set('authorization_user', claims.sip_auth_user);
+    ua.set('password', claims.sip_auth_password);
+    ua.set('display_name', claims.name);
+    if (this.phoneState === 'error') this.setPhoneState(this.registration === 'registered' ? 'ready' : 'loading');
+    if (ua.isConnected()) ua.register();
+  }
+
+  private teardownUA(): void {
+    const ua = this.ua;
+    this.ua = null;
+    this.uaKey = '';
+    this.restartPending = false;
+    if (ua) {
+      try {
+        ua.stop();
+      } catch {
+        // Already stopped.
+      }
+    }
+  }
+
+  private onRegistrationFailed(status: number | undefined, reason: string, cause: string): void {
+    if (status === 403 && /expired/i.test(reason)) return this.tokenFailed('expired');
+    if (status === 403 && /revoked/i.test(reason)) return this.tokenFailed('revoked');
+    if (status === 401 || status === 403 || status === 407 || cause === JsSIP.C.causes.AUTHENTICATION_ERROR) {
+      return this.tokenFailed('rejected');
+    }
+    this.setRegistration('failed', status ? `${status} ${reason}` : cause);
+    this.emit('error', { code: 'registration-failed', message: `registration failed: ${status ? `${status} ${reason}` : cause}` });
+    if (this.phoneState === 'ready') this.setPhoneState('loading');
+  }
+
+  /** The token can no longer register: say so once, stop new calls, keep any call. */
+  private tokenFailed(reason: 'expired' | 'revoked' | 'rejected'): void {
+    clearTimeout(this.tokenTimer);
+    if (this.tokenDead) return;
+    this.tokenDead = true;
+    if (reason !== 'expired' || this.registration !== 'registered') {
+      this.setRegistration('failed', reason === 'expired' ? 'credential expired' : `credential ${reason}`);
+    }
+    this.setPhoneState('error');
+    this.emit('token-expired', { reason });
+  }
+
+  private fail(code: ErrorCode, message: string): void {
+    this.emit('error', { code, message });
+    this.setPhoneState('error');
+  }
+
+  // ── calls ──────────────────────────────────────────────────────────────────
+
+  private onIncoming(session: RTCSession, request: IncomingInvite): void {
+    if (this.liveCall()) {
+      session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
+      return;
+    }
+    const from = partyOf(session.remote_identity as unknown as NameAddr);
+    const to = partyOf(request.to as NameAddr);
+    const call = this.newCall('inbound', (session.remote_identity as unknown as NameAddr).uri.user ?? from.address, from);
+    call.attach(session, true);
+    const detail: CallReceivedDetail = { id: call.id, from, to, paths: pathsOf(request, to) };
+    this.emit('call-received', detail);
+  }
+
+  private newCall(direction: 'outbound' | 'inbound', number: string, remote: { name: string; address: string }): Call {
+    const claims = this.claims!;
+    const previous = this.state;
+    const call = new Call(
+      {
+        id: newId(),
+        direction,
+        number,
+        remote,
+        local: { name: claims.name, address: `sip:${claims.sub}@${claims.sip_domain}` },
+        iceServers: this.iceServers(),
+        dtmfMode: this.dtmfMode,
+      },
+      {
+        stateChanged: (c, state, prev) => this.emit('state-change', { id: c.id, state, previous: prev }),
+        started: (c) => this.emit('call-started', { id: c.id, direction: c.direction, number: c.number }),
+        ended: (c, cause) => this.onCallEnded(c, cause),
+        dtmf: (c, digit, dir) => this.emit('dtmf', { id: c.id, digit, direction: dir }),
+        error: (code, message) => this.emit('error', { code, message }),
+      },
+    );
+    this.calls.set(call.id, call);
+    this.foreground = call;
+    this.emit('state-change', { id: call.id, state: call.state, previous });
+    return call;
+  }
+
+  private onCallEnded(call: Call, cause: EndCause): void {
+    this.calls.delete(call.id);
+    // Every outbound call reports call-started before call-ended, even one that never left (no microphone).
+    if (call.direction === 'outbound') call.reportStarted();
+    this.emit('call-ended', { id: call.id, direction: call.direction, number: call.number, duration: call.duration, cause });
+    if (this.restartPending && !this.liveCall()) {
+      this.restartPending = false;
+      this.apply();
+    }
+  }
+
+  private liveCall(): Call | null {
+    for (const call of this.calls.values()) if (!call.ended) return call;
+    return null;
+  }
+
+  private noCall(message: string): false {
+    this.emit('error', { code: 'no-call', message });
+    return false;
+  }
+
+  private iceServers(): RTCIceServer[] {
+    return this.hostIceServers ?? (this.claims?.ice_servers as RTCIceServer[] | undefined) ?? [];
+  }
+
+  // ── state ──────────────────────────────────────────────────────────────────
+
+  private setPhoneState(next: PhoneState): void {
+    const previous = this.phoneState;
+    if (next === previous) return;
+    this.phoneState = next;
+    // Phone-level changes are reported with id null; a foreground call keeps its own state.
+    this.emit('state-change', { id: null, state: next, previous });
+    if (next === 'ready') this.emit('ready', {});
+  }
+
+  private setRegistration(next: RegistrationState, cause: string | null): void {
+    const previous = this.registration;
+    if (next === previous) return;
+    this.registration = next;
+    this.emit('registration-change', { state: next, previous, cause });
+  }
+}
+
+interface NameAddr {
+  display_name?: string | null;
+  uri: { user?: string | null; host: string; scheme?: string };
+}
+
+interface IncomingInvite {
+  to: NameAddr;
+  ruri?: { user?: string | null; host: string };
+  getHeaders(name: string): string[];
+}
+
+function partyOf(n: NameAddr): { name: string; address: string } {
+  const user = n.uri.user ?? '';
+  const address = user ? `sip:${user}@${n.uri.host}` : `sip:${n.uri.host}`;
+  return { name: (n.display_name ?? '').trim() || user || n.uri.host, address };
+}
+
+/**
+ * The route a call took to reach us: each Diversion and History-Info entry
+ * (oldest first), then the address that reached this phone.
+ */
+function pathsOf(request: IncomingInvite, to: { name: string; address: string }): CallReceivedDetail['paths'] {
+  const paths: CallReceivedDetail['paths'] = [];
+  for (const type of ['history-info', 'diversion'] as const) {
+    for (const header of request.getHeaders(type === 'history-info' ? 'History-Info' : 'Diversion')) {
+      for (const entry of header.split(',')) {
+        const m = /^\s*(?:"?([^"<]*)"?\s*)?<(sips?:[^;>?]+)/i.exec(entry);
+        if (m) paths.push({ type, address: m[2], name: (m[1] ?? '').trim() });
+      }
+    }
+  }
+  paths.push({ type: 'sip', address: to.address, name: to.name });
+  return paths;
+}
+
+function isWebSocketUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'ws:' || url.protocol === 'wss:') && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+function newId(): string {
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export type { CallState };

@@ -1,0 +1,121 @@
+/**
+ * The public vocabulary of the phone: states, causes and the detail shapes of
+ * every event. The element re-dispatches these as DOM events unchanged.
+ */
+import type { CallState } from './call-state.js';
+
+export type { CallState };
+
+/** The phone's own state when no call is in the foreground. */
+export type PhoneState = 'loading' | 'ready' | 'error';
+
+/** What `getState()` returns. */
+export type WidgetState = PhoneState | CallState;
+
+export type RegistrationState = 'connecting' | 'registered' | 'reconnecting' | 'unregistered' | 'failed';
+
+export type CallDirection = 'outbound' | 'inbound';
+
+export type DtmfMode = 'info' | 'rfc2833';
+
+/** Why a call ended; exactly one per call. */
+export type EndCause =
+  | 'local-hangup'
+  | 'remote-hangup'
+  | 'rejected'
+  | 'busy'
+  | 'no-answer'
+  | 'canceled'
+  | 'not-found'
+  | 'unavailable'
+  | 'connection-lost'
+  | 'failed';
+
+export type ErrorCode =
+  | 'invalid-number'
+  | 'invalid-token'
+  | 'invalid-server'
+  | 'invalid-attribute'
+  | 'not-ready'
+  | 'call-in-progress'
+  | 'no-call'
+  | 'invalid-dtmf'
+  | 'media-denied'
+  | 'registration-failed'
+  | 'call-failed'
+  | 'audio-blocked';
+
+export interface Party {
+  /** Display name, or the user part when the far end sent none. */
+  name: string;
+  /** `sip:user@domain`, without parameters. */
+  address: string;
+}
+
+export interface ReadyDetail {}
+
+export interface RegistrationChangeDetail {
+  state: RegistrationState;
+  previous: RegistrationState;
+  /** Why it changed, when known: a SIP reason phrase or a transport error. */
+  cause: string | null;
+}
+
+export interface StateChangeDetail {
+  /** The call's id, or null for phone-level states. */
+  id: string | null;
+  state: WidgetState;
+  previous: WidgetState;
+}
+
+export interface CallReceivedDetail {
+  id: string;
+  from: Party;
+  to: Party;
+  /** The signalling path: each hop of Via, then the Contact. */
+  paths: Array<{ type: string; address: string; name: string }>;
+}
+
+export interface CallStartedDetail {
+  id: string;
+  direction: CallDirection;
+  /** The remote user part, normalised as dialled. */
+  number: string;
+}
+
+export interface CallEndedDetail {
+  id: string;
+  direction: CallDirection;
+  number: string;
+  /** Connected time in seconds, millisecond precision; 0 if never connected. */
+  duration: number;
+  cause: EndCause;
+}
+
+export interface DtmfDetail {
+  id: string;
+  digit: string;
+  direction: 'inbound' | 'outbound';
+}
+
+export interface TokenExpiredDetail {
+  reason: 'expired' | 'revoked' | 'rejected';
+}
+
+export interface ErrorDetail {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Core events, by name; the element fires each as a DOM event of the same name. */
+export interface PhoneEventMap {
+  ready: ReadyDetail;
+  'registration-change': RegistrationChangeDetail;
+  'state-change': StateChangeDetail;
+  'call-received': CallReceivedDetail;
+  'call-started': CallStartedDetail;
+  'call-ended': CallEndedDetail;
+  dtmf: DtmfDetail;
+  'token-expired': TokenExpiredDetail;
+  error: ErrorDetail;
+}

@@ -1,0 +1,111 @@
+import { LitElement, css, html } from 'lit';
+
+const KEYS: ReadonlyArray<readonly [string, string]> = [
+  ['1', ''],
+  ['2', 'ABC'],
+  ['3', 'DEF'],
+  ['4', 'GHI'],
+  ['5', 'JKL'],
+  ['6', 'MNO'],
+  ['7', 'PQRS'],
+  ['8', 'TUV'],
+  ['9', 'WXYZ'],
+  ['*', ''],
+  ['0', '+'],
+  ['#', ''],
+];
+
+/**
+ * The twelve-key pad, used for dialling and for DTMF. Internal to
+ * `<voice-widget>`: it fires a non-composed `vw-digit` event and knows nothing
+ * of calls. A long press on 0 gives `+`.
+ *
+ * @fires vw-digit - `{digit}` when a key is pressed.
+ * @csspart key - each key.
+ */
+export class VoiceWidgetDialpad extends LitElement {
+  static override styles = css`
+    :host {
+      display: grid;
+      grid-template-columns: repeat(3, 1fr);
+      gap: 6px 10px;
+      justify-items: center;
+    }
+    button {
+      width: 52px;
+      height: 44px;
+      border-radius: 22px;
+      border: none;
+      background: transparent;
+      color: var(--text-high-contrast, #101828);
+      font: inherit;
+      font-size: 20px;
+      line-height: 1;
+      display: flex;
+      flex-direction: column;
+      align-items: center;
+      justify-content: center;
+      cursor: pointer;
+    }
+    button:hover {
+      background: var(--bg-hover, #f2f4f7);
+    }
+    button:active {
+      background: var(--bg-pressed, #e4e7ec);
+    }
+    button:focus-visible {
+      outline: 2px solid var(--bg-border-active, #22aa5c);
+      outline-offset: 1px;
+    }
+    small {
+      font-size: 9px;
+      letter-spacing: 0.08em;
+      color: var(--text-low-contrast, #667085);
+      min-height: 10px;
+    }
+  `;
+
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
+  private heldPlus = false;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.holdTimer);
+  }
+
+  private press(digit: string): void {
+    this.dispatchEvent(new CustomEvent('vw-digit', { detail: { digit } }));
+  }
+
+  private onPointerDown(digit: string): void {
+    if (digit !== '0') return;
+    this.heldPlus = false;
+    this.holdTimer = setTimeout(() => {
+      this.heldPlus = true;
+      this.press('+');
+    }, 600);
+  }
+
+  private onClick(digit: string): void {
+    clearTimeout(this.holdTimer);
+    if (this.heldPlus) {
+      this.heldPlus = false;
+      return;
+    }
+    this.press(digit);
+  }
+
+  override render() {
+    return KEYS.map(
+      ([digit, letters]) => html`<button
+        type="button"
+        part="key"
+        @pointerdown=${() => this.onPointerDown(digit)}
+        @pointerleave=${() => clearTimeout(this.holdTimer)}
+        @click=${() => this.onClick(digit)}
+      >
+        ${digit}<small aria-hidden="true">${letters}</small>
+      </button>`,
+    );
+  }
+}

@@ -1,0 +1,29 @@
+import { createContext } from '@lit/context';
+import type { CallDirection, EndCause, Party, PhoneState, RegistrationState, WidgetState } from '../core/types.js';
+import type { CallState } from '../core/call-state.js';
+
+/** What the panel's parts render. Immutable: a change is a new object, so context consumers are notified. */
+export interface PhoneSnapshot {
+  readonly state: WidgetState;
+  readonly phoneState: PhoneState;
+  readonly registrationState: RegistrationState;
+  readonly ready: boolean;
+  readonly identity: { readonly user: string; readonly domain: string; readonly name: string } | null;
+  readonly call: CallSnapshot | null;
+  /** The last problem worth showing (token, server), or null. */
+  readonly problem: string | null;
+}
+
+export interface CallSnapshot {
+  readonly id: string;
+  readonly state: CallState;
+  readonly direction: CallDirection;
+  readonly number: string;
+  readonly remote: Party;
+  /** performance.now() at connect, or null. */
+  readonly connectedAt: number | null;
+  readonly duration: number;
+  readonly cause: EndCause | null;
+}
+
+export const phoneContext = createContext<PhoneSnapshot>(Symbol.for('voice-widget.phone'));

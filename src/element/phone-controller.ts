@@ -1,0 +1,105 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { Phone, type PhoneConfig } from '../core/phone.js';
+import type { PhoneEventMap } from '../core/types.js';
+import type { PhoneSnapshot } from './phone-context.js';
+
+const EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
+  'ready',
+  'registration-change',
+  'state-change',
+  'call-received',
+  'call-started',
+  'call-ended',
+  'dtmf',
+  'token-expired',
+  'error',
+];
+
+/**
+ * Bridges the core and the element: owns the Phone while the element is in
+ * the document, re-fires its events as DOM events on the host, and keeps an
+ * immutable snapshot for rendering.
+ */
+export class PhoneController implements ReactiveController {
+  readonly phone = new Phone();
+  snapshot: PhoneSnapshot;
+
+  private unsubscribe: Array<() => void> = [];
+  private stopTimer: ReturnType<typeof setTimeout> | undefined;
+  private problem: string | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly onChange: (snapshot: PhoneSnapshot) => void,
+  ) {
+    host.addController(this);
+    this.snapshot = this.takeSnapshot();
+  }
+
+  hostConnected(): void {
+    // A move in the DOM disconnects and reconnects at once; keep the call.
+    clearTimeout(this.stopTimer);
+    if (this.unsubscribe.length > 0) return;
+    this.unsubscribe = EVENTS.map((type) => this.phone.on(type, (detail) => this.relay(type, detail)));
+  }
+
+  hostDisconnected(): void {
+    clearTimeout(this.stopTimer);
+    this.stopTimer = setTimeout(() => {
+      this.phone.stop();
+      for (const off of this.unsubscribe) off();
+      this.unsubscribe = [];
+    }, 0);
+  }
+
+  configure(config: PhoneConfig): void {
+    this.phone.configure(config);
+    this.refresh();
+  }
+
+  /** Re-reads the phone after a command. */
+  refresh(): void {
+    this.snapshot = this.takeSnapshot();
+    this.onChange(this.snapshot);
+    this.host.requestUpdate();
+  }
+
+  private relay<K extends keyof PhoneEventMap>(type: K, detail: PhoneEventMap[K]): void {
+    if (type === 'token-expired') this.problem = 'Token expired';
+    else if (type === 'error') {
+      const { code, message } = detail as PhoneEventMap['error'];
+      if (code === 'invalid-token' || code === 'invalid-server' || code === 'invalid-attribute' || code === 'registration-failed') {
+        this.problem = message;
+      }
+    } else if (type === 'ready') this.problem = null;
+    this.refresh();
+    // `error` must not bubble: a bubbling event named error reaches window.onerror.
+    const bubbles = type !== 'error';
+    this.host.dispatchEvent(new CustomEvent(type, { detail, bubbles, composed: bubbles }));
+  }
+
+  private takeSnapshot(): PhoneSnapshot {
+    const phone = this.phone;
+    const call = phone.currentCall;
+    return Object.freeze({
+      state: phone.state,
+      phoneState: phone.ownState,
+      registrationState: phone.registrationState,
+      ready: phone.ready,
+      identity: phone.identity,
+      problem: this.problem,
+      call: call
+        ? Object.freeze({
+            id: call.id,
+            state: call.state,
+            direction: call.direction,
+            number: call.number,
+            remote: call.remote,
+            connectedAt: call.connectedAt,
+            duration: call.duration,
+            cause: call.cause,
+          })
+        : null,
+    });
+  }
+}

@@ -1,0 +1,341 @@
+import { css } from 'lit';
+
+/**
+ * Component styles. Colours come only from the theme variables (Wavix names);
+ * the fallbacks are the light theme, so an unthemed widget looks finished.
+ */
+export const styles = css`
+  :host {
+    --_width: var(--widget-width, 264px);
+    --_height: var(--widget-height, 460px);
+    --_radius: 12px;
+    display: inline-block;
+    position: relative;
+    font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    font-size: 14px;
+    line-height: 1.4;
+    color: var(--text-high-contrast, #101828);
+    -webkit-font-smoothing: antialiased;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+  [hidden] {
+    display: none !important;
+  }
+  svg {
+    width: 20px;
+    height: 20px;
+    display: block;
+  }
+  button {
+    font: inherit;
+    cursor: pointer;
+  }
+  button:focus-visible,
+  input:focus-visible {
+    outline: 2px solid var(--bg-border-active, #22aa5c);
+    outline-offset: 2px;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+
+  /* Launcher */
+  .launcher {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    width: 56px;
+    height: 56px;
+    border-radius: 50%;
+    border: none;
+    background: var(--fg-accent, #22aa5c);
+    color: var(--fg-inverted, #fff);
+    box-shadow: 0 4px 14px rgb(16 24 40 / 0.18);
+  }
+  .launcher:hover {
+    background: var(--fg-accent-hover, #289c5c);
+  }
+  .launcher:active {
+    background: var(--fg-accent-pressed, #2c7351);
+  }
+  .launcher svg {
+    width: 26px;
+    height: 26px;
+  }
+  :host([open]) .launcher {
+    display: none;
+  }
+
+  /* Panel */
+  .panel {
+    width: var(--_width);
+    height: var(--_height);
+    display: flex;
+    flex-direction: column;
+    background: var(--bg-background, #fff);
+    border: 1px solid var(--bg-border, #e4e7ec);
+    border-radius: var(--_radius);
+    overflow: hidden;
+    box-shadow: 0 8px 28px rgb(16 24 40 / 0.14);
+  }
+  header {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 10px 8px 10px 12px;
+    background: var(--bg-header, #fff);
+    border-bottom: 1px solid var(--bg-border, #e4e7ec);
+  }
+  .logo {
+    width: 24px;
+    height: 24px;
+    flex: none;
+    color: var(--fg-logo, #22aa5c);
+  }
+  .logo svg,
+  .logo img {
+    width: 24px;
+    height: 24px;
+    object-fit: contain;
+  }
+  .title {
+    flex: 1;
+    font-weight: 600;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .icon-button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    width: 32px;
+    height: 32px;
+    border: none;
+    border-radius: 8px;
+    background: transparent;
+    color: var(--a-inactive, #667085);
+  }
+  .icon-button:hover {
+    background: var(--bg-hover, #f2f4f7);
+    color: var(--a-hover, #475467);
+  }
+  .icon-button:active {
+    background: var(--bg-pressed, #e4e7ec);
+    color: var(--a-pressed, #101828);
+  }
+  .icon-button[aria-pressed='true'] {
+    color: var(--a-active, #22aa5c);
+  }
+
+  .status {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    padding: 4px 12px;
+    min-height: 26px;
+    background: var(--bg-status, #f9fafb);
+    color: var(--text-medium-contrast, #475467);
+    font-size: 12px;
+  }
+  .status::before {
+    content: '';
+    width: 8px;
+    height: 8px;
+    border-radius: 50%;
+    flex: none;
+    background: var(--fg-warning, #e7b006);
+  }
+  .status[data-registration='registered']::before {
+    background: var(--fg-accent, #22aa5c);
+  }
+  .status[data-registration='failed']::before,
+  .status[data-problem]::before {
+    background: var(--fg-negative, #e52625);
+  }
+  .status[data-problem] {
+    color: var(--text-negative, #d92d20);
+  }
+  .status span {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+
+  .body {
+    flex: 1;
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
+    padding: 12px 14px 14px;
+  }
+
+  /* Dialler */
+  form {
+    flex: 1;
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+  }
+  .number-row {
+    display: flex;
+    align-items: center;
+    gap: 4px;
+    border-bottom: 1px solid var(--bg-border, #e4e7ec);
+  }
+  .number-row:focus-within {
+    border-bottom-color: var(--bg-border-active, #22aa5c);
+  }
+  input {
+    flex: 1;
+    min-width: 0;
+    border: none;
+    background: transparent;
+    color: var(--text-high-contrast, #101828);
+    font: inherit;
+    font-size: 20px;
+    padding: 6px 2px;
+    text-align: center;
+  }
+  input::placeholder {
+    color: var(--text-low-contrast, #98a2b3);
+    font-size: 15px;
+  }
+  input:focus-visible {
+    outline: none;
+  }
+  .outcome {
+    min-height: 20px;
+    text-align: center;
+    font-size: 12px;
+    color: var(--text-low-contrast, #667085);
+  }
+  .outcome[data-failed] {
+    color: var(--text-negative, #d92d20);
+  }
+  .actions {
+    margin-top: auto;
+    display: flex;
+    justify-content: center;
+    gap: 28px;
+  }
+  .round {
+    width: 56px;
+    height: 56px;
+    border-radius: 50%;
+    border: none;
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    color: var(--fg-inverted, #fff);
+  }
+  .round svg {
+    width: 24px;
+    height: 24px;
+  }
+  .accept {
+    background: var(--fg-accent, #22aa5c);
+  }
+  .accept:hover {
+    background: var(--fg-accent-hover, #289c5c);
+  }
+  .accept:active {
+    background: var(--fg-accent-pressed, #2c7351);
+  }
+  .accept:disabled {
+    background: var(--fg-accent-disabled, #d0d5dd);
+    color: var(--fg-inverted-disabled, #fff);
+    cursor: not-allowed;
+  }
+  .decline {
+    background: var(--fg-negative, #e52625);
+  }
+  .decline:hover {
+    background: var(--fg-negative-hover, #c4201f);
+  }
+  .decline:active {
+    background: var(--fg-negative-pressed, #9f1a19);
+  }
+
+  /* Call screens */
+  .call {
+    flex: 1;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    gap: 4px;
+    text-align: center;
+  }
+  .call .label {
+    color: var(--text-low-contrast, #667085);
+    font-size: 12px;
+    text-transform: uppercase;
+    letter-spacing: 0.06em;
+    margin-top: 12px;
+  }
+  .avatar {
+    width: 64px;
+    height: 64px;
+    border-radius: 50%;
+    margin: 14px 0 6px;
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    background: var(--bg-brand, #f2f4f7);
+    color: var(--fg-brand, #22aa5c);
+    font-size: 26px;
+    font-weight: 600;
+  }
+  .call[data-ringing] .avatar {
+    animation: pulse 1.4s ease-in-out infinite;
+  }
+  @keyframes pulse {
+    50% {
+      box-shadow: 0 0 0 10px rgb(34 170 92 / 0.12);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .call[data-ringing] .avatar {
+      animation: none;
+    }
+  }
+  .name {
+    font-size: 18px;
+    font-weight: 600;
+    max-width: 100%;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .address {
+    color: var(--text-medium-contrast, #475467);
+    max-width: 100%;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .progress {
+    color: var(--text-accent, #22aa5c);
+    font-size: 13px;
+  }
+  .tools {
+    display: flex;
+    gap: 12px;
+    margin: 8px 0;
+  }
+  .call vw-dialpad {
+    margin-bottom: 8px;
+  }
+`;

@@ -1,0 +1,380 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { provide } from '@lit/context';
+import { property, state, query } from 'lit/decorators.js';
+import type { PhoneConfig } from '../core/phone.js';
+import type { DtmfMode, EndCause, RegistrationState, WidgetState } from '../core/types.js';
+import { formatDuration } from './call-timer.js';
+import { backspaceIcon, closeIcon, hangupIcon, keypadIcon, logoIcon, phoneIcon } from './icons.js';
+import { phoneContext, type PhoneSnapshot } from './phone-context.js';
+import { PhoneController } from './phone-controller.js';
+import { styles } from './voice-widget.styles.js';
+
+const REGISTRATION_TEXT: Record<RegistrationState, string> = {
+  connecting: 'Connecting…',
+  registered: 'Online',
+  reconnecting: 'Reconnecting…',
+  unregistered: 'Offline',
+  failed: 'Not registered',
+};
+
+const OUTCOME_TEXT: Record<EndCause, string> = {
+  'local-hangup': 'Call ended',
+  'remote-hangup': 'Call ended by the other party',
+  rejected: 'Call declined',
+  busy: 'Busy',
+  'no-answer': 'No answer',
+  canceled: 'Call canceled',
+  'not-found': 'Number not found',
+  unavailable: 'Unavailable',
+  'connection-lost': 'Connection lost',
+  failed: 'Call failed',
+};
+
+/** ice-servers: JSON in the attribute; a string that is not JSON is kept so the core can report it. */
+const jsonConverter = {
+  fromAttribute(value: string | null): unknown {
+    if (value === null || value.trim() === '') return null;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  },
+};
+
+/**
+ * @summary A web phone: registers with a SIP-over-WebSocket server and makes and receives calls.
+ * @tag voice-widget
+ *
+ * @attr token - The short-lived widget token minted by your server.
+ * @attr sip-server - The SIP server's WebSocket URL (`wss://…` or `ws://…`).
+ * @attr mode - `spa` (in the page). `dialog` is reserved for the popup phone.
+ * @attr custom-logo - URL of a logo for the header.
+ * @attr window-title - Title shown in the header. Default `Phone`.
+ * @attr dtmf-mode - `info` (SIP INFO, default) or `rfc2833` (in the media).
+ * @attr ice-servers - JSON array of RTCIceServer; overrides the token's.
+ * @attr open - Whether the panel is open (reflects).
+ *
+ * @fires ready - The phone can place calls (first registration and each recovery). `{}`
+ * @fires registration-change - `{state, previous, cause}`
+ * @fires state-change - `{id, state, previous}`; `id` is null for phone-level states.
+ * @fires call-received - An inbound call rings. `{id, from, to, paths}`
+ * @fires call-started - Outbound: the INVITE left; inbound: answered here. `{id, direction, number}`
+ * @fires call-ended - Exactly once per call. `{id, direction, number, duration, cause}`
+ * @fires dtmf - `{id, digit, direction}`
+ * @fires token-expired - The token expired or was refused; set a new one. `{reason}`
+ * @fires error - Does not bubble. `{code, message}`
+ *
+ * @csspart launcher - The round button that opens the panel.
+ * @csspart panel - The phone panel.
+ * @csspart header - The panel's header (logo, title, close).
+ * @csspart logo - The logo.
+ * @csspart status - The registration status line.
+ * @csspart dialpad - The twelve-key pad (dialling and in-call DTMF).
+ * @csspart number - The number field.
+ * @csspart call-button - The Call button.
+ * @csspart incoming - The incoming-call screen.
+ * @csspart outgoing - The calling/ringing screen.
+ * @csspart in-call - The in-call screen.
+ * @csspart hangup-button - Hang up / Decline.
+ * @csspart answer-button - Answer.
+ *
+ * @cssprop --widget-width - Panel width (264px).
+ * @cssprop --widget-height - Panel height (460px).
+ * @cssprop --text-high-contrast - Main text.
+ * @cssprop --bg-background - Panel background.
+ * @cssprop --fg-accent - Call/answer buttons and the online dot.
+ * @cssprop --fg-negative - Hang-up/decline buttons and problems.
+ */
+export class VoiceWidget extends LitElement {
+  static override styles = styles;
+
+  private readonly controller = new PhoneController(this, (snapshot) => (this.snapshot = snapshot));
+
+  @query('input[part="number"]') private numberInput?: HTMLInputElement;
+
+  @provide({ context: phoneContext })
+  @state()
+  private snapshot: PhoneSnapshot = this.controller.snapshot;
+
+  @state() private number = '';
+  @state() private keypadOpen = false;
+
+  /** The short-lived widget token. */
+  @property() token: string | null = null;
+
+  /** The SIP server's WebSocket URL. */
+  @property({ attribute: 'sip-server' }) sipServer: string | null = null;
+
+  @property() mode: 'spa' | 'dialog' = 'spa';
+
+  @property({ attribute: 'custom-logo' }) customLogo: string | null = null;
+
+  @property({ attribute: 'window-title' }) windowTitle: string | null = null;
+
+  @property({ attribute: 'dtmf-mode' }) dtmfMode: DtmfMode = 'info';
+
+  @property({ attribute: 'ice-servers', converter: jsonConverter }) iceServers: RTCIceServer[] | null = null;
+
+  /** Whether the panel is open. */
+  @property({ type: Boolean, reflect: true }) open = false;
+
+  /** The registration state: `connecting | registered | reconnecting | unregistered | failed`. */
+  get registrationState(): RegistrationState {
+    return this.controller.phone.registrationState;
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────────
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    const config: PhoneConfig = {};
+    if (changed.has('iceServers')) config.iceServers = this.iceServers;
+    if (changed.has('dtmfMode')) config.dtmfMode = this.dtmfMode;
+    if (changed.has('sipServer')) config.server = this.sipServer;
+    if (changed.has('token')) config.token = this.token;
+    if (Object.keys(config).length > 0) this.controller.configure(config);
+  }
+
+  override updated(): void {
+    // Reflect state for styling from outside without script: voice-widget[state="in-progress"].
+    this.setAttribute('state', this.snapshot.state);
+    this.setAttribute('registration', this.snapshot.registrationState);
+  }
+
+  // ── public API ─────────────────────────────────────────────────────────────
+
+  /** Places a call. False (with an `error` event) when the number is invalid or the phone cannot call now. */
+  call(number: string): boolean {
+    const placed = this.controller.phone.call(number);
+    if (placed) this.number = '';
+    return placed;
+  }
+
+  /** Answers the ringing call. */
+  answer(): boolean {
+    return this.controller.phone.answer();
+  }
+
+  /** Declines the ringing call (603 Decline). */
+  reject(): boolean {
+    return this.controller.phone.reject();
+  }
+
+  /** Hangs up, cancels or declines the current call. */
+  hangup(): boolean {
+    return this.controller.phone.hangup();
+  }
+
+  /** Sends DTMF digits (0-9, A-D, *, #) on the connected call. */
+  sendDtmf(digits: string): boolean {
+    return this.controller.phone.sendDtmf(digits);
+  }
+
+  /** True when a new call can be placed. */
+  isReady(): boolean {
+    return this.controller.phone.ready;
+  }
+
+  /** `loading | ready | error`, or the foreground call's `dialing | ringing | incoming | in-progress | completed | failed`. */
+  getState(): WidgetState {
+    return this.controller.phone.state;
+  }
+
+  /** Hangs up any call and returns to the phone's own state. */
+  reset(): void {
+    this.controller.phone.reset();
+    this.controller.refresh();
+  }
+
+  /** Opens or closes the panel. */
+  toggle(force?: boolean): void {
+    this.open = force ?? !this.open;
+  }
+
+  /** The current call's RTCPeerConnection, for diagnostics (getStats). */
+  getPeerConnection(): RTCPeerConnection | null {
+    return this.controller.phone.peerConnection;
+  }
+
+  // ── handlers ───────────────────────────────────────────────────────────────
+
+  private onSubmit(e: Event): void {
+    e.preventDefault();
+    this.call(this.number);
+  }
+
+  private onDialDigit(e: CustomEvent<{ digit: string }>): void {
+    this.number += e.detail.digit;
+    this.numberInput?.focus();
+  }
+
+  private onDtmfDigit(e: CustomEvent<{ digit: string }>): void {
+    this.sendDtmf(e.detail.digit);
+  }
+
+  // ── render ─────────────────────────────────────────────────────────────────
+
+  override render() {
+    return html`
+      <button
+        part="launcher"
+        class="launcher"
+        aria-label="Open phone"
+        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-controls="panel"
+        @click=${() => this.toggle(true)}
+      >
+        ${phoneIcon}
+      </button>
+      <section id="panel" part="panel" class="panel" aria-label=${this.windowTitle || 'Phone'} ?hidden=${!this.open}>
+        ${this.renderHeader()} ${this.renderStatus()}
+        <div class="body">${this.renderBody()}</div>
+      </section>
+    `;
+  }
+
+  private renderHeader() {
+    return html`<header part="header">
+      <span part="logo" class="logo">
+        ${this.customLogo ? html`<img src=${this.customLogo} alt="" />` : logoIcon}
+      </span>
+      <span class="title">${this.windowTitle || 'Phone'}</span>
+      <button class="icon-button" aria-label="Close phone" @click=${() => this.toggle(false)}>${closeIcon}</button>
+    </header>`;
+  }
+
+  private renderStatus() {
+    const s = this.snapshot;
+    const text = s.phoneState === 'error' && s.problem ? s.problem : REGISTRATION_TEXT[s.registrationState];
+    const who = s.identity ? `${s.identity.name} · ` : '';
+    return html`<div
+      part="status"
+      class="status"
+      role="status"
+      data-registration=${s.registrationState}
+      ?data-problem=${s.phoneState === 'error'}
+    >
+      <span>${who}${text}</span>
+    </div>`;
+  }
+
+  private renderBody() {
+    const call = this.snapshot.call;
+    switch (call?.state) {
+      case 'incoming':
+        return this.renderIncoming();
+      case 'dialing':
+      case 'ringing':
+        return this.renderOutgoing();
+      case 'in-progress':
+        return this.renderInCall();
+      default:
+        return this.renderDialer();
+    }
+  }
+
+  private renderDialer() {
+    const s = this.snapshot;
+    const last = s.call;
+    const failed = last?.state === 'failed';
+    const outcome = last?.cause
+      ? `${OUTCOME_TEXT[last.cause]}${last.duration > 0 ? ` · ${formatDuration(last.duration)}` : ''}`
+      : '';
+    return html`<form @submit=${this.onSubmit} novalidate>
+      <div class="number-row">
+        <label class="visually-hidden" for="number">Number to call</label>
+        <input
+          id="number"
+          part="number"
+          type="tel"
+          inputmode="tel"
+          autocomplete="off"
+          placeholder="Enter a number"
+          .value=${this.number}
+          @input=${(e: InputEvent) => (this.number = (e.target as HTMLInputElement).value)}
+        />
+        <button
+          type="button"
+          class="icon-button"
+          aria-label="Delete last digit"
+          ?hidden=${this.number === ''}
+          @click=${() => (this.number = this.number.slice(0, -1))}
+        >
+          ${backspaceIcon}
+        </button>
+      </div>
+      <div class="outcome" ?data-failed=${failed} aria-live="polite">${outcome}</div>
+      <vw-dialpad part="dialpad" exportparts="key" @vw-digit=${this.onDialDigit}></vw-dialpad>
+      <div class="actions">
+        <button part="call-button" class="round accept" type="submit" aria-label="Call" ?disabled=${!s.ready}>
+          ${phoneIcon}
+        </button>
+      </div>
+    </form>`;
+  }
+
+  private renderIncoming() {
+    const call = this.snapshot.call!;
+    return html`<div part="incoming" class="call" data-ringing role="group" aria-label="Incoming call">
+      <span class="label">Incoming call</span>
+      ${this.renderParty()}
+      <div class="actions">
+        <button part="hangup-button" class="round decline" aria-label="Decline" @click=${() => this.reject()}>
+          ${hangupIcon}
+        </button>
+        <button part="answer-button" class="round accept" aria-label="Answer" @click=${() => this.answer()}>
+          ${phoneIcon}
+        </button>
+      </div>
+      <span class="visually-hidden" role="alert">Incoming call from ${call.remote.name}</span>
+    </div>`;
+  }
+
+  private renderOutgoing() {
+    const call = this.snapshot.call!;
+    return html`<div part="outgoing" class="call" data-ringing>
+      <span class="label">Calling</span>
+      ${this.renderParty()}
+      <span class="progress">${call.state === 'ringing' ? 'Ringing…' : 'Calling…'}</span>
+      <div class="actions">
+        <button part="hangup-button" class="round decline" aria-label="Hang up" @click=${() => this.hangup()}>
+          ${hangupIcon}
+        </button>
+      </div>
+    </div>`;
+  }
+
+  private renderInCall() {
+    return html`<div part="in-call" class="call">
+      ${this.renderParty()}
+      <vw-call-timer class="progress"></vw-call-timer>
+      <div class="tools">
+        <button
+          class="icon-button"
+          aria-label="Keypad"
+          aria-pressed=${this.keypadOpen ? 'true' : 'false'}
+          @click=${() => (this.keypadOpen = !this.keypadOpen)}
+        >
+          ${keypadIcon}
+        </button>
+      </div>
+      ${this.keypadOpen
+        ? html`<vw-dialpad part="dialpad" exportparts="key" @vw-digit=${this.onDtmfDigit}></vw-dialpad>`
+        : nothing}
+      <div class="actions">
+        <button part="hangup-button" class="round decline" aria-label="Hang up" @click=${() => this.hangup()}>
+          ${hangupIcon}
+        </button>
+      </div>
+    </div>`;
+  }
+
+  private renderParty() {
+    const call = this.snapshot.call!;
+    const initial = (call.remote.name.trim()[0] ?? '#').toUpperCase();
+    const showAddress = call.remote.name !== call.number;
+    return html`<div class="avatar" aria-hidden="true">${initial}</div>
+      <div class="name">${call.remote.name}</div>
+      ${showAddress ? html`<div class="address">${call.number}</div>` : nothing}`;
+  }
+}

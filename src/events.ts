@@ -1,0 +1,30 @@
+import type {
+  CallEndedDetail,
+  CallReceivedDetail,
+  CallStartedDetail,
+  DtmfDetail,
+  ErrorDetail,
+  ReadyDetail,
+  RegistrationChangeDetail,
+  StateChangeDetail,
+  TokenExpiredDetail,
+} from './core/types.js';
+
+/** Every DOM event `<voice-widget>` fires, with its detail. */
+export interface VoiceWidgetEventMap {
+  ready: CustomEvent<ReadyDetail>;
+  'registration-change': CustomEvent<RegistrationChangeDetail>;
+  'state-change': CustomEvent<StateChangeDetail>;
+  'call-received': CustomEvent<CallReceivedDetail>;
+  'call-started': CustomEvent<CallStartedDetail>;
+  'call-ended': CustomEvent<CallEndedDetail>;
+  dtmf: CustomEvent<DtmfDetail>;
+  'token-expired': CustomEvent<TokenExpiredDetail>;
+  /** Does not bubble: a bubbling `error` would reach `window.onerror`. */
+  error: CustomEvent<ErrorDetail>;
+}
+
+declare global {
+  // `ready` and `error` already exist on HTMLElementEventMap with other types; the rest are ours.
+  interface HTMLElementEventMap extends Omit<VoiceWidgetEventMap, 'error'> {}
+}

@@ -1,0 +1,12 @@
+/**
+ * voice-widget: the npm entry. Importing it registers `<voice-widget>`.
+ * Server-side code (token minting) lives at `voice-widget/server`.
+ */
+import './define.js';
+
+export { VoiceWidget } from './element/voice-widget.js';
+export { normalizeDialString } from './core/dial-string.js';
+export { decodeToken, TokenFormatError, type TokenClaims } from './shared/token-claims.js';
+export { InvalidStateTransitionError, type CallState } from './core/call-state.js';
+export type * from './core/types.js';
+export type { VoiceWidgetEventMap } from './events.js';

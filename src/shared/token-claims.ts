@@ -1,0 +1,119 @@
+/**
+ * The widget token: a JWT (HS256) signed with the deployment's secret.
+ *
+ * The browser decodes it without the secret; only the project's servers verify
+ * the signature. The SIP credential inside is Kamailio `auth_ephemeral`'s:
+ * username `<unix-expiry>:<user>`, password `base64(HMAC-SHA1(secret, username))`,
+ * so it dies with the token and is useless after `exp`.
+ *
+ * This file is shared by browser and Node code: no DOM, no Node APIs.
+ */
+export interface TokenClaims {
+  /** Token id, random; lets a server revoke one token. */
+  jti: string;
+  /** SIP user part (`alice` in `sip:alice@example.com`). */
+  sub: string;
+  /** SIP domain (need not be the WebSocket server's host). */
+  sip_domain: string;
+  /** Display name sent with calls. */
+  name: string;
+  /** Issued at, Unix seconds (server clock). */
+  iat: number;
+  /** Expires at, Unix seconds (server clock). */
+  exp: number;
+  /** Digest authorization user: `<exp>:<sub>`. */
+  sip_auth_user: string;
+  /** Digest password: base64(HMAC-SHA1(secret, sip_auth_user)). */
+  sip_auth_password: string;
+  /** Outbound caller IDs this user may present. */
+  caller_ids?: string[];
+  /** ICE servers for WebRTC media; TURN entries carry ephemeral credentials. */
+  ice_servers?: IceServerClaim[];
+}
+
+export interface IceServerClaim {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export const TOKEN_HEADER = { alg: 'HS256', typ: 'JWT' } as const;
+
+/** Shortest and longest lifetimes a token may be minted with, in seconds. */
+export const MIN_TTL = 1;
+export const MAX_TTL = 30 * 24 * 3600;
+
+export class TokenFormatError extends Error {
+  override name = 'TokenFormatError';
+}
+
+/** Decodes base64url to a string (UTF-8), in browsers and in Node. */
+export function base64UrlDecode(input: string): string {
+  if (!/^[A-Za-z0-9_-]*$/.test(input)) throw new TokenFormatError('token is not base64url');
+  const b64 = input.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (input.length % 4)) % 4);
+  const binary = atob(b64);
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * Splits a token and validates the shape of its claims. Does NOT verify the
+ * signature (the browser has no secret); servers call `verifyToken` instead.
+ */
+export function decodeToken(token: string): TokenClaims {
+  if (typeof token !== 'string') throw new TokenFormatError('token must be a string');
+  const parts = token.trim().split('.');
+  if (parts.length !== 3) throw new TokenFormatError('token must have three dot-separated parts');
+  let header: unknown;
+  let claims: unknown;
+  try {
+    header = JSON.parse(base64UrlDecode(parts[0]));
+    claims = JSON.parse(base64UrlDecode(parts[1]));
+  } catch (e) {
+    if (e instanceof TokenFormatError) throw e;
+    throw new TokenFormatError('token parts are not JSON');
+  }
+  if (!isRecord(header) || header.alg !== TOKEN_HEADER.alg) throw new TokenFormatError('token header must say alg HS256');
+  return validateClaims(claims);
+}
+
+function validateClaims(c: unknown): TokenClaims {
+  if (!isRecord(c)) throw new TokenFormatError('token claims must be an object');
+  for (const key of ['jti', 'sub', 'sip_domain', 'name', 'sip_auth_user', 'sip_auth_password'] as const) {
+    if (typeof c[key] !== 'string' || (c[key] as string).length === 0) {
+      throw new TokenFormatError(`token claim "${key}" must be a non-empty string`);
+    }
+  }
+  for (const key of ['iat', 'exp'] as const) {
+    if (typeof c[key] !== 'number' || !Number.isFinite(c[key])) {
+      throw new TokenFormatError(`token claim "${key}" must be a number`);
+    }
+  }
+  if ((c.exp as number) <= (c.iat as number)) throw new TokenFormatError('token expires before it was issued');
+  if (!/^[A-Za-z0-9._~+-]{1,64}$/.test(c.sub as string)) throw new TokenFormatError('token claim "sub" is not a SIP user');
+  if (!/^[A-Za-z0-9.-]{1,253}$/.test(c.sip_domain as string)) throw new TokenFormatError('token claim "sip_domain" is not a domain');
+  if (c.caller_ids !== undefined && !(Array.isArray(c.caller_ids) && c.caller_ids.every((x) => typeof x === 'string'))) {
+    throw new TokenFormatError('token claim "caller_ids" must be an array of strings');
+  }
+  if (c.ice_servers !== undefined && !isIceServerList(c.ice_servers)) {
+    throw new TokenFormatError('token claim "ice_servers" must be an array of RTCIceServer');
+  }
+  return c as unknown as TokenClaims;
+}
+
+export function isIceServerList(value: unknown): value is IceServerClaim[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (s) =>
+        isRecord(s) &&
+        (typeof s.urls === 'string' || (Array.isArray(s.urls) && s.urls.length > 0 && s.urls.every((u) => typeof u === 'string'))) &&
+        (s.username === undefined || typeof s.username === 'string') &&
+        (s.credential === undefined || typeof s.credential === 'string'),
+    )
+  );
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,286 @@
+// Runs a throw-away Kamailio (test/kamailio/kamailio.cfg) for end-to-end
+// tests: loopback only, a free port picked here, a private runtime dir, and
+// the whole process group killed on stop() or when this Node process exits.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CFG_PATH = fileURLToPath(new URL('../kamailio/kamailio.cfg', import.meta.url));
+const KAMAILIO_BIN = process.env.KAMAILIO_BIN || 'kamailio';
+const MODULE_DIRS = [
+  process.env.KAMAILIO_MODULES,
+  '/usr/lib/x86_64-linux-gnu/kamailio/modules',
+  '/usr/lib/aarch64-linux-gnu/kamailio/modules',
+  '/usr/lib64/kamailio/modules',
+  '/usr/lib/kamailio/modules',
+  '/usr/local/lib64/kamailio/modules',
+].filter(Boolean);
+
+const HOST = '127.0.0.1';
+const START_TIMEOUT_MS = 15_000;
+const STOP_GRACE_MS = 2_000;
+const MAX_LOG_CHARS = 4_000_000; // keep the tail; a chatty debug=3 run can be large
+const BIND_ATTEMPTS = 5;
+const SERVER_HEADER = 'voice-widget-test-kamailio'; // server_header in kamailio.cfg
+
+/** pgid -> runtime dir of Kamailios not yet stopped; cleaned synchronously if Node goes away. */
+const liveGroups = new Map();
+let safetyNetInstalled = false;
+
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false; // ESRCH: already gone
+  }
+}
+
+function installSafetyNet() {
+  if (safetyNetInstalled) return;
+  safetyNetInstalled = true;
+  const killAll = () => {
+    for (const [pid, runDir] of liveGroups) {
+      killGroup(pid, 'SIGKILL');
+      rmSync(runDir, { recursive: true, force: true });
+    }
+    liveGroups.clear();
+  };
+  process.on('exit', killAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    // Listening for a signal cancels Node's default "die"; restore it. The
+    // exit code matches a default signal death, and process.exit() still
+    // runs other 'exit' hooks (puppeteer kills its browser there).
+    process.on(sig, () => {
+      killAll();
+      process.exit(128 + os.constants.signals[sig]);
+    });
+  }
+}
+
+// Last-resort cleanup that survives even SIGKILL of this Node process: a
+// tiny detached shell that blocks on a pipe from us. EOF (we died) kills the
+// Kamailio process group; "disarm" (normal stop) just exits.
+const WATCHDOG_SCRIPT = `trap '' INT TERM HUP
+if read -r cmd && [ "$cmd" = disarm ]; then exit 0; fi
+kill -9 "-$1" 2>/dev/null
+rm -rf "$2"`; // dash rejects "kill -KILL -- -PGID"; "-9 -PGID" works
+
+function startWatchdog(pgid, runDir) {
+  const dog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'kamailio-watchdog', String(pgid), runDir], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  dog.on('error', () => {}); // best effort: the exit handlers still work
+  dog.stdin.on('error', () => {});
+  // Never keep the test process alive just for the watchdog.
+  dog.unref();
+  dog.stdin.unref?.();
+  return {
+    disarm() {
+      try {
+        dog.stdin.end('disarm\n');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+function findModuleDir() {
+  const dir = MODULE_DIRS.find((d) => existsSync(path.join(d, 'websocket.so')));
+  if (!dir) {
+    throw new Error(
+      `Kamailio modules not found (looked in ${MODULE_DIRS.join(', ')}); ` +
+        'install kamailio kamailio-websocket-modules kamailio-autheph-modules or set KAMAILIO_MODULES',
+    );
+  }
+  return dir;
+}
+
+/** Asks the kernel for a free loopback port. Racy by nature: callers retry. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, HOST, () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * True once *our* Kamailio's xhttp worker answers (the Server header is set
+ * in kamailio.cfg), so a port stolen by another process never looks ready.
+ */
+function probeHttp(port) {
+  return new Promise((resolve) => {
+    const req = http.get({ host: HOST, port, path: '/', timeout: 1000, agent: false }, (res) => {
+      res.resume();
+      resolve(String(res.headers.server || '').includes(SERVER_HEADER));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function assertSafeDefine(name, value) {
+  // Passed as -A NAME="value": the preprocessor cannot take quotes or
+  // backslashes inside the string.
+  if (!/^[\x21-\x7e]+$/.test(value) || /["\\]/.test(value)) {
+    throw new Error(`${name} must be printable ASCII without spaces, quotes or backslashes`);
+  }
+}
+
+/**
+ * Starts Kamailio on a free 127.0.0.1 port.
+ *
+ * @param {{ secret?: string, logLevel?: number, startTimeoutMs?: number }} [opts]
+ *   secret: auth_ephemeral shared secret (random if omitted; returned);
+ *   logLevel: Kamailio `debug` level (-5..3, default 2 = info; 3 = debug).
+ * @returns {Promise<{ wsUrl: string, port: number, secret: string,
+ *   stop: () => Promise<void>, log: () => string }>}
+ */
+export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS } = {}) {
+  secret ??= randomBytes(16).toString('hex');
+  assertSafeDefine('secret', secret);
+  if (!Number.isInteger(logLevel) || logLevel < -5 || logLevel > 3) {
+    throw new Error(`logLevel must be an integer in -5..3, got ${logLevel}`);
+  }
+  const moduleDir = findModuleDir();
+  installSafetyNet();
+
+  let lastError;
+  for (let attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
+    const port = await freePort();
+    const runDir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-kamailio-'));
+    try {
+      return await launch({ port, runDir, moduleDir, secret, logLevel, startTimeoutMs });
+    } catch (err) {
+      await rm(runDir, { recursive: true, force: true });
+      lastError = err;
+      // Only a lost port race is worth another try.
+      if (!err.bindFailure) throw err;
+    }
+  }
+  throw lastError;
+}
+
+async function launch({ port, runDir, moduleDir, secret, logLevel, startTimeoutMs }) {
+  const args = [
+    '-DD', // stay in the foreground (children are still forked)
+    '-E', // log to stderr, captured below
+    '-m', '64',
+    '-M', '8',
+    '-f', CFG_PATH,
+    '-Y', runDir,
+    '-L', moduleDir,
+    '-A', `WS_PORT=${port}`,
+    '-A', `AUTH_SECRET="${secret}"`,
+    '-A', `LOG_LEVEL=${logLevel}`,
+  ];
+  // detached: own process group, so stop() can signal Kamailio's workers too.
+  const child = spawn(KAMAILIO_BIN, args, {
+    cwd: runDir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LC_ALL: 'C' },
+  });
+
+  let logText = '';
+  let trimmed = false;
+  const append = (chunk) => {
+    logText += chunk.toString('utf8');
+    if (logText.length > MAX_LOG_CHARS) {
+      logText = logText.slice(-MAX_LOG_CHARS / 2);
+      trimmed = true;
+    }
+  };
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+  const log = () => (trimmed ? '[... earlier log trimmed ...]\n' : '') + logText;
+
+  let exited = false;
+  let exitInfo = null;
+  const exitPromise = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = true;
+      exitInfo = { code, signal };
+      resolve(exitInfo);
+    });
+  });
+  let spawnError = null;
+  child.on('error', (err) => {
+    spawnError = err;
+    exited = true;
+  });
+  let watchdog = null;
+  if (child.pid) {
+    liveGroups.set(child.pid, runDir);
+    watchdog = startWatchdog(child.pid, runDir);
+    // A forgotten stop() must not hang the test runner: the 'exit' handler
+    // and the watchdog clean up instead.
+    child.unref();
+    child.stdout.unref?.();
+    child.stderr.unref?.();
+  }
+
+  let stopped = null;
+  const stop = () => {
+    stopped ??= (async () => {
+      child.ref(); // keep Node alive until Kamailio has really exited
+      if (child.pid) {
+        if (!exited) {
+          killGroup(child.pid, 'SIGTERM');
+          const t = sleep(STOP_GRACE_MS).then(() => 'timeout');
+          if ((await Promise.race([exitPromise, t])) === 'timeout') {
+            killGroup(child.pid, 'SIGKILL');
+            await exitPromise;
+          }
+        }
+        // Workers normally die with the main process; make sure.
+        killGroup(child.pid, 'SIGKILL');
+        liveGroups.delete(child.pid);
+        watchdog?.disarm();
+      }
+      await rm(runDir, { recursive: true, force: true });
+    })();
+    return stopped;
+  };
+
+  const deadline = Date.now() + startTimeoutMs;
+  for (;;) {
+    if (spawnError) {
+      await stop();
+      throw new Error(`cannot run ${KAMAILIO_BIN}: ${spawnError.message}`);
+    }
+    if (exited) {
+      await stop();
+      const err = new Error(
+        `Kamailio exited during startup (${JSON.stringify(exitInfo)}) on port ${port}\n--- kamailio log ---\n${log()}`,
+      );
+      err.bindFailure = /Address already in use|bind\(\) failed|cannot bind/i.test(logText);
+      throw err;
+    }
+    if (await probeHttp(port)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(
+        `Kamailio did not accept HTTP on 127.0.0.1:${port} within ${startTimeoutMs} ms\n--- kamailio log ---\n${log()}`,
+      );
+    }
+    await sleep(50);
+  }
+
+  return { wsUrl: `ws://${HOST}:${port}`, port, secret, stop, log };
+}

@@ -1,0 +1,35 @@
+import { rollup } from 'rollup';
+import commonjs from '@rollup/plugin-commonjs';
+import json from '@rollup/plugin-json';
+import resolve from '@rollup/plugin-node-resolve';
+
+const URL_PATH = '/__prebundled__/jssip.js';
+
+/**
+ * Serves JsSIP to the test browser as one ES module, built with the same
+ * rollup plugins (commonjs + json) as the production bundle. The dev server's
+ * per-file `fromRollup(commonjs)` cannot serve JsSIP: @rollup/plugin-commonjs
+ * after v18 wraps modules behind proxies the dev server does not resolve, and
+ * unwrapped (`strictRequires: false`) JsSIP's circular requires fail.
+ */
+export function prebundledJssip() {
+  let code;
+  return {
+    name: 'prebundled-jssip',
+    async serverStart() {
+      const bundle = await rollup({
+        input: 'jssip',
+        plugins: [resolve({ browser: true, preferBuiltins: false }), commonjs(), json()],
+        onwarn: () => {},
+      });
+      ({ output: [{ code }] } = await bundle.generate({ format: 'es' }));
+      await bundle.close();
+    },
+    resolveImport({ source }) {
+      if (source === 'jssip') return URL_PATH;
+    },
+    serve(context) {
+      if (context.path === URL_PATH) return { body: code, type: 'js' };
+    },
+  };
+}

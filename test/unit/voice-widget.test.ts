@@ -1,0 +1,157 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../../src/define.js';
+import type { VoiceWidget } from '../../src/element/voice-widget.js';
+import { fakeToken, recordEvents } from './helpers.js';
+
+const part = (el: VoiceWidget, name: string) => el.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement | null;
+
+describe('<voice-widget>', () => {
+  it('renders a launcher and, when open, a panel with number field, dial pad, call button and status', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
+    expect(part(el, 'launcher')).to.exist;
+    expect(part(el, 'panel')!.hidden).to.equal(true);
+    part(el, 'launcher')!.click();
+    await el.updateComplete;
+    expect(el.open).to.equal(true);
+    expect(el.hasAttribute('open')).to.equal(true);
+    expect(part(el, 'panel')!.hidden).to.equal(false);
+    for (const name of ['header', 'logo', 'status', 'number', 'dialpad', 'call-button']) expect(part(el, name), name).to.exist;
+    expect((part(el, 'call-button') as HTMLButtonElement).disabled).to.equal(true);
+  });
+
+  it('starts in loading, not ready, and reflects state for styling', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget open></voice-widget>`);
+    expect(el.getState()).to.equal('loading');
+    expect(el.isReady()).to.equal(false);
+    expect(el.registrationState).to.equal('unregistered');
+    expect(el.getAttribute('state')).to.equal('loading');
+  });
+
+  it('dial pad keys type into the number field', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget open></voice-widget>`);
+    const pad = part(el, 'dialpad')!;
+    await (pad as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    const keys = pad.shadowRoot!.querySelectorAll('button');
+    (keys[0] as HTMLButtonElement).click();
+    (keys[11] as HTMLButtonElement).click();
+    await el.updateComplete;
+    expect((part(el, 'number') as HTMLInputElement).value).to.equal('1#');
+  });
+
+  it('call() refuses an invalid number with invalid-number, puts nothing on the wire, and the error does not bubble', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
+    let bubbled = 0;
+    const onDoc = () => bubbled++;
+    document.addEventListener('error', onDoc);
+    try {
+      setTimeout(() => expect(el.call('not a number!')).to.equal(false));
+      const ev = await oneEvent(el, 'error');
+      expect(ev.detail.code).to.equal('invalid-number');
+      expect(ev.bubbles).to.equal(false);
+      expect(bubbled).to.equal(0);
+      expect(el.getState()).to.equal('loading');
+    } finally {
+      document.removeEventListener('error', onDoc);
+    }
+  });
+
+  it('call() returns false with not-ready before registration', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
+    const log = recordEvents(el, ['error', 'state-change', 'call-started']);
+    expect(el.call('+15550100')).to.equal(false);
+    expect(log).to.deep.equal([{ type: 'error', detail: { code: 'not-ready', message: 'the phone is not ready (loading)' } }]);
+  });
+
+  it('a bad sip-server attribute gives invalid-server and the error state', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
+    const log = recordEvents(el, ['error', 'state-change']);
+    el.setAttribute('token', fakeToken());
+    el.setAttribute('sip-server', 'http://example.test/ws');
+    await el.updateComplete;
+    expect(log.find((e) => e.type === 'error')!.detail).to.include({ code: 'invalid-server' });
+    expect(el.getState()).to.equal('error');
+    expect(log.filter((e) => e.type === 'state-change').map((e) => e.detail)).to.deep.include({ id: null, state: 'error', previous: 'loading' });
+  });
+
+  it('a malformed token gives invalid-token', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget sip-server="ws://127.0.0.1:9/ws"></voice-widget>`);
+    const log = recordEvents(el, ['error']);
+    el.token = 'not-a-token';
+    await el.updateComplete;
+    expect(log[0].detail).to.include({ code: 'invalid-token' });
+    expect(el.getState()).to.equal('error');
+  });
+
+  it('bad ice-servers JSON gives invalid-attribute', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
+    const log = recordEvents(el, ['error']);
+    el.setAttribute('ice-servers', '{not json');
+    await el.updateComplete;
+    expect(log[0].detail).to.include({ code: 'invalid-attribute' });
+  });
+
+  it('after a bad attribute, good ones clear the error and it starts connecting', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget sip-server="bad"></voice-widget>`);
+    expect(el.getState()).to.equal('error');
+    const log = recordEvents(el, ['registration-change']);
+    el.token = fakeToken();
+    el.sipServer = 'ws://127.0.0.1:9/ws';
+    await el.updateComplete;
+    expect(el.getState()).to.equal('loading');
+    expect(log.map((e) => e.detail)).to.deep.equal([{ state: 'connecting', previous: 'unregistered', cause: null }]);
+    expect(el.registrationState).to.equal('connecting');
+    el.remove();
+  });
+
+  it('sendDtmf/answer/hangup without a call say no-call; bad digits say invalid-dtmf', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
+    const log = recordEvents(el, ['error']);
+    expect(el.answer()).to.equal(false);
+    expect(el.hangup()).to.equal(false);
+    expect(el.sendDtmf('x')).to.equal(false);
+    expect(el.sendDtmf('1')).to.equal(false);
+    expect(log.map((e) => (e.detail as { code: string }).code)).to.deep.equal(['no-call', 'no-call', 'invalid-dtmf', 'no-call']);
+  });
+
+  it('toggle() opens and closes the panel', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
+    el.toggle();
+    await el.updateComplete;
+    expect(el.open).to.equal(true);
+    el.toggle();
+    await el.updateComplete;
+    expect(el.open).to.equal(false);
+  });
+
+  it('shows a custom logo and window title', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget open custom-logo="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E" window-title="Support line"></voice-widget>`);
+    expect(part(el, 'logo')!.querySelector('img')!.getAttribute('src')).to.match(/^data:image\/svg/);
+    expect(part(el, 'header')!.textContent).to.contain('Support line');
+  });
+
+  it('passes an accessibility audit, closed and open', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
+    await expect(el).to.be.accessible();
+    el.open = true;
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+  });
+
+  it('registration is guarded: defining again, or loading the script-tag build too, does not throw', async () => {
+    await import('../../src/define.js?again' as string).catch(() => import('../../src/define.js'));
+    const script = document.createElement('script');
+    script.src = new URL('../../dist/voice-widget.min.js', import.meta.url).href;
+    const errors: string[] = [];
+    const onError = (e: ErrorEvent) => errors.push(e.message);
+    window.addEventListener('error', onError);
+    const loaded = new Promise((resolve, reject) => {
+      script.onload = resolve;
+      script.onerror = reject;
+    });
+    document.head.append(script);
+    await loaded;
+    window.removeEventListener('error', onError);
+    expect(errors).to.deep.equal([]);
+    expect(customElements.get('voice-widget')).to.exist;
+  });
+});
