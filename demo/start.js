@@ -2,18 +2,19 @@
 // `npm start`: two phones that call each other, on this machine only.
 // Starts Kamailio (installing it from Debian's packages when it is missing),
 // mints tokens for alice and bob, and serves the demo page on 127.0.0.1.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { ensurePackages } from '../scripts/system-deps.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PORT = Number(process.env.PORT ?? 8080);
 const DOMAIN = 'voice.test';
 
 ensureBuilt();
-ensureKamailio();
+ensurePackages(['kamailio', 'kamailio-websocket-modules', 'kamailio-autheph-modules']);
 
 const { startKamailio } = await import('../test/harness/kamailio.js');
 const { startStaticServer } = await import('../test/harness/static-server.js');
@@ -71,19 +72,4 @@ function ensureBuilt() {
   if (existsSync(new URL('../dist/voice-widget.min.js', import.meta.url)) && existsSync(new URL('../dist/node/index.js', import.meta.url))) return;
   console.log('voice-widget demo: building…');
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-}
-
-function ensureKamailio() {
-  const found = spawnSync('sh', ['-c', 'command -v kamailio && ls /usr/lib/*/kamailio/modules/auth_ephemeral.so /usr/lib/*/kamailio/modules/websocket.so'], { stdio: 'ignore' });
-  if (found.status === 0) return;
-  const packages = ['kamailio', 'kamailio-websocket-modules', 'kamailio-autheph-modules'];
-  console.log(`voice-widget demo: installing ${packages.join(' ')} from Debian's packages…`);
-  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  for (const args of [['apt-get', 'update'], ['apt-get', 'install', '-y', ...packages]]) {
-    const r = spawnSync(sudo[0] ?? args[0], sudo.length ? args : args.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (r.status !== 0) {
-      console.error(`voice-widget demo: could not install Kamailio. Install ${packages.join(' ')} yourself, or point the widget at any SIP-over-WebSocket server (README).`);
-      process.exit(1);
-    }
-  }
 }
