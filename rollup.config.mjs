@@ -5,6 +5,7 @@ import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { builtinModules } from 'node:module';
+import { thirdPartyNotices } from './scripts/rollup-third-party-notices.mjs';
 
 const browserTs = (extra = {}) =>
   typescript({ tsconfig: './tsconfig.json', sourceMap: true, declaration: false, declarationMap: false, ...extra });
@@ -20,7 +21,7 @@ export default [
   // (b) script-tag build: everything bundled and minified; licence comments kept.
   {
     input: 'src/cdn.ts',
-    output: { file: 'dist/voice-widget.min.js', format: 'iife', sourcemap: true },
+    output: { file: 'dist/voice-widget.min.js', format: 'iife', sourcemap: false },
     plugins: [
       replace({ preventAssignment: true, values: { __VOICE_WIDGET_DEV__: 'false', 'process.env.NODE_ENV': '"production"' } }),
       // JsSIP uses the `events` package, not Node's module of that name.
@@ -29,6 +30,7 @@ export default [
       json({ preferConst: true, compact: true }),
       browserTs({ outDir: 'dist' }),
       terser({ format: { comments: /@license|@preserve|^!/ }, ecma: 2021, module: false }),
+      thirdPartyNotices(),
     ],
   },
   // (c) Node: token minting and the CLI; never part of the browser bundles.
