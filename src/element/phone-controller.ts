@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Phone, type PhoneConfig } from '../core/phone.js';
-import type { PhoneEventMap } from '../core/types.js';
+import type { ErrorCode, PhoneEventMap } from '../core/types.js';
 import type { PhoneSnapshot } from './phone-context.js';
 
 const EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
@@ -14,6 +14,14 @@ const EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
   'token-expired',
   'error',
 ];
+
+/** What the status line says for problems that make the phone unusable; details go to the `error` event. */
+const PROBLEM_TEXT: Partial<Record<ErrorCode, string>> = {
+  'invalid-token': 'Invalid sign-in token',
+  'invalid-server': 'Invalid server address',
+  'invalid-attribute': 'Invalid configuration',
+  'registration-failed': 'Cannot reach the phone service',
+};
 
 /**
  * Bridges the core and the element: owns the Phone while the element is in
@@ -65,12 +73,11 @@ export class PhoneController implements ReactiveController {
   }
 
   private relay<K extends keyof PhoneEventMap>(type: K, detail: PhoneEventMap[K]): void {
-    if (type === 'token-expired') this.problem = 'Token expired';
-    else if (type === 'error') {
-      const { code, message } = detail as PhoneEventMap['error'];
-      if (code === 'invalid-token' || code === 'invalid-server' || code === 'invalid-attribute' || code === 'registration-failed') {
-        this.problem = message;
-      }
+    if (type === 'token-expired') {
+      this.problem = (detail as PhoneEventMap['token-expired']).reason === 'expired' ? 'Session expired' : 'Sign-in refused';
+    } else if (type === 'error') {
+      const problem = PROBLEM_TEXT[(detail as PhoneEventMap['error']).code];
+      if (problem) this.problem = problem;
     } else if (type === 'ready') this.problem = null;
     this.refresh();
     // `error` must not bubble: a bubbling event named error reaches window.onerror.

@@ -335,6 +335,16 @@ export const styles = css`
     gap: 12px;
     margin: 8px 0;
   }
+  /* With the keypad open the call screen drops the avatar to fit the keys. */
+  .call[data-keypad] .avatar {
+    display: none;
+  }
+  .call[data-keypad] .name {
+    margin-top: 4px;
+  }
+  .call[data-keypad] .tools {
+    margin: 2px 0;
+  }
   .call vw-dialpad {
     margin-bottom: 8px;
   }

@@ -345,7 +345,7 @@ export class VoiceWidget extends LitElement {
   }
 
   private renderInCall() {
-    return html`<div part="in-call" class="call">
+    return html`<div part="in-call" class="call" ?data-keypad=${this.keypadOpen}>
       ${this.renderParty()}
       <vw-call-timer class="progress"></vw-call-timer>
       <div class="tools">

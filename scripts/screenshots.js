@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// Screenshots of the widget's states in headless Chromium, through a real
+// Kamailio: `npm run screenshots` writes PNGs to .tmp/screenshots/.
+import { mkdir } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+import { mintToken } from '../dist/node/index.js';
+import { launchBrowser, newIsolatedPage } from '../test/harness/browser.js';
+import { startKamailio } from '../test/harness/kamailio.js';
+import { startStaticServer } from '../test/harness/static-server.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUT = fileURLToPath(new URL('../.tmp/screenshots/', import.meta.url));
+const SECRET = 'screenshot-secret-0123456789';
+const DOMAIN = 'voice.test';
+
+await mkdir(OUT, { recursive: true });
+const kam = await startKamailio({ secret: SECRET });
+const web = await startStaticServer({ root: ROOT });
+const browser = await launchBrowser();
+const shots = [];
+
+async function phone(user, attrs = {}) {
+  const page = await newIsolatedPage(browser);
+  await page.setViewport({ width: 320, height: 520, deviceScaleFactor: 2 });
+  await page.goto(`${web.url}/test/e2e/pages/widget.html`);
+  await page.waitForFunction(() => window.vw && customElements.get('voice-widget'));
+  await page.addStyleTag({ content: 'body{margin:0;padding:24px;background:#eef0f3}' });
+  await page.evaluate((a) => Object.entries(a).forEach(([k, v]) => window.vw.el().setAttribute(k, v)), attrs);
+  return page;
+}
+const register = (page, user) =>
+  page.evaluate((o) => window.vw.configure(o), { token: mintToken({ secret: SECRET, user, domain: DOMAIN, name: user[0].toUpperCase() + user.slice(1) }), server: kam.wsUrl });
+
+async function shot(page, name) {
+  await sleep(150); // let the frame settle (fonts, transitions)
+  const file = `${OUT}${name}.png`;
+  await page.screenshot({ path: file });
+  shots.push(file);
+}
+
+try {
+  const closed = await phone('x');
+  await closed.evaluate(() => window.vw.el().removeAttribute('open'));
+  await shot(closed, '00-launcher');
+
+  const loading = await phone('x');
+  await shot(loading, '01-loading');
+
+  const alice = await phone('alice');
+  const bob = await phone('bob');
+  await Promise.all([register(alice, 'alice'), register(bob, 'bob')]);
+  await alice.evaluate(() => window.vw.waitFor('ready'));
+  await bob.evaluate(() => window.vw.waitFor('ready'));
+  await alice.evaluate(() => {
+    const input = window.vw.el().shadowRoot.querySelector('[part~="number"]');
+    input.value = '+1 555 010';
+    input.dispatchEvent(new Event('input'));
+  });
+  await shot(alice, '02-ready-typing');
+
+  await alice.evaluate(() => window.vw.el().call('bob'));
+  await alice.evaluate(() => window.vw.waitFor('state-change', { match: { state: 'ringing' } }));
+  await shot(alice, '03-outgoing-ringing');
+  await bob.evaluate(() => window.vw.waitFor('call-received'));
+  await shot(bob, '04-incoming');
+
+  await bob.evaluate(() => window.vw.el().answer());
+  await alice.evaluate(() => window.vw.waitFor('state-change', { match: { state: 'in-progress' } }));
+  await sleep(2200);
+  await shot(alice, '05-in-call');
+  await alice.evaluate(() => window.vw.el().shadowRoot.querySelector('[aria-label="Keypad"]').click());
+  await shot(alice, '06-in-call-keypad');
+
+  await bob.evaluate(() => window.vw.el().hangup());
+  await alice.evaluate(() => window.vw.waitFor('call-ended'));
+  await shot(alice, '07-ended');
+
+  await alice.evaluate(() => window.vw.el().call('carol'));
+  await alice.evaluate(() => window.vw.waitFor('call-ended', { match: { cause: 'unavailable' } }).catch(() => window.vw.waitFor('call-ended')));
+  await shot(alice, '08-unavailable');
+
+  const bad = await phone('x');
+  await bad.evaluate((s) => window.vw.configure({ token: 'garbage', server: s }), kam.wsUrl);
+  await shot(bad, '09-error-token');
+
+  console.log(shots.join('\n'));
+} finally {
+  await browser.close().catch(() => {});
+  await web.stop().catch(() => {});
+  await kam.stop().catch(() => {});
+}
