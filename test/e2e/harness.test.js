@@ -137,6 +137,39 @@ describe('harness with bare JsSIP', () => {
     });
   });
 
+  test('CANCEL while ringing and a rejected call reach the other side', async () => {
+    await explain(async () => {
+      const [carol, dave] = await Promise.all([openPhone(), openPhone()]);
+      assert.equal((await register(carol, 'carol')).ok, true);
+      assert.equal((await register(dave, 'dave')).ok, true); // no auto-answer: rings
+
+      // Caller gives up while the callee rings: CANCEL must be relayed.
+      let from = await evalBare(dave, () => window.bare.state.events.length);
+      const canceled = evalBare(carol, (to) => window.bare.call(to), `sip:dave@${DOMAIN}`);
+      const ringing = await evalBare(dave, (f) => window.bare.waitFor('progress', { from: f }), from);
+      assert.equal(ringing.ok, true, `dave rings: ${JSON.stringify(ringing)}`);
+      assert.equal((await evalBare(carol, () => window.bare.hangup())).ok, true);
+      const carolRes = await canceled;
+      assert.equal(carolRes.ok, false);
+      assert.equal(carolRes.cause, 'Canceled', JSON.stringify(carolRes));
+      const daveEnd = await evalBare(dave, (f) => window.bare.waitFor('failed', { from: f, timeoutMs: 5000 }), from);
+      assert.equal(daveEnd.ok, true, `dave sees the CANCEL: ${JSON.stringify(daveEnd)}`);
+      assert.equal(daveEnd.originator, 'remote');
+      assert.equal(daveEnd.cause, 'Canceled');
+
+      // Callee declines: the caller gets the callee's final response.
+      from = await evalBare(dave, () => window.bare.state.events.length);
+      const declined = evalBare(carol, (to) => window.bare.call(to), `sip:dave@${DOMAIN}`);
+      assert.equal((await evalBare(dave, (f) => window.bare.waitFor('progress', { from: f }), from)).ok, true);
+      assert.equal((await evalBare(dave, () => window.bare.reject(486))).ok, true);
+      const rejected = await declined;
+      assert.equal(rejected.ok, false);
+      assert.equal(rejected.status, 486, JSON.stringify(rejected));
+
+      await Promise.all([carol, dave].map((p) => evalBare(p, () => window.bare.stop())));
+    });
+  });
+
   test('expired credentials are rejected with 403 "...Expired"', async () => {
     await explain(async () => {
       const page = await openPhone();

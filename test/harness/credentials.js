@@ -1,5 +1,5 @@
 // Ephemeral SIP credentials in the auth_ephemeral / TURN-REST scheme that
-// test/kamailio/kamailio.cfg verifies:
+// kamailio/kamailio.cfg verifies:
 //   username = "<unix-expiry-seconds>:<user>"
 //   password = base64(HMAC-SHA1(secret, username))
 // Only used to exercise the harness; the product has its own issuer.

@@ -1,4 +1,4 @@
-// Runs a throw-away Kamailio (test/kamailio/kamailio.cfg) for end-to-end
+// Runs a throw-away Kamailio (kamailio/kamailio.cfg) for end-to-end
 // tests: loopback only, a free port picked here, a private runtime dir, and
 // the whole process group killed on stop() or when this Node process exits.
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CFG_PATH = fileURLToPath(new URL('../kamailio/kamailio.cfg', import.meta.url));
+const CFG_PATH = fileURLToPath(new URL('../../kamailio/kamailio.cfg', import.meta.url));
 const KAMAILIO_BIN = process.env.KAMAILIO_BIN || 'kamailio';
 const MODULE_DIRS = [
   process.env.KAMAILIO_MODULES,
@@ -108,7 +108,6 @@ function findModuleDir() {
 function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
-    srv.unref();
     srv.on('error', reject);
     srv.listen(0, HOST, () => {
       const { port } = srv.address();
@@ -242,8 +241,13 @@ async function launch({ port, runDir, moduleDir, secret, logLevel, startTimeoutM
       if (child.pid) {
         if (!exited) {
           killGroup(child.pid, 'SIGTERM');
-          const t = sleep(STOP_GRACE_MS).then(() => 'timeout');
-          if ((await Promise.race([exitPromise, t])) === 'timeout') {
+          let timer;
+          const grace = new Promise((r) => {
+            timer = setTimeout(r, STOP_GRACE_MS, 'timeout');
+          });
+          const outcome = await Promise.race([exitPromise, grace]);
+          clearTimeout(timer);
+          if (outcome === 'timeout') {
             killGroup(child.pid, 'SIGKILL');
             await exitPromise;
           }

@@ -172,6 +172,23 @@
       }
     },
 
+    /** Answers the ringing incoming call (when autoAnswer is off). */
+    answer() {
+      const s = state.session;
+      if (!s || s.direction !== 'incoming' || !s.isInProgress()) return { ok: false, cause: 'nothing to answer' };
+      s.answer({ mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } });
+      return { ok: true };
+    },
+
+    /** Rejects the ringing incoming call with `status` (default 486 Busy Here). */
+    reject(status = 486) {
+      const s = state.session;
+      if (!s || s.direction !== 'incoming' || !s.isInProgress()) return { ok: false, cause: 'nothing to reject' };
+      s.terminate({ status_code: status });
+      return { ok: true };
+    },
+
+    /** Ends the current call: BYE when established, CANCEL while ringing out. */
     hangup() {
       if (!state.session || state.session.isEnded()) return { ok: false, cause: 'no active session' };
       state.session.terminate();

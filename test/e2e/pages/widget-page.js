@@ -1,0 +1,69 @@
+// Test hooks for one <voice-widget>: records every event and exposes the
+// measurements the end-to-end tests need (RTP bytes, microphone tracks).
+(() => {
+  const EVENTS = ['ready', 'registration-change', 'state-change', 'call-received', 'call-started', 'call-ended', 'dtmf', 'token-expired', 'error'];
+
+  // Keep every microphone stream handed out, to prove each one is stopped after a call.
+  const streams = [];
+  const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints);
+    streams.push(stream);
+    return stream;
+  };
+
+  const log = [];
+  const t0 = performance.now();
+  const el = () => document.getElementById('phone');
+
+  window.addEventListener('DOMContentLoaded', () => {
+    for (const type of EVENTS) {
+      el().addEventListener(type, (e) => log.push({ type, detail: e.detail, bubbles: e.bubbles, at: performance.now() - t0 }));
+    }
+    el().addEventListener('call-received', () => {
+      if (window.vw.autoAnswer) el().answer();
+    });
+  });
+
+  window.vw = {
+    log,
+    el,
+    autoAnswer: false,
+    now: () => performance.now() - t0,
+    /** Places a call and returns when it was placed, on the log's clock. */
+    call(number) {
+      const at = performance.now() - t0;
+      return { at, placed: el().call(number) };
+    },
+    events: (type) => log.filter((e) => e.type === type).map((e) => e.detail),
+    configure({ token, server, dtmfMode }) {
+      if (dtmfMode) el().setAttribute('dtmf-mode', dtmfMode);
+      if (server) el().setAttribute('sip-server', server);
+      el().token = token;
+    },
+    liveMicTracks: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length,
+    micStreams: () => streams.length,
+    async inboundAudioBytes() {
+      const pc = el().getPeerConnection();
+      if (!pc) return -1;
+      let bytes = 0;
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') bytes += s.bytesReceived;
+      });
+      return bytes;
+    },
+    /** Resolves when an event of `type` matching `pred` is (or was) logged after index `from`. */
+    waitFor(type, { from = 0, timeout = 10000, match } = {}) {
+      return new Promise((resolve, reject) => {
+        const started = performance.now();
+        const tick = () => {
+          const hit = log.slice(from).find((e) => e.type === type && (!match || Object.entries(match).every(([k, v]) => e.detail?.[k] === v)));
+          if (hit) return resolve(hit.detail);
+          if (performance.now() - started > timeout) return reject(new Error(`timed out waiting for ${type} ${JSON.stringify(match ?? {})}; log: ${JSON.stringify(log.map((e) => e.type))}`));
+          setTimeout(tick, 10);
+        };
+        tick();
+      });
+    },
+  };
+})();

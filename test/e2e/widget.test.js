@@ -1,0 +1,301 @@
+// <voice-widget> end to end: the script-tag build in real headless Chromium,
+// two phones in two isolated pages, a real Kamailio on loopback.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { mintToken } from '../../dist/node/index.js';
+import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
+import { REPO_ROOT } from '../harness/bundle-jssip.js';
+import { startKamailio } from '../harness/kamailio.js';
+import { startStaticServer } from '../harness/static-server.js';
+
+const SECRET = 'widget-e2e-secret-0123456789';
+const DOMAIN = 'voice.test';
+const PAGE = '/test/e2e/pages/widget.html';
+
+let kam;
+let web;
+let browser;
+const pages = [];
+let alice;
+let bob;
+
+before(async () => {
+  kam = await startKamailio({ secret: SECRET });
+  web = await startStaticServer({ root: REPO_ROOT });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  for (const p of pages) await p.browserContext().close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await web?.stop().catch(() => {});
+  await kam?.stop().catch(() => {});
+});
+
+const token = (user, opts = {}) => mintToken({ secret: SECRET, user, domain: DOMAIN, name: user[0].toUpperCase() + user.slice(1), ...opts });
+
+/** Opens a page with one widget; configures it unless told not to. */
+async function openPhone(user, { configure = true, tokenOptions, dtmfMode } = {}) {
+  const page = await newIsolatedPage(browser);
+  pages.push(page);
+  await page.goto(web.url + PAGE, { waitUntil: 'load' });
+  await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+  if (configure) {
+    await page.evaluate((o) => window.vw.configure(o), { token: token(user, tokenOptions), server: kam.wsUrl, dtmfMode });
+  }
+  return page;
+}
+
+const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
+const logLength = (page) => vw(page, () => window.vw.log.length);
+const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.waitFor(t, o), type, opts);
+const events = (page, type) => vw(page, (t) => window.vw.events(t), type);
+const callEvents = (page, from) =>
+  vw(page, (f) => window.vw.log.slice(f).filter((e) => e.type.startsWith('call-')).map((e) => ({ type: e.type, ...e.detail })), from);
+
+async function inboundBytesRising(page) {
+  // Right after the answer no packet may have arrived yet: wait for the first.
+  await page.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { timeout: 5000, polling: 50 });
+  const first = await vw(page, () => window.vw.inboundAudioBytes());
+  await sleep(700);
+  const second = await vw(page, () => window.vw.inboundAudioBytes());
+  return { first, second };
+}
+
+/** A calls B, B answers; resolves with log offsets taken before the call. */
+async function connect(caller, callee, target) {
+  const from = { caller: await logLength(caller), callee: await logLength(callee) };
+  assert.equal(await vw(caller, (n) => window.vw.el().call(n), target), true);
+  await waitFor(callee, 'call-received', { from: from.callee });
+  assert.equal(await vw(callee, () => window.vw.el().answer()), true);
+  await waitFor(caller, 'state-change', { from: from.caller, match: { state: 'in-progress' } });
+  await waitFor(callee, 'state-change', { from: from.callee, match: { state: 'in-progress' } });
+  return from;
+}
+
+describe('two widgets through Kamailio', () => {
+  test('both register and fire ready', async (t) => {
+    const started = Date.now();
+    [alice, bob] = await Promise.all([openPhone('alice'), openPhone('bob')]);
+    await Promise.all([waitFor(alice, 'ready'), waitFor(bob, 'ready')]);
+    for (const page of [alice, bob]) {
+      assert.equal(await vw(page, () => window.vw.el().getState()), 'ready');
+      assert.equal(await vw(page, () => window.vw.el().registrationState), 'registered');
+      assert.equal(await vw(page, () => window.vw.el().isReady()), true);
+      const reg = await events(page, 'registration-change');
+      assert.deepEqual(reg.map((r) => r.state), ['connecting', 'registered']);
+    }
+    const readyAt = await vw(alice, () => window.vw.log.find((e) => e.type === 'ready').at - window.vw.log.find((e) => e.type === 'registration-change').at);
+    t.diagnostic(`alice: first registration-change → ready ${readyAt.toFixed(1)} ms (both phones up in ${Date.now() - started} ms)`);
+  });
+
+  test('A calls B: caller and callee details, answer, two-way audio, DTMF 1#, A hangs up', async (t) => {
+    const fromA = await logLength(alice);
+    const fromB = await logLength(bob);
+    assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
+
+    const received = await waitFor(bob, 'call-received', { from: fromB });
+    assert.deepEqual(received.from, { name: 'Alice', address: `sip:alice@${DOMAIN}` });
+    assert.equal(received.to.address, `sip:bob@${DOMAIN}`);
+    assert.ok(Array.isArray(received.paths) && received.paths.length >= 1);
+    assert.equal(await vw(bob, () => window.vw.el().getState()), 'incoming');
+    // The incoming screen shows who is calling.
+    const incomingText = await vw(bob, () => window.vw.el().shadowRoot.querySelector('[part~="incoming"]')?.textContent ?? '');
+    assert.match(incomingText, /Alice/);
+
+    assert.equal(await vw(bob, () => window.vw.el().answer()), true);
+    await waitFor(alice, 'state-change', { from: fromA, match: { state: 'in-progress' } });
+    await waitFor(bob, 'state-change', { from: fromB, match: { state: 'in-progress' } });
+
+    // Audio flows both ways: inbound RTP bytes rise on each side.
+    for (const [name, page] of [['alice', alice], ['bob', bob]]) {
+      const { first, second } = await inboundBytesRising(page);
+      assert.ok(first > 0 && second > first, `${name} inbound RTP bytes should rise: ${first} → ${second}`);
+    }
+
+    // DTMF over SIP INFO: the callee hears both digits.
+    assert.equal(await vw(alice, () => window.vw.el().sendDtmf('1#')), true);
+    await waitFor(bob, 'dtmf', { from: fromB, match: { digit: '#' } });
+    const bobDtmf = (await events(bob, 'dtmf')).map((d) => [d.digit, d.direction]);
+    assert.deepEqual(bobDtmf, [['1', 'inbound'], ['#', 'inbound']]);
+    const aliceDtmf = (await events(alice, 'dtmf')).map((d) => [d.digit, d.direction]);
+    assert.deepEqual(aliceDtmf, [['1', 'outbound'], ['#', 'outbound']]);
+
+    await sleep(300);
+    assert.equal(await vw(alice, () => window.vw.el().hangup()), true);
+    await waitFor(alice, 'call-ended', { from: fromA });
+    await waitFor(bob, 'call-ended', { from: fromB });
+    await sleep(300); // anything extra would arrive now
+
+    const a = await callEvents(alice, fromA);
+    const b = await callEvents(bob, fromB);
+    assert.deepEqual(a.map((e) => e.type), ['call-started', 'call-ended']);
+    assert.deepEqual(b.map((e) => e.type), ['call-received', 'call-started', 'call-ended']);
+    assert.equal(a[1].cause, 'local-hangup');
+    assert.equal(b[2].cause, 'remote-hangup');
+    assert.equal(a[0].direction, 'outbound');
+    assert.equal(a[0].number, 'bob');
+    assert.equal(b[1].direction, 'inbound');
+    assert.equal(b[1].number, 'alice');
+    assert.ok(a[1].duration > 0 && b[2].duration > 0, `durations ${a[1].duration} / ${b[2].duration}`);
+    assert.equal(a[0].id, a[1].id);
+    assert.equal(await vw(alice, () => window.vw.el().getState()), 'completed');
+    assert.equal(await vw(alice, () => window.vw.el().isReady()), true);
+    // The microphone is released on both sides.
+    assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
+    assert.equal(await vw(bob, () => window.vw.liveMicTracks()), 0);
+  });
+
+  test('B declines: both sides end with rejected, B never starts', async () => {
+    const fromA = await logLength(alice);
+    const fromB = await logLength(bob);
+    assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
+    await waitFor(bob, 'call-received', { from: fromB });
+    assert.equal(await vw(bob, () => window.vw.el().reject()), true);
+    await waitFor(alice, 'call-ended', { from: fromA });
+    await waitFor(bob, 'call-ended', { from: fromB });
+    await sleep(200);
+    const a = await callEvents(alice, fromA);
+    const b = await callEvents(bob, fromB);
+    assert.deepEqual(a.map((e) => [e.type, e.cause]), [['call-started', undefined], ['call-ended', 'rejected']]);
+    assert.deepEqual(b.map((e) => [e.type, e.cause]), [['call-received', undefined], ['call-ended', 'rejected']]);
+    assert.equal(a[1].duration, 0);
+    assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
+  });
+
+  test('A cancels while B rings: both sides end with canceled', async () => {
+    const fromA = await logLength(alice);
+    const fromB = await logLength(bob);
+    assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
+    await waitFor(bob, 'call-received', { from: fromB });
+    await waitFor(alice, 'state-change', { from: fromA, match: { state: 'ringing' } });
+    assert.equal(await vw(alice, () => window.vw.el().hangup()), true);
+    await waitFor(alice, 'call-ended', { from: fromA });
+    await waitFor(bob, 'call-ended', { from: fromB });
+    await sleep(200);
+    const a = await callEvents(alice, fromA);
+    const b = await callEvents(bob, fromB);
+    assert.deepEqual(a.map((e) => [e.type, e.cause]), [['call-started', undefined], ['call-ended', 'canceled']]);
+    assert.deepEqual(b.map((e) => [e.type, e.cause]), [['call-received', undefined], ['call-ended', 'canceled']]);
+    assert.equal(await vw(bob, () => window.vw.el().getState()), 'completed');
+    assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
+  });
+
+  test('calling a user who is not registered ends with not-found or unavailable', async () => {
+    const fromA = await logLength(alice);
+    assert.equal(await vw(alice, () => window.vw.el().call('carol')), true);
+    const ended = await waitFor(alice, 'call-ended', { from: fromA });
+    assert.ok(['not-found', 'unavailable'].includes(ended.cause), ended.cause);
+    assert.equal(await vw(alice, () => window.vw.el().getState()), 'failed');
+    assert.equal(await vw(alice, () => window.vw.el().isReady()), true);
+    await vw(alice, () => window.vw.el().reset());
+    assert.equal(await vw(alice, () => window.vw.el().getState()), 'ready');
+  });
+
+  test('call setup with an auto-answering callee (measured, not asserted)', async (t) => {
+    await vw(bob, () => (window.vw.autoAnswer = true));
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const fromA = await logLength(alice);
+      const fromB = await logLength(bob);
+      const { at, placed } = await vw(alice, () => window.vw.call('bob'));
+      assert.equal(placed, true);
+      const connected = await vw(alice, (f) => window.vw.waitFor('state-change', { from: f, match: { state: 'in-progress' } }).then(() => window.vw.log.slice(f).find((e) => e.detail?.state === 'in-progress').at), fromA);
+      times.push(connected - at);
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(bob, 'call-ended', { from: fromB });
+      await waitFor(alice, 'call-ended', { from: fromA });
+    }
+    await vw(bob, () => (window.vw.autoAnswer = false));
+    times.sort((x, y) => x - y);
+    t.diagnostic(`call() → in-progress, auto-answer: median ${times[2].toFixed(1)} ms (runs: ${times.map((x) => x.toFixed(0)).join(', ')})`);
+    assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
+  });
+
+  test('an invalid number puts nothing on the wire', async () => {
+    const fromA = await logLength(alice);
+    assert.equal(await vw(alice, () => window.vw.el().call('sip:bob@elsewhere.test')), false);
+    await sleep(200);
+    const log = await vw(alice, (f) => window.vw.log.slice(f).map((e) => [e.type, e.detail?.code, e.bubbles]), fromA);
+    assert.deepEqual(log, [['error', 'invalid-number', false]]);
+  });
+
+  test('dtmf-mode="rfc2833" sends digits in the media, not as SIP INFO', async () => {
+    await vw(alice, () => window.vw.el().setAttribute('dtmf-mode', 'rfc2833'));
+    const from = await connect(alice, bob, 'bob');
+    const sent = await vw(alice, () => window.vw.el().sendDtmf('5*'));
+    assert.equal(sent, true);
+    await sleep(800);
+    const aliceDtmf = await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'dtmf').map((e) => [e.detail.digit, e.detail.direction]), from.caller);
+    assert.deepEqual(aliceDtmf, [['5', 'outbound'], ['*', 'outbound']]);
+    // A browser cannot receive RFC 2833 events; what matters is that no INFO carried them.
+    const bobDtmf = await vw(bob, (f) => window.vw.log.slice(f).filter((e) => e.type === 'dtmf').length, from.callee);
+    assert.equal(bobDtmf, 0);
+    await vw(alice, () => window.vw.el().setAttribute('dtmf-mode', 'info'));
+    await vw(bob, () => window.vw.el().hangup());
+    await waitFor(alice, 'call-ended', { from: from.caller, match: { cause: 'remote-hangup' } });
+  });
+
+  test('a new token mid-call re-registers without dropping the call', async () => {
+    const from = await connect(alice, bob, 'bob');
+    await vw(alice, (tk) => (window.vw.el().token = tk), token('alice', { ttl: 7200 }));
+    await sleep(1000);
+    assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress');
+    assert.equal(await vw(alice, () => window.vw.el().registrationState), 'registered');
+    const { first, second } = await inboundBytesRising(alice);
+    assert.ok(second > first, 'audio still flows after the token change');
+    const errs = await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'error' || e.type === 'token-expired').length, from.caller);
+    assert.equal(errs, 0);
+    await vw(alice, () => window.vw.el().hangup());
+    await waitFor(bob, 'call-ended', { from: from.callee, match: { cause: 'remote-hangup' } });
+  });
+});
+
+describe('token lifetime', () => {
+  test('an expired token yields token-expired once and no retry loop; a fresh token registers again', async () => {
+    // Minted with a 1 s lifetime, handed over after it lapsed: the server refuses it as expired.
+    const stale = token('dave', { ttl: 1 });
+    await sleep(2100);
+    const page = await openPhone('dave', { configure: false });
+    await vw(page, (o) => window.vw.configure(o), { token: stale, server: kam.wsUrl });
+    await waitFor(page, 'token-expired');
+    await sleep(3000);
+    const expired = await events(page, 'token-expired');
+    assert.deepEqual(expired, [{ reason: 'expired' }]);
+    assert.equal(await vw(page, () => window.vw.el().getState()), 'error');
+    const regs = await events(page, 'registration-change');
+    assert.ok(regs.length <= 3, `no registration loop: ${JSON.stringify(regs)}`);
+    assert.equal(await vw(page, () => window.vw.el().call('bob')), false);
+
+    const from = await logLength(page);
+    await vw(page, (tk) => (window.vw.el().token = tk), token('dave'));
+    await waitFor(page, 'ready', { from });
+    assert.equal(await vw(page, () => window.vw.el().getState()), 'ready');
+    assert.equal(await vw(page, () => window.vw.el().registrationState), 'registered');
+  });
+
+  test('a token that lapses while registered fires token-expired once, timed from receipt', async () => {
+    const page = await openPhone('erin', { tokenOptions: { ttl: 3 } });
+    await waitFor(page, 'ready');
+    await waitFor(page, 'token-expired', { timeout: 6000 });
+    await sleep(1500);
+    assert.deepEqual(await events(page, 'token-expired'), [{ reason: 'expired' }]);
+    assert.equal(await vw(page, () => window.vw.el().getState()), 'error');
+    assert.equal(await vw(page, () => window.vw.el().isReady()), false);
+  });
+
+  test('a token with a wrong password is rejected once', async () => {
+    const good = JSON.parse(Buffer.from(token('frank').split('.')[1], 'base64url'));
+    const forged = { ...good, sip_auth_password: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' };
+    const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const bad = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(forged)}.x`;
+    const page = await openPhone('frank', { configure: false });
+    await vw(page, (o) => window.vw.configure(o), { token: bad, server: kam.wsUrl });
+    await waitFor(page, 'token-expired');
+    await sleep(1500);
+    assert.deepEqual(await events(page, 'token-expired'), [{ reason: 'rejected' }]);
+    assert.equal(await vw(page, () => window.vw.el().getState()), 'error');
+  });
+});
