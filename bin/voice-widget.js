@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The CLI is built from src/node/cli.ts into dist/node by `npm run build` (run by `npm ci` via prepare).
+// The CLI is built from src/node/cli.ts into dist/node by `npm run build`, which `npm install` runs (prepare).
 import { run } from '../dist/node/cli.js';
 
 process.exitCode = run(
