@@ -89,7 +89,11 @@ const jsonConverter = {
 export class VoiceWidget extends LitElement {
   static override styles = styles;
 
-  private readonly controller = new PhoneController(this, (snapshot) => (this.snapshot = snapshot));
+  private readonly controller = new PhoneController(
+    this,
+    (snapshot) => (this.snapshot = snapshot),
+    () => ({ token: this.token, server: this.sipServer, iceServers: this.iceServers, dtmfMode: this.dtmfMode }),
+  );
 
   @query('input[part="number"]') private numberInput?: HTMLInputElement;
 
@@ -127,6 +131,14 @@ export class VoiceWidget extends LitElement {
   // ── lifecycle ──────────────────────────────────────────────────────────────
 
   override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('mode') && this.mode !== 'spa' && this.mode !== 'dialog') {
+      this.reportBadAttribute('mode', this.mode, 'spa or dialog');
+      this.mode = 'spa';
+    }
+    if (changed.has('dtmfMode') && this.dtmfMode !== 'info' && this.dtmfMode !== 'rfc2833') {
+      this.reportBadAttribute('dtmf-mode', this.dtmfMode, 'info or rfc2833');
+      this.dtmfMode = 'info';
+    }
     const config: PhoneConfig = {};
     if (changed.has('iceServers')) config.iceServers = this.iceServers;
     if (changed.has('dtmfMode')) config.dtmfMode = this.dtmfMode;
@@ -197,6 +209,12 @@ export class VoiceWidget extends LitElement {
   }
 
   // ── handlers ───────────────────────────────────────────────────────────────
+
+  /** An attribute with a value it cannot take: say so, keep the default, touch nothing else. */
+  private reportBadAttribute(name: string, value: unknown, expected: string): void {
+    const message = `${name} must be ${expected}, got ${JSON.stringify(String(value).slice(0, 50))}`;
+    this.dispatchEvent(new CustomEvent('error', { detail: { code: 'invalid-attribute', message }, bubbles: false, composed: false }));
+  }
 
   private onSubmit(e: Event): void {
     e.preventDefault();

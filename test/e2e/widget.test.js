@@ -1,6 +1,7 @@
 // <voice-widget> end to end: the script-tag build in real headless Chromium,
 // two phones in two isolated pages, a real Kamailio on loopback.
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -87,8 +88,11 @@ describe('two widgets through Kamailio', () => {
       const reg = await events(page, 'registration-change');
       assert.deepEqual(reg.map((r) => r.state), ['connecting', 'registered']);
     }
-    const readyAt = await vw(alice, () => window.vw.log.find((e) => e.type === 'ready').at - window.vw.log.find((e) => e.type === 'registration-change').at);
-    t.diagnostic(`alice: first registration-change → ready ${readyAt.toFixed(1)} ms (both phones up in ${Date.now() - started} ms)`);
+    for (const [name, page] of [['alice', alice], ['bob', bob]]) {
+      const ms = await vw(page, () => window.vw.log.find((e) => e.type === 'ready').at - window.vw.configuredAt);
+      t.diagnostic(`${name}: token and server set → ready in ${ms.toFixed(1)} ms`);
+    }
+    t.diagnostic(`both phones up ${Date.now() - started} ms after opening their pages`);
   });
 
   test('A calls B: caller and callee details, answer, two-way audio, DTMF 1#, A hangs up', async (t) => {
@@ -212,6 +216,28 @@ describe('two widgets through Kamailio', () => {
     times.sort((x, y) => x - y);
     t.diagnostic(`call() → in-progress, auto-answer: median ${times[2].toFixed(1)} ms (runs: ${times.map((x) => x.toFixed(0)).join(', ')})`);
     assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
+  });
+
+  test('an unreachable STUN server does not hold up the call', async (t) => {
+    // A UDP port on loopback with nothing behind it: the STUN request goes unanswered.
+    const sock = dgram.createSocket('udp4');
+    await new Promise((r) => sock.bind(0, '127.0.0.1', r));
+    const port = sock.address().port;
+    sock.close();
+    await vw(alice, (p) => window.vw.el().setAttribute('ice-servers', JSON.stringify([{ urls: `stun:127.0.0.1:${p}` }])), port);
+    await vw(bob, () => (window.vw.autoAnswer = true));
+    const fromA = await logLength(alice);
+    const fromB = await logLength(bob);
+    const { at, placed } = await vw(alice, () => window.vw.call('bob'));
+    assert.equal(placed, true);
+    // Without the early-ICE policy the INVITE would wait ~40 s for gathering to time out.
+    const started = await vw(alice, (f) => window.vw.waitFor('call-started', { from: f, timeout: 5000 }).then(() => window.vw.log.slice(f).find((e) => e.type === 'call-started').at), fromA);
+    await waitFor(alice, 'state-change', { from: fromA, match: { state: 'in-progress' } });
+    t.diagnostic(`call() → INVITE sent with an unreachable STUN server: ${(started - at).toFixed(0)} ms`);
+    await vw(alice, () => window.vw.el().hangup());
+    await waitFor(bob, 'call-ended', { from: fromB });
+    await vw(bob, () => (window.vw.autoAnswer = false));
+    await vw(alice, () => window.vw.el().removeAttribute('ice-servers'));
   });
 
   test('an invalid number puts nothing on the wire', async () => {

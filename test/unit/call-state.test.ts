@@ -221,6 +221,38 @@ describe('Call driven by session events', () => {
     }
   }
 
+  it('a peer connection that fails ends the call with connection-lost and signals the far end', async () => {
+    const pc = Object.assign(new EventTarget(), { connectionState: 'connected', getSenders: () => [] });
+    const session = new FakeSession();
+    let terminated = 0;
+    session.terminate = () => {
+      terminated++;
+      // JsSIP answers a local terminate() with 'ended' from the local side.
+      session.fire('ended', { originator: 'local', cause: 'Terminated' });
+    };
+    const record = { ended: [] as EndCause[] };
+    const call = new Call(
+      {
+        id: 'c2',
+        direction: 'outbound',
+        number: 'bob',
+        remote: { name: 'bob', address: 'sip:bob@voice.test' },
+        local: { name: 'alice', address: 'sip:alice@voice.test' },
+        iceServers: [],
+        dtmfMode: 'info',
+      },
+      { stateChanged: () => {}, started: () => {}, ended: (_c, cause) => record.ended.push(cause), dtmf: () => {}, error: () => {} },
+    );
+    call.attach(session as never, true);
+    session.fire('peerconnection', { peerconnection: pc });
+    fireOn(session, 'accepted');
+    pc.connectionState = 'failed';
+    pc.dispatchEvent(new Event('connectionstatechange'));
+    expect(terminated).to.equal(1);
+    expect(record.ended).to.deep.equal(['connection-lost']);
+    expect(call.state).to.equal('failed');
+  });
+
   it('reports duration only for connected time and started once for inbound', async () => {
     const { call, session, record } = newCall('inbound');
     fireOn(session, 'accepted');

@@ -113,6 +113,45 @@ describe('<voice-widget>', () => {
     expect(log.map((e) => (e.detail as { code: string }).code)).to.deep.equal(['no-call', 'no-call', 'invalid-dtmf', 'no-call']);
   });
 
+  it('unknown mode and dtmf-mode values give invalid-attribute and fall back to the defaults', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
+    const log = recordEvents(el, ['error']);
+    el.setAttribute('mode', 'fullscreen');
+    el.setAttribute('dtmf-mode', 'inband');
+    await el.updateComplete;
+    expect(log.map((e) => (e.detail as { code: string }).code)).to.deep.equal(['invalid-attribute', 'invalid-attribute']);
+    expect(el.mode).to.equal('spa');
+    expect(el.dtmfMode).to.equal('info');
+    el.setAttribute('mode', 'dialog');
+    await el.updateComplete;
+    expect(el.mode).to.equal('dialog');
+    expect(log.length).to.equal(2);
+  });
+
+  it('removed from the page it stops; put back, it starts again with the same attributes', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget sip-server="ws://127.0.0.1:9/ws" .token=${fakeToken()}></voice-widget>`);
+    expect(el.registrationState).to.equal('connecting');
+    const parent = el.parentElement!;
+    el.remove();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(el.registrationState).to.equal('unregistered');
+    parent.append(el);
+    await el.updateComplete;
+    expect(el.registrationState).to.equal('connecting');
+    el.remove();
+  });
+
+  it('a synchronous move in the DOM does not restart the phone', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget sip-server="ws://127.0.0.1:9/ws" .token=${fakeToken()}></voice-widget>`);
+    const log = recordEvents(el, ['registration-change']);
+    const other = document.createElement('div');
+    document.body.append(other);
+    other.append(el);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log).to.deep.equal([]);
+    other.remove();
+  });
+
   it('toggle() opens and closes the panel', async () => {
     const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
     el.toggle();

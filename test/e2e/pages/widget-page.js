@@ -36,7 +36,9 @@
       return { at, placed: el().call(number) };
     },
     events: (type) => log.filter((e) => e.type === type).map((e) => e.detail),
+    configuredAt: null,
     configure({ token, server, dtmfMode }) {
+      window.vw.configuredAt = performance.now() - t0;
       if (dtmfMode) el().setAttribute('dtmf-mode', dtmfMode);
       if (server) el().setAttribute('sip-server', server);
       el().token = token;
