@@ -4,6 +4,7 @@ import { mintToken } from './token.js';
 const USAGE = `usage: voice-widget token --secret <secret> --user <sip-user> --domain <sip-domain>
                           [--name <display name>] [--ttl <seconds>]
                           [--caller-id <number>]... [--ice-server <url>]...
+                          [--allowed-domain <host>]...
 
 Prints one widget token on stdout. The secret may also come from VOICE_WIDGET_SECRET.
 --ttl is 1 to 2592000 seconds (30 days); default 3600.`;
@@ -33,6 +34,7 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
         ttl: { type: 'string' },
         'caller-id': { type: 'string', multiple: true },
         'ice-server': { type: 'string', multiple: true },
+        'allowed-domain': { type: 'string', multiple: true },
       },
     }));
   } catch (e) {
@@ -62,6 +64,7 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
       ttl,
       callerIds: values['caller-id'],
       iceServers: values['ice-server'],
+      allowedDomains: values['allowed-domain'],
     });
     out(token + '\n');
     return 0;

@@ -6,6 +6,7 @@ export {
   mintToken,
   verifyToken,
   decodeToken,
+  originAllowed,
   ephemeralCredential,
   TokenVerificationError,
   type MintOptions,

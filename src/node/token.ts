@@ -1,10 +1,12 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
+  DOMAIN_NAME,
   MAX_TTL,
   MIN_TTL,
   TOKEN_HEADER,
   TokenFormatError,
   decodeToken,
+  originAllowed,
   type IceServerClaim,
   type TokenClaims,
 } from '../shared/token-claims.js';
@@ -27,6 +29,10 @@ export interface MintOptions {
    * with the same HMAC scheme as the SIP ones (the TURN REST API scheme).
    */
   iceServers?: Array<string | IceServerClaim>;
+  /** Host names whose pages may use the token (and their subdomains); empty: any. */
+  allowedDomains?: string[];
+  /** Token id; random when not given (the token service passes its record's id). */
+  jti?: string;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -58,11 +64,19 @@ export function mintToken(options: MintOptions): string {
     if (!/^\+?[0-9]{2,20}$/.test(id) && !USER_RE.test(id)) throw new TypeError(`caller ID "${id}" is not a number or SIP user`);
   }
 
+  const allowedDomains = (options.allowedDomains ?? []).map((d) => (typeof d === 'string' ? d.toLowerCase() : d));
+  for (const d of allowedDomains) {
+    if (typeof d !== 'string' || !DOMAIN_NAME.test(d)) throw new TypeError(`allowed domain "${String(d)}" is not a host name`);
+  }
+  if (options.jti !== undefined && (typeof options.jti !== 'string' || !/^[A-Za-z0-9_-]{8,64}$/.test(options.jti))) {
+    throw new TypeError('jti must be 8 to 64 characters of [A-Za-z0-9_-]');
+  }
+
   const iat = Math.floor((options.now?.() ?? Date.now()) / 1000);
   const exp = iat + ttl;
   const sip = ephemeralCredential(secret, user, exp);
   const claims: TokenClaims = {
-    jti: randomBytes(16).toString('base64url'),
+    jti: options.jti ?? randomBytes(16).toString('base64url'),
     sub: user,
     sip_domain: domain,
     name,
@@ -72,6 +86,7 @@ export function mintToken(options: MintOptions): string {
     sip_auth_password: sip.password,
   };
   if (callerIds.length > 0) claims.caller_ids = [...callerIds];
+  if (allowedDomains.length > 0) claims.allowed_domains = allowedDomains;
   if (options.iceServers && options.iceServers.length > 0) {
     claims.ice_servers = options.iceServers.map((s) => iceServerClaim(s, secret, user, exp));
   }
@@ -130,4 +145,4 @@ export function verifyToken(token: string, secret: string, now: number = Date.no
   return claims;
 }
 
-export { decodeToken, type TokenClaims, type IceServerClaim };
+export { decodeToken, originAllowed, type TokenClaims, type IceServerClaim };

@@ -29,6 +29,11 @@ export interface TokenClaims {
   caller_ids?: string[];
   /** ICE servers for WebRTC media; TURN entries carry ephemeral credentials. */
   ice_servers?: IceServerClaim[];
+  /**
+   * Host names whose pages may use this token (each also allows its
+   * subdomains; `localhost` only when listed). Missing or empty: any origin.
+   */
+  allowed_domains?: string[];
 }
 
 export interface IceServerClaim {
@@ -95,6 +100,9 @@ function validateClaims(c: unknown): TokenClaims {
   if (c.caller_ids !== undefined && !(Array.isArray(c.caller_ids) && c.caller_ids.every((x) => typeof x === 'string'))) {
     throw new TokenFormatError('token claim "caller_ids" must be an array of strings');
   }
+  if (c.allowed_domains !== undefined && !(Array.isArray(c.allowed_domains) && c.allowed_domains.every((x) => typeof x === 'string'))) {
+    throw new TokenFormatError('token claim "allowed_domains" must be an array of strings');
+  }
   if (c.ice_servers !== undefined && !isIceServerList(c.ice_servers)) {
     throw new TokenFormatError('token claim "ice_servers" must be an array of RTCIceServer');
   }
@@ -116,4 +124,27 @@ export function isIceServerList(value: unknown): value is IceServerClaim[] {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A host name as allowed_domains takes it: lower case, letters, digits, dots and dashes. */
+export const DOMAIN_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/**
+ * Whether a page origin (`https://app.example.com:8443`) may use a token
+ * allowed for `domains`: the origin's host equals one of them or is a
+ * subdomain of one. An empty or missing list allows every origin.
+ */
+export function originAllowed(origin: string | null | undefined, domains: readonly string[] | undefined): boolean {
+  if (!domains || domains.length === 0) return true;
+  if (!origin) return false;
+  let host: string;
+  try {
+    host = new URL(origin).hostname.toLowerCase().replace(/\.$/, '');
+  } catch {
+    return false;
+  }
+  return domains.some((d) => {
+    const domain = d.toLowerCase();
+    return host === domain || host.endsWith(`.${domain}`);
+  });
 }
