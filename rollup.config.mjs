@@ -36,7 +36,8 @@ export default [
   // (c) Node: token minting and the CLI; never part of the browser bundles.
   {
     input: { 'node/index': 'src/node/index.ts', 'node/cli': 'src/node/cli.ts' },
-    external: (id) => id.startsWith('node:') || builtinModules.includes(id),
+    // Node code keeps its dependencies (ws, jssip's parser) as imports.
+    external: (id) => id.startsWith('node:') || builtinModules.includes(id) || /^[a-z@]/.test(id),
     output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: 'node/[name]-[hash].js' },
     plugins: [
       typescript({

@@ -27,6 +27,10 @@ export interface PhoneConfig {
 }
 
 const USER_AGENT = 'voice-widget/0.1';
+/** Carries the widget token on every REGISTER, so a server can bind the connection to it. */
+const TOKEN_HEADER = 'X-Voice-Widget-Token';
+/** The WebSocket close code a server uses for a revoked token. */
+const CLOSE_REVOKED = 4001;
 /** Longest setTimeout delay browsers honour (2^31 - 1 ms); longer ones fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -39,6 +43,7 @@ export class Phone extends Emitter<PhoneEventMap> {
   private ua: UA | null = null;
   private uaKey = '';
   private claims: TokenClaims | null = null;
+  private token = '';
   private server: string | null = null;
   private hostIceServers: RTCIceServer[] | null = null;
   private dtmfMode: DtmfMode = 'info';
@@ -117,6 +122,7 @@ export class Phone extends Emitter<PhoneEventMap> {
           this.fail('invalid-token', e instanceof TokenFormatError ? e.message : 'the token could not be read');
           return;
         }
+        this.token = token;
         this.acceptToken(claims);
       }
     }
@@ -249,7 +255,11 @@ export class Phone extends Emitter<PhoneEventMap> {
       this.setPhoneState(this.phoneState === 'error' ? 'error' : 'loading');
       return;
     }
-    if (this.tokenDead) return;
+    if (this.tokenDead) {
+      // A dead credential keeps no connection open, except for a call in progress.
+      if (!this.liveCall()) this.teardownUA();
+      return;
+    }
     const key = `${this.server} ${this.claims.sub}@${this.claims.sip_domain}`;
     if (this.ua && key === this.uaKey) {
       this.refreshCredentials();
@@ -298,10 +308,11 @@ export class Phone extends Emitter<PhoneEventMap> {
     ua.on('connected', () => {
       if (this.ua !== ua) return;
       this.everConnected = true;
-      if (!this.tokenDead) ua.register();
+      if (!this.tokenDead) this.register();
     });
     ua.on('disconnected', (e: { error?: boolean; code?: number; reason?: string }) => {
       if (this.ua !== ua) return;
+      if (e.code === CLOSE_REVOKED || /revoked/i.test(e.reason ?? '')) return this.tokenFailed('revoked');
       this.setRegistration(this.everConnected ? 'reconnecting' : 'connecting', e.reason || 'connection closed');
       if (this.phoneState === 'ready') this.setPhoneState('loading');
     });
@@ -334,7 +345,13 @@ export class Phone extends Emitter<PhoneEventMap> {
     ua.set('password', claims.sip_auth_password);
     ua.set('display_name', claims.name);
     if (this.phoneState === 'error') this.setPhoneState(this.registration === 'registered' ? 'ready' : 'loading');
-    if (ua.isConnected()) ua.register();
+    if (ua.isConnected()) this.register();
+  }
+
+  private register(): void {
+    const ua = this.ua!;
+    ua.registrator().setExtraHeaders([`${TOKEN_HEADER}: ${this.token}`]);
+    ua.register();
   }
 
   private teardownUA(): void {
@@ -352,6 +369,14 @@ export class Phone extends Emitter<PhoneEventMap> {
   }
 
   private onRegistrationFailed(status: number | undefined, reason: string, cause: string): void {
+    if (status === 403 && /origin/i.test(reason)) {
+      // Not the token's fault: this page may not use it. Stop until the host changes something.
+      this.tokenDead = true;
+      this.setRegistration('failed', `${status} ${reason}`);
+      this.fail('origin-not-allowed', `the SIP server refused this page's origin (${location.origin}) for this token`);
+      this.stopUnlessInCall();
+      return;
+    }
     if (status === 403 && /expired/i.test(reason)) return this.tokenFailed('expired');
     if (status === 403 && /revoked/i.test(reason)) return this.tokenFailed('revoked');
     if (status === 401 || status === 403 || status === 407 || cause === JsSIP.C.causes.AUTHENTICATION_ERROR) {
@@ -367,11 +392,19 @@ export class Phone extends Emitter<PhoneEventMap> {
     clearTimeout(this.tokenTimer);
     if (this.tokenDead) return;
     this.tokenDead = true;
-    if (reason !== 'expired' || this.registration !== 'registered') {
-      this.setRegistration('failed', reason === 'expired' ? 'credential expired' : `credential ${reason}`);
-    }
+    this.setRegistration('failed', reason === 'expired' ? 'credential expired' : `credential ${reason}`);
     this.setPhoneState('error');
+    this.stopUnlessInCall();
     this.emit('token-expired', { reason });
+  }
+
+  /** A dead credential should not keep a connection reconnecting; a call keeps it until it ends. */
+  private stopUnlessInCall(): void {
+    if (this.liveCall()) {
+      this.restartPending = true;
+      return;
+    }
+    this.teardownUA();
   }
 
   private fail(code: ErrorCode, message: string): void {

@@ -42,6 +42,7 @@ export type ErrorCode =
   | 'invalid-dtmf'
   | 'media-denied'
   | 'registration-failed'
+  | 'origin-not-allowed'
   | 'call-failed'
   | 'audio-blocked';
 

@@ -1,5 +1,6 @@
 // <voice-widget> end to end: the script-tag build in real headless Chromium,
-// two phones in two isolated pages, a real Kamailio on loopback.
+// two phones in two isolated pages, through a real Kamailio and through the
+// embedded SIP server, both on loopback.
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { after, before, describe, test } from 'node:test';
@@ -8,31 +9,27 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mintToken } from '../../dist/node/index.js';
 import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/bundle-jssip.js';
-import { startKamailio } from '../harness/kamailio.js';
+import { SIP_SERVERS, startSipServer } from '../harness/sip-servers.js';
 import { startStaticServer } from '../harness/static-server.js';
 
 const SECRET = 'widget-e2e-secret-0123456789';
 const DOMAIN = 'voice.test';
 const PAGE = '/test/e2e/pages/widget.html';
 
-let kam;
 let web;
 let browser;
+/** The SIP server of the suite running now, and the pages it opened. */
+let sip;
 const pages = [];
-let alice;
-let bob;
 
 before(async () => {
-  kam = await startKamailio({ secret: SECRET });
   web = await startStaticServer({ root: REPO_ROOT });
   browser = await launchBrowser();
 });
 
 after(async () => {
-  for (const p of pages) await p.browserContext().close().catch(() => {});
   await browser?.close().catch(() => {});
   await web?.stop().catch(() => {});
-  await kam?.stop().catch(() => {});
 });
 
 const token = (user, opts = {}) => mintToken({ secret: SECRET, user, domain: DOMAIN, name: user[0].toUpperCase() + user.slice(1), ...opts });
@@ -44,7 +41,7 @@ async function openPhone(user, { configure = true, tokenOptions, dtmfMode } = {}
   await page.goto(web.url + PAGE, { waitUntil: 'load' });
   await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
   if (configure) {
-    await page.evaluate((o) => window.vw.configure(o), { token: token(user, tokenOptions), server: kam.wsUrl, dtmfMode });
+    await page.evaluate((o) => window.vw.configure(o), { token: token(user, tokenOptions), server: sip.wsUrl, dtmfMode });
   }
   return page;
 }
@@ -76,252 +73,268 @@ async function connect(caller, callee, target) {
   return from;
 }
 
-describe('two widgets through Kamailio', () => {
-  test('both register and fire ready', async (t) => {
-    const started = Date.now();
-    [alice, bob] = await Promise.all([openPhone('alice'), openPhone('bob')]);
-    await Promise.all([waitFor(alice, 'ready'), waitFor(bob, 'ready')]);
-    for (const page of [alice, bob]) {
-      assert.equal(await vw(page, () => window.vw.el().getState()), 'ready');
-      assert.equal(await vw(page, () => window.vw.el().registrationState), 'registered');
-      assert.equal(await vw(page, () => window.vw.el().isReady()), true);
-      const reg = await events(page, 'registration-change');
-      assert.deepEqual(reg.map((r) => r.state), ['connecting', 'registered']);
-    }
-    for (const [name, page] of [['alice', alice], ['bob', bob]]) {
-      const ms = await vw(page, () => window.vw.log.find((e) => e.type === 'ready').at - window.vw.configuredAt);
-      t.diagnostic(`${name}: token and server set → ready in ${ms.toFixed(1)} ms`);
-    }
-    t.diagnostic(`both phones up ${Date.now() - started} ms after opening their pages`);
+for (const kind of SIP_SERVERS) {
+  describe(`through ${kind}`, () => {
+  let alice;
+  let bob;
+
+  before(async () => {
+    sip = await startSipServer(kind, { secret: SECRET, domain: DOMAIN });
   });
 
-  test('A calls B: caller and callee details, answer, two-way audio, DTMF 1#, A hangs up', async (t) => {
-    const fromA = await logLength(alice);
-    const fromB = await logLength(bob);
-    assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
-
-    const received = await waitFor(bob, 'call-received', { from: fromB });
-    assert.deepEqual(received.from, { name: 'Alice', address: `sip:alice@${DOMAIN}` });
-    assert.equal(received.to.address, `sip:bob@${DOMAIN}`);
-    assert.ok(Array.isArray(received.paths) && received.paths.length >= 1);
-    assert.equal(await vw(bob, () => window.vw.el().getState()), 'incoming');
-    // The incoming screen shows who is calling.
-    const incomingText = await vw(bob, () => window.vw.el().shadowRoot.querySelector('[part~="incoming"]')?.textContent ?? '');
-    assert.match(incomingText, /Alice/);
-
-    assert.equal(await vw(bob, () => window.vw.el().answer()), true);
-    await waitFor(alice, 'state-change', { from: fromA, match: { state: 'in-progress' } });
-    await waitFor(bob, 'state-change', { from: fromB, match: { state: 'in-progress' } });
-
-    // Audio flows both ways: inbound RTP bytes rise on each side.
-    for (const [name, page] of [['alice', alice], ['bob', bob]]) {
-      const { first, second } = await inboundBytesRising(page);
-      assert.ok(first > 0 && second > first, `${name} inbound RTP bytes should rise: ${first} → ${second}`);
-    }
-
-    // DTMF over SIP INFO: the callee hears both digits.
-    assert.equal(await vw(alice, () => window.vw.el().sendDtmf('1#')), true);
-    await waitFor(bob, 'dtmf', { from: fromB, match: { digit: '#' } });
-    const bobDtmf = (await events(bob, 'dtmf')).map((d) => [d.digit, d.direction]);
-    assert.deepEqual(bobDtmf, [['1', 'inbound'], ['#', 'inbound']]);
-    const aliceDtmf = (await events(alice, 'dtmf')).map((d) => [d.digit, d.direction]);
-    assert.deepEqual(aliceDtmf, [['1', 'outbound'], ['#', 'outbound']]);
-
-    await sleep(300);
-    assert.equal(await vw(alice, () => window.vw.el().hangup()), true);
-    await waitFor(alice, 'call-ended', { from: fromA });
-    await waitFor(bob, 'call-ended', { from: fromB });
-    await sleep(300); // anything extra would arrive now
-
-    const a = await callEvents(alice, fromA);
-    const b = await callEvents(bob, fromB);
-    assert.deepEqual(a.map((e) => e.type), ['call-started', 'call-ended']);
-    assert.deepEqual(b.map((e) => e.type), ['call-received', 'call-started', 'call-ended']);
-    assert.equal(a[1].cause, 'local-hangup');
-    assert.equal(b[2].cause, 'remote-hangup');
-    assert.equal(a[0].direction, 'outbound');
-    assert.equal(a[0].number, 'bob');
-    assert.equal(b[1].direction, 'inbound');
-    assert.equal(b[1].number, 'alice');
-    assert.ok(a[1].duration > 0 && b[2].duration > 0, `durations ${a[1].duration} / ${b[2].duration}`);
-    assert.equal(a[0].id, a[1].id);
-    assert.equal(await vw(alice, () => window.vw.el().getState()), 'completed');
-    assert.equal(await vw(alice, () => window.vw.el().isReady()), true);
-    // The microphone is released on both sides.
-    assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
-    assert.equal(await vw(bob, () => window.vw.liveMicTracks()), 0);
+  after(async () => {
+    for (const p of pages.splice(0)) await p.browserContext().close().catch(() => {});
+    await sip?.stop().catch(() => {});
   });
 
-  test('B declines: both sides end with rejected, B never starts', async () => {
-    const fromA = await logLength(alice);
-    const fromB = await logLength(bob);
-    assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
-    await waitFor(bob, 'call-received', { from: fromB });
-    assert.equal(await vw(bob, () => window.vw.el().reject()), true);
-    await waitFor(alice, 'call-ended', { from: fromA });
-    await waitFor(bob, 'call-ended', { from: fromB });
-    await sleep(200);
-    const a = await callEvents(alice, fromA);
-    const b = await callEvents(bob, fromB);
-    assert.deepEqual(a.map((e) => [e.type, e.cause]), [['call-started', undefined], ['call-ended', 'rejected']]);
-    assert.deepEqual(b.map((e) => [e.type, e.cause]), [['call-received', undefined], ['call-ended', 'rejected']]);
-    assert.equal(a[1].duration, 0);
-    assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
-  });
+  describe('two widgets', () => {
+    test('both register and fire ready', async (t) => {
+      const started = Date.now();
+      [alice, bob] = await Promise.all([openPhone('alice'), openPhone('bob')]);
+      await Promise.all([waitFor(alice, 'ready'), waitFor(bob, 'ready')]);
+      for (const page of [alice, bob]) {
+        assert.equal(await vw(page, () => window.vw.el().getState()), 'ready');
+        assert.equal(await vw(page, () => window.vw.el().registrationState), 'registered');
+        assert.equal(await vw(page, () => window.vw.el().isReady()), true);
+        const reg = await events(page, 'registration-change');
+        assert.deepEqual(reg.map((r) => r.state), ['connecting', 'registered']);
+      }
+      for (const [name, page] of [['alice', alice], ['bob', bob]]) {
+        const ms = await vw(page, () => window.vw.log.find((e) => e.type === 'ready').at - window.vw.configuredAt);
+        t.diagnostic(`${name}: token and server set → ready in ${ms.toFixed(1)} ms`);
+      }
+      t.diagnostic(`both phones up ${Date.now() - started} ms after opening their pages`);
+    });
 
-  test('A cancels while B rings: both sides end with canceled', async () => {
-    const fromA = await logLength(alice);
-    const fromB = await logLength(bob);
-    assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
-    await waitFor(bob, 'call-received', { from: fromB });
-    await waitFor(alice, 'state-change', { from: fromA, match: { state: 'ringing' } });
-    assert.equal(await vw(alice, () => window.vw.el().hangup()), true);
-    await waitFor(alice, 'call-ended', { from: fromA });
-    await waitFor(bob, 'call-ended', { from: fromB });
-    await sleep(200);
-    const a = await callEvents(alice, fromA);
-    const b = await callEvents(bob, fromB);
-    assert.deepEqual(a.map((e) => [e.type, e.cause]), [['call-started', undefined], ['call-ended', 'canceled']]);
-    assert.deepEqual(b.map((e) => [e.type, e.cause]), [['call-received', undefined], ['call-ended', 'canceled']]);
-    assert.equal(await vw(bob, () => window.vw.el().getState()), 'completed');
-    assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
-  });
+    test('A calls B: caller and callee details, answer, two-way audio, DTMF 1#, A hangs up', async (t) => {
+      const fromA = await logLength(alice);
+      const fromB = await logLength(bob);
+      assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
 
-  test('calling a user who is not registered ends with not-found or unavailable', async () => {
-    const fromA = await logLength(alice);
-    assert.equal(await vw(alice, () => window.vw.el().call('carol')), true);
-    const ended = await waitFor(alice, 'call-ended', { from: fromA });
-    assert.ok(['not-found', 'unavailable'].includes(ended.cause), ended.cause);
-    assert.equal(await vw(alice, () => window.vw.el().getState()), 'failed');
-    assert.equal(await vw(alice, () => window.vw.el().isReady()), true);
-    await vw(alice, () => window.vw.el().reset());
-    assert.equal(await vw(alice, () => window.vw.el().getState()), 'ready');
-  });
+      const received = await waitFor(bob, 'call-received', { from: fromB });
+      assert.deepEqual(received.from, { name: 'Alice', address: `sip:alice@${DOMAIN}` });
+      assert.equal(received.to.address, `sip:bob@${DOMAIN}`);
+      assert.ok(Array.isArray(received.paths) && received.paths.length >= 1);
+      assert.equal(await vw(bob, () => window.vw.el().getState()), 'incoming');
+      // The incoming screen shows who is calling.
+      const incomingText = await vw(bob, () => window.vw.el().shadowRoot.querySelector('[part~="incoming"]')?.textContent ?? '');
+      assert.match(incomingText, /Alice/);
 
-  test('call setup with an auto-answering callee (measured, not asserted)', async (t) => {
-    await vw(bob, () => (window.vw.autoAnswer = true));
-    const times = [];
-    for (let i = 0; i < 5; i++) {
+      assert.equal(await vw(bob, () => window.vw.el().answer()), true);
+      await waitFor(alice, 'state-change', { from: fromA, match: { state: 'in-progress' } });
+      await waitFor(bob, 'state-change', { from: fromB, match: { state: 'in-progress' } });
+
+      // Audio flows both ways: inbound RTP bytes rise on each side.
+      for (const [name, page] of [['alice', alice], ['bob', bob]]) {
+        const { first, second } = await inboundBytesRising(page);
+        assert.ok(first > 0 && second > first, `${name} inbound RTP bytes should rise: ${first} → ${second}`);
+      }
+
+      // DTMF over SIP INFO: the callee hears both digits.
+      assert.equal(await vw(alice, () => window.vw.el().sendDtmf('1#')), true);
+      await waitFor(bob, 'dtmf', { from: fromB, match: { digit: '#' } });
+      const bobDtmf = (await events(bob, 'dtmf')).map((d) => [d.digit, d.direction]);
+      assert.deepEqual(bobDtmf, [['1', 'inbound'], ['#', 'inbound']]);
+      const aliceDtmf = (await events(alice, 'dtmf')).map((d) => [d.digit, d.direction]);
+      assert.deepEqual(aliceDtmf, [['1', 'outbound'], ['#', 'outbound']]);
+
+      await sleep(300);
+      assert.equal(await vw(alice, () => window.vw.el().hangup()), true);
+      await waitFor(alice, 'call-ended', { from: fromA });
+      await waitFor(bob, 'call-ended', { from: fromB });
+      await sleep(300); // anything extra would arrive now
+
+      const a = await callEvents(alice, fromA);
+      const b = await callEvents(bob, fromB);
+      assert.deepEqual(a.map((e) => e.type), ['call-started', 'call-ended']);
+      assert.deepEqual(b.map((e) => e.type), ['call-received', 'call-started', 'call-ended']);
+      assert.equal(a[1].cause, 'local-hangup');
+      assert.equal(b[2].cause, 'remote-hangup');
+      assert.equal(a[0].direction, 'outbound');
+      assert.equal(a[0].number, 'bob');
+      assert.equal(b[1].direction, 'inbound');
+      assert.equal(b[1].number, 'alice');
+      assert.ok(a[1].duration > 0 && b[2].duration > 0, `durations ${a[1].duration} / ${b[2].duration}`);
+      assert.equal(a[0].id, a[1].id);
+      assert.equal(await vw(alice, () => window.vw.el().getState()), 'completed');
+      assert.equal(await vw(alice, () => window.vw.el().isReady()), true);
+      // The microphone is released on both sides.
+      assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
+      assert.equal(await vw(bob, () => window.vw.liveMicTracks()), 0);
+    });
+
+    test('B declines: both sides end with rejected, B never starts', async () => {
+      const fromA = await logLength(alice);
+      const fromB = await logLength(bob);
+      assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
+      await waitFor(bob, 'call-received', { from: fromB });
+      assert.equal(await vw(bob, () => window.vw.el().reject()), true);
+      await waitFor(alice, 'call-ended', { from: fromA });
+      await waitFor(bob, 'call-ended', { from: fromB });
+      await sleep(200);
+      const a = await callEvents(alice, fromA);
+      const b = await callEvents(bob, fromB);
+      assert.deepEqual(a.map((e) => [e.type, e.cause]), [['call-started', undefined], ['call-ended', 'rejected']]);
+      assert.deepEqual(b.map((e) => [e.type, e.cause]), [['call-received', undefined], ['call-ended', 'rejected']]);
+      assert.equal(a[1].duration, 0);
+      assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
+    });
+
+    test('A cancels while B rings: both sides end with canceled', async () => {
+      const fromA = await logLength(alice);
+      const fromB = await logLength(bob);
+      assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
+      await waitFor(bob, 'call-received', { from: fromB });
+      await waitFor(alice, 'state-change', { from: fromA, match: { state: 'ringing' } });
+      assert.equal(await vw(alice, () => window.vw.el().hangup()), true);
+      await waitFor(alice, 'call-ended', { from: fromA });
+      await waitFor(bob, 'call-ended', { from: fromB });
+      await sleep(200);
+      const a = await callEvents(alice, fromA);
+      const b = await callEvents(bob, fromB);
+      assert.deepEqual(a.map((e) => [e.type, e.cause]), [['call-started', undefined], ['call-ended', 'canceled']]);
+      assert.deepEqual(b.map((e) => [e.type, e.cause]), [['call-received', undefined], ['call-ended', 'canceled']]);
+      assert.equal(await vw(bob, () => window.vw.el().getState()), 'completed');
+      assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
+    });
+
+    test('calling a user who is not registered ends with not-found or unavailable', async () => {
+      const fromA = await logLength(alice);
+      assert.equal(await vw(alice, () => window.vw.el().call('carol')), true);
+      const ended = await waitFor(alice, 'call-ended', { from: fromA });
+      assert.ok(['not-found', 'unavailable'].includes(ended.cause), ended.cause);
+      assert.equal(await vw(alice, () => window.vw.el().getState()), 'failed');
+      assert.equal(await vw(alice, () => window.vw.el().isReady()), true);
+      await vw(alice, () => window.vw.el().reset());
+      assert.equal(await vw(alice, () => window.vw.el().getState()), 'ready');
+    });
+
+    test('call setup with an auto-answering callee (measured, not asserted)', async (t) => {
+      await vw(bob, () => (window.vw.autoAnswer = true));
+      const times = [];
+      for (let i = 0; i < 5; i++) {
+        const fromA = await logLength(alice);
+        const fromB = await logLength(bob);
+        const { at, placed } = await vw(alice, () => window.vw.call('bob'));
+        assert.equal(placed, true);
+        const connected = await vw(alice, (f) => window.vw.waitFor('state-change', { from: f, match: { state: 'in-progress' } }).then(() => window.vw.log.slice(f).find((e) => e.detail?.state === 'in-progress').at), fromA);
+        times.push(connected - at);
+        await vw(alice, () => window.vw.el().hangup());
+        await waitFor(bob, 'call-ended', { from: fromB });
+        await waitFor(alice, 'call-ended', { from: fromA });
+      }
+      await vw(bob, () => (window.vw.autoAnswer = false));
+      times.sort((x, y) => x - y);
+      t.diagnostic(`call() → in-progress, auto-answer: median ${times[2].toFixed(1)} ms (runs: ${times.map((x) => x.toFixed(0)).join(', ')})`);
+      assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
+    });
+
+    test('an unreachable STUN server does not hold up the call', async (t) => {
+      // A UDP port on loopback with nothing behind it: the STUN request goes unanswered.
+      const sock = dgram.createSocket('udp4');
+      await new Promise((r) => sock.bind(0, '127.0.0.1', r));
+      const port = sock.address().port;
+      sock.close();
+      await vw(alice, (p) => window.vw.el().setAttribute('ice-servers', JSON.stringify([{ urls: `stun:127.0.0.1:${p}` }])), port);
+      await vw(bob, () => (window.vw.autoAnswer = true));
       const fromA = await logLength(alice);
       const fromB = await logLength(bob);
       const { at, placed } = await vw(alice, () => window.vw.call('bob'));
       assert.equal(placed, true);
-      const connected = await vw(alice, (f) => window.vw.waitFor('state-change', { from: f, match: { state: 'in-progress' } }).then(() => window.vw.log.slice(f).find((e) => e.detail?.state === 'in-progress').at), fromA);
-      times.push(connected - at);
+      // Without the early-ICE policy the INVITE would wait ~40 s for gathering to time out.
+      const started = await vw(alice, (f) => window.vw.waitFor('call-started', { from: f, timeout: 5000 }).then(() => window.vw.log.slice(f).find((e) => e.type === 'call-started').at), fromA);
+      await waitFor(alice, 'state-change', { from: fromA, match: { state: 'in-progress' } });
+      t.diagnostic(`call() → INVITE sent with an unreachable STUN server: ${(started - at).toFixed(0)} ms`);
       await vw(alice, () => window.vw.el().hangup());
       await waitFor(bob, 'call-ended', { from: fromB });
-      await waitFor(alice, 'call-ended', { from: fromA });
-    }
-    await vw(bob, () => (window.vw.autoAnswer = false));
-    times.sort((x, y) => x - y);
-    t.diagnostic(`call() → in-progress, auto-answer: median ${times[2].toFixed(1)} ms (runs: ${times.map((x) => x.toFixed(0)).join(', ')})`);
-    assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
+      await vw(bob, () => (window.vw.autoAnswer = false));
+      await vw(alice, () => window.vw.el().removeAttribute('ice-servers'));
+    });
+
+    test('an invalid number puts nothing on the wire', async () => {
+      const fromA = await logLength(alice);
+      assert.equal(await vw(alice, () => window.vw.el().call('sip:bob@elsewhere.test')), false);
+      await sleep(200);
+      const log = await vw(alice, (f) => window.vw.log.slice(f).map((e) => [e.type, e.detail?.code, e.bubbles]), fromA);
+      assert.deepEqual(log, [['error', 'invalid-number', false]]);
+    });
+
+    test('dtmf-mode="rfc2833" sends digits in the media, not as SIP INFO', async () => {
+      await vw(alice, () => window.vw.el().setAttribute('dtmf-mode', 'rfc2833'));
+      const from = await connect(alice, bob, 'bob');
+      const sent = await vw(alice, () => window.vw.el().sendDtmf('5*'));
+      assert.equal(sent, true);
+      await sleep(800);
+      const aliceDtmf = await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'dtmf').map((e) => [e.detail.digit, e.detail.direction]), from.caller);
+      assert.deepEqual(aliceDtmf, [['5', 'outbound'], ['*', 'outbound']]);
+      // A browser cannot receive RFC 2833 events; what matters is that no INFO carried them.
+      const bobDtmf = await vw(bob, (f) => window.vw.log.slice(f).filter((e) => e.type === 'dtmf').length, from.callee);
+      assert.equal(bobDtmf, 0);
+      await vw(alice, () => window.vw.el().setAttribute('dtmf-mode', 'info'));
+      await vw(bob, () => window.vw.el().hangup());
+      await waitFor(alice, 'call-ended', { from: from.caller, match: { cause: 'remote-hangup' } });
+    });
+
+    test('a new token mid-call re-registers without dropping the call', async () => {
+      const from = await connect(alice, bob, 'bob');
+      await vw(alice, (tk) => (window.vw.el().token = tk), token('alice', { ttl: 7200 }));
+      await sleep(1000);
+      assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress');
+      assert.equal(await vw(alice, () => window.vw.el().registrationState), 'registered');
+      const { first, second } = await inboundBytesRising(alice);
+      assert.ok(second > first, 'audio still flows after the token change');
+      const errs = await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'error' || e.type === 'token-expired').length, from.caller);
+      assert.equal(errs, 0);
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(bob, 'call-ended', { from: from.callee, match: { cause: 'remote-hangup' } });
+    });
   });
 
-  test('an unreachable STUN server does not hold up the call', async (t) => {
-    // A UDP port on loopback with nothing behind it: the STUN request goes unanswered.
-    const sock = dgram.createSocket('udp4');
-    await new Promise((r) => sock.bind(0, '127.0.0.1', r));
-    const port = sock.address().port;
-    sock.close();
-    await vw(alice, (p) => window.vw.el().setAttribute('ice-servers', JSON.stringify([{ urls: `stun:127.0.0.1:${p}` }])), port);
-    await vw(bob, () => (window.vw.autoAnswer = true));
-    const fromA = await logLength(alice);
-    const fromB = await logLength(bob);
-    const { at, placed } = await vw(alice, () => window.vw.call('bob'));
-    assert.equal(placed, true);
-    // Without the early-ICE policy the INVITE would wait ~40 s for gathering to time out.
-    const started = await vw(alice, (f) => window.vw.waitFor('call-started', { from: f, timeout: 5000 }).then(() => window.vw.log.slice(f).find((e) => e.type === 'call-started').at), fromA);
-    await waitFor(alice, 'state-change', { from: fromA, match: { state: 'in-progress' } });
-    t.diagnostic(`call() → INVITE sent with an unreachable STUN server: ${(started - at).toFixed(0)} ms`);
-    await vw(alice, () => window.vw.el().hangup());
-    await waitFor(bob, 'call-ended', { from: fromB });
-    await vw(bob, () => (window.vw.autoAnswer = false));
-    await vw(alice, () => window.vw.el().removeAttribute('ice-servers'));
-  });
+  describe('token lifetime', () => {
+    test('an expired token yields token-expired once and no retry loop; a fresh token registers again', async () => {
+      // Minted with a 1 s lifetime, handed over after it lapsed: the server refuses it as expired.
+      const stale = token('dave', { ttl: 1 });
+      await sleep(2100);
+      const page = await openPhone('dave', { configure: false });
+      await vw(page, (o) => window.vw.configure(o), { token: stale, server: sip.wsUrl });
+      await waitFor(page, 'token-expired');
+      await sleep(3000);
+      const expired = await events(page, 'token-expired');
+      assert.deepEqual(expired, [{ reason: 'expired' }]);
+      assert.equal(await vw(page, () => window.vw.el().getState()), 'error');
+      const regs = await events(page, 'registration-change');
+      assert.ok(regs.length <= 3, `no registration loop: ${JSON.stringify(regs)}`);
+      assert.equal(await vw(page, () => window.vw.el().call('bob')), false);
 
-  test('an invalid number puts nothing on the wire', async () => {
-    const fromA = await logLength(alice);
-    assert.equal(await vw(alice, () => window.vw.el().call('sip:bob@elsewhere.test')), false);
-    await sleep(200);
-    const log = await vw(alice, (f) => window.vw.log.slice(f).map((e) => [e.type, e.detail?.code, e.bubbles]), fromA);
-    assert.deepEqual(log, [['error', 'invalid-number', false]]);
-  });
+      const from = await logLength(page);
+      await vw(page, (tk) => (window.vw.el().token = tk), token('dave'));
+      await waitFor(page, 'ready', { from });
+      assert.equal(await vw(page, () => window.vw.el().getState()), 'ready');
+      assert.equal(await vw(page, () => window.vw.el().registrationState), 'registered');
+    });
 
-  test('dtmf-mode="rfc2833" sends digits in the media, not as SIP INFO', async () => {
-    await vw(alice, () => window.vw.el().setAttribute('dtmf-mode', 'rfc2833'));
-    const from = await connect(alice, bob, 'bob');
-    const sent = await vw(alice, () => window.vw.el().sendDtmf('5*'));
-    assert.equal(sent, true);
-    await sleep(800);
-    const aliceDtmf = await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'dtmf').map((e) => [e.detail.digit, e.detail.direction]), from.caller);
-    assert.deepEqual(aliceDtmf, [['5', 'outbound'], ['*', 'outbound']]);
-    // A browser cannot receive RFC 2833 events; what matters is that no INFO carried them.
-    const bobDtmf = await vw(bob, (f) => window.vw.log.slice(f).filter((e) => e.type === 'dtmf').length, from.callee);
-    assert.equal(bobDtmf, 0);
-    await vw(alice, () => window.vw.el().setAttribute('dtmf-mode', 'info'));
-    await vw(bob, () => window.vw.el().hangup());
-    await waitFor(alice, 'call-ended', { from: from.caller, match: { cause: 'remote-hangup' } });
-  });
+    test('a token that lapses while registered fires token-expired once, timed from receipt', async () => {
+      const page = await openPhone('erin', { tokenOptions: { ttl: 3 } });
+      await waitFor(page, 'ready');
+      await waitFor(page, 'token-expired', { timeout: 6000 });
+      await sleep(1500);
+      assert.deepEqual(await events(page, 'token-expired'), [{ reason: 'expired' }]);
+      assert.equal(await vw(page, () => window.vw.el().getState()), 'error');
+      assert.equal(await vw(page, () => window.vw.el().isReady()), false);
+    });
 
-  test('a new token mid-call re-registers without dropping the call', async () => {
-    const from = await connect(alice, bob, 'bob');
-    await vw(alice, (tk) => (window.vw.el().token = tk), token('alice', { ttl: 7200 }));
-    await sleep(1000);
-    assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress');
-    assert.equal(await vw(alice, () => window.vw.el().registrationState), 'registered');
-    const { first, second } = await inboundBytesRising(alice);
-    assert.ok(second > first, 'audio still flows after the token change');
-    const errs = await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'error' || e.type === 'token-expired').length, from.caller);
-    assert.equal(errs, 0);
-    await vw(alice, () => window.vw.el().hangup());
-    await waitFor(bob, 'call-ended', { from: from.callee, match: { cause: 'remote-hangup' } });
+    test('a token with a wrong password is rejected once', async () => {
+      const good = JSON.parse(Buffer.from(token('frank').split('.')[1], 'base64url'));
+      const forged = { ...good, sip_auth_password: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' };
+      const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const bad = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(forged)}.x`;
+      const page = await openPhone('frank', { configure: false });
+      await vw(page, (o) => window.vw.configure(o), { token: bad, server: sip.wsUrl });
+      await waitFor(page, 'token-expired');
+      await sleep(1500);
+      assert.deepEqual(await events(page, 'token-expired'), [{ reason: 'rejected' }]);
+      assert.equal(await vw(page, () => window.vw.el().getState()), 'error');
+    });
   });
-});
-
-describe('token lifetime', () => {
-  test('an expired token yields token-expired once and no retry loop; a fresh token registers again', async () => {
-    // Minted with a 1 s lifetime, handed over after it lapsed: the server refuses it as expired.
-    const stale = token('dave', { ttl: 1 });
-    await sleep(2100);
-    const page = await openPhone('dave', { configure: false });
-    await vw(page, (o) => window.vw.configure(o), { token: stale, server: kam.wsUrl });
-    await waitFor(page, 'token-expired');
-    await sleep(3000);
-    const expired = await events(page, 'token-expired');
-    assert.deepEqual(expired, [{ reason: 'expired' }]);
-    assert.equal(await vw(page, () => window.vw.el().getState()), 'error');
-    const regs = await events(page, 'registration-change');
-    assert.ok(regs.length <= 3, `no registration loop: ${JSON.stringify(regs)}`);
-    assert.equal(await vw(page, () => window.vw.el().call('bob')), false);
-
-    const from = await logLength(page);
-    await vw(page, (tk) => (window.vw.el().token = tk), token('dave'));
-    await waitFor(page, 'ready', { from });
-    assert.equal(await vw(page, () => window.vw.el().getState()), 'ready');
-    assert.equal(await vw(page, () => window.vw.el().registrationState), 'registered');
   });
-
-  test('a token that lapses while registered fires token-expired once, timed from receipt', async () => {
-    const page = await openPhone('erin', { tokenOptions: { ttl: 3 } });
-    await waitFor(page, 'ready');
-    await waitFor(page, 'token-expired', { timeout: 6000 });
-    await sleep(1500);
-    assert.deepEqual(await events(page, 'token-expired'), [{ reason: 'expired' }]);
-    assert.equal(await vw(page, () => window.vw.el().getState()), 'error');
-    assert.equal(await vw(page, () => window.vw.el().isReady()), false);
-  });
-
-  test('a token with a wrong password is rejected once', async () => {
-    const good = JSON.parse(Buffer.from(token('frank').split('.')[1], 'base64url'));
-    const forged = { ...good, sip_auth_password: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' };
-    const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const bad = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(forged)}.x`;
-    const page = await openPhone('frank', { configure: false });
-    await vw(page, (o) => window.vw.configure(o), { token: bad, server: kam.wsUrl });
-    await waitFor(page, 'token-expired');
-    await sleep(1500);
-    assert.deepEqual(await events(page, 'token-expired'), [{ reason: 'rejected' }]);
-    assert.equal(await vw(page, () => window.vw.el().getState()), 'error');
-  });
-});
+}

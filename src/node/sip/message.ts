@@ -1,0 +1,162 @@
+import jssipParser, { type ParsedMessage, type ParsedNameAddr, type ParsedUri } from 'jssip/lib/Parser.js';
+import jssipGrammar from 'jssip/lib/Grammar.js';
+
+/**
+ * A SIP message as the proxy handles it. Parsing is JsSIP's (its RFC 3261
+ * grammar, maintained and already our dependency); this class keeps the
+ * header lines in order so the message can be changed and forwarded.
+ */
+export class SipMessage {
+  /** Header lines in order; Contact and Record-Route are one value per line. */
+  readonly headers: Array<[string, string]>;
+
+  private constructor(
+    readonly parsed: ParsedMessage,
+    private startLine: string,
+    readonly body: string,
+  ) {
+    this.headers = [];
+    for (const [name, values] of Object.entries(parsed.headers)) {
+      for (const value of values) this.headers.push([name, value.raw]);
+    }
+  }
+
+  /** Parses a message; null when it is not valid SIP. */
+  static parse(data: string): SipMessage | null {
+    let parsed: ParsedMessage | undefined;
+    try {
+      parsed = jssipParser.parseMessage(data, null);
+    } catch {
+      return null;
+    }
+    if (!parsed || !parsed.call_id || !parsed.cseq || !parsed.from || !parsed.to || !parsed.getHeader('via')) return null;
+    return new SipMessage(parsed, data.slice(0, data.indexOf('\r\n')), parsed.body ?? '');
+  }
+
+  get isRequest(): boolean {
+    return this.parsed.status_code === undefined;
+  }
+  get method(): string {
+    return this.parsed.method;
+  }
+  get status(): number {
+    return this.parsed.status_code ?? 0;
+  }
+  get ruri(): ParsedUri | undefined {
+    return this.parsed.ruri;
+  }
+  get callId(): string {
+    return this.parsed.call_id;
+  }
+  get cseq(): number {
+    return this.parsed.cseq;
+  }
+  get from(): ParsedNameAddr {
+    return this.parsed.from;
+  }
+  get to(): ParsedNameAddr {
+    return this.parsed.to;
+  }
+  get toTag(): string | undefined {
+    return this.parsed.to_tag;
+  }
+  get branch(): string | undefined {
+    return this.parsed.via_branch;
+  }
+
+  get(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    return this.headers.find(([n]) => n.toLowerCase() === lower)?.[1];
+  }
+
+  getAll(name: string): string[] {
+    const lower = name.toLowerCase();
+    return this.headers.filter(([n]) => n.toLowerCase() === lower).map(([, v]) => v);
+  }
+
+  /** Contact URIs with their parameters (expires), as JsSIP parsed them. */
+  contacts(): Array<{ raw: string; addr: ParsedNameAddr }> {
+    return (this.parsed.headers.Contact ?? [])
+      .filter((h) => h.parsed)
+      .map((h) => ({ raw: h.raw, addr: h.parsed as ParsedNameAddr }));
+  }
+
+  remove(name: string): void {
+    const lower = name.toLowerCase();
+    for (let i = this.headers.length - 1; i >= 0; i--) if (this.headers[i][0].toLowerCase() === lower) this.headers.splice(i, 1);
+  }
+
+  /** Inserts a header before the first one of the same name (or first of all). */
+  prepend(name: string, value: string): void {
+    const lower = name.toLowerCase();
+    const i = this.headers.findIndex(([n]) => n.toLowerCase() === lower);
+    this.headers.splice(i < 0 ? 0 : i, 0, [name, value]);
+  }
+
+  /** Removes the first header of a name; for Route, only its first entry when several share a line. */
+  shift(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    const i = this.headers.findIndex(([n]) => n.toLowerCase() === lower);
+    if (i < 0) return undefined;
+    const value = this.headers[i][1];
+    const entries = splitRoute(value);
+    if (entries.length > 1) {
+      this.headers[i] = [this.headers[i][0], entries.slice(1).join(', ')];
+      return entries[0];
+    }
+    this.headers.splice(i, 1);
+    return value;
+  }
+
+  set(name: string, value: string): void {
+    const lower = name.toLowerCase();
+    const i = this.headers.findIndex(([n]) => n.toLowerCase() === lower);
+    if (i < 0) this.headers.push([name, value]);
+    else this.headers[i] = [this.headers[i][0], value];
+  }
+
+  setRequestUri(uri: string): void {
+    this.startLine = `${this.method} ${uri} SIP/2.0`;
+  }
+
+  toString(): string {
+    const lines = [this.startLine];
+    for (const [name, value] of this.headers) if (name.toLowerCase() !== 'content-length') lines.push(`${name}: ${value}`);
+    lines.push(`Content-Length: ${Buffer.byteLength(this.body)}`);
+    return `${lines.join('\r\n')}\r\n\r\n${this.body}`;
+  }
+
+  /** A response to this request (Via, From, To, Call-ID and CSeq copied, RFC 3261 §8.2.6). */
+  response(status: number, reason: string, extra: Array<[string, string]> = [], toTag?: string): string {
+    const lines = [`SIP/2.0 ${status} ${reason}`];
+    for (const via of this.getAll('Via')) lines.push(`Via: ${via}`);
+    for (const rr of status < 300 && status > 100 && this.method !== 'REGISTER' ? this.getAll('Record-Route') : []) lines.push(`Record-Route: ${rr}`);
+    lines.push(`From: ${this.get('From')}`);
+    let to = this.get('To')!;
+    if (status > 100 && !this.toTag && toTag) to += `;tag=${toTag}`;
+    lines.push(`To: ${to}`);
+    lines.push(`Call-ID: ${this.callId}`);
+    lines.push(`CSeq: ${this.cseq} ${this.method}`);
+    for (const [name, value] of extra) lines.push(`${name}: ${value}`);
+    lines.push('Server: voice-widget-dev', 'Content-Length: 0');
+    return `${lines.join('\r\n')}\r\n\r\n`;
+  }
+}
+
+/** Splits a Route/Record-Route value into its comma-separated entries, with JsSIP's grammar. */
+export function splitRoute(value: string): string[] {
+  const parsed = jssipGrammar.parse(value, 'Record_Route');
+  if (!Array.isArray(parsed)) return [value];
+  return parsed.map((p: { possition: number; offset: number }) => value.substring(p.possition, p.offset).trim());
+}
+
+/** The URI inside a name-addr (`<sip:…;lr>` → `sip:…;lr`), with JsSIP's grammar. */
+export function parseNameAddr(value: string): ParsedNameAddr | null {
+  const parsed = jssipGrammar.parse(value, 'Name_Addr_Header');
+  return parsed === -1 ? null : (parsed as ParsedNameAddr);
+}
+
+/** `user@host` of a URI: how the proxy keys contacts. */
+export function contactKey(uri: ParsedUri): string {
+  return `${uri.user ?? ''}@${uri.host}`.toLowerCase();
+}
