@@ -13,3 +13,4 @@ export {
   type TokenClaims,
   type IceServerClaim,
 } from './token.js';
+export { SipServer, TOKEN_HEADER, CLOSE_REVOKED, type SipServerOptions } from './sip/sip-server.js';
