@@ -1,4 +1,5 @@
-// Gives each phone its token and server, and lists what the phones report.
+// Each phone gets its token from the host backend (demo/host-backend.js),
+// and a fresh one whenever the widget says its token expired.
 const EVENTS = ['ready', 'registration-change', 'call-received', 'call-started', 'call-ended', 'dtmf', 'token-expired', 'error'];
 const log = document.getElementById('log');
 
@@ -8,10 +9,19 @@ function show(who, type, detail) {
   log.prepend(item);
 }
 
-const config = await (await fetch('./config.json', { cache: 'no-store' })).json();
-for (const { user, token } of config.phones) {
+async function fetchToken(user) {
+  const response = await fetch(`./api/token?user=${encodeURIComponent(user)}`, { method: 'POST' });
+  if (!response.ok) throw new Error(`token request failed: ${response.status}`);
+  return (await response.json()).token;
+}
+
+const config = await (await fetch('./api/config', { cache: 'no-store' })).json();
+for (const user of config.users) {
   const phone = document.getElementById(user);
   for (const type of EVENTS) phone.addEventListener(type, (e) => show(user, type, e.detail));
+  phone.addEventListener('token-expired', async () => {
+    phone.token = await fetchToken(user);
+  });
   phone.setAttribute('sip-server', config.sipServer);
-  phone.token = token;
+  phone.token = await fetchToken(user);
 }

@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 // Installs the Debian packages the tests and the demo need, when any is missing:
 // Chromium (tests drive it headless) and Kamailio with its WebSocket and
-// auth_ephemeral modules. Used by `npm test` (pretest), `npm start` and .ci/run.
+// auth_ephemeral modules. Run by `npm test` (pretest).
 import { spawnSync } from 'node:child_process';
 
+/** Debian package → a shell test that passes when it is installed. */
 export const PACKAGES = {
-  chromium: { check: 'command -v chromium', forTests: true },
-  kamailio: { check: 'command -v kamailio', forTests: true },
-  'kamailio-websocket-modules': { check: 'ls /usr/lib/*/kamailio/modules/websocket.so', forTests: true },
-  'kamailio-autheph-modules': { check: 'ls /usr/lib/*/kamailio/modules/auth_ephemeral.so', forTests: true },
+  chromium: 'command -v chromium',
+  kamailio: 'command -v kamailio',
+  'kamailio-websocket-modules': 'ls /usr/lib/*/kamailio/modules/websocket.so',
+  'kamailio-autheph-modules': 'ls /usr/lib/*/kamailio/modules/auth_ephemeral.so',
 };
 
 /** Installs whichever of `names` is missing; exits the process on failure. */
 export function ensurePackages(names) {
-  const missing = names.filter((name) => spawnSync('sh', ['-c', PACKAGES[name].check], { stdio: 'ignore' }).status !== 0);
+  const missing = names.filter((name) => spawnSync('sh', ['-c', PACKAGES[name]], { stdio: 'ignore' }).status !== 0);
   if (missing.length === 0) return;
   if (process.platform !== 'linux' || spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status !== 0) {
     console.error(`voice-widget: missing ${missing.join(', ')}; install them with your system's package manager.`);

@@ -1,6 +1,7 @@
 /**
  * Server-side entry point (`voice-widget/server`): mint and verify widget
- * tokens from any Node backend. Never import this into browser code.
+ * tokens, run the token service, the embedded SIP server or the whole
+ * development server from any Node backend. Never import this into browser code.
  */
 export {
   mintToken,
@@ -14,3 +15,7 @@ export {
   type IceServerClaim,
 } from './token.js';
 export { SipServer, TOKEN_HEADER, CLOSE_REVOKED, type SipServerOptions } from './sip/sip-server.js';
+export * from './token-service/index.js';
+export { createStaticHandler, type RequestHandler } from './static-files.js';
+export { startDevServer, type DevServer, type DevServerOptions } from './dev-server.js';
+export { loadSecrets, type DevSecrets } from './secrets.js';

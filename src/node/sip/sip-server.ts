@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { originAllowed, type TokenClaims } from '../../shared/token-claims.js';
 import { TokenVerificationError, verifyToken } from '../token.js';
+import type { TokenCheck } from '../token-service/index.js';
 import { DigestAuth } from './digest.js';
 import { SipMessage, contactKey, parseNameAddr } from './message.js';
 
@@ -12,10 +13,6 @@ export const TOKEN_HEADER = 'X-Voice-Widget-Token';
 
 /** WebSocket close code sent to a connection whose token was revoked. */
 export const CLOSE_REVOKED = 4001;
-
-export type TokenCheck =
-  | { ok: true; claims: TokenClaims }
-  | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'revoked' };
 
 export interface SipServerOptions {
   /** The signing secret: verifies tokens and derives digest passwords. */

@@ -1,0 +1,106 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { loadSecrets, type DevSecrets } from './secrets.js';
+import { SipServer } from './sip/sip-server.js';
+import { createStaticHandler, type RequestHandler } from './static-files.js';
+import { TokenService } from './token-service/index.js';
+
+export interface DevServerOptions {
+  /** Directory served as static files (the repository or package root). */
+  root: string;
+  /** Where secrets.json and tokens.json live. */
+  stateDir: string;
+  /** HTTP port for pages and the token API; 0 picks a free one. */
+  port?: number;
+  /** SIP WebSocket port; 0 picks a free one. */
+  sipPort?: number;
+  /** SIP domain served. */
+  domain?: string;
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+export interface DevServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** `ws://127.0.0.1:<sipPort>` */
+  sipUrl: string;
+  domain: string;
+  secrets: DevSecrets;
+  tokens: TokenService;
+  sip: SipServer;
+  /** Adds a request handler, tried before the static files. */
+  use(handler: RequestHandler): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * One process for development and single-machine use, bound to 127.0.0.1:
+ * static files, the token REST API (/v1/tokens) and the embedded SIP server,
+ * all with one secret. Revoking a token disconnects the widgets using it.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const log = options.log ?? (() => {});
+  const domain = options.domain ?? 'voice.test';
+  const secrets = await loadSecrets(options.stateDir, options.env);
+  const tokens = await TokenService.open({
+    secret: secrets.secret,
+    apiKeys: [secrets.apiKey],
+    storePath: path.join(options.stateDir, 'tokens.json'),
+    domain,
+    log,
+  });
+  let sip: SipServer;
+  try {
+    sip = await SipServer.start({ secret: secrets.secret, domain, port: options.sipPort ?? 0, checkToken: (t) => tokens.check(t), log });
+  } catch (e) {
+    await tokens.close();
+    throw e;
+  }
+  tokens.onRevoke((jti) => sip.disconnectToken(jti));
+
+  const handlers: RequestHandler[] = [(req, res) => tokens.handle(req, res)];
+  const statics = createStaticHandler(options.root);
+  const server = http.createServer(async (req, res) => {
+    try {
+      for (const handle of [...handlers, statics]) if (await handle(req, res)) return;
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Not Found');
+    } catch (e) {
+      log(`http: ${(e as Error).message}`);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    }
+  });
+  server.keepAliveTimeout = 1000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (e) {
+    await sip.stop();
+    await tokens.close();
+    throw e;
+  }
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    sipUrl: sip.url,
+    domain,
+    secrets,
+    tokens,
+    sip,
+    use: (handler) => handlers.push(handler),
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await sip.stop();
+      await tokens.close();
+    },
+  };
+}

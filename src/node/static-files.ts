@@ -1,0 +1,66 @@
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.wav': 'audio/wav',
+};
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/**
+ * Serves the files under `root` (GET and HEAD). Only known file types; the
+ * real path, symlinks resolved, must stay under root. Never caches, so a
+ * rebuilt bundle is picked up at once. Resolves false for what it does not serve.
+ */
+export function createStaticHandler(root: string): RequestHandler {
+  const rootReal = realpath(path.resolve(root));
+  return async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    let rel: string;
+    try {
+      rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      return false;
+    }
+    if (rel.includes('\0')) return false;
+    if (rel.endsWith('/')) rel += 'index.html';
+    const type = TYPES[path.extname(rel).toLowerCase()];
+    if (!type) return false;
+    const base = await rootReal;
+    let file: string;
+    try {
+      file = await realpath(path.join(base, path.normalize(rel)));
+    } catch {
+      return false;
+    }
+    if (file !== base && !file.startsWith(base + path.sep)) return false;
+    const st = await stat(file);
+    if (!st.isFile()) return false;
+    res.writeHead(200, {
+      'Content-Type': type,
+      'Content-Length': st.size,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return true;
+    }
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
+    return true;
+  };
+}

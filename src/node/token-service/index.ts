@@ -1,0 +1,7 @@
+/**
+ * The token service: a small REST API that mints, lists, updates and revokes
+ * widget tokens, with a persistent store and a deny-list the SIP side checks.
+ */
+export { TokenService, type TokenServiceOptions, type TokenCheck } from './service.js';
+export type { TokenRecord } from './api.js';
+export { TokenStoreError } from './store.js';

@@ -1,0 +1,137 @@
+/**
+ * TokenService: the token REST API plus the checks the SIP side needs
+ * (is this token valid, was it revoked, tell me when one is revoked).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TokenVerificationError, verifyToken, type TokenClaims } from '../token.js';
+import { handleRequest, type ApiContext } from './api.js';
+import { ApiKeys } from './auth.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.js';
+import { TokenStore } from './store.js';
+
+export interface TokenServiceOptions {
+  /** Signing secret, the same one the CLI uses (mintToken); at least 16 characters. */
+  secret: string;
+  /** Accepted API keys, each at least 16 characters. */
+  apiKeys: string[];
+  /** File of the persistent store; missing directories are created. */
+  storePath: string;
+  /** SIP domain the tokens are minted for. */
+  domain: string;
+  /** Clock in ms, for tests. */
+  now?: () => number;
+  /** Per API key (or per client address without a valid key). Default 20/s, burst 40. */
+  rateLimit?: { perSecond: number; burst: number };
+  /** One line per request: method, path, status, ms. Never a token or an API key. */
+  log?: (line: string) => void;
+}
+
+export type TokenCheck =
+  | { ok: true; claims: TokenClaims }
+  | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'revoked' };
+
+const DOMAIN = /^[A-Za-z0-9.-]{1,253}$/;
+
+export class TokenService {
+  readonly #store: TokenStore;
+  readonly #secret: string;
+  readonly #now: () => number;
+  readonly #context: ApiContext;
+  // Wrapper objects, so one function subscribed twice is called twice and unsubscribed separately.
+  readonly #listeners = new Set<{ listener: (jti: string) => void }>();
+  #closed = false;
+
+  private constructor(options: TokenServiceOptions, store: TokenStore, now: () => number) {
+    this.#store = store;
+    this.#secret = options.secret;
+    this.#now = now;
+    this.#context = {
+      store,
+      keys: new ApiKeys(options.apiKeys),
+      limiter: new RateLimiter({ ...(options.rateLimit ?? DEFAULT_RATE_LIMIT) }, now),
+      secret: options.secret,
+      domain: options.domain,
+      now,
+      log: options.log,
+      closed: () => this.#closed,
+      revoked: (jti) => this.#emitRevoke(jti),
+    };
+  }
+
+  /** Checks the options and loads the store. Rejects with TypeError on a bad option, TokenStoreError on an unreadable store. */
+  static async open(options: TokenServiceOptions): Promise<TokenService> {
+    checkOptions(options);
+    const now = options.now ?? Date.now;
+    const store = await TokenStore.open(options.storePath, now);
+    return new TokenService(options, store, now);
+  }
+
+  /** Handles the /v1/tokens routes; resolves false (touching nothing) for any other path. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    return handleRequest(this.#context, req, res);
+  }
+
+  /** Verifies signature and expiry and consults the deny-list. Tokens minted by the CLI (not in the store) pass when validly signed. */
+  check(token: string): TokenCheck {
+    let claims: TokenClaims;
+    try {
+      claims = verifyToken(token, this.#secret, this.#now());
+    } catch (e) {
+      return { ok: false, reason: e instanceof TokenVerificationError ? e.reason : 'malformed' };
+    }
+    if (this.#store.isRevoked(claims.jti)) return { ok: false, reason: 'revoked' };
+    return { ok: true, claims };
+  }
+
+  isRevoked(jti: string): boolean {
+    return this.#store.isRevoked(jti);
+  }
+
+  /** Called with the token id right after a DELETE revokes it. Returns an unsubscribe function. */
+  onRevoke(listener: (jti: string) => void): () => void {
+    const entry = { listener };
+    this.#listeners.add(entry);
+    return () => {
+      this.#listeners.delete(entry);
+    };
+  }
+
+  /** Waits for pending writes and releases the store file; later requests get 503. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#store.close(); // a DELETE already in flight still persists and notifies
+    this.#listeners.clear();
+  }
+
+  #emitRevoke(jti: string): void {
+    for (const { listener } of [...this.#listeners]) {
+      try {
+        listener(jti);
+      } catch (e) {
+        // The revocation is already persisted; one failing listener must not hide it from the others.
+        process.emitWarning(`token service: onRevoke listener threw: ${(e as Error)?.message ?? String(e)}`, 'TokenServiceWarning');
+      }
+    }
+  }
+}
+
+function checkOptions(o: TokenServiceOptions): void {
+  if (typeof o !== 'object' || o === null) throw new TypeError('options are required');
+  if (typeof o.secret !== 'string' || o.secret.length < 16) throw new TypeError('secret must be at least 16 characters');
+  if (!Array.isArray(o.apiKeys) || o.apiKeys.length === 0) throw new TypeError('apiKeys must list at least one key');
+  for (const key of o.apiKeys) {
+    if (typeof key !== 'string' || key.length < 16 || !/^[\x21-\x7e]+$/.test(key)) {
+      throw new TypeError('each API key must be at least 16 printable ASCII characters without spaces');
+    }
+  }
+  if (typeof o.storePath !== 'string' || o.storePath.length === 0) throw new TypeError('storePath is required');
+  if (typeof o.domain !== 'string' || !DOMAIN.test(o.domain)) throw new TypeError('domain must be a host name');
+  if (o.now !== undefined && typeof o.now !== 'function') throw new TypeError('now must be a function');
+  if (o.log !== undefined && typeof o.log !== 'function') throw new TypeError('log must be a function');
+  if (o.rateLimit !== undefined) {
+    const { perSecond, burst } = o.rateLimit;
+    if (!(typeof perSecond === 'number' && perSecond > 0 && Number.isFinite(perSecond)) || !(typeof burst === 'number' && burst >= 1 && Number.isFinite(burst))) {
+      throw new TypeError('rateLimit needs perSecond > 0 and burst >= 1');
+    }
+  }
+}
