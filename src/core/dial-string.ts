@@ -1,3 +1,5 @@
+import { SIP_USER } from '../shared/token-claims.js';
+
 /**
  * The dial-string rule. Accepted:
  * - a phone number: optional leading `+`, digits, `*`, `#`; spaces and `-().` are removed;
@@ -13,16 +15,15 @@ export function normalizeDialString(input: unknown, domain: string): string | nu
   const sip = /^sip:([^@\s]+)@([^@\s;?>]+)$/i.exec(trimmed);
   if (sip) {
     const [, user, host] = sip;
-    return host.toLowerCase() === domain.toLowerCase() && USER_PART.test(user) ? user : null;
+    return host.toLowerCase() === domain.toLowerCase() && SIP_USER.test(user) ? user : null;
   }
 
   const phone = trimmed.replace(/[ \-().]/g, '');
   if (/^\+?[0-9*#]+$/.test(phone) && phone.length <= 64 && /[0-9*#]/.test(phone)) return phone;
 
-  return USER_PART.test(trimmed) && /[A-Za-z0-9]/.test(trimmed) ? trimmed : null;
+  return SIP_USER.test(trimmed) && /[A-Za-z0-9]/.test(trimmed) ? trimmed : null;
 }
 
-const USER_PART = /^[A-Za-z0-9._~+-]{1,64}$/;
 
 /** Valid DTMF digits, as the keypad and `sendDtmf` accept them. */
 export const DTMF_DIGITS = /^[0-9A-Da-d*#]+$/;

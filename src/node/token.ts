@@ -3,6 +3,7 @@ import {
   DOMAIN_NAME,
   MAX_TTL,
   MIN_TTL,
+  SIP_USER,
   TOKEN_HEADER,
   TokenFormatError,
   decodeToken,
@@ -37,7 +38,6 @@ export interface MintOptions {
   now?: () => number;
 }
 
-const USER_RE = /^[A-Za-z0-9._~+-]{1,64}$/;
 const DOMAIN_RE = /^[A-Za-z0-9.-]{1,253}$/;
 
 /** The auth_ephemeral credential for a user, valid until `expires` (Unix seconds). */
@@ -51,7 +51,7 @@ export function ephemeralCredential(secret: string, user: string, expires: numbe
 export function mintToken(options: MintOptions): string {
   const { secret, user, domain } = options;
   if (typeof secret !== 'string' || secret.length < 16) throw new TypeError('secret must be at least 16 characters');
-  if (typeof user !== 'string' || !USER_RE.test(user)) throw new TypeError('user must match [A-Za-z0-9._~+-]{1,64}');
+  if (typeof user !== 'string' || !SIP_USER.test(user)) throw new TypeError('user must match [A-Za-z0-9._~+-]{1,64}');
   if (typeof domain !== 'string' || !DOMAIN_RE.test(domain)) throw new TypeError('domain must be a host name');
   const ttl = options.ttl ?? 3600;
   if (!Number.isInteger(ttl) || ttl < MIN_TTL || ttl > MAX_TTL) {
@@ -61,7 +61,7 @@ export function mintToken(options: MintOptions): string {
   if (typeof name !== 'string' || name.length === 0 || name.length > 128) throw new TypeError('name must be 1 to 128 characters');
   const callerIds = options.callerIds ?? [];
   for (const id of callerIds) {
-    if (!/^\+?[0-9]{2,20}$/.test(id) && !USER_RE.test(id)) throw new TypeError(`caller ID "${id}" is not a number or SIP user`);
+    if (!/^\+?[0-9]{2,20}$/.test(id) && !SIP_USER.test(id)) throw new TypeError(`caller ID "${id}" is not a number or SIP user`);
   }
 
   const allowedDomains = (options.allowedDomains ?? []).map((d) => (typeof d === 'string' ? d.toLowerCase() : d));

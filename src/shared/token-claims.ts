@@ -44,6 +44,9 @@ export interface IceServerClaim {
 
 export const TOKEN_HEADER = { alg: 'HS256', typ: 'JWT' } as const;
 
+/** A SIP user part as this project accepts it, everywhere: tokens, the dial string, the token API. */
+export const SIP_USER = /^[A-Za-z0-9._~+-]{1,64}$/;
+
 /** Shortest and longest lifetimes a token may be minted with, in seconds. */
 export const MIN_TTL = 1;
 export const MAX_TTL = 30 * 24 * 3600;
@@ -95,7 +98,7 @@ function validateClaims(c: unknown): TokenClaims {
     }
   }
   if ((c.exp as number) <= (c.iat as number)) throw new TokenFormatError('token expires before it was issued');
-  if (!/^[A-Za-z0-9._~+-]{1,64}$/.test(c.sub as string)) throw new TokenFormatError('token claim "sub" is not a SIP user');
+  if (!SIP_USER.test(c.sub as string)) throw new TokenFormatError('token claim "sub" is not a SIP user');
   if (!/^[A-Za-z0-9.-]{1,253}$/.test(c.sip_domain as string)) throw new TokenFormatError('token claim "sip_domain" is not a domain');
   if (c.caller_ids !== undefined && !(Array.isArray(c.caller_ids) && c.caller_ids.every((x) => typeof x === 'string'))) {
     throw new TokenFormatError('token claim "caller_ids" must be an array of strings');

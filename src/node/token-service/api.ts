@@ -9,21 +9,9 @@ import { decodeToken, mintToken } from '../token.js';
 import type { ApiKeys } from './auth.js';
 import { ApiError, readJson, requireJson, sendError, sendJson } from './http-io.js';
 import { addressKey, type RateLimiter } from './rate-limit.js';
-import type { StoredToken, TokenStore } from './store.js';
+import type { StoredToken, TokenRecord, TokenStore } from './store.js';
 import { parseCreate, parsePayloadUpdate } from './validate.js';
 
-/** A token record as the API shows it: never the token, nor its hash. */
-export interface TokenRecord {
-  uuid: string;
-  sip_user: string;
-  name: string;
-  ttl: number;
-  payload: unknown;
-  caller_ids: string[];
-  allowed_domains: string[];
-  created_at: string;
-  expires_at: string;
-}
 
 export interface ApiContext {
   store: TokenStore;

@@ -3,5 +3,5 @@
  * widget tokens, with a persistent store and a deny-list the SIP side checks.
  */
 export { TokenService, type TokenServiceOptions, type TokenCheck } from './service.js';
-export type { TokenRecord } from './api.js';
+export type { TokenRecord } from './store.js';
 export { TokenStoreError } from './store.js';

@@ -8,19 +8,18 @@
  */
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import type { CreateRequest } from './validate.js';
 
-/** One record as it is kept on disk. The token itself is never stored, only its SHA-256. */
-export interface StoredToken {
+/** A token record as the API shows it: never the token, nor its hash. */
+export interface TokenRecord extends CreateRequest {
   uuid: string;
-  token_sha256: string;
-  sip_user: string;
-  name: string;
-  ttl: number;
-  payload: unknown;
-  caller_ids: string[];
-  allowed_domains: string[];
   created_at: string;
   expires_at: string;
+}
+
+/** One record as it is kept on disk. The token itself is never stored, only its SHA-256. */
+export interface StoredToken extends TokenRecord {
+  token_sha256: string;
   /** Set by DELETE; the record stays (as the deny-list entry) until it expires. */
   revoked_at?: string;
 }

@@ -2,7 +2,7 @@
  * Request-body validation. Everything is checked before anything is minted
  * or written, so a rejected request changes nothing.
  */
-import { DOMAIN_NAME, MAX_TTL, MIN_TTL } from '../../shared/token-claims.js';
+import { DOMAIN_NAME, MAX_TTL, MIN_TTL, SIP_USER } from '../../shared/token-claims.js';
 import { ApiError } from './http-io.js';
 
 /** Largest payload, serialized as JSON, in bytes. */
@@ -13,7 +13,6 @@ const DEFAULT_TTL = 3600;
 
 // The same rules mintToken applies; checked here first so the client gets a
 // 400 naming the field instead of a 500.
-const SIP_USER = /^[A-Za-z0-9._~+-]{1,64}$/;
 const CALLER_ID = /^\+?[0-9]{2,20}$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
