@@ -1,6 +1,7 @@
 import JsSIP from 'jssip';
 import type { UA } from 'jssip/lib/UA';
 import type { RTCSession } from 'jssip/lib/RTCSession';
+import { CLOSE_REVOKED, WIDGET_TOKEN_HEADER } from '../shared/protocol.js';
 import { decodeToken, isIceServerList, TokenFormatError, type TokenClaims } from '../shared/token-claims.js';
 import { Call } from './call.js';
 import type { CallState } from './call-state.js';
@@ -27,10 +28,7 @@ export interface PhoneConfig {
 }
 
 const USER_AGENT = 'voice-widget/0.1';
-/** Carries the widget token on every REGISTER, so a server can bind the connection to it. */
-const TOKEN_HEADER = 'X-Voice-Widget-Token';
-/** The WebSocket close code a server uses for a revoked token. */
-const CLOSE_REVOKED = 4001;
+
 /** Longest setTimeout delay browsers honour (2^31 - 1 ms); longer ones fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -350,7 +348,7 @@ export class Phone extends Emitter<PhoneEventMap> {
 
   private register(): void {
     const ua = this.ua!;
-    ua.registrator().setExtraHeaders([`${TOKEN_HEADER}: ${this.token}`]);
+    ua.registrator().setExtraHeaders([`${WIDGET_TOKEN_HEADER}: ${this.token}`]);
     ua.register();
   }
 

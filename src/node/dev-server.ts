@@ -7,8 +7,10 @@ import { createStaticHandler, type RequestHandler } from './static-files.js';
 import { TokenService } from './token-service/index.js';
 
 export interface DevServerOptions {
-  /** Directory served as static files (the repository or package root). */
+  /** The repository or package root; only `static` prefixes below it are served. */
   root: string;
+  /** URL prefixes served from root; default `/demo/`, `/dist/`, `/themes/`. */
+  static?: string[];
   /** Where secrets.json and tokens.json live. */
   stateDir: string;
   /** HTTP port for pages and the token API; 0 picks a free one. */
@@ -61,9 +63,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   tokens.onRevoke((jti) => sip.disconnectToken(jti));
 
   const handlers: RequestHandler[] = [(req, res) => tokens.handle(req, res)];
-  const statics = createStaticHandler(options.root);
+  const statics = createStaticHandler(options.root, options.static ?? ['/demo/', '/dist/', '/themes/']);
+  let port = 0;
   const server = http.createServer(async (req, res) => {
     try {
+      // Only this machine's names: a DNS-rebinding page (evil.example → 127.0.0.1) gets nothing.
+      if (!isLoopbackHost(req.headers.host, port)) {
+        res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('Misdirected Request');
+        return;
+      }
       for (const handle of [...handlers, statics]) if (await handle(req, res)) return;
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('Not Found');
@@ -84,7 +93,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     await tokens.close();
     throw e;
   }
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -103,4 +112,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       await tokens.close();
     },
   };
+}
+
+function isLoopbackHost(host: string | undefined, port: number): boolean {
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
 }

@@ -14,7 +14,7 @@ export {
   type TokenClaims,
   type IceServerClaim,
 } from './token.js';
-export { SipServer, TOKEN_HEADER, CLOSE_REVOKED, type SipServerOptions } from './sip/sip-server.js';
+export { SipServer, WIDGET_TOKEN_HEADER, CLOSE_REVOKED, type SipServerOptions } from './sip/sip-server.js';
 export * from './token-service/index.js';
 export { createStaticHandler, type RequestHandler } from './static-files.js';
 export { startDevServer, type DevServer, type DevServerOptions } from './dev-server.js';

@@ -20,11 +20,14 @@ const TYPES: Record<string, string> = {
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /**
- * Serves the files under `root` (GET and HEAD). Only known file types; the
- * real path, symlinks resolved, must stay under root. Never caches, so a
- * rebuilt bundle is picked up at once. Resolves false for what it does not serve.
+ * Serves files under `root` (GET and HEAD), but only below the URL prefixes
+ * in `allow` (e.g. `/demo/`, `/dist/`): a repository root also holds state
+ * and secrets that must never be served. Only known file types; no path
+ * segment may start with a dot; the real path, symlinks resolved, must stay
+ * under root. Never caches, so a rebuilt bundle is picked up at once.
+ * Resolves false for what it does not serve.
  */
-export function createStaticHandler(root: string): RequestHandler {
+export function createStaticHandler(root: string, allow: readonly string[]): RequestHandler {
   const rootReal = realpath(path.resolve(root));
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -34,7 +37,9 @@ export function createStaticHandler(root: string): RequestHandler {
     } catch {
       return false;
     }
-    if (rel.includes('\0')) return false;
+    if (rel.includes('\0') || rel.includes('\\')) return false;
+    if (!allow.some((prefix) => rel.startsWith(prefix))) return false;
+    if (rel.split('/').some((segment) => segment.startsWith('.'))) return false;
     if (rel.endsWith('/')) rel += 'index.html';
     const type = TYPES[path.extname(rel).toLowerCase()];
     if (!type) return false;

@@ -4,7 +4,7 @@ import {
   MAX_TTL,
   MIN_TTL,
   SIP_USER,
-  TOKEN_HEADER,
+  JWT_HEADER,
   TokenFormatError,
   decodeToken,
   originAllowed,
@@ -108,7 +108,7 @@ function iceServerClaim(server: string | IceServerClaim, secret: string, user: s
 }
 
 function sign(claims: TokenClaims, secret: string): string {
-  const head = Buffer.from(JSON.stringify(TOKEN_HEADER)).toString('base64url');
+  const head = Buffer.from(JSON.stringify(JWT_HEADER)).toString('base64url');
   const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
   const mac = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url');
   return `${head}.${body}.${mac}`;

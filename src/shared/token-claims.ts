@@ -42,7 +42,7 @@ export interface IceServerClaim {
   credential?: string;
 }
 
-export const TOKEN_HEADER = { alg: 'HS256', typ: 'JWT' } as const;
+export const JWT_HEADER = { alg: 'HS256', typ: 'JWT' } as const;
 
 /** A SIP user part as this project accepts it, everywhere: tokens, the dial string, the token API. */
 export const SIP_USER = /^[A-Za-z0-9._~+-]{1,64}$/;
@@ -81,7 +81,7 @@ export function decodeToken(token: string): TokenClaims {
     if (e instanceof TokenFormatError) throw e;
     throw new TokenFormatError('token parts are not JSON');
   }
-  if (!isRecord(header) || header.alg !== TOKEN_HEADER.alg) throw new TokenFormatError('token header must say alg HS256');
+  if (!isRecord(header) || header.alg !== JWT_HEADER.alg) throw new TokenFormatError('token header must say alg HS256');
   return validateClaims(claims);
 }
 

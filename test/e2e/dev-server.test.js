@@ -27,7 +27,7 @@ const pages = [];
 before(async () => {
   browser = await launchBrowser();
   stateDir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-dev-'));
-  dev = await startDevServer({ root: REPO_ROOT, stateDir, port: 0, sipPort: 0 });
+  dev = await startDevServer({ root: REPO_ROOT, stateDir, port: 0, sipPort: 0, static: ['/dist/', '/test/e2e/pages/'] });
 });
 
 after(async () => {

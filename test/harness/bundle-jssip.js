@@ -1,5 +1,5 @@
 // JsSIP 3.x ships CommonJS only; the bare-JsSIP test page needs a browser
-// build. Built here with rollup's JS API into the git-ignored .tmp/ at test
+// build. Built here with rollup's JS API into the git-ignored test/e2e/pages/generated/ at test
 // start (reused while the JsSIP version is unchanged), never committed.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Where the page expects it (relative to the repo root the server serves). */
-export const JSSIP_BUNDLE_URL_PATH = '/.tmp/e2e/jssip.iife.js';
+export const JSSIP_BUNDLE_URL_PATH = '/test/e2e/pages/generated/jssip.iife.js';
 
 const require = createRequire(import.meta.url);
 

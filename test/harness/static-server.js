@@ -9,8 +9,8 @@ import { createStaticHandler } from '../../dist/node/index.js';
  * @returns {Promise<{ url: string, port: number, stop: () => Promise<void> }>}
  *   url has no trailing slash, e.g. "http://127.0.0.1:40123".
  */
-export async function startStaticServer({ root }) {
-  const serve = createStaticHandler(root);
+export async function startStaticServer({ root, allow = ['/dist/', '/demo/', '/themes/', '/test/e2e/pages/'] }) {
+  const serve = createStaticHandler(root, allow);
   const server = http.createServer(async (req, res) => {
     try {
       if (await serve(req, res)) return;

@@ -196,7 +196,9 @@ describe('requests', () => {
     const [in1, in2] = await Promise.all([tab1.next(), tab2.next()]);
     assert.match(in1, /^INVITE /);
     assert.match(in2, /^INVITE /);
-    assert.match(in1, /Record-Route: <sip:127\.0\.0\.1:\d+;transport=ws;lr>/);
+    assert.match(in1, /Record-Route: <sip:127\.0\.0\.1:\d+;transport=ws;lr;vwd=[\w-]+>/);
+    // The callee is told who calls from the caller's token, not from its From header.
+    assert.match(in1, /P-Asserted-Identity: "dave" <sip:dave@voice\.test>/);
     // Tab 1 answers: the caller gets the 200, tab 2 gets a CANCEL.
     const ok = in1.replace(/^INVITE [^\r]+/, 'SIP/2.0 200 OK').replace(/(To: [^\r]+)/, '$1;tag=t1').replace(/Max-Forwards: \d+\r\n/, '');
     tab1.send(ok);
@@ -207,6 +209,78 @@ describe('requests', () => {
     assert.match(cancel, /^CANCEL /);
     assert.match(cancel, /Reason: SIP;cause=200/);
     for (const c of [caller, tab1, tab2]) c.close();
+  });
+
+  test('a decline (6xx) on one branch ends the search: the caller gets it, the other phone a CANCEL', async () => {
+    const { c: caller } = await registered('hank');
+    const tab1 = (await registered('ivy', 'sip:ivy1@one.invalid;transport=ws')).c;
+    const tab2 = (await registered('ivy', 'sip:ivy2@two.invalid;transport=ws')).c;
+    caller.send(invite('hank', 'ivy').replace('Call-ID: inv-1', 'Call-ID: decline-1'));
+    assert.equal(status(await caller.next()), 100);
+    const [in1] = await Promise.all([tab1.next(), tab2.next()]);
+    tab1.send(in1.replace(/^INVITE [^\r]+/, 'SIP/2.0 603 Decline').replace(/(To: [^\r]+)/, '$1;tag=d1'));
+    assert.match(await tab1.next(), /^ACK /);
+    assert.equal(status(await caller.next()), 603);
+    assert.match(await tab2.next(), /^CANCEL /);
+    for (const c of [caller, tab1, tab2]) c.close();
+  });
+
+  test('when the caller goes away, the phones ringing for it get a CANCEL', async () => {
+    const { c: caller } = await registered('jack');
+    const { c: callee } = await registered('kate');
+    caller.send(invite('jack', 'kate').replace('Call-ID: inv-1', 'Call-ID: drop-1'));
+    assert.equal(status(await caller.next()), 100);
+    assert.match(await callee.next(), /^INVITE /);
+    caller.ws.terminate();
+    assert.match(await callee.next(), /^CANCEL /);
+    callee.close();
+  });
+
+  test('a forged or foreign Route cannot steer an in-dialog request to another connection', async () => {
+    const { c: mallory } = await registered('mallory');
+    const { c: victim } = await registered('victor');
+    const port = new URL(server.url).port;
+    for (const route of [`<sip:127.0.0.1:${port};transport=ws;lr;vwd=1-2-AAAAAAAAAAAAAAAA>`, `<sip:127.0.0.1:${port};transport=ws;lr>`]) {
+      mallory.send(
+        [`BYE sip:victorx@hvictor.invalid;transport=ws SIP/2.0`, 'Via: SIP/2.0/WSS m.invalid;branch=z9hG4bKbye', 'Max-Forwards: 69', `Route: ${route}`, '<sip:victor@voice.test>;tag=v'.replace(/^/, 'To: '), 'From: <sip:mallory@voice.test>;tag=m', 'Call-ID: x', 'CSeq: 2 BYE', 'Content-Length: 0', '', ''].join('\r\n'),
+      );
+      assert.equal(status(await mallory.next()), 481);
+    }
+    await assert.rejects(victim.next(300));
+    mallory.close();
+    victim.close();
+  });
+
+  test('an unregistered connection may not send in-dialog requests either', async () => {
+    const c = await client();
+    c.send(['BYE sip:x@y.invalid SIP/2.0', 'Via: SIP/2.0/WSS m.invalid;branch=z9hG4bKb2', 'To: <sip:a@voice.test>;tag=1', 'From: <sip:b@voice.test>;tag=2', 'Call-ID: y', 'CSeq: 1 BYE', 'Content-Length: 0', '', ''].join('\r\n'));
+    assert.equal(reason(await c.next()), 'Register First');
+    c.close();
+  });
+
+  test('a registered connection whose token has expired cannot place new calls', async () => {
+    const token = mintToken({ secret: SECRET, user: 'lena', domain: DOMAIN, ttl: 2 });
+    const c = await client();
+    c.send(register('lena', { token }));
+    const challenge = await c.next();
+    c.send(register('lena', { token, authorization: digest(/WWW-Authenticate: (.*)\r\n/.exec(challenge)[1], claimsOf(token)) }));
+    assert.equal(status(await c.next()), 200);
+    await new Promise((r) => setTimeout(r, 2100));
+    c.send(invite('lena', 'bob').replace('Call-ID: inv-1', 'Call-ID: late-1'));
+    assert.equal(reason(await c.next()), 'Credentials Expired');
+    c.close();
+  });
+
+  test('a digest nonce with non-ASCII characters is refused, and the server lives on', async () => {
+    const token = mintToken({ secret: SECRET, user: 'mia', domain: DOMAIN });
+    const c = await client();
+    const claims = claimsOf(token);
+    const auth = `Digest username="${claims.sip_auth_user}", realm="voice.test", nonce="x.${'é'.repeat(22)}", uri="sip:voice.test", response="00000000000000000000000000000000"`;
+    c.send(register('mia', { token, authorization: auth }));
+    assert.equal(status(await c.next()), 403);
+    c.send(register('mia', { token }));
+    assert.equal(status(await c.next()), 401);
+    c.close();
   });
 
   test('a malformed message is dropped and the connection keeps working', async () => {

@@ -63,7 +63,8 @@ export class DigestAuth {
     const [ts, mac] = nonce.split('.');
     if (!ts || !mac) return null;
     const expected = createHmac('sha256', this.nonceKey).update(ts).digest('base64url').slice(0, 22);
-    if (mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected))) return null;
+    const given = Buffer.from(mac);
+    if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) return null;
     return now - parseInt(ts, 36);
   }
 }

@@ -86,11 +86,14 @@ export class SipMessage {
     for (let i = this.headers.length - 1; i >= 0; i--) if (this.headers[i][0].toLowerCase() === lower) this.headers.splice(i, 1);
   }
 
-  /** Inserts a header before the first one of the same name (or first of all). */
+  /** Inserts a header before the first one of the same name (or, for a new name, after the Vias). */
   prepend(name: string, value: string): void {
     const lower = name.toLowerCase();
     const i = this.headers.findIndex(([n]) => n.toLowerCase() === lower);
-    this.headers.splice(i < 0 ? 0 : i, 0, [name, value]);
+    if (i >= 0) return void this.headers.splice(i, 0, [name, value]);
+    let afterVias = 0;
+    while (afterVias < this.headers.length && this.headers[afterVias][0].toLowerCase() === 'via') afterVias++;
+    this.headers.splice(afterVias, 0, [name, value]);
   }
 
   /** Removes the first header of a name; for Route, only its first entry when several share a line. */

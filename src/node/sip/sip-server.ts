@@ -1,18 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE_REVOKED, WIDGET_TOKEN_HEADER } from '../../shared/protocol.js';
 import { originAllowed, type TokenClaims } from '../../shared/token-claims.js';
 import { TokenVerificationError, verifyToken } from '../token.js';
 import type { TokenCheck } from '../token-service/index.js';
 import { DigestAuth } from './digest.js';
 import { SipMessage, contactKey, parseNameAddr } from './message.js';
 
-/** The header that carries the widget token on every REGISTER. */
-export const TOKEN_HEADER = 'X-Voice-Widget-Token';
-
-/** WebSocket close code sent to a connection whose token was revoked. */
-export const CLOSE_REVOKED = 4001;
+export { CLOSE_REVOKED, WIDGET_TOKEN_HEADER };
 
 export interface SipServerOptions {
   /** The signing secret: verifies tokens and derives digest passwords. */
@@ -31,8 +28,13 @@ interface Connection {
   id: number;
   ws: WebSocket;
   origin: string | null;
-  /** Set by a successful REGISTER: the token this connection speaks for. */
+  /** Set by a successful REGISTER: the token this connection speaks for now. */
   claims: TokenClaims | null;
+  token: string | null;
+  /** Every token id this connection has registered with, so revoking any of them closes it. */
+  jtis: Set<string>;
+  /** Closes a connection that never registers. */
+  idleTimer: ReturnType<typeof setTimeout> | null;
 }
 
 interface Binding {
@@ -56,10 +58,14 @@ interface InviteTransaction {
 /** Where a response to a forwarded non-INVITE request goes. */
 interface PlainTransaction {
   upstream: Connection;
+  downstream: Connection;
   timer: ReturnType<typeof setTimeout>;
 }
 
 const INVITE_TIMEOUT_MS = 180_000;
+/** A connection that has not registered by then is closed. */
+const REGISTER_WITHIN_MS = 30_000;
+const MAX_CONNECTIONS = 1000;
 const TRANSACTION_TIMEOUT_MS = 32_000;
 const DEFAULT_EXPIRES = 600;
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -72,7 +78,11 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
  *   the page's Origin is checked against the token's allowed domains, then
  *   the digest credential (auth_ephemeral's rule) is challenged and checked.
  * - INVITE and CANCEL: forked to every registered connection of the user.
- * - In-dialog requests: routed by Record-Route and the remote target.
+ * - In-dialog requests: routed by this proxy's Record-Route, which names the
+ *   dialog's two connections under a MAC, so no client can steer another's
+ *   dialog. Every request but REGISTER needs a registered connection whose
+ *   token is still valid and unrevoked; the caller's identity is asserted
+ *   (P-Asserted-Identity) from its token.
  *
  * Kamailio remains the production engine; this server keeps no state on disk.
  */
@@ -82,8 +92,9 @@ export class SipServer {
   private readonly connections = new Set<Connection>();
   /** user → contact key → binding */
   private readonly bindings = new Map<string, Map<string, Binding>>();
-  /** Contact `user@host` → the connection that announced it, for in-dialog routing. */
-  private readonly contactIndex = new Map<string, Connection>();
+  private readonly connectionsById = new Map<number, Connection>();
+  /** Keys the MACs in Record-Route. */
+  private readonly routeKey = randomBytes(32);
   private readonly invites = new Map<string, InviteTransaction>();
   /** our branch → the INVITE transaction it belongs to */
   private readonly inviteBranches = new Map<string, InviteTransaction>();
@@ -91,7 +102,6 @@ export class SipServer {
   private readonly sweeper: ReturnType<typeof setInterval>;
   private nextId = 1;
   private viaHost = '';
-  private recordRoute = '';
 
   private constructor(
     private readonly options: SipServerOptions,
@@ -116,8 +126,7 @@ export class SipServer {
     });
     const server = new SipServer(options, wss);
     const { address, port } = wss.address() as AddressInfo;
-    server.viaHost = `${address}:${port}`;
-    server.recordRoute = `<sip:${address}:${port};transport=ws;lr>`;
+    server.viaHost = address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
     wss.on('connection', (ws, req) => server.accept(ws, req));
     return server;
   }
@@ -132,10 +141,10 @@ export class SipServer {
     return Object.fromEntries([...this.bindings].map(([user, b]) => [user, b.size]));
   }
 
-  /** Closes every connection speaking for token `jti` (it was revoked). */
+  /** Closes every connection that registered with token `jti` (it was revoked). */
   disconnectToken(jti: string): void {
     for (const conn of this.connections) {
-      if (conn.claims?.jti === jti) {
+      if (conn.jtis.has(jti)) {
         this.log(`conn ${conn.id}: token revoked, closing`);
         conn.ws.close(CLOSE_REVOKED, 'token revoked');
         this.dropConnection(conn);
@@ -154,11 +163,29 @@ export class SipServer {
   // ── connections ────────────────────────────────────────────────────────────
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
-    const conn: Connection = { id: this.nextId++, ws, origin: req.headers.origin ?? null, claims: null };
+    if (this.connections.size >= MAX_CONNECTIONS) {
+      ws.close(1013, 'too many connections');
+      return;
+    }
+    const conn: Connection = {
+      id: this.nextId++,
+      ws,
+      origin: req.headers.origin ?? null,
+      claims: null,
+      token: null,
+      jtis: new Set(),
+      idleTimer: setTimeout(() => ws.close(1008, 'register first'), REGISTER_WITHIN_MS),
+    };
     this.connections.add(conn);
+    this.connectionsById.set(conn.id, conn);
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
-      this.receive(conn, data.toString());
+      try {
+        this.receive(conn, data.toString());
+      } catch (e) {
+        // One bad message must never take the server (and every call) down.
+        this.log(`conn ${conn.id}: message dropped: ${(e as Error).message}`);
+      }
     });
     ws.on('close', () => this.dropConnection(conn));
     ws.on('error', () => this.dropConnection(conn));
@@ -166,13 +193,21 @@ export class SipServer {
 
   private dropConnection(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
+    this.connectionsById.delete(conn.id);
+    if (conn.idleTimer) clearTimeout(conn.idleTimer);
     for (const [user, map] of this.bindings) {
       for (const [key, binding] of map) if (binding.conn === conn) map.delete(key);
       if (map.size === 0) this.bindings.delete(user);
     }
-    for (const [key, c] of this.contactIndex) if (c === conn) this.contactIndex.delete(key);
-    // Branches that can no longer answer count as unavailable.
     for (const tx of this.invites.values()) {
+      if (tx.done) continue;
+      // The caller is gone: stop the phones that ring for it.
+      if (tx.upstream === conn) {
+        this.cancelBranches(tx);
+        this.finishInvite(tx, null);
+        continue;
+      }
+      // Branches that can no longer answer count as unavailable.
       for (const [branch, b] of tx.branches) if (b.conn === conn && b.final === null) this.branchFinal(tx, branch, 480, null);
     }
   }
@@ -190,15 +225,16 @@ export class SipServer {
       this.log(`conn ${conn.id}: unparseable message dropped`);
       return;
     }
-    this.learnContacts(conn, msg);
-    if (!msg.isRequest) return this.onResponse(msg);
+    if (!msg.isRequest) return this.onResponse(conn, msg);
     const maxForwards = Number(msg.get('Max-Forwards') ?? 70);
     if (maxForwards <= 0) return this.reply(conn, msg, 483, 'Too Many Hops');
     msg.set('Max-Forwards', String(Math.min(maxForwards, 70) - 1));
 
+    if (msg.method === 'REGISTER') return this.onRegister(conn, msg);
+    if (!msg.ruri?.user && msg.toTag === undefined && msg.method === 'OPTIONS') return this.reply(conn, msg, 200, 'OK'); // keep-alive to the proxy
+    // Everything else comes from a connection that registered.
+    if (!conn.claims) return this.reply(conn, msg, 403, 'Register First');
     switch (true) {
-      case msg.method === 'REGISTER':
-        return this.onRegister(conn, msg);
       case msg.method === 'CANCEL':
         return this.onCancel(conn, msg);
       case msg.toTag !== undefined:
@@ -217,9 +253,18 @@ export class SipServer {
 
   // ── REGISTER ───────────────────────────────────────────────────────────────
 
+  /** Whether a connection's token is still valid and unrevoked (checked on every request). */
+  private stillAuthorized(conn: Connection): boolean {
+    if (!conn.claims || !conn.token) return false;
+    const check = this.checkToken(conn.token);
+    if (check.ok) return true;
+    if (check.reason === 'revoked') conn.ws.close(CLOSE_REVOKED, 'token revoked');
+    return false;
+  }
+
   private onRegister(conn: Connection, msg: SipMessage): void {
     const user = msg.to.uri.user ?? '';
-    const token = msg.get(TOKEN_HEADER);
+    const token = msg.get(WIDGET_TOKEN_HEADER);
     if (!token) return this.reply(conn, msg, 403, 'Token Required');
     const check = this.checkToken(token.trim());
     if (!check.ok) {
@@ -251,26 +296,32 @@ export class SipServer {
     if (result.username !== claims.sip_auth_user) return this.reply(conn, msg, 403, 'Forbidden (Credential Mismatch)');
 
     conn.claims = claims;
+    conn.token = token.trim();
+    conn.jtis.add(claims.jti);
+    if (conn.idleTimer) {
+      clearTimeout(conn.idleTimer);
+      conn.idleTimer = null;
+    }
     const defaultExpires = Number(msg.get('Expires') ?? DEFAULT_EXPIRES);
     const map = this.bindings.get(user) ?? new Map<string, Binding>();
-    const accepted: string[] = [];
     for (const { raw, addr } of msg.contacts()) {
       const key = contactKey(addr.uri);
       const requested = Number(addr.getParam('expires') ?? defaultExpires);
       // A registration never outlives its token.
       const expires = Math.max(0, Math.min(Number.isFinite(requested) ? requested : DEFAULT_EXPIRES, 3600, claims.exp - Math.floor(Date.now() / 1000)));
-      if (expires === 0) {
-        map.delete(key);
-        continue;
-      }
-      map.set(key, { conn, contact: raw, expiresAt: Date.now() + expires * 1000 });
-      this.contactIndex.set(key, conn);
-      accepted.push(`${raw.replace(/;expires=\d+/i, '')};expires=${expires}`);
+      const existing = map.get(key);
+      // A contact belongs to the connection that registered it first.
+      if (existing && existing.conn !== conn && this.connections.has(existing.conn)) continue;
+      if (expires === 0) map.delete(key);
+      else map.set(key, { conn, contact: raw.replace(/;expires=\d+/i, ''), expiresAt: Date.now() + expires * 1000 });
     }
     if (map.size > 0) this.bindings.set(user, map);
     else this.bindings.delete(user);
     this.log(`conn ${conn.id}: REGISTER ${user} → 200 (${map.size} binding${map.size === 1 ? '' : 's'})`);
-    this.reply(conn, msg, 200, 'OK', accepted.map((c) => ['Contact', c] as [string, string]));
+    // The 200 lists every current binding of the user (RFC 3261 §10.3).
+    const now = Date.now();
+    const contacts = [...map.values()].map((b) => ['Contact', `${b.contact};expires=${Math.ceil((b.expiresAt - now) / 1000)}`] as [string, string]);
+    this.reply(conn, msg, 200, 'OK', contacts);
   }
 
   private checkToken(token: string): TokenCheck {
@@ -286,12 +337,14 @@ export class SipServer {
 
   private onNewRequest(conn: Connection, msg: SipMessage): void {
     const ruri = msg.ruri!;
-    if (!ruri.user) {
-      // Addressed to the proxy itself (keep-alive OPTIONS and the like).
-      return this.reply(conn, msg, msg.method === 'OPTIONS' ? 200 : 405, msg.method === 'OPTIONS' ? 'OK' : 'Method Not Allowed');
-    }
-    if (!conn.claims) return this.reply(conn, msg, 403, 'Register First');
-    if (msg.from.uri.user !== conn.claims.sub) return this.reply(conn, msg, 403, 'Forbidden (From Mismatch)');
+    if (!ruri.user) return this.reply(conn, msg, 405, 'Method Not Allowed');
+    // A new call or message needs a token that still holds; hanging up (in dialog) never does.
+    if (!this.stillAuthorized(conn)) return this.reply(conn, msg, 403, 'Credentials Expired');
+    const claims = conn.claims!;
+    if (msg.from.uri.user !== claims.sub) return this.reply(conn, msg, 403, 'Forbidden (From Mismatch)');
+    // The callee sees who the token says the caller is, whatever the From display name claims.
+    msg.remove('P-Asserted-Identity');
+    msg.prepend('P-Asserted-Identity', `"${claims.name.replace(/["\\\r\n]/g, '')}" <sip:${claims.sub}@${claims.sip_domain}>`);
     if (ruri.host.toLowerCase() !== this.options.domain.toLowerCase()) return this.reply(conn, msg, 404, 'Not Found');
     const targets = [...(this.bindings.get(ruri.user)?.values() ?? [])].filter((b) => b.expiresAt > Date.now());
     if (targets.length === 0) return this.reply(conn, msg, 480, 'Temporarily Unavailable');
@@ -299,7 +352,7 @@ export class SipServer {
     if (msg.method === 'INVITE') return this.forkInvite(conn, msg, targets);
     // Other out-of-dialog requests (MESSAGE, SUBSCRIBE, REFER…) go to the newest binding.
     const newest = targets.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));
-    if (msg.method === 'SUBSCRIBE' || msg.method === 'REFER') msg.prepend('Record-Route', this.recordRoute);
+    if (msg.method === 'SUBSCRIBE' || msg.method === 'REFER') msg.prepend('Record-Route', this.recordRoute(conn, newest.conn));
     this.forward(conn, newest.conn, msg, bindingUri(newest));
   }
 
@@ -320,7 +373,7 @@ export class SipServer {
     this.invites.set(key, tx);
     for (const target of targets) {
       const copy = SipMessage.parse(msg.toString())!;
-      copy.prepend('Record-Route', this.recordRoute);
+      copy.prepend('Record-Route', this.recordRoute(conn, target.conn));
       const branch = this.addVia(copy);
       copy.setRequestUri(bindingUri(target));
       tx.branches.set(branch, { conn: target.conn, request: copy, final: null });
@@ -340,19 +393,24 @@ export class SipServer {
   private cancelBranches(tx: InviteTransaction, reason?: string): void {
     for (const [branch, b] of tx.branches) {
       if (b.final !== null) continue;
-      const cancel = [
-        `CANCEL ${b.request.ruri!.toString()} SIP/2.0`,
-        `Via: SIP/2.0/WS ${this.viaHost};branch=${branch}`,
-        'Max-Forwards: 70',
-        `From: ${b.request.get('From')}`,
-        `To: ${b.request.get('To')}`,
-        `Call-ID: ${b.request.callId}`,
-        `CSeq: ${b.request.cseq} CANCEL`,
-        ...(reason ? [`Reason: ${reason}`] : []),
-        'Content-Length: 0',
-      ];
-      this.send(b.conn, `${cancel.join('\r\n')}\r\n\r\n`);
+      this.send(b.conn, this.hopRequest('CANCEL', b.request, branch, b.request.get('To')!, reason ? [['Reason', reason]] : []));
     }
+  }
+
+  /** CANCEL and the ACK of a failure: hop-by-hop requests of a branch (RFC 3261 §9.1, §17.1.1.3). */
+  private hopRequest(method: 'CANCEL' | 'ACK', invite: SipMessage, branch: string, to: string, extra: Array<[string, string]> = []): string {
+    const lines = [
+      `${method} ${invite.ruri!.toString()} SIP/2.0`,
+      `Via: SIP/2.0/WS ${this.viaHost};branch=${branch}`,
+      'Max-Forwards: 70',
+      `From: ${invite.get('From')}`,
+      `To: ${to}`,
+      `Call-ID: ${invite.callId}`,
+      `CSeq: ${invite.cseq} ${method}`,
+      ...extra.map(([n, v]) => `${n}: ${v}`),
+      'Content-Length: 0',
+    ];
+    return `${lines.join('\r\n')}\r\n\r\n`;
   }
 
   private inviteTimeout(tx: InviteTransaction): void {
@@ -363,19 +421,42 @@ export class SipServer {
 
   // ── in-dialog requests ─────────────────────────────────────────────────────
 
+  /**
+   * In-dialog requests follow our Record-Route, whose `vwd` parameter names
+   * the dialog's two connections under a MAC: the target is the other one.
+   */
   private routeInDialog(conn: Connection, msg: SipMessage): void {
     const route = msg.get('Route');
-    if (route && this.isOurRoute(route)) msg.shift('Route');
-    const target = msg.ruri ? this.contactIndex.get(contactKey(msg.ruri)) : undefined;
-    if (!target || !this.connections.has(target)) {
-      return this.reply(conn, msg, 481, 'Call/Transaction Does Not Exist');
-    }
+    const ends = route ? this.dialogEnds(route) : null;
+    if (!ends || !ends.includes(conn.id)) return this.reply(conn, msg, 481, 'Call/Transaction Does Not Exist');
+    msg.shift('Route');
+    const target = this.connectionsById.get(ends[0] === conn.id ? ends[1] : ends[0]);
+    if (!target) return this.reply(conn, msg, 480, 'Temporarily Unavailable');
     this.forward(conn, target, msg);
   }
 
-  private isOurRoute(route: string): boolean {
+  /** Our Record-Route for a dialog between two connections. */
+  private recordRoute(a: Connection, b: Connection): string {
+    const ends = `${a.id}-${b.id}`;
+    return `<sip:${this.viaHost};transport=ws;lr;vwd=${ends}-${this.routeMac(ends)}>`;
+  }
+
+  private routeMac(ends: string): string {
+    return createHmac('sha256', this.routeKey).update(ends).digest('base64url').slice(0, 16);
+  }
+
+  /** The two connection ids of a Route entry that is ours and unforged, or null. */
+  private dialogEnds(route: string): [number, number] | null {
     const first = parseNameAddr(route.split(',')[0].trim());
-    return first !== null && `${first.uri.host}:${first.uri.port ?? ''}` === this.viaHost;
+    if (!first) return null;
+    const host = first.uri.host.includes(':') ? `[${first.uri.host}]` : first.uri.host;
+    if (`${host}:${first.uri.port ?? ''}` !== this.viaHost) return null;
+    const m = /^(\d+)-(\d+)-([A-Za-z0-9_-]{16})$/.exec(String(first.uri.getParam('vwd') ?? ''));
+    if (!m) return null;
+    const expected = Buffer.from(this.routeMac(`${m[1]}-${m[2]}`));
+    const given = Buffer.from(m[3]);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    return [Number(m[1]), Number(m[2])];
   }
 
   /** Forwards a request; a response to it comes back to `from`. */
@@ -385,7 +466,7 @@ export class SipServer {
     if (msg.method !== 'ACK') {
       const timer = setTimeout(() => this.plain.delete(branch), TRANSACTION_TIMEOUT_MS);
       timer.unref?.();
-      this.plain.set(branch, { upstream: from, timer });
+      this.plain.set(branch, { upstream: from, downstream: to, timer });
     }
     this.send(to, msg.toString());
   }
@@ -398,14 +479,18 @@ export class SipServer {
 
   // ── responses ──────────────────────────────────────────────────────────────
 
-  private onResponse(msg: SipMessage): void {
+  private onResponse(conn: Connection, msg: SipMessage): void {
     const branch = msg.branch;
     if (!branch) return;
     const tx = this.inviteBranches.get(branch);
-    if (tx && msg.method === 'INVITE') return this.onBranchResponse(tx, branch, msg);
+    if (tx && msg.method === 'INVITE') {
+      // Only the phone the branch went to may answer it.
+      if (tx.branches.get(branch)!.conn !== conn) return;
+      return this.onBranchResponse(tx, branch, msg);
+    }
     if (msg.method === 'CANCEL') return; // our own CANCELs' 200s
     const plain = this.plain.get(branch);
-    if (!plain) return;
+    if (!plain || plain.downstream !== conn) return;
     if (msg.status >= 200) {
       clearTimeout(plain.timer);
       this.plain.delete(branch);
@@ -437,7 +522,13 @@ export class SipServer {
     }
     // A failure on one branch: ACK it here (hop by hop) and wait for the others.
     if (b.final !== null) return;
-    this.sendAck(b.conn, b.request, branch, msg);
+    this.send(b.conn, this.hopRequest('ACK', b.request, branch, msg.get('To')!));
+    if (msg.status >= 600) {
+      // A global failure (decline) ends the search (RFC 3261 §16.7): stop the other phones.
+      b.final = msg.status;
+      this.cancelBranches(tx);
+      return this.finishInvite(tx, msg);
+    }
     this.branchFinal(tx, branch, msg.status, msg);
   }
 
@@ -471,27 +562,8 @@ export class SipServer {
     forget.unref?.();
   }
 
-  private sendAck(conn: Connection, request: SipMessage, branch: string, response: SipMessage): void {
-    const ack = [
-      `ACK ${request.ruri!.toString()} SIP/2.0`,
-      `Via: SIP/2.0/WS ${this.viaHost};branch=${branch}`,
-      'Max-Forwards: 70',
-      `From: ${request.get('From')}`,
-      `To: ${response.get('To')}`,
-      `Call-ID: ${request.callId}`,
-      `CSeq: ${request.cseq} ACK`,
-      'Content-Length: 0',
-    ];
-    this.send(conn, `${ack.join('\r\n')}\r\n\r\n`);
-  }
 
   // ── housekeeping ───────────────────────────────────────────────────────────
-
-  /** Contacts seen in messages from a connection route in-dialog requests back to it. */
-  private learnContacts(conn: Connection, msg: SipMessage): void {
-    if (!conn.claims) return; // only connections that proved who they are
-    for (const { addr } of msg.contacts()) this.contactIndex.set(contactKey(addr.uri), conn);
-  }
 
   /** Drops expired registrations, and everything of connections whose token lapsed. */
   private sweep(): void {
