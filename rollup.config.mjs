@@ -7,6 +7,9 @@ import typescript from '@rollup/plugin-typescript';
 import { builtinModules } from 'node:module';
 import { thirdPartyNotices } from './scripts/rollup-third-party-notices.mjs';
 
+// Built files are production code: development-only guards (illegal state transitions throw) are off.
+const production = replace({ preventAssignment: true, values: { __VOICE_WIDGET_DEV__: 'false', 'process.env.NODE_ENV': '"production"' } });
+
 const browserTs = (extra = {}) =>
   typescript({ tsconfig: './tsconfig.json', sourceMap: true, declaration: false, declarationMap: false, ...extra });
 
@@ -16,14 +19,14 @@ export default [
     input: { index: 'src/index.ts', define: 'src/define.ts' },
     external: (id) => /^(lit|@lit\/context|jssip|tslib)(\/|$)/.test(id),
     output: { dir: 'dist', format: 'es', sourcemap: true, preserveModules: true, preserveModulesRoot: 'src' },
-    plugins: [browserTs({ declaration: true, declarationDir: 'dist', outDir: 'dist' })],
+    plugins: [production, browserTs({ declaration: true, declarationDir: 'dist', outDir: 'dist' })],
   },
   // (b) script-tag build: everything bundled and minified; licence comments kept.
   {
     input: 'src/cdn.ts',
     output: { file: 'dist/voice-widget.min.js', format: 'iife', sourcemap: false },
     plugins: [
-      replace({ preventAssignment: true, values: { __VOICE_WIDGET_DEV__: 'false', 'process.env.NODE_ENV': '"production"' } }),
+      production,
       // JsSIP uses the `events` package, not Node's module of that name.
       resolve({ browser: true, preferBuiltins: false, exportConditions: ['browser', 'production'] }),
       commonjs(),

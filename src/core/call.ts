@@ -11,7 +11,12 @@ export interface CallHooks {
   ended(call: Call, cause: EndCause): void;
   dtmf(call: Call, digit: string, direction: 'inbound' | 'outbound'): void;
   error(code: ErrorCode, message: string): void;
+  /** The server refused the call because the credential expired. */
+  credentialExpired(): void;
 }
+
+/** The microphone, asked for by the call itself so it can always be released. */
+const AUDIO_ONLY: MediaStreamConstraints = { audio: true, video: false };
 
 export interface CallInit {
   id: string;
@@ -47,6 +52,11 @@ export class Call {
   private session: RTCSession | null = null;
   private peer: RTCPeerConnection | null = null;
   private audio: HTMLAudioElement | null = null;
+  private microphone: MediaStream | null = null;
+  /** An answer (or dial) is under way: waiting for the microphone or for JsSIP. */
+  private pending = false;
+  /** The far end sent a provisional response: a later timeout means nobody answered. */
+  private alerted = false;
   /** A cause we decided ourselves (e.g. the peer connection failed), which JsSIP cannot know. */
   private forcedCause: EndCause | null = null;
 
@@ -87,14 +97,19 @@ export class Call {
       // 'sending' fires just before the INVITE goes out; a microtask later it has.
       sending: () => queueMicrotask(() => this.reportStarted()),
       progress: (e: { originator: string }) => {
-        if (e.originator === 'remote' && this.state === 'dialing') this.machine.transition('ringing');
+        if (e.originator !== 'remote') return;
+        this.alerted = true;
+        if (this.state === 'dialing') this.machine.transition('ringing');
       },
       accepted: () => this.onConnected(),
       confirmed: () => this.onConnected(),
-      ended: (e: EndEvent) => this.finish(endCauseFor(e.cause, e.originator, this.connectedAt !== null)),
+      ended: (e: EndEvent) => this.finish(this.causeOf(e)),
       failed: (e: EndEvent) => {
-        if (e.cause === 'User Denied Media Access') this.hooks.error('media-denied', 'the microphone could not be opened');
-        this.finish(endCauseFor(e.cause, e.originator, this.connectedAt !== null));
+        const response = e.message as unknown as { status_code?: number; reason_phrase?: string } | undefined;
+        if (e.originator === 'remote' && response?.status_code === 403 && /expired/i.test(response.reason_phrase ?? '')) {
+          this.hooks.credentialExpired();
+        }
+        this.finish(this.causeOf(e));
       },
       newDTMF: (e: IncomingDTMFEvent | OutgoingDTMFEvent) => {
         const tone = (e.dtmf as unknown as { tone: string }).tone;
@@ -104,8 +119,25 @@ export class Call {
     };
   }
 
+  /**
+   * Opens the microphone, then places the call with `connect` (which hands the
+   * stream to JsSIP). A hang-up while the browser asks for the microphone ends
+   * the call as canceled, and the stream, when it comes, is stopped at once.
+   */
+  dial(connect: (microphone: MediaStream) => RTCSession): void {
+    this.pending = true;
+    this.withMicrophone((microphone) => {
+      try {
+        this.attach(connect(microphone), false);
+      } catch (e) {
+        this.hooks.error('call-failed', (e as Error).message);
+        this.finish('failed');
+      }
+    });
+  }
+
   /** Binds a JsSIP session (outbound: the one ua.call() returned; inbound: the new one). */
-  attach(session: RTCSession, wireHandlers: boolean): void {
+  attach(session: RTCSession, wireHandlers = true): void {
     this.session = session;
     if (wireHandlers) {
       for (const [name, handler] of Object.entries(this.eventHandlers())) {
@@ -116,18 +148,43 @@ export class Call {
     if (pc) this.onPeerConnection(pc);
   }
 
-  answer(options: Record<string, unknown>): void {
-    this.requireSession().answer(options);
+  /** Answers; false when an answer is already under way. */
+  answer(options: Record<string, unknown>): boolean {
+    const session = this.session;
+    if (!session || this.pending || this.ended) return false;
+    this.pending = true;
+    this.withMicrophone((microphone) => {
+      try {
+        session.answer({ ...options, mediaStream: microphone });
+      } catch (e) {
+        this.hooks.error('call-failed', `the call could not be answered: ${(e as Error).message}`);
+        this.abort('failed');
+      }
+    });
+    return true;
   }
 
   /** Hang up, cancel or decline, whichever fits the state. */
   terminate(): void {
     const session = this.session;
-    if (!session || session.isEnded()) return;
+    if (!session) {
+      // Still waiting for the microphone: nothing is on the wire yet.
+      if (this.direction === 'outbound') this.finish('canceled');
+      return;
+    }
+    if (session.isEnded()) return;
     if (this.direction === 'inbound' && this.state === 'incoming') {
-      session.terminate({ status_code: 603, reason_phrase: 'Decline' });
+      try {
+        session.terminate({ status_code: 603, reason_phrase: 'Decline' });
+      } catch {
+        this.finish('rejected');
+      }
     } else {
-      session.terminate();
+      try {
+        session.terminate();
+      } catch {
+        this.finish(this.connectedAt === null ? 'canceled' : 'local-hangup');
+      }
     }
   }
 
@@ -158,11 +215,6 @@ export class Call {
     this.finish(cause);
   }
 
-  /** Called when the call failed before JsSIP had a session. */
-  failBeforeStart(cause: EndCause): void {
-    this.finish(cause);
-  }
-
   /** The ready() callback of the current ICE wait, if any. */
   private iceReady: (() => void) | undefined;
 
@@ -182,6 +234,32 @@ export class Call {
     pc.addEventListener('connectionstatechange', () => {
       if (pc.connectionState === 'failed' && !this.ended) this.abort('connection-lost');
     });
+  }
+
+  private withMicrophone(then: (microphone: MediaStream) => void): void {
+    navigator.mediaDevices.getUserMedia(AUDIO_ONLY).then(
+      (microphone) => {
+        if (this.ended) {
+          for (const track of microphone.getTracks()) track.stop();
+          return;
+        }
+        this.microphone = microphone;
+        then(microphone);
+      },
+      (e: unknown) => {
+        if (this.ended) return;
+        this.hooks.error('media-denied', `the microphone could not be opened: ${(e as Error)?.message ?? e}`);
+        this.pending = false;
+        if (this.session) this.abort('failed');
+        else this.finish('failed');
+      },
+    );
+  }
+
+  /** Our cause for a JsSIP end, from the SIP status where there is one. */
+  private causeOf(e: EndEvent): EndCause {
+    const status = (e.message as unknown as { status_code?: number } | undefined)?.status_code;
+    return endCauseFor(e.cause, e.originator, this.connectedAt !== null, e.originator === 'remote' ? status : undefined, this.alerted);
   }
 
   private playRemote(stream: MediaStream): void {
@@ -220,8 +298,10 @@ export class Call {
     this.hooks.ended(this, final);
   }
 
-  /** Stops the microphone and the remote audio, whoever created them. */
+  /** Stops the microphone and the remote audio. */
   private releaseMedia(): void {
+    for (const track of this.microphone?.getTracks() ?? []) track.stop();
+    this.microphone = null;
     if (this.peer) {
       for (const sender of this.peer.getSenders()) sender.track?.stop();
     }

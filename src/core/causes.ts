@@ -21,11 +21,29 @@ const JSSIP = {
 const LOST = new Set<string>([JSSIP.CONNECTION_ERROR, JSSIP.REQUEST_TIMEOUT, JSSIP.NO_ACK, JSSIP.DIALOG_ERROR, JSSIP.RTP_TIMEOUT]);
 
 /**
- * Maps a JsSIP `ended`/`failed` outcome to our cause.
+ * Maps a JsSIP `ended`/`failed` outcome to our cause. The SIP status of the
+ * final response, when the far end sent one, decides; JsSIP's cause buckets
+ * (which file 403 with 603, and 408 with 480) are the fallback.
  * @param connected whether the call reached in-progress
  * @param originator who ended it, as JsSIP reports
+ * @param status the far end's final response status, if any
+ * @param alerted whether the far end had been ringing
  */
-export function endCauseFor(jssipCause: string | undefined, originator: string, connected: boolean): EndCause {
+export function endCauseFor(
+  jssipCause: string | undefined,
+  originator: string,
+  connected: boolean,
+  status?: number,
+  alerted = false,
+): EndCause {
+  if (!connected && status !== undefined && status >= 300) {
+    if (status === 603) return 'rejected';
+    if (status === 486 || status === 600) return 'busy';
+    if (status === 404 || status === 604) return 'not-found';
+    if (status === 480 || status === 410) return 'unavailable';
+    if (status === 408 || status === 487) return alerted ? 'no-answer' : status === 408 ? 'unavailable' : 'failed';
+    return 'failed';
+  }
   if (connected) {
     if (jssipCause === JSSIP.BYE) return originator === 'local' ? 'local-hangup' : 'remote-hangup';
     if (jssipCause !== undefined && LOST.has(jssipCause)) return 'connection-lost';

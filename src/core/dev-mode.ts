@@ -1,7 +1,7 @@
 /**
- * True in development builds. The script-tag bundle is built with
- * `__VOICE_WIDGET_DEV__` replaced by `false`, so guards that throw in
- * development only log there.
+ * True when running from source (the tests, a dev server on src/). The built
+ * files (`dist/`) replace `__VOICE_WIDGET_DEV__` with `false`, so guards that
+ * throw in development never throw inside a user's JsSIP event handler.
  */
 declare const __VOICE_WIDGET_DEV__: boolean | undefined;
 

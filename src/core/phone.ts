@@ -27,36 +27,51 @@ export interface PhoneConfig {
   dtmfMode?: DtmfMode;
 }
 
-const USER_AGENT = 'voice-widget/0.1';
+type ConfigField = 'token' | 'server' | 'ice-servers';
 
+const USER_AGENT = 'voice-widget/0.1';
 /** Longest setTimeout delay browsers honour (2^31 - 1 ms); longer ones fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
+/** Retry delays after a REGISTER failure that is not about the credential. */
+const REGISTER_RETRY_MS = [2_000, 4_000, 8_000, 16_000, 30_000];
 
 /**
  * The SIP/WebRTC core: the only module that talks to JsSIP. Commands return
  * whether they were accepted; outcomes arrive as events (`state-change`,
  * `call-ended`, …), which the UI follows.
+ *
+ * A phone does nothing on the network until `start()`; `configure()` only
+ * stores (and validates) what it is given.
  */
 export class Phone extends Emitter<PhoneEventMap> {
   private ua: UA | null = null;
   private uaKey = '';
   private claims: TokenClaims | null = null;
   private token = '';
+  /** When each token was first received: its lifetime counts from then, across restarts. */
+  private received: { token: string; at: number } | null = null;
   private server: string | null = null;
   private hostIceServers: RTCIceServer[] | null = null;
   private dtmfMode: DtmfMode = 'info';
+  /** Fields whose last value was refused; the phone is in `error` while any is. */
+  private readonly badFields = new Set<ConfigField>();
+  /** The current token can no longer register (expired, revoked, refused, or this origin refused). */
+  private tokenDead = false;
   private phoneState: PhoneState = 'loading';
   private registration: RegistrationState = 'unregistered';
   private everConnected = false;
-  /** Set once the current token failed; cleared by a new token. Stops re-registration loops. */
-  private tokenDead = false;
+  /** The token of the REGISTER in flight, and whether another must follow it. */
+  private registering: string | null = null;
+  private registerAgain = false;
+  private registerRetry = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private tokenTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly calls = new Map<string, Call>();
   /** The call getState() reports: the live one, or the last ended one until the next call or reset(). */
   private foreground: Call | null = null;
-  /** A UA rebuild that waits for the active call to end. */
+  /** A UA rebuild (or teardown) that waits for the active call to end. */
   private restartPending = false;
-  private stopped = false;
+  private started = false;
 
   /** `getState()`: the foreground call's state, or the phone's own. */
   get state(): WidgetState {
@@ -86,55 +101,54 @@ export class Phone extends Emitter<PhoneEventMap> {
     return this.foreground;
   }
 
+  /** The live RTCPeerConnection of the current call, for stats. */
+  get peerConnection(): RTCPeerConnection | null {
+    return this.foreground?.peerConnection ?? null;
+  }
+
   /**
-   * Applies configuration. Invalid values fire `error` and put the phone in
-   * `error`, but never touch an active call.
+   * Applies configuration. Each field is checked on its own: a refused value
+   * fires `error`, keeps the previous good one and puts the phone in `error`
+   * until a good value arrives; it never touches an active call.
    */
   configure(config: PhoneConfig): void {
-    this.stopped = false;
     if (config.dtmfMode !== undefined) this.dtmfMode = config.dtmfMode === 'rfc2833' ? 'rfc2833' : 'info';
     if (config.iceServers !== undefined) {
-      if (config.iceServers !== null && !isIceServerList(config.iceServers)) {
-        this.fail('invalid-attribute', 'ice-servers must be a JSON array of RTCIceServer objects');
-        return;
+      if (config.iceServers === null || isIceServerList(config.iceServers)) {
+        this.hostIceServers = config.iceServers;
+        this.badFields.delete('ice-servers');
+      } else {
+        this.refuse('ice-servers', 'invalid-attribute', 'ice-servers must be a JSON array of RTCIceServer objects');
       }
-      this.hostIceServers = config.iceServers;
     }
     if (config.server !== undefined) {
       const server = config.server?.trim() || null;
-      if (server !== null && !isWebSocketUrl(server)) {
-        this.fail('invalid-server', `sip-server must be a ws:// or wss:// URL, got ${JSON.stringify(server.slice(0, 100))}`);
-        return;
-      }
-      this.server = server;
-    }
-    if (config.token !== undefined) {
-      const token = config.token?.trim() || null;
-      if (token === null) {
-        this.claims = null;
+      if (server === null || isWebSocketUrl(server)) {
+        this.server = server;
+        this.badFields.delete('server');
       } else {
-        let claims: TokenClaims;
-        try {
-          claims = decodeToken(token);
-        } catch (e) {
-          this.fail('invalid-token', e instanceof TokenFormatError ? e.message : 'the token could not be read');
-          return;
-        }
-        this.token = token;
-        this.acceptToken(claims);
+        this.refuse('server', 'invalid-server', `sip-server must be a ws:// or wss:// URL, got ${JSON.stringify(server.slice(0, 100))}`);
       }
     }
+    if (config.token !== undefined) this.takeToken(config.token?.trim() || null);
     this.apply();
   }
 
-  /** Unregisters and closes the connection, ending any call. */
+  /** Goes on the network with the configuration it has. */
+  start(): void {
+    this.started = true;
+    this.apply();
+  }
+
+  /** Unregisters and closes the connection, ending any call. Keeps the configuration. */
   stop(): void {
-    this.stopped = true;
+    this.started = false;
     clearTimeout(this.tokenTimer);
+    clearTimeout(this.retryTimer);
     for (const call of this.calls.values()) call.abort('local-hangup');
     this.teardownUA();
     this.setRegistration('unregistered', null);
-    this.setPhoneState('loading');
+    this.updatePhoneState();
   }
 
   /** Places a call; false (with an `error` event) when the target is invalid or the phone cannot call now. */
@@ -153,19 +167,17 @@ export class Phone extends Emitter<PhoneEventMap> {
       this.emit('error', { code: 'not-ready', message: `the phone is not ready (${this.phoneState})` });
       return false;
     }
-    const call = this.newCall('outbound', number, { name: number, address: `sip:${number}@${domain}` });
-    try {
-      const session = this.ua.call(`sip:${number}@${domain}`, {
-        mediaConstraints: { audio: true, video: false },
+    const ua = this.ua;
+    const uri = `sip:${number}@${domain}`;
+    const call = this.newCall('outbound', number, { name: number, address: uri });
+    call.dial((mediaStream) =>
+      ua.call(uri, {
+        mediaStream,
         pcConfig: { iceServers: this.iceServers() },
         rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
         eventHandlers: call.eventHandlers(),
-      } as never);
-      call.attach(session, false);
-    } catch (e) {
-      this.emit('error', { code: 'call-failed', message: (e as Error).message });
-      call.failBeforeStart('failed');
-    }
+      } as never),
+    );
     return true;
   }
 
@@ -173,11 +185,7 @@ export class Phone extends Emitter<PhoneEventMap> {
   answer(): boolean {
     const call = this.foreground;
     if (!call || call.state !== 'incoming') return this.noCall('no incoming call to answer');
-    call.answer({
-      mediaConstraints: { audio: true, video: false },
-      pcConfig: { iceServers: this.iceServers() },
-    });
-    return true;
+    return call.answer({ pcConfig: { iceServers: this.iceServers() } });
   }
 
   /** Declines the ringing inbound call (603 Decline). */
@@ -222,45 +230,59 @@ export class Phone extends Emitter<PhoneEventMap> {
     }
   }
 
-  /** The live RTCPeerConnection of the current call, for stats. */
-  get peerConnection(): RTCPeerConnection | null {
-    return this.foreground?.peerConnection ?? null;
-  }
-
   // ── configuration ──────────────────────────────────────────────────────────
 
-  private acceptToken(claims: TokenClaims): void {
+  private refuse(field: ConfigField, code: ErrorCode, message: string): void {
+    this.badFields.add(field);
+    this.emit('error', { code, message });
+  }
+
+  private takeToken(token: string | null): void {
+    if (token === null) {
+      this.claims = null;
+      this.token = '';
+      this.badFields.delete('token');
+      clearTimeout(this.tokenTimer);
+      return;
+    }
+    let claims: TokenClaims;
+    try {
+      claims = decodeToken(token);
+    } catch (e) {
+      this.refuse('token', 'invalid-token', e instanceof TokenFormatError ? e.message : 'the token could not be read');
+      return;
+    }
+    this.badFields.delete('token');
+    if (token === this.token) return;
+    this.token = token;
     this.claims = claims;
     this.tokenDead = false;
-    // Time expiry from the token's own lifetime, counted from now: browser clocks are often wrong.
-    this.armTokenTimer((claims.exp - claims.iat) * 1000);
+    // Time expiry from the token's own lifetime, counted from its receipt: browser clocks are often wrong.
+    if (this.received?.token !== token) this.received = { token, at: performance.now() };
+    this.armTokenTimer((claims.exp - claims.iat) * 1000 - (performance.now() - this.received.at));
   }
 
   private armTokenTimer(ms: number): void {
     clearTimeout(this.tokenTimer);
     this.tokenTimer = setTimeout(
       () => (ms > MAX_TIMER_MS ? this.armTokenTimer(ms - MAX_TIMER_MS) : this.tokenFailed('expired')),
-      Math.min(ms, MAX_TIMER_MS),
+      Math.max(0, Math.min(ms, MAX_TIMER_MS)),
     );
   }
 
   /** Brings the UA in line with the configuration. */
   private apply(): void {
-    if (this.stopped) return;
-    if (!this.claims || !this.server) {
-      // Still waiting for attributes; nothing to say yet.
-      if (!this.liveCall()) this.teardownUA();
-      this.setPhoneState(this.phoneState === 'error' ? 'error' : 'loading');
-      return;
-    }
-    if (this.tokenDead) {
-      // A dead credential keeps no connection open, except for a call in progress.
-      if (!this.liveCall()) this.teardownUA();
+    this.updatePhoneState();
+    if (!this.started) return;
+    if (!this.claims || !this.server || this.tokenDead) {
+      // Nothing usable to register with: keep no connection open, except for a call in progress.
+      if (this.liveCall()) this.restartPending = true;
+      else this.teardownUA();
       return;
     }
     const key = `${this.server} ${this.claims.sub}@${this.claims.sip_domain}`;
     if (this.ua && key === this.uaKey) {
-      this.refreshCredentials();
+      if (this.registeredWith !== this.token) this.refreshCredentials();
       return;
     }
     if (this.liveCall()) {
@@ -271,6 +293,9 @@ export class Phone extends Emitter<PhoneEventMap> {
     this.teardownUA();
     this.startUA(key);
   }
+
+  /** The token the UA's credentials come from. */
+  private registeredWith = '';
 
   private startUA(key: string): void {
     const claims = this.claims!;
@@ -291,13 +316,14 @@ export class Phone extends Emitter<PhoneEventMap> {
         no_answer_timeout: 60,
       });
     } catch (e) {
-      this.fail('invalid-server', `the SIP configuration was refused: ${(e as Error).message}`);
+      this.refuse('server', 'invalid-server', `the SIP configuration was refused: ${(e as Error).message}`);
+      this.updatePhoneState();
       return;
     }
     this.ua = ua;
     this.uaKey = key;
+    this.registeredWith = this.token;
     this.everConnected = false;
-    this.setPhoneState('loading');
 
     ua.on('connecting', () => {
       if (this.ua !== ua) return;
@@ -306,26 +332,36 @@ export class Phone extends Emitter<PhoneEventMap> {
     ua.on('connected', () => {
       if (this.ua !== ua) return;
       this.everConnected = true;
+      this.registerRetry = 0;
       if (!this.tokenDead) this.register();
     });
     ua.on('disconnected', (e: { error?: boolean; code?: number; reason?: string }) => {
       if (this.ua !== ua) return;
+      this.registering = null;
+      clearTimeout(this.retryTimer);
       if (e.code === CLOSE_REVOKED || /revoked/i.test(e.reason ?? '')) return this.tokenFailed('revoked');
       this.setRegistration(this.everConnected ? 'reconnecting' : 'connecting', e.reason || 'connection closed');
-      if (this.phoneState === 'ready') this.setPhoneState('loading');
     });
     ua.on('registered', () => {
       if (this.ua !== ua) return;
+      // null: JsSIP's own refresh of the registration, made with the current credential.
+      const stale = this.registering !== null && this.registering !== this.token;
+      this.registering = null;
+      this.registerRetry = 0;
       this.setRegistration('registered', null);
-      if (!this.tokenDead) this.setPhoneState('ready');
+      if (stale || this.registerAgain) this.register();
     });
     ua.on('unregistered', (e: { cause?: string }) => {
-      if (this.ua !== ua) return;
+      // A dropped socket already says `reconnecting`; JsSIP's late `unregistered` would contradict it.
+      if (this.ua !== ua || !ua.isConnected()) return;
       this.setRegistration('unregistered', e?.cause ?? null);
-      if (this.phoneState === 'ready') this.setPhoneState('loading');
     });
     ua.on('registrationFailed', (e: { response?: { status_code: number; reason_phrase: string }; cause?: string }) => {
       if (this.ua !== ua) return;
+      const stale = this.registering !== null && this.registering !== this.token;
+      this.registering = null;
+      // The answer to a REGISTER made with a token that has since been replaced says nothing about the new one.
+      if (stale || this.registerAgain) return this.register();
       this.onRegistrationFailed(e.response?.status_code, e.response?.reason_phrase ?? '', e.cause ?? '');
     });
     ua.on('newRTCSession', (e: { originator: string; session: RTCSession; request: unknown }) => {
@@ -333,6 +369,7 @@ export class Phone extends Emitter<PhoneEventMap> {
       this.onIncoming(e.session, e.request as IncomingInvite);
     });
     ua.start();
+    this.updatePhoneState();
   }
 
   private refreshCredentials(): void {
@@ -342,12 +379,21 @@ export class Phone extends Emitter<PhoneEventMap> {
     ua.set('authorization_user', claims.sip_auth_user);
     ua.set('password', claims.sip_auth_password);
     ua.set('display_name', claims.name);
-    if (this.phoneState === 'error') this.setPhoneState(this.registration === 'registered' ? 'ready' : 'loading');
+    this.registeredWith = this.token;
     if (ua.isConnected()) this.register();
   }
 
+  /** Sends REGISTER with the current token, or queues it behind the one in flight. */
   private register(): void {
-    const ua = this.ua!;
+    const ua = this.ua;
+    if (!ua || this.tokenDead) return;
+    clearTimeout(this.retryTimer);
+    if (this.registering !== null) {
+      this.registerAgain = true;
+      return;
+    }
+    this.registerAgain = false;
+    this.registering = this.token;
     ua.registrator().setExtraHeaders([`${WIDGET_TOKEN_HEADER}: ${this.token}`]);
     ua.register();
   }
@@ -356,7 +402,11 @@ export class Phone extends Emitter<PhoneEventMap> {
     const ua = this.ua;
     this.ua = null;
     this.uaKey = '';
+    this.registeredWith = '';
+    this.registering = null;
+    this.registerAgain = false;
     this.restartPending = false;
+    clearTimeout(this.retryTimer);
     if (ua) {
       try {
         ua.stop();
@@ -371,8 +421,8 @@ export class Phone extends Emitter<PhoneEventMap> {
       // Not the token's fault: this page may not use it. Stop until the host changes something.
       this.tokenDead = true;
       this.setRegistration('failed', `${status} ${reason}`);
-      this.fail('origin-not-allowed', `the SIP server refused this page's origin (${location.origin}) for this token`);
-      this.stopUnlessInCall();
+      this.emit('error', { code: 'origin-not-allowed', message: `the SIP server refused this page's origin (${location.origin}) for this token` });
+      this.apply();
       return;
     }
     if (status === 403 && /expired/i.test(reason)) return this.tokenFailed('expired');
@@ -380,34 +430,24 @@ export class Phone extends Emitter<PhoneEventMap> {
     if (status === 401 || status === 403 || status === 407 || cause === JsSIP.C.causes.AUTHENTICATION_ERROR) {
       return this.tokenFailed('rejected');
     }
-    this.setRegistration('failed', status ? `${status} ${reason}` : cause);
-    this.emit('error', { code: 'registration-failed', message: `registration failed: ${status ? `${status} ${reason}` : cause}` });
-    if (this.phoneState === 'ready') this.setPhoneState('loading');
+    // Anything else (a server error, a timeout) may pass: try again, less and less often.
+    const why = status ? `${status} ${reason}` : cause;
+    this.setRegistration('failed', why);
+    if (this.registerRetry === 0) this.emit('error', { code: 'registration-failed', message: `registration failed: ${why}` });
+    const delay = REGISTER_RETRY_MS[Math.min(this.registerRetry, REGISTER_RETRY_MS.length - 1)];
+    this.registerRetry += 1;
+    this.retryTimer = setTimeout(() => this.register(), delay);
+    this.updatePhoneState();
   }
 
   /** The token can no longer register: say so once, stop new calls, keep any call. */
   private tokenFailed(reason: 'expired' | 'revoked' | 'rejected'): void {
     clearTimeout(this.tokenTimer);
-    if (this.tokenDead) return;
+    if (this.tokenDead || !this.claims) return;
     this.tokenDead = true;
     this.setRegistration('failed', reason === 'expired' ? 'credential expired' : `credential ${reason}`);
-    this.setPhoneState('error');
-    this.stopUnlessInCall();
+    this.apply();
     this.emit('token-expired', { reason });
-  }
-
-  /** A dead credential should not keep a connection reconnecting; a call keeps it until it ends. */
-  private stopUnlessInCall(): void {
-    if (this.liveCall()) {
-      this.restartPending = true;
-      return;
-    }
-    this.teardownUA();
-  }
-
-  private fail(code: ErrorCode, message: string): void {
-    this.emit('error', { code, message });
-    this.setPhoneState('error');
   }
 
   // ── calls ──────────────────────────────────────────────────────────────────
@@ -417,15 +457,17 @@ export class Phone extends Emitter<PhoneEventMap> {
       session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
       return;
     }
-    const from = partyOf(session.remote_identity as unknown as NameAddr);
+    // The server's assertion of who calls (from the caller's token) beats the From display name.
+    const asserted = request.getHeader('P-Asserted-Identity');
+    const assertedName = asserted ? /^\s*"([^"]*)"/.exec(asserted)?.[1] : undefined;
+    const remoteIdentity = session.remote_identity as unknown as NameAddr;
+    const from = partyOf(remoteIdentity, assertedName);
     const to = partyOf(request.to as NameAddr);
-    const call = this.newCall('inbound', (session.remote_identity as unknown as NameAddr).uri.user ?? from.address, from);
-    call.attach(session, true);
-    const detail: CallReceivedDetail = { id: call.id, from, to, paths: pathsOf(request, to) };
-    this.emit('call-received', detail);
+    const call = this.newCall('inbound', remoteIdentity.uri.user ?? from.address, from, session);
+    this.emit('call-received', { id: call.id, from, to, paths: pathsOf(request, to) });
   }
 
-  private newCall(direction: 'outbound' | 'inbound', number: string, remote: { name: string; address: string }): Call {
+  private newCall(direction: 'outbound' | 'inbound', number: string, remote: { name: string; address: string }, session?: RTCSession): Call {
     const claims = this.claims!;
     const previous = this.state;
     const call = new Call(
@@ -444,8 +486,11 @@ export class Phone extends Emitter<PhoneEventMap> {
         ended: (c, cause) => this.onCallEnded(c, cause),
         dtmf: (c, digit, dir) => this.emit('dtmf', { id: c.id, digit, direction: dir }),
         error: (code, message) => this.emit('error', { code, message }),
+        credentialExpired: () => this.tokenFailed('expired'),
       },
     );
+    // Wired before anyone hears of the call, so a listener may act on it at once.
+    if (session) call.attach(session);
     this.calls.set(call.id, call);
     this.foreground = call;
     this.emit('state-change', { id: call.id, state: call.state, previous });
@@ -479,7 +524,10 @@ export class Phone extends Emitter<PhoneEventMap> {
 
   // ── state ──────────────────────────────────────────────────────────────────
 
-  private setPhoneState(next: PhoneState): void {
+  /** The phone's own state follows from the configuration and the registration. */
+  private updatePhoneState(): void {
+    const next: PhoneState =
+      this.badFields.size > 0 || this.tokenDead ? 'error' : this.registration === 'registered' && this.ua ? 'ready' : 'loading';
     const previous = this.phoneState;
     if (next === previous) return;
     this.phoneState = next;
@@ -490,9 +538,11 @@ export class Phone extends Emitter<PhoneEventMap> {
 
   private setRegistration(next: RegistrationState, cause: string | null): void {
     const previous = this.registration;
-    if (next === previous) return;
-    this.registration = next;
-    this.emit('registration-change', { state: next, previous, cause });
+    if (next !== previous) {
+      this.registration = next;
+      this.emit('registration-change', { state: next, previous, cause });
+    }
+    this.updatePhoneState();
   }
 }
 
@@ -503,18 +553,18 @@ interface NameAddr {
 
 interface IncomingInvite {
   to: NameAddr;
-  ruri?: { user?: string | null; host: string };
+  getHeader(name: string): string | undefined;
   getHeaders(name: string): string[];
 }
 
-function partyOf(n: NameAddr): { name: string; address: string } {
+function partyOf(n: NameAddr, name?: string): { name: string; address: string } {
   const user = n.uri.user ?? '';
   const address = user ? `sip:${user}@${n.uri.host}` : `sip:${n.uri.host}`;
-  return { name: (n.display_name ?? '').trim() || user || n.uri.host, address };
+  return { name: (name ?? n.display_name ?? '').trim() || user || n.uri.host, address };
 }
 
 /**
- * The route a call took to reach us: each Diversion and History-Info entry
+ * The route a call took to reach us: each History-Info and Diversion entry
  * (oldest first), then the address that reached this phone.
  */
 function pathsOf(request: IncomingInvite, to: { name: string; address: string }): CallReceivedDetail['paths'] {

@@ -1,4 +1,5 @@
 import { LitElement, css, html } from 'lit';
+import { property } from 'lit/decorators.js';
 
 const KEYS: ReadonlyArray<readonly [string, string]> = [
   ['1', ''],
@@ -18,12 +19,15 @@ const KEYS: ReadonlyArray<readonly [string, string]> = [
 /**
  * The twelve-key pad, used for dialling and for DTMF. Internal to
  * `<voice-widget>`: it fires a non-composed `vw-digit` event and knows nothing
- * of calls. A long press on 0 gives `+`.
+ * of calls. With `allow-plus`, a long press on 0 gives `+`.
  *
  * @fires vw-digit - `{digit}` when a key is pressed.
  * @csspart key - each key.
  */
 export class VoiceWidgetDialpad extends LitElement {
+  /** Whether a long press on 0 gives `+` (dialling yes; DTMF has no `+`). */
+  @property({ type: Boolean, attribute: 'allow-plus' }) allowPlus = false;
+
   static override styles = css`
     :host {
       display: grid;
@@ -78,7 +82,7 @@ export class VoiceWidgetDialpad extends LitElement {
   }
 
   private onPointerDown(digit: string): void {
-    if (digit !== '0') return;
+    if (digit !== '0' || !this.allowPlus) return;
     this.heldPlus = false;
     this.holdTimer = setTimeout(() => {
       this.heldPlus = true;
@@ -104,7 +108,7 @@ export class VoiceWidgetDialpad extends LitElement {
         @pointerleave=${() => clearTimeout(this.holdTimer)}
         @click=${() => this.onClick(digit)}
       >
-        ${digit}<small aria-hidden="true">${letters}</small>
+        ${digit}<small aria-hidden="true">${digit === '0' && !this.allowPlus ? '' : letters}</small>
       </button>`,
     );
   }

@@ -35,13 +35,10 @@ export class PhoneController implements ReactiveController {
   private unsubscribe: Array<() => void> = [];
   private stopTimer: ReturnType<typeof setTimeout> | undefined;
   private problem: string | null = null;
-  private stopped = false;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly onChange: (snapshot: PhoneSnapshot) => void,
-    /** The host's whole configuration, to start again after a real disconnect. */
-    private readonly currentConfig: () => PhoneConfig,
   ) {
     host.addController(this);
     this.snapshot = this.takeSnapshot();
@@ -52,16 +49,15 @@ export class PhoneController implements ReactiveController {
     clearTimeout(this.stopTimer);
     if (this.unsubscribe.length > 0) return;
     this.unsubscribe = EVENTS.map((type) => this.phone.on(type, (detail) => this.relay(type, detail)));
-    if (this.stopped) {
-      this.stopped = false;
-      this.configure(this.currentConfig());
-    }
+    // The configuration arrives through the host's updates (and survives a stop).
+    this.phone.start();
+    this.refresh();
   }
 
   hostDisconnected(): void {
     clearTimeout(this.stopTimer);
+    // Out of the page, the phone leaves the network; it keeps its configuration for a return.
     this.stopTimer = setTimeout(() => {
-      this.stopped = true;
       this.phone.stop();
       for (const off of this.unsubscribe) off();
       this.unsubscribe = [];

@@ -89,11 +89,7 @@ const jsonConverter = {
 export class VoiceWidget extends LitElement {
   static override styles = styles;
 
-  private readonly controller = new PhoneController(
-    this,
-    (snapshot) => (this.snapshot = snapshot),
-    () => ({ token: this.token, server: this.sipServer, iceServers: this.iceServers, dtmfMode: this.dtmfMode }),
-  );
+  private readonly controller = new PhoneController(this, (snapshot) => (this.snapshot = snapshot));
 
   @query('input[part="number"]') private numberInput?: HTMLInputElement;
 
@@ -322,7 +318,7 @@ export class VoiceWidget extends LitElement {
         </button>
       </div>
       <div class="outcome" ?data-failed=${failed} aria-live="polite">${outcome}</div>
-      <vw-dialpad part="dialpad" exportparts="key" @vw-digit=${this.onDialDigit}></vw-dialpad>
+      <vw-dialpad part="dialpad" exportparts="key" allow-plus @vw-digit=${this.onDialDigit}></vw-dialpad>
       <div class="actions">
         <button part="call-button" class="round accept" type="submit" aria-label="Call" ?disabled=${!s.ready}>
           ${phoneIcon}

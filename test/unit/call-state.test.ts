@@ -90,6 +90,23 @@ describe('end causes', () => {
     ['Incompatible SDP', 'remote', false, 'failed'],
     [undefined, 'system', false, 'failed'],
   ];
+  const byStatus: Array<[string, number, boolean, EndCause]> = [
+    ['Rejected', 603, false, 'rejected'],
+    ['Rejected', 403, false, 'failed'],
+    ['Busy', 486, false, 'busy'],
+    ['Busy', 600, false, 'busy'],
+    ['Not Found', 404, false, 'not-found'],
+    ['Unavailable', 480, false, 'unavailable'],
+    ['Unavailable', 408, true, 'no-answer'],
+    ['Unavailable', 408, false, 'unavailable'],
+    ['SIP Failure Code', 487, true, 'no-answer'],
+    ['SIP Failure Code', 500, true, 'failed'],
+  ];
+  for (const [jssip, status, alerted, expected] of byStatus) {
+    it(`a ${status} from the far end${alerted ? ' after ringing' : ''} → ${expected}`, () => {
+      expect(endCauseFor(jssip, 'remote', false, status, alerted)).to.equal(expected);
+    });
+  }
   for (const [jssip, originator, connected, expected] of cases) {
     it(`${jssip} from ${originator}${connected ? ' after connect' : ''} → ${expected}`, () => {
       expect(endCauseFor(jssip, originator, connected)).to.equal(expected);
@@ -168,6 +185,7 @@ function newCall(direction: 'outbound' | 'inbound') {
     ended: (_c, cause) => record.ended.push(cause),
     dtmf: () => {},
     error: () => {},
+    credentialExpired: () => {},
   };
   const call = new Call(
     {
@@ -241,7 +259,7 @@ describe('Call driven by session events', () => {
         iceServers: [],
         dtmfMode: 'info',
       },
-      { stateChanged: () => {}, started: () => {}, ended: (_c, cause) => record.ended.push(cause), dtmf: () => {}, error: () => {} },
+      { stateChanged: () => {}, started: () => {}, ended: (_c, cause) => record.ended.push(cause), dtmf: () => {}, error: () => {}, credentialExpired: () => {} },
     );
     call.attach(session as never, true);
     session.fire('peerconnection', { peerconnection: pc });

@@ -103,6 +103,52 @@ describe('<voice-widget>', () => {
     el.remove();
   });
 
+  it('a bad attribute does not lose the good ones set with it', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget sip-server="not a url" .token=${fakeToken()}></voice-widget>`);
+    expect(el.getState()).to.equal('error');
+    expect(el.registrationState).to.equal('unregistered');
+    el.sipServer = 'ws://127.0.0.1:9/ws';
+    await el.updateComplete;
+    expect(el.getState()).to.equal('loading');
+    expect(el.registrationState).to.equal('connecting');
+    el.remove();
+  });
+
+  it('a bad ice-servers value keeps the phone in error until it is fixed, without losing the token', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget ice-servers="[1]" sip-server="ws://127.0.0.1:9/ws" .token=${fakeToken()}></voice-widget>`);
+    expect(el.getState()).to.equal('error');
+    el.setAttribute('ice-servers', '[{"urls":"stun:127.0.0.1:3478"}]');
+    await el.updateComplete;
+    expect(el.getState()).to.equal('loading');
+    expect(el.registrationState).to.equal('connecting');
+    el.remove();
+  });
+
+  it('a widget out of the page stays off the network, even when given a token', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget sip-server="ws://127.0.0.1:9/ws"></voice-widget>`);
+    const parent = el.parentElement!;
+    el.remove();
+    await new Promise((r) => setTimeout(r, 20));
+    el.token = fakeToken();
+    await el.updateComplete;
+    expect(el.registrationState).to.equal('unregistered');
+    parent.append(el);
+    await el.updateComplete;
+    expect(el.registrationState).to.equal('connecting');
+    el.remove();
+  });
+
+  it('removing the token cancels its expiry: no token-expired for a token no longer set', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const el = await fixture<VoiceWidget>(html`<voice-widget sip-server="ws://127.0.0.1:9/ws" .token=${fakeToken({ iat: now, exp: now + 1 })}></voice-widget>`);
+    const log = recordEvents(el, ['token-expired']);
+    el.token = null;
+    await el.updateComplete;
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(log).to.deep.equal([]);
+    el.remove();
+  });
+
   it('sendDtmf/answer/hangup without a call say no-call; bad digits say invalid-dtmf', async () => {
     const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
     const log = recordEvents(el, ['error']);
