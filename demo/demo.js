@@ -1,5 +1,5 @@
 // Each phone gets its token from the host backend (demo/host-backend.js),
-// and a fresh one whenever the widget says its token expired.
+// and a fresh one whenever the widget says its token ran out.
 const EVENTS = ['ready', 'registration-change', 'call-received', 'call-started', 'call-ended', 'dtmf', 'token-expired', 'error'];
 const log = document.getElementById('log');
 
@@ -19,8 +19,9 @@ const config = await (await fetch('./api/config', { cache: 'no-store' })).json()
 for (const user of config.users) {
   const phone = document.getElementById(user);
   for (const type of EVENTS) phone.addEventListener(type, (e) => show(user, type, e.detail));
-  phone.addEventListener('token-expired', async () => {
-    phone.token = await fetchToken(user);
+  // Only a token that ran out is replaced; a revoked or refused one means the host said no.
+  phone.addEventListener('token-expired', async (e) => {
+    if (e.detail.reason === 'expired') phone.token = await fetchToken(user);
   });
   phone.setAttribute('sip-server', config.sipServer);
   phone.token = await fetchToken(user);

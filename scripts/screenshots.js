@@ -81,6 +81,13 @@ try {
   await alice.evaluate(() => window.vw.waitFor('call-ended', { match: { cause: 'unavailable' } }).catch(() => window.vw.waitFor('call-ended')));
   await shot(alice, '08-unavailable');
 
+  const dark = await phone('dora');
+  await dark.addStyleTag({ url: `${web.url}/themes/dark.css` });
+  await dark.addStyleTag({ content: 'body{background:#1d2025}' });
+  await register(dark, 'dora');
+  await dark.evaluate(() => window.vw.waitFor('ready'));
+  await shot(dark, '10-dark-ready');
+
   const bad = await phone('x');
   await bad.evaluate((s) => window.vw.configure({ token: 'garbage', server: s }), kam.wsUrl);
   await shot(bad, '09-error-token');

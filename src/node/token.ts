@@ -1,6 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
+  CALLER_ID,
+  DISPLAY_NAME,
   DOMAIN_NAME,
+  SIP_DOMAIN,
+  TOKEN_ID,
   MAX_TTL,
   MIN_TTL,
   SIP_USER,
@@ -38,7 +42,6 @@ export interface MintOptions {
   now?: () => number;
 }
 
-const DOMAIN_RE = /^[A-Za-z0-9.-]{1,253}$/;
 
 /** The auth_ephemeral credential for a user, valid until `expires` (Unix seconds). */
 export function ephemeralCredential(secret: string, user: string, expires: number): { username: string; password: string } {
@@ -52,23 +55,23 @@ export function mintToken(options: MintOptions): string {
   const { secret, user, domain } = options;
   if (typeof secret !== 'string' || secret.length < 16) throw new TypeError('secret must be at least 16 characters');
   if (typeof user !== 'string' || !SIP_USER.test(user)) throw new TypeError('user must match [A-Za-z0-9._~+-]{1,64}');
-  if (typeof domain !== 'string' || !DOMAIN_RE.test(domain)) throw new TypeError('domain must be a host name');
+  if (typeof domain !== 'string' || !SIP_DOMAIN.test(domain)) throw new TypeError('domain must be a host name');
   const ttl = options.ttl ?? 3600;
   if (!Number.isInteger(ttl) || ttl < MIN_TTL || ttl > MAX_TTL) {
     throw new TypeError(`ttl must be a whole number of seconds from ${MIN_TTL} to ${MAX_TTL}`);
   }
   const name = options.name ?? user;
-  if (typeof name !== 'string' || name.length === 0 || name.length > 128) throw new TypeError('name must be 1 to 128 characters');
+  if (typeof name !== 'string' || !DISPLAY_NAME.test(name)) throw new TypeError('name must be 1 to 128 characters, without control characters');
   const callerIds = options.callerIds ?? [];
   for (const id of callerIds) {
-    if (!/^\+?[0-9]{2,20}$/.test(id) && !SIP_USER.test(id)) throw new TypeError(`caller ID "${id}" is not a number or SIP user`);
+    if (!CALLER_ID.test(id) && !SIP_USER.test(id)) throw new TypeError(`caller ID "${id}" is not a number or SIP user`);
   }
 
   const allowedDomains = (options.allowedDomains ?? []).map((d) => (typeof d === 'string' ? d.toLowerCase() : d));
   for (const d of allowedDomains) {
     if (typeof d !== 'string' || !DOMAIN_NAME.test(d)) throw new TypeError(`allowed domain "${String(d)}" is not a host name`);
   }
-  if (options.jti !== undefined && (typeof options.jti !== 'string' || !/^[A-Za-z0-9_-]{8,64}$/.test(options.jti))) {
+  if (options.jti !== undefined && (typeof options.jti !== 'string' || !TOKEN_ID.test(options.jti))) {
     throw new TypeError('jti must be 8 to 64 characters of [A-Za-z0-9_-]');
   }
 

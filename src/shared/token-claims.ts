@@ -47,6 +47,18 @@ export const JWT_HEADER = { alg: 'HS256', typ: 'JWT' } as const;
 /** A SIP user part as this project accepts it, everywhere: tokens, the dial string, the token API. */
 export const SIP_USER = /^[A-Za-z0-9._~+-]{1,64}$/;
 
+/** A SIP domain in a token (letters, digits, dots, dashes). */
+export const SIP_DOMAIN = /^[A-Za-z0-9.-]{1,253}$/;
+
+/** An outbound caller ID: a phone number. */
+export const CALLER_ID = /^\+?[0-9]{2,20}$/;
+
+/** A token id (`jti`), also the token service's record id. */
+export const TOKEN_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** A display name: 1 to 128 characters, no control characters. */
+export const DISPLAY_NAME = /^[^\u0000-\u001f\u007f]{1,128}$/;
+
 /** Shortest and longest lifetimes a token may be minted with, in seconds. */
 export const MIN_TTL = 1;
 export const MAX_TTL = 30 * 24 * 3600;
@@ -99,7 +111,7 @@ function validateClaims(c: unknown): TokenClaims {
   }
   if ((c.exp as number) <= (c.iat as number)) throw new TokenFormatError('token expires before it was issued');
   if (!SIP_USER.test(c.sub as string)) throw new TokenFormatError('token claim "sub" is not a SIP user');
-  if (!/^[A-Za-z0-9.-]{1,253}$/.test(c.sip_domain as string)) throw new TokenFormatError('token claim "sip_domain" is not a domain');
+  if (!SIP_DOMAIN.test(c.sip_domain as string)) throw new TokenFormatError('token claim "sip_domain" is not a domain');
   if (c.caller_ids !== undefined && !(Array.isArray(c.caller_ids) && c.caller_ids.every((x) => typeof x === 'string'))) {
     throw new TokenFormatError('token claim "caller_ids" must be an array of strings');
   }

@@ -11,6 +11,7 @@ import { ApiError, readJson, requireJson, sendError, sendJson } from './http-io.
 import { addressKey, type RateLimiter } from './rate-limit.js';
 import type { StoredToken, TokenRecord, TokenStore } from './store.js';
 import { parseCreate, parsePayloadUpdate } from './validate.js';
+import { TOKEN_ID } from '../../shared/token-claims.js';
 
 
 export interface ApiContext {
@@ -27,7 +28,6 @@ export interface ApiContext {
 }
 
 const PREFIX = '/v1/tokens';
-const ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 type Route = { kind: 'collection' } | { kind: 'item'; id: string } | { kind: 'unknown' };
 
@@ -44,7 +44,7 @@ export function matchRoute(url: string | undefined): Route | null {
   if (path === PREFIX || path === `${PREFIX}/`) return { kind: 'collection' };
   if (!path.startsWith(`${PREFIX}/`)) return null;
   const rest = path.slice(PREFIX.length + 1).replace(/\/$/, '');
-  return ID.test(rest) ? { kind: 'item', id: rest } : { kind: 'unknown' };
+  return TOKEN_ID.test(rest) ? { kind: 'item', id: rest } : { kind: 'unknown' };
 }
 
 export async function handleRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<boolean> {

@@ -8,6 +8,7 @@ import { handleRequest, type ApiContext } from './api.js';
 import { ApiKeys } from './auth.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.js';
 import { TokenStore } from './store.js';
+import { SIP_DOMAIN } from '../../shared/token-claims.js';
 
 export interface TokenServiceOptions {
   /** Signing secret, the same one the CLI uses (mintToken); at least 16 characters. */
@@ -30,7 +31,6 @@ export type TokenCheck =
   | { ok: true; claims: TokenClaims }
   | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'revoked' };
 
-const DOMAIN = /^[A-Za-z0-9.-]{1,253}$/;
 
 export class TokenService {
   readonly #store: TokenStore;
@@ -125,7 +125,7 @@ function checkOptions(o: TokenServiceOptions): void {
     }
   }
   if (typeof o.storePath !== 'string' || o.storePath.length === 0) throw new TypeError('storePath is required');
-  if (typeof o.domain !== 'string' || !DOMAIN.test(o.domain)) throw new TypeError('domain must be a host name');
+  if (typeof o.domain !== 'string' || !SIP_DOMAIN.test(o.domain)) throw new TypeError('domain must be a host name');
   if (o.now !== undefined && typeof o.now !== 'function') throw new TypeError('now must be a function');
   if (o.log !== undefined && typeof o.log !== 'function') throw new TypeError('log must be a function');
   if (o.rateLimit !== undefined) {

@@ -9,6 +9,7 @@
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { CreateRequest } from './validate.js';
+import { TOKEN_ID } from '../../shared/token-claims.js';
 
 /** A token record as the API shows it: never the token, nor its hash. */
 export interface TokenRecord extends CreateRequest {
@@ -36,7 +37,6 @@ export class TokenStoreError extends Error {
 
 const FORMAT = 'voice-widget-token-store';
 const VERSION = 1;
-const ID = /^[A-Za-z0-9_-]{8,64}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 // Two stores on one file in one process would overwrite each other's writes
@@ -208,7 +208,7 @@ function parseStore(text: string, file: string): Map<string, StoredToken> {
 
 function recordProblem(r: unknown): string | undefined {
   if (!isObject(r)) return 'not an object';
-  if (typeof r.uuid !== 'string' || !ID.test(r.uuid)) return 'bad uuid';
+  if (typeof r.uuid !== 'string' || !TOKEN_ID.test(r.uuid)) return 'bad uuid';
   if (typeof r.token_sha256 !== 'string' || !SHA256_HEX.test(r.token_sha256)) return 'bad token_sha256';
   if (typeof r.sip_user !== 'string' || typeof r.name !== 'string') return 'bad sip_user or name';
   if (typeof r.ttl !== 'number' || !Number.isInteger(r.ttl)) return 'bad ttl';
