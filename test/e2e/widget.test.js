@@ -251,6 +251,49 @@ for (const kind of SIP_SERVERS) {
       await vw(alice, () => window.vw.el().removeAttribute('ice-servers'));
     });
 
+    test('hanging up while the browser still asks for the microphone: canceled, nothing sent, microphone released', async () => {
+      await vw(alice, () => window.vw.delayMicrophone(600));
+      const fromA = await logLength(alice);
+      const fromB = await logLength(bob);
+      assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
+      await sleep(100);
+      assert.equal(await vw(alice, () => window.vw.el().hangup()), true);
+      const ended = await waitFor(alice, 'call-ended', { from: fromA });
+      assert.equal(ended.cause, 'canceled');
+      await sleep(900); // the microphone arrives after the hang-up, and must be stopped then
+      assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
+      assert.equal(await vw(bob, (f) => window.vw.log.slice(f).filter((e) => e.type === 'call-received').length, fromB), 0);
+      await vw(alice, () => window.vw.delayMicrophone(0));
+    });
+
+    test('a user on two tabs: both ring, answering on one stops the other; declining on one ends the call', async () => {
+      const bob2 = await openPhone('bob');
+      await waitFor(bob2, 'ready');
+      // Answer on the second tab.
+      let fromA = await logLength(alice);
+      let fromB = await logLength(bob);
+      let fromB2 = await logLength(bob2);
+      assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
+      await Promise.all([waitFor(bob, 'call-received', { from: fromB }), waitFor(bob2, 'call-received', { from: fromB2 })]);
+      assert.equal(await vw(bob2, () => window.vw.el().answer()), true);
+      await waitFor(alice, 'state-change', { from: fromA, match: { state: 'in-progress' } });
+      const stopped = await waitFor(bob, 'call-ended', { from: fromB });
+      assert.equal(stopped.cause, 'canceled');
+      assert.equal(await vw(bob, () => window.vw.liveMicTracks()), 0);
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(bob2, 'call-ended', { from: fromB2, match: { cause: 'remote-hangup' } });
+      // Decline on the first tab: the caller hears "declined", the other tab stops ringing.
+      fromA = await logLength(alice);
+      fromB = await logLength(bob);
+      fromB2 = await logLength(bob2);
+      assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
+      await Promise.all([waitFor(bob, 'call-received', { from: fromB }), waitFor(bob2, 'call-received', { from: fromB2 })]);
+      assert.equal(await vw(bob, () => window.vw.el().reject()), true);
+      assert.equal((await waitFor(alice, 'call-ended', { from: fromA })).cause, 'rejected');
+      await waitFor(bob2, 'call-ended', { from: fromB2 });
+      await bob2.browserContext().close();
+    });
+
     test('an invalid number puts nothing on the wire', async () => {
       const fromA = await logLength(alice);
       assert.equal(await vw(alice, () => window.vw.el().call('sip:bob@elsewhere.test')), false);

@@ -6,9 +6,12 @@
   // Keep every microphone stream handed out, to prove each one is stopped after a call.
   const streams = [];
   const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  let micDelay = 0;
   navigator.mediaDevices.getUserMedia = async (constraints) => {
     const stream = await getUserMedia(constraints);
     streams.push(stream);
+    // A slow permission prompt, for tests that act while the browser still asks.
+    if (micDelay > 0) await new Promise((r) => setTimeout(r, micDelay));
     return stream;
   };
 
@@ -43,6 +46,7 @@
       if (server) el().setAttribute('sip-server', server);
       el().token = token;
     },
+    delayMicrophone: (ms) => (micDelay = ms),
     liveMicTracks: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length,
     micStreams: () => streams.length,
     async inboundAudioBytes() {
