@@ -4,6 +4,7 @@ import type {
   CallStartedDetail,
   DtmfDetail,
   ErrorDetail,
+  MuteChangeDetail,
   ReadyDetail,
   RegistrationChangeDetail,
   StateChangeDetail,
@@ -19,6 +20,7 @@ export interface VoiceWidgetEventMap {
   'call-started': CustomEvent<CallStartedDetail>;
   'call-ended': CustomEvent<CallEndedDetail>;
   dtmf: CustomEvent<DtmfDetail>;
+  'mute-change': CustomEvent<MuteChangeDetail>;
   'token-expired': CustomEvent<TokenExpiredDetail>;
   /** Does not bubble: a bubbling `error` would reach `window.onerror`. */
   error: CustomEvent<ErrorDetail>;

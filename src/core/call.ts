@@ -10,6 +10,7 @@ export interface CallHooks {
   started(call: Call): void;
   ended(call: Call, cause: EndCause): void;
   dtmf(call: Call, digit: string, direction: 'inbound' | 'outbound'): void;
+  muteChanged(call: Call, muted: boolean): void;
   error(code: ErrorCode, message: string): void;
   /** The server refused the call because the credential expired. */
   credentialExpired(): void;
@@ -199,6 +200,28 @@ export class Call {
     }
   }
 
+  get muted(): boolean {
+    return this.isMuted;
+  }
+
+  /**
+   * Mutes or unmutes the microphone: the track is disabled, not removed, so
+   * RTP keeps flowing (silence) and unmuting needs no renegotiation.
+   */
+  setMuted(muted: boolean): boolean {
+    if (this.ended || muted === this.isMuted) return false;
+    this.isMuted = muted;
+    this.applyMute();
+    this.hooks.muteChanged(this, muted);
+    return true;
+  }
+
+  private isMuted = false;
+
+  private applyMute(): void {
+    for (const track of this.microphone?.getAudioTracks() ?? []) track.enabled = !this.isMuted;
+  }
+
   /** Ends the call from our side for a reason JsSIP does not know about. */
   abort(cause: EndCause): void {
     if (this.ended) return;
@@ -244,6 +267,8 @@ export class Call {
           return;
         }
         this.microphone = microphone;
+        // Muted before the microphone arrived (e.g. while answering): it starts muted.
+        this.applyMute();
         then(microphone);
       },
       (e: unknown) => {

@@ -220,6 +220,17 @@ export class Phone extends Emitter<PhoneEventMap> {
     }
   }
 
+  /** Mutes (true) or unmutes the current call's microphone; false when there is no call or nothing changes. */
+  setMuted(muted: boolean): boolean {
+    const call = this.liveCall();
+    if (!call) return this.noCall(`no call to ${muted ? 'mute' : 'unmute'}`);
+    return call.setMuted(muted);
+  }
+
+  get muted(): boolean {
+    return this.liveCall()?.muted ?? false;
+  }
+
   /** Hangs up any call and returns to the phone's own state. */
   reset(): void {
     this.liveCall()?.terminate();
@@ -485,6 +496,7 @@ export class Phone extends Emitter<PhoneEventMap> {
         started: (c) => this.emit('call-started', { id: c.id, direction: c.direction, number: c.number }),
         ended: (c, cause) => this.onCallEnded(c, cause),
         dtmf: (c, digit, dir) => this.emit('dtmf', { id: c.id, digit, direction: dir }),
+        muteChanged: (c, muted) => this.emit('mute-change', { id: c.id, muted }),
         error: (code, message) => this.emit('error', { code, message }),
         credentialExpired: () => this.tokenFailed('expired'),
       },

@@ -99,6 +99,11 @@ export interface DtmfDetail {
   direction: 'inbound' | 'outbound';
 }
 
+export interface MuteChangeDetail {
+  id: string;
+  muted: boolean;
+}
+
 export interface TokenExpiredDetail {
   reason: 'expired' | 'revoked' | 'rejected';
 }
@@ -117,6 +122,7 @@ export interface PhoneEventMap {
   'call-started': CallStartedDetail;
   'call-ended': CallEndedDetail;
   dtmf: DtmfDetail;
+  'mute-change': MuteChangeDetail;
   'token-expired': TokenExpiredDetail;
   error: ErrorDetail;
 }

@@ -24,6 +24,7 @@ export interface CallSnapshot {
   readonly connectedAt: number | null;
   readonly duration: number;
   readonly cause: EndCause | null;
+  readonly muted: boolean;
 }
 
 export const phoneContext = createContext<PhoneSnapshot>(Symbol.for('voice-widget.phone'));

@@ -11,6 +11,7 @@ const EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
   'call-started',
   'call-ended',
   'dtmf',
+  'mute-change',
   'token-expired',
   'error',
 ];
@@ -109,6 +110,7 @@ export class PhoneController implements ReactiveController {
             connectedAt: call.connectedAt,
             duration: call.duration,
             cause: call.cause,
+            muted: call.muted,
           })
         : null,
     });

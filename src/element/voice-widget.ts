@@ -4,7 +4,7 @@ import { property, state, query } from 'lit/decorators.js';
 import type { PhoneConfig } from '../core/phone.js';
 import type { DtmfMode, EndCause, RegistrationState, WidgetState } from '../core/types.js';
 import { formatDuration } from './call-timer.js';
-import { backspaceIcon, closeIcon, hangupIcon, keypadIcon, logoIcon, phoneIcon } from './icons.js';
+import { backspaceIcon, closeIcon, hangupIcon, keypadIcon, logoIcon, micIcon, micOffIcon, phoneIcon } from './icons.js';
 import { phoneContext, type PhoneSnapshot } from './phone-context.js';
 import { PhoneController } from './phone-controller.js';
 import { styles } from './voice-widget.styles.js';
@@ -62,6 +62,7 @@ const jsonConverter = {
  * @fires call-started - Outbound: the INVITE left; inbound: answered here. `{id, direction, number}`
  * @fires call-ended - Exactly once per call. `{id, direction, number, duration, cause}`
  * @fires dtmf - `{id, digit, direction}`
+ * @fires mute-change - The microphone was muted or unmuted. `{id, muted}`
  * @fires token-expired - The token expired or was refused; set a new one. `{reason}`
  * @fires error - Does not bubble. `{code, message}`
  *
@@ -77,6 +78,7 @@ const jsonConverter = {
  * @csspart outgoing - The calling/ringing screen.
  * @csspart in-call - The in-call screen.
  * @csspart hangup-button - Hang up / Decline.
+ * @csspart mute-button - Mute / unmute, on a call.
  * @csspart answer-button - Answer.
  *
  * @cssprop --widget-width - Panel width (264px).
@@ -125,6 +127,16 @@ export class VoiceWidget extends LitElement {
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────────
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('keydown', this.onKeydown);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('keydown', this.onKeydown);
+  }
 
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('mode') && this.mode !== 'spa' && this.mode !== 'dialog') {
@@ -178,6 +190,19 @@ export class VoiceWidget extends LitElement {
     return this.controller.phone.sendDtmf(digits);
   }
 
+  /** Mutes the microphone of the current call (the far end hears silence; the call's media keeps flowing). */
+  mute(): boolean {
+    return this.controller.phone.setMuted(true);
+  }
+
+  unmute(): boolean {
+    return this.controller.phone.setMuted(false);
+  }
+
+  isMuted(): boolean {
+    return this.controller.phone.muted;
+  }
+
   /** True when a new call can be placed. */
   isReady(): boolean {
     return this.controller.phone.ready;
@@ -225,6 +250,16 @@ export class VoiceWidget extends LitElement {
   private onDtmfDigit(e: CustomEvent<{ digit: string }>): void {
     this.sendDtmf(e.detail.digit);
   }
+
+  /** On a connected call, digits typed anywhere in the widget are sent as DTMF. */
+  private onKeydown = (e: KeyboardEvent): void => {
+    if (this.snapshot.call?.state !== 'in-progress' || e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+    if (/^[0-9*#]$/.test(e.key)) {
+      e.preventDefault();
+      this.sendDtmf(e.key);
+    }
+  };
+
 
   // ── render ─────────────────────────────────────────────────────────────────
 
@@ -363,6 +398,15 @@ export class VoiceWidget extends LitElement {
       ${this.renderParty()}
       <vw-call-timer class="progress"></vw-call-timer>
       <div class="tools">
+        <button
+          part="mute-button"
+          class="icon-button"
+          aria-label="Mute"
+          aria-pressed=${this.snapshot.call?.muted ? 'true' : 'false'}
+          @click=${() => (this.snapshot.call?.muted ? this.unmute() : this.mute())}
+        >
+          ${this.snapshot.call?.muted ? micOffIcon : micIcon}
+        </button>
         <button
           class="icon-button"
           aria-label="Keypad"

@@ -62,6 +62,16 @@ async function inboundBytesRising(page) {
   return { first, second };
 }
 
+/** The largest of a few readings, 100 ms apart (audio levels are instantaneous). */
+async function sampleMax(read, n = 6) {
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    max = Math.max(max, await read());
+    await sleep(100);
+  }
+  return max;
+}
+
 /** A calls B, B answers; resolves with log offsets taken before the call. */
 async function connect(caller, callee, target) {
   const from = { caller: await logLength(caller), callee: await logLength(callee) };
@@ -316,6 +326,41 @@ for (const kind of SIP_SERVERS) {
       await vw(alice, () => window.vw.el().setAttribute('dtmf-mode', 'info'));
       await vw(bob, () => window.vw.el().hangup());
       await waitFor(alice, 'call-ended', { from: from.caller, match: { cause: 'remote-hangup' } });
+    });
+
+    test('mute silences what the far end hears while RTP keeps arriving; unmute restores it; typed digits send DTMF', async () => {
+      const from = await connect(alice, bob, 'bob');
+      await inboundBytesRising(bob);
+      const level = () => vw(bob, () => window.vw.inboundAudioLevel());
+      const loud = await sampleMax(level);
+      assert.ok(loud > 0.001, `the far end hears the fake microphone: ${loud}`);
+
+      assert.equal(await vw(alice, () => window.vw.el().mute()), true);
+      assert.equal(await vw(alice, () => window.vw.el().isMuted()), true);
+      await sleep(600);
+      const quiet = await sampleMax(level);
+      const { first, second } = await inboundBytesRising(bob);
+      assert.ok(quiet < loud / 10, `muted: level ${quiet} (was ${loud})`);
+      assert.ok(second > first, 'RTP keeps arriving while muted');
+      // The mute button shows it.
+      assert.equal(await vw(alice, () => window.vw.el().shadowRoot.querySelector('[part~="mute-button"]').getAttribute('aria-pressed')), 'true');
+
+      assert.equal(await vw(alice, () => window.vw.el().unmute()), true);
+      await sleep(600);
+      assert.ok((await sampleMax(level)) > loud / 4, 'unmuted: audible again');
+      const mutes = await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'mute-change').map((e) => e.detail.muted), from.caller);
+      assert.deepEqual(mutes, [true, false]);
+
+      // Digits typed on the keyboard while the widget has focus go out as DTMF.
+      await vw(alice, () => window.vw.el().shadowRoot.querySelector('[part~="mute-button"]').focus());
+      await alice.keyboard.type('7*');
+      await waitFor(bob, 'dtmf', { from: from.callee, match: { digit: '*' } });
+      const digits = await vw(bob, (f) => window.vw.log.slice(f).filter((e) => e.type === 'dtmf').map((e) => e.detail.digit), from.callee);
+      assert.deepEqual(digits, ['7', '*']);
+
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(bob, 'call-ended', { from: from.callee });
+      assert.equal(await vw(alice, () => window.vw.el().isMuted()), false);
     });
 
     test('a new token mid-call re-registers without dropping the call', async () => {

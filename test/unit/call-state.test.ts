@@ -186,6 +186,7 @@ function newCall(direction: 'outbound' | 'inbound') {
     dtmf: () => {},
     error: () => {},
     credentialExpired: () => {},
+    muteChanged: () => {},
   };
   const call = new Call(
     {
@@ -259,7 +260,7 @@ describe('Call driven by session events', () => {
         iceServers: [],
         dtmfMode: 'info',
       },
-      { stateChanged: () => {}, started: () => {}, ended: (_c, cause) => record.ended.push(cause), dtmf: () => {}, error: () => {}, credentialExpired: () => {} },
+      { stateChanged: () => {}, started: () => {}, ended: (_c, cause) => record.ended.push(cause), dtmf: () => {}, error: () => {}, credentialExpired: () => {}, muteChanged: () => {} },
     );
     call.attach(session as never, true);
     session.fire('peerconnection', { peerconnection: pc });

@@ -156,7 +156,9 @@ describe('<voice-widget>', () => {
     expect(el.hangup()).to.equal(false);
     expect(el.sendDtmf('x')).to.equal(false);
     expect(el.sendDtmf('1')).to.equal(false);
-    expect(log.map((e) => (e.detail as { code: string }).code)).to.deep.equal(['no-call', 'no-call', 'invalid-dtmf', 'no-call']);
+    expect(el.mute()).to.equal(false);
+    expect(el.isMuted()).to.equal(false);
+    expect(log.map((e) => (e.detail as { code: string }).code)).to.deep.equal(['no-call', 'no-call', 'invalid-dtmf', 'no-call', 'no-call']);
   });
 
   it('unknown mode and dtmf-mode values give invalid-attribute and fall back to the defaults', async () => {

@@ -1,7 +1,7 @@
 // Test hooks for one <voice-widget>: records every event and exposes the
 // measurements the end-to-end tests need (RTP bytes, microphone tracks).
 (() => {
-  const EVENTS = ['ready', 'registration-change', 'state-change', 'call-received', 'call-started', 'call-ended', 'dtmf', 'token-expired', 'error'];
+  const EVENTS = ['ready', 'registration-change', 'state-change', 'call-received', 'call-started', 'call-ended', 'dtmf', 'mute-change', 'token-expired', 'error'];
 
   // Keep every microphone stream handed out, to prove each one is stopped after a call.
   const streams = [];
@@ -49,6 +49,14 @@
     delayMicrophone: (ms) => (micDelay = ms),
     liveMicTracks: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length,
     micStreams: () => streams.length,
+    async inboundAudioLevel() {
+      const pc = el().getPeerConnection();
+      let level = 0;
+      (await pc?.getStats())?.forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') level = Math.max(level, s.audioLevel ?? 0);
+      });
+      return level;
+    },
     async inboundAudioBytes() {
       const pc = el().getPeerConnection();
       if (!pc) return -1;
