@@ -81,6 +81,20 @@ try {
   await alice.evaluate(() => window.vw.waitFor('call-ended', { match: { cause: 'unavailable' } }).catch(() => window.vw.waitFor('call-ended')));
   await shot(alice, '08-unavailable');
 
+  // A call Bob misses: the launcher counts it; the history lists it.
+  await bob.evaluate(() => window.vw.el().removeAttribute('open'));
+  await alice.evaluate(() => window.vw.el().call('bob'));
+  await bob.evaluate(() => window.vw.waitFor('call-received', { from: window.vw.log.length - 1 }).catch(() => {}));
+  await sleep(500);
+  await alice.evaluate(() => window.vw.el().hangup());
+  await sleep(500);
+  await shot(bob, '11-launcher-missed');
+  await alice.evaluate(async () => {
+    window.vw.el().shadowRoot.querySelector('[part~="history-button"]').click();
+    await window.vw.el().updateComplete;
+  });
+  await shot(alice, '12-history');
+
   const dark = await phone('dora');
   await dark.addStyleTag({ url: `${web.url}/themes/dark.css` });
   await dark.addStyleTag({ content: 'body{background:#1d2025}' });

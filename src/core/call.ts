@@ -39,11 +39,15 @@ export class Call {
   readonly number: string;
   readonly remote: Party;
   readonly local: Party;
+  /** When the call began, epoch ms, for display (history). */
+  readonly startedAt = Date.now();
   /** performance.now() when the call connected, or null. */
   connectedAt: number | null = null;
   /** Connected seconds once ended. */
   duration = 0;
   cause: EndCause | null = null;
+  /** The caller's CANCEL said another phone of this user answered (Reason: SIP;cause=200). */
+  answeredElsewhere = false;
   /** Whether `call-started` has been reported. */
   startedReported = false;
 
@@ -110,6 +114,8 @@ export class Call {
         if (e.originator === 'remote' && response?.status_code === 403 && /expired/i.test(response.reason_phrase ?? '')) {
           this.hooks.credentialExpired();
         }
+        const reason = (e.message as unknown as { getHeader?(n: string): string | undefined } | undefined)?.getHeader?.('Reason');
+        if (e.originator === 'remote' && reason && /cause=200\b/.test(reason)) this.answeredElsewhere = true;
         this.finish(this.causeOf(e));
       },
       newDTMF: (e: IncomingDTMFEvent | OutgoingDTMFEvent) => {

@@ -4,6 +4,7 @@ import type { RTCSession } from 'jssip/lib/RTCSession';
 import { CLOSE_REVOKED, WIDGET_TOKEN_HEADER } from '../shared/protocol.js';
 import { decodeToken, isIceServerList, TokenFormatError, type TokenClaims } from '../shared/token-claims.js';
 import { Call } from './call.js';
+import { CallHistory } from './call-history.js';
 import type { CallState } from './call-state.js';
 import { DTMF_DIGITS, normalizeDialString } from './dial-string.js';
 import { Emitter } from './emitter.js';
@@ -72,6 +73,7 @@ export class Phone extends Emitter<PhoneEventMap> {
   /** A UA rebuild (or teardown) that waits for the active call to end. */
   private restartPending = false;
   private started = false;
+  private callHistory: CallHistory | null = null;
 
   /** `getState()`: the foreground call's state, or the phone's own. */
   get state(): WidgetState {
@@ -99,6 +101,11 @@ export class Phone extends Emitter<PhoneEventMap> {
 
   get currentCall(): Call | null {
     return this.foreground;
+  }
+
+  /** Recent calls of the current user (null until a token says who that is). */
+  get history(): CallHistory | null {
+    return this.callHistory;
   }
 
   /** The live RTCPeerConnection of the current call, for stats. */
@@ -268,6 +275,8 @@ export class Phone extends Emitter<PhoneEventMap> {
     this.token = token;
     this.claims = claims;
     this.tokenDead = false;
+    const historyKey = `voice-widget:history:${claims.sub}@${claims.sip_domain}`;
+    if (this.callHistory?.key !== historyKey) this.callHistory = new CallHistory(historyKey);
     // Time expiry from the token's own lifetime, counted from its receipt: browser clocks are often wrong.
     if (this.received?.token !== token) this.received = { token, at: performance.now() };
     this.armTokenTimer((claims.exp - claims.iat) * 1000 - (performance.now() - this.received.at));
@@ -513,7 +522,11 @@ export class Phone extends Emitter<PhoneEventMap> {
     this.calls.delete(call.id);
     // Every outbound call reports call-started before call-ended, even one that never left (no microphone).
     if (call.direction === 'outbound') call.reportStarted();
-    this.emit('call-ended', { id: call.id, direction: call.direction, number: call.number, duration: call.duration, cause });
+    const ended = { id: call.id, direction: call.direction, number: call.number, duration: call.duration, cause };
+    // Missed: rang here, nobody answered, and no other phone of this user did either.
+    const missed = call.direction === 'inbound' && call.connectedAt === null && !call.answeredElsewhere && (cause === 'canceled' || cause === 'no-answer');
+    this.callHistory?.record(ended, call.remote.name, call.startedAt, missed);
+    this.emit('call-ended', ended);
     if (this.restartPending && !this.liveCall()) {
       this.restartPending = false;
       this.apply();

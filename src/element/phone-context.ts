@@ -1,6 +1,7 @@
 import { createContext } from '@lit/context';
 import type { CallDirection, EndCause, Party, PhoneState, RegistrationState, WidgetState } from '../core/types.js';
 import type { CallState } from '../core/call-state.js';
+import type { HistoryEntry } from '../core/call-history.js';
 
 /** What the panel's parts render. Immutable: a change is a new object, so context consumers are notified. */
 export interface PhoneSnapshot {
@@ -12,6 +13,10 @@ export interface PhoneSnapshot {
   readonly call: CallSnapshot | null;
   /** The last problem worth showing (token, server), or null. */
   readonly problem: string | null;
+  /** Recent calls, newest first. */
+  readonly history: readonly HistoryEntry[];
+  /** Missed calls not yet seen in the history view. */
+  readonly missed: number;
 }
 
 export interface CallSnapshot {

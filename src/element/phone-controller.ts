@@ -100,6 +100,8 @@ export class PhoneController implements ReactiveController {
       ready: phone.ready,
       identity: phone.identity,
       problem: this.problem,
+      history: phone.history?.entries ?? [],
+      missed: phone.history?.unseenMissed ?? 0,
       call: call
         ? Object.freeze({
             id: call.id,

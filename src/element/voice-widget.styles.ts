@@ -77,6 +77,89 @@ export const styles = css`
   :host([open]) .launcher {
     display: none;
   }
+  .launcher {
+    position: relative;
+  }
+  .badge {
+    position: absolute;
+    top: -2px;
+    right: -2px;
+    min-width: 20px;
+    height: 20px;
+    padding: 0 5px;
+    border-radius: 10px;
+    background: var(--fg-negative, #e52625);
+    color: var(--text-inverted, #fff);
+    font-size: 12px;
+    font-weight: 600;
+    line-height: 20px;
+    text-align: center;
+  }
+
+  /* Recent calls */
+  .history {
+    flex: 1;
+    min-height: 0;
+    overflow-y: auto;
+    margin: -4px -6px;
+  }
+  .history ul {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  .history .empty {
+    margin-top: 40px;
+    text-align: center;
+    color: var(--text-low-contrast, #667085);
+  }
+  .entry {
+    width: 100%;
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    padding: 8px 6px;
+    border: none;
+    border-radius: 8px;
+    background: transparent;
+    color: var(--text-high-contrast, #101828);
+    text-align: start;
+  }
+  .entry:hover {
+    background: var(--bg-hover, #f2f4f7);
+  }
+  .entry:active {
+    background: var(--bg-pressed, #e4e7ec);
+  }
+  .entry .direction {
+    color: var(--a-inactive, #667085);
+  }
+  .entry[data-missed] .direction,
+  .entry[data-missed] .name {
+    color: var(--text-negative, #d92d20);
+  }
+  .entry .who {
+    flex: 1;
+    min-width: 0;
+    display: flex;
+    flex-direction: column;
+  }
+  .entry .name,
+  .entry .number {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .entry .number,
+  .entry .when {
+    font-size: 12px;
+    color: var(--text-low-contrast, #667085);
+  }
+  .entry .when {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-end;
+  }
 
   /* Panel */
   .panel {

@@ -4,7 +4,20 @@ import { property, state, query } from 'lit/decorators.js';
 import type { PhoneConfig } from '../core/phone.js';
 import type { DtmfMode, EndCause, RegistrationState, WidgetState } from '../core/types.js';
 import { formatDuration } from './call-timer.js';
-import { backspaceIcon, closeIcon, hangupIcon, keypadIcon, logoIcon, micIcon, micOffIcon, phoneIcon } from './icons.js';
+import {
+  backspaceIcon,
+  closeIcon,
+  hangupIcon,
+  historyIcon,
+  incomingIcon,
+  keypadIcon,
+  logoIcon,
+  micIcon,
+  micOffIcon,
+  outgoingIcon,
+  phoneIcon,
+} from './icons.js';
+import type { HistoryEntry } from '../core/call-history.js';
 import { phoneContext, type PhoneSnapshot } from './phone-context.js';
 import { PhoneController } from './phone-controller.js';
 import { styles } from './voice-widget.styles.js';
@@ -79,6 +92,9 @@ const jsonConverter = {
  * @csspart in-call - The in-call screen.
  * @csspart hangup-button - Hang up / Decline.
  * @csspart mute-button - Mute / unmute, on a call.
+ * @csspart history - The list of recent calls.
+ * @csspart history-button - Shows or hides recent calls.
+ * @csspart badge - The count of missed calls on the launcher.
  * @csspart answer-button - Answer.
  *
  * @cssprop --widget-width - Panel width (264px).
@@ -101,6 +117,8 @@ export class VoiceWidget extends LitElement {
 
   @state() private number = '';
   @state() private keypadOpen = false;
+  /** The panel shows recent calls instead of the dial pad. */
+  @state() private showHistory = false;
 
   /** The short-lived widget token. */
   @property() token: string | null = null;
@@ -219,6 +237,12 @@ export class VoiceWidget extends LitElement {
     this.controller.refresh();
   }
 
+  /** Forgets this user's recent calls. */
+  clearHistory(): void {
+    this.controller.phone.history?.clear();
+    this.controller.refresh();
+  }
+
   /** Opens or closes the panel. */
   toggle(force?: boolean): void {
     this.open = force ?? !this.open;
@@ -247,6 +271,19 @@ export class VoiceWidget extends LitElement {
     this.numberInput?.focus();
   }
 
+  private toggleHistory(): void {
+    this.showHistory = !this.showHistory;
+    if (this.showHistory) {
+      this.controller.phone.history?.markSeen();
+      this.controller.refresh();
+    }
+  }
+
+  private redial(entry: HistoryEntry): void {
+    this.showHistory = false;
+    this.call(entry.number);
+  }
+
   private onDtmfDigit(e: CustomEvent<{ digit: string }>): void {
     this.sendDtmf(e.detail.digit);
   }
@@ -268,12 +305,15 @@ export class VoiceWidget extends LitElement {
       <button
         part="launcher"
         class="launcher"
-        aria-label="Open phone"
+        aria-label=${this.snapshot.missed > 0 ? `Open phone, ${this.snapshot.missed} missed` : 'Open phone'}
         aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls="panel"
         @click=${() => this.toggle(true)}
       >
         ${phoneIcon}
+        ${this.snapshot.missed > 0
+          ? html`<span part="badge" class="badge">${this.snapshot.missed}<span class="visually-hidden"> missed</span></span>`
+          : nothing}
       </button>
       <section id="panel" part="panel" class="panel" aria-label=${this.windowTitle || 'Phone'} ?hidden=${!this.open}>
         ${this.renderHeader()} ${this.renderStatus()}
@@ -288,6 +328,15 @@ export class VoiceWidget extends LitElement {
         ${this.customLogo ? html`<img src=${this.customLogo} alt="" />` : logoIcon}
       </span>
       <span class="title">${this.windowTitle || 'Phone'}</span>
+      <button
+        part="history-button"
+        class="icon-button"
+        aria-label="Recent calls"
+        aria-pressed=${this.showHistory ? 'true' : 'false'}
+        @click=${this.toggleHistory}
+      >
+        ${historyIcon}
+      </button>
       <button class="icon-button" aria-label="Close phone" @click=${() => this.toggle(false)}>${closeIcon}</button>
     </header>`;
   }
@@ -318,8 +367,40 @@ export class VoiceWidget extends LitElement {
       case 'in-progress':
         return this.renderInCall();
       default:
-        return this.renderDialer();
+        return this.showHistory ? this.renderHistory() : this.renderDialer();
     }
+  }
+
+  private renderHistory() {
+    const entries = this.snapshot.history;
+    const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+    const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+    const today = new Date().toDateString();
+    return html`<div part="history" class="history">
+      ${entries.length === 0
+        ? html`<p class="empty">No recent calls</p>`
+        : html`<ul aria-label="Recent calls">
+            ${entries.map((e) => {
+              const when = new Date(e.at);
+              const kind = e.missed ? 'Missed call' : e.direction === 'inbound' ? 'Incoming call' : 'Outgoing call';
+              return html`<li>
+                <button class="entry" ?data-missed=${e.missed} @click=${() => this.redial(e)}>
+                  <span class="visually-hidden">${kind}:</span>
+                  <span class="direction" aria-hidden="true">${e.direction === 'inbound' ? incomingIcon : outgoingIcon}</span>
+                  <span class="who">
+                    <span class="name">${e.name}</span>
+                    ${e.name !== e.number ? html`<span class="number">${e.number}</span>` : nothing}
+                  </span>
+                  <span class="when">
+                    <time datetime=${when.toISOString()}>${when.toDateString() === today ? time.format(when) : day.format(when)}</time>
+                    <span>${e.duration > 0 ? formatDuration(e.duration) : e.missed ? 'Missed' : OUTCOME_TEXT[e.cause]}</span>
+                  </span>
+                  <span class="visually-hidden">, call back</span>
+                </button>
+              </li>`;
+            })}
+          </ul>`}
+    </div>`;
   }
 
   private renderDialer() {

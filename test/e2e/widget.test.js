@@ -363,6 +363,45 @@ for (const kind of SIP_SERVERS) {
       assert.equal(await vw(alice, () => window.vw.el().isMuted()), false);
     });
 
+    test('history records every call; a missed call shows on the launcher until seen; redial from the history', async () => {
+      const ended = await events(alice, 'call-ended');
+      // Every call that ended on Alice's side is in her history, newest first, with its direction and number.
+      const entries = await alice.evaluate(() => JSON.parse(localStorage.getItem('voice-widget:history:alice@voice.test')).entries);
+      assert.deepEqual(
+        entries.map((e) => [e.id, e.direction, e.number]),
+        ended.reverse().map((e) => [e.id, e.direction, e.number]).slice(0, 50),
+      );
+      // Bob missed the call Alice canceled: his launcher counts it until he opens the history.
+      await vw(bob, () => window.vw.el().removeAttribute('open'));
+      const badge = () => vw(bob, async () => {
+        await window.vw.el().updateComplete;
+        return window.vw.el().shadowRoot.querySelector('[part~="badge"]')?.textContent.trim() ?? null;
+      });
+      assert.match((await badge()) ?? '', /^\d+ missed$/);
+      await vw(bob, async () => {
+        window.vw.el().setAttribute('open', '');
+        await window.vw.el().updateComplete;
+        window.vw.el().shadowRoot.querySelector('[part~="history-button"]').click();
+        await window.vw.el().updateComplete;
+      });
+      const text = await vw(bob, () => window.vw.el().shadowRoot.querySelector('[part~="history"]').textContent);
+      assert.match(text, /Missed call/);
+      await vw(bob, () => window.vw.el().removeAttribute('open'));
+      assert.equal(await badge(), null);
+      // Redial: Alice's newest entry calls the same number again.
+      const from = await logLength(alice);
+      await vw(alice, async () => {
+        window.vw.el().shadowRoot.querySelector('[part~="history-button"]').click();
+        await window.vw.el().updateComplete;
+        window.vw.el().shadowRoot.querySelector('[part~="history"] button').click();
+      });
+      const started = await waitFor(alice, 'call-started', { from });
+      assert.equal(started.number, entries[0].number);
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(alice, 'call-ended', { from });
+      await vw(bob, () => window.vw.el().setAttribute('open', ''));
+    });
+
     test('a new token mid-call re-registers without dropping the call', async () => {
       const from = await connect(alice, bob, 'bob');
       await vw(alice, (tk) => (window.vw.el().token = tk), token('alice', { ttl: 7200 }));

@@ -216,11 +216,15 @@ describe('<voice-widget>', () => {
     expect(part(el, 'header')!.textContent).to.contain('Support line');
   });
 
-  it('passes an accessibility audit, closed and open', async () => {
+  it('passes an accessibility audit, closed, open, and showing recent calls', async () => {
     const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
     await expect(el).to.be.accessible();
     el.open = true;
     await el.updateComplete;
+    await expect(el).to.be.accessible();
+    part(el, 'history-button')!.click();
+    await el.updateComplete;
+    expect(part(el, 'history')!.textContent).to.contain('No recent calls');
     await expect(el).to.be.accessible();
   });
 
