@@ -5,6 +5,7 @@ import type {
   DtmfDetail,
   ErrorDetail,
   MuteChangeDetail,
+  HoldChangeDetail,
   ReadyDetail,
   RegistrationChangeDetail,
   StateChangeDetail,
@@ -21,6 +22,7 @@ export interface VoiceWidgetEventMap {
   'call-ended': CustomEvent<CallEndedDetail>;
   dtmf: CustomEvent<DtmfDetail>;
   'mute-change': CustomEvent<MuteChangeDetail>;
+  'hold-change': CustomEvent<HoldChangeDetail>;
   'token-expired': CustomEvent<TokenExpiredDetail>;
   /** Does not bubble: a bubbling `error` would reach `window.onerror`. */
   error: CustomEvent<ErrorDetail>;

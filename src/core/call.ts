@@ -11,6 +11,7 @@ export interface CallHooks {
   ended(call: Call, cause: EndCause): void;
   dtmf(call: Call, digit: string, direction: 'inbound' | 'outbound'): void;
   muteChanged(call: Call, muted: boolean): void;
+  holdChanged(call: Call, held: boolean, by: 'local' | 'remote'): void;
   error(code: ErrorCode, message: string): void;
   /** The server refused the call because the credential expired. */
   credentialExpired(): void;
@@ -118,6 +119,9 @@ export class Call {
         if (e.originator === 'remote' && reason && /cause=200\b/.test(reason)) this.answeredElsewhere = true;
         this.finish(this.causeOf(e));
       },
+      // A hold by the far end (its offer says sendonly or inactive).
+      hold: (e: { originator: string }) => this.onRemoteHold(e.originator, true),
+      unhold: (e: { originator: string }) => this.onRemoteHold(e.originator, false),
       newDTMF: (e: IncomingDTMFEvent | OutgoingDTMFEvent) => {
         const tone = (e.dtmf as unknown as { tone: string }).tone;
         // RFC 2833 tones are reported by sendDtmf itself (JsSIP reports only INFO ones).
@@ -212,20 +216,99 @@ export class Call {
 
   /**
    * Mutes or unmutes the microphone: the track is disabled, not removed, so
-   * RTP keeps flowing (silence) and unmuting needs no renegotiation.
+   * RTP keeps flowing (silence) and unmuting needs no renegotiation. Through
+   * JsSIP, which also disables the track during a hold and must not undo a mute.
    */
   setMuted(muted: boolean): boolean {
-    if (this.ended || muted === this.isMuted) return false;
+    const session = this.session;
+    if (this.ended || this.state !== 'in-progress' || !session || muted === this.isMuted) return false;
     this.isMuted = muted;
-    this.applyMute();
+    if (muted) session.mute({ audio: true });
+    else session.unmute({ audio: true });
     this.hooks.muteChanged(this, muted);
     return true;
   }
 
   private isMuted = false;
 
-  private applyMute(): void {
-    for (const track of this.microphone?.getAudioTracks() ?? []) track.enabled = !this.isMuted;
+  get held(): { local: boolean; remote: boolean } {
+    return { local: this.localHold, remote: this.remoteHold };
+  }
+
+  /**
+   * Holds or resumes with a re-INVITE whose media is `inactive` (no audio
+   * either way). Requests are serialised; a 491 (glare) is retried after the
+   * random wait of RFC 3261 §14.1; `hold-change` fires only once the far end
+   * has accepted. Returns false when there is nothing to do.
+   */
+  setHeld(held: boolean): boolean {
+    if (this.ended || this.state !== 'in-progress' || !this.session || this.wantHold === held) return false;
+    this.wantHold = held;
+    this.renegotiation = this.renegotiation.then(() => this.reinviteHold(held));
+    return true;
+  }
+
+  private localHold = false;
+  private remoteHold = false;
+  /** The hold state asked for last; requests queue behind each other. */
+  private wantHold = false;
+  private renegotiation: Promise<void> = Promise.resolve();
+
+  private async reinviteHold(held: boolean): Promise<void> {
+    const pc = this.peer;
+    if (this.ended || !pc || this.localHold === held) return;
+    const direction = (on: boolean) => {
+      for (const t of pc.getTransceivers()) if (t.currentDirection !== 'stopped') t.direction = on ? 'inactive' : 'sendrecv';
+    };
+    for (let attempt = 0; attempt < 4 && !this.ended; attempt++) {
+      direction(held);
+      const result = await this.reinvite();
+      if (this.ended) return;
+      if (result.ok) {
+        this.localHold = held;
+        this.hooks.holdChanged(this, held, 'local');
+        return;
+      }
+      // 491: the far end was renegotiating too. No status: our own description lost the
+      // same race (the far end's offer arrived first). Both are glare; anything else is final.
+      if (result.status !== 491 && result.status !== undefined) break;
+      // Glare: the owner of the Call-ID (the caller) waits 2.1–4 s, the other side 0–2 s.
+      const wait = this.direction === 'outbound' ? 2100 + Math.random() * 1900 : Math.random() * 2000;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    if (this.ended) return;
+    direction(this.localHold);
+    try {
+      await pc.setLocalDescription({ type: 'rollback' });
+    } catch {
+      // Already stable.
+    }
+    this.wantHold = this.localHold;
+    this.hooks.error('call-failed', held ? 'the call could not be put on hold' : 'the call could not be resumed');
+  }
+
+  /** One re-INVITE with the current local description; resolves with the outcome. */
+  private reinvite(): Promise<{ ok: boolean; status?: number }> {
+    // JsSIP's public hold()/renegotiate() end the whole call on any failure,
+    // 491 included; its re-INVITE sender takes handlers that let us decide.
+    const session = this.session as unknown as {
+      isReadyToReOffer(): boolean;
+      _sendReinvite(options: {
+        rtcOfferConstraints: RTCOfferOptions;
+        eventHandlers: { succeeded(): void; failed(response?: { status_code?: number }): void };
+      }): void;
+    };
+    return new Promise((resolve) => {
+      if (!session.isReadyToReOffer()) return resolve({ ok: false, status: 491 });
+      session._sendReinvite({
+        // No legacy offerToReceiveAudio here: it would turn an `inactive` transceiver back into `recvonly`.
+        rtcOfferConstraints: {},
+        eventHandlers: {
+          succeeded: () => resolve({ ok: true }),
+          failed: (response) => resolve({ ok: false, status: response?.status_code }),
+        },
+      });
+    });
   }
 
   /** Ends the call from our side for a reason JsSIP does not know about. */
@@ -265,6 +348,12 @@ export class Call {
     });
   }
 
+  private onRemoteHold(originator: string, held: boolean): void {
+    if (originator !== 'remote' || this.remoteHold === held || this.ended) return;
+    this.remoteHold = held;
+    this.hooks.holdChanged(this, held, 'remote');
+  }
+
   private withMicrophone(then: (microphone: MediaStream) => void): void {
     navigator.mediaDevices.getUserMedia(AUDIO_ONLY).then(
       (microphone) => {
@@ -273,8 +362,6 @@ export class Call {
           return;
         }
         this.microphone = microphone;
-        // Muted before the microphone arrived (e.g. while answering): it starts muted.
-        this.applyMute();
         then(microphone);
       },
       (e: unknown) => {

@@ -238,6 +238,18 @@ export class Phone extends Emitter<PhoneEventMap> {
     return this.liveCall()?.muted ?? false;
   }
 
+  /** Holds (true) or resumes the current call; the outcome arrives as `hold-change`. */
+  setHeld(held: boolean): boolean {
+    const call = this.liveCall();
+    if (!call || call.state !== 'in-progress') return this.noCall(`no connected call to ${held ? 'hold' : 'resume'}`);
+    return call.setHeld(held);
+  }
+
+  /** Whether this phone holds the current call (confirmed by the far end). */
+  get onHold(): boolean {
+    return this.liveCall()?.held.local ?? false;
+  }
+
   /** Hangs up any call and returns to the phone's own state. */
   reset(): void {
     this.liveCall()?.terminate();
@@ -506,6 +518,7 @@ export class Phone extends Emitter<PhoneEventMap> {
         ended: (c, cause) => this.onCallEnded(c, cause),
         dtmf: (c, digit, dir) => this.emit('dtmf', { id: c.id, digit, direction: dir }),
         muteChanged: (c, muted) => this.emit('mute-change', { id: c.id, muted }),
+        holdChanged: (c, held, by) => this.emit('hold-change', { id: c.id, held, by }),
         error: (code, message) => this.emit('error', { code, message }),
         credentialExpired: () => this.tokenFailed('expired'),
       },

@@ -104,6 +104,13 @@ export interface MuteChangeDetail {
   muted: boolean;
 }
 
+export interface HoldChangeDetail {
+  id: string;
+  held: boolean;
+  /** Who (un)held: this phone, or the far end. */
+  by: 'local' | 'remote';
+}
+
 export interface TokenExpiredDetail {
   reason: 'expired' | 'revoked' | 'rejected';
 }
@@ -123,6 +130,7 @@ export interface PhoneEventMap {
   'call-ended': CallEndedDetail;
   dtmf: DtmfDetail;
   'mute-change': MuteChangeDetail;
+  'hold-change': HoldChangeDetail;
   'token-expired': TokenExpiredDetail;
   error: ErrorDetail;
 }

@@ -22,3 +22,5 @@ export const historyIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focus
 export const incomingIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M20 5.41 18.59 4 7 15.59V9H5v10h10v-2H8.41z"/></svg>`;
 
 export const outgoingIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M9 5v2h6.59L4 18.59 5.41 20 17 8.41V15h2V5z"/></svg>`;
+
+export const pauseIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M7 5h4v14H7zm6 0h4v14h-4z"/></svg>`;

@@ -30,6 +30,7 @@ export interface CallSnapshot {
   readonly duration: number;
   readonly cause: EndCause | null;
   readonly muted: boolean;
+  readonly held: { readonly local: boolean; readonly remote: boolean };
 }
 
 export const phoneContext = createContext<PhoneSnapshot>(Symbol.for('voice-widget.phone'));

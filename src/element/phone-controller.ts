@@ -12,6 +12,7 @@ const EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
   'call-ended',
   'dtmf',
   'mute-change',
+  'hold-change',
   'token-expired',
   'error',
 ];
@@ -113,6 +114,7 @@ export class PhoneController implements ReactiveController {
             duration: call.duration,
             cause: call.cause,
             muted: call.muted,
+            held: call.held,
           })
         : null,
     });

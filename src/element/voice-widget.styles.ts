@@ -413,6 +413,9 @@ export const styles = css`
     color: var(--text-accent, #22aa5c);
     font-size: 13px;
   }
+  .progress.held {
+    color: var(--text-medium-contrast, #475467);
+  }
   .tools {
     display: flex;
     gap: 12px;

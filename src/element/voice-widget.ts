@@ -15,6 +15,7 @@ import {
   micIcon,
   micOffIcon,
   outgoingIcon,
+  pauseIcon,
   phoneIcon,
 } from './icons.js';
 import type { HistoryEntry } from '../core/call-history.js';
@@ -76,6 +77,7 @@ const jsonConverter = {
  * @fires call-ended - Exactly once per call. `{id, direction, number, duration, cause}`
  * @fires dtmf - `{id, digit, direction}`
  * @fires mute-change - The microphone was muted or unmuted. `{id, muted}`
+ * @fires hold-change - The call was held or resumed, here or by the far end, once confirmed. `{id, held, by}`
  * @fires token-expired - The token expired or was refused; set a new one. `{reason}`
  * @fires error - Does not bubble. `{code, message}`
  *
@@ -92,6 +94,7 @@ const jsonConverter = {
  * @csspart in-call - The in-call screen.
  * @csspart hangup-button - Hang up / Decline.
  * @csspart mute-button - Mute / unmute, on a call.
+ * @csspart hold-button - Hold / resume, on a call.
  * @csspart history - The list of recent calls.
  * @csspart history-button - Shows or hides recent calls.
  * @csspart badge - The count of missed calls on the launcher.
@@ -219,6 +222,20 @@ export class VoiceWidget extends LitElement {
 
   isMuted(): boolean {
     return this.controller.phone.muted;
+  }
+
+  /** Puts the call on hold (no audio either way); `hold-change` fires when the far end confirms. */
+  hold(): boolean {
+    return this.controller.phone.setHeld(true);
+  }
+
+  unhold(): boolean {
+    return this.controller.phone.setHeld(false);
+  }
+
+  /** Whether this phone holds the current call. */
+  isOnHold(): boolean {
+    return this.controller.phone.onHold;
   }
 
   /** True when a new call can be placed. */
@@ -475,9 +492,11 @@ export class VoiceWidget extends LitElement {
   }
 
   private renderInCall() {
+    const call = this.snapshot.call!;
+    const held = call.held.local ? 'On hold' : call.held.remote ? 'Held by the other party' : '';
     return html`<div part="in-call" class="call" ?data-keypad=${this.keypadOpen}>
       ${this.renderParty()}
-      <vw-call-timer class="progress"></vw-call-timer>
+      ${held ? html`<span class="progress held" role="status">${held}</span>` : html`<vw-call-timer class="progress"></vw-call-timer>`}
       <div class="tools">
         <button
           part="mute-button"
@@ -487,6 +506,15 @@ export class VoiceWidget extends LitElement {
           @click=${() => (this.snapshot.call?.muted ? this.unmute() : this.mute())}
         >
           ${this.snapshot.call?.muted ? micOffIcon : micIcon}
+        </button>
+        <button
+          part="hold-button"
+          class="icon-button"
+          aria-label="Hold"
+          aria-pressed=${call.held.local ? 'true' : 'false'}
+          @click=${() => (call.held.local ? this.unhold() : this.hold())}
+        >
+          ${pauseIcon}
         </button>
         <button
           class="icon-button"

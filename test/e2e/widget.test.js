@@ -402,6 +402,64 @@ for (const kind of SIP_SERVERS) {
       await vw(bob, () => window.vw.el().setAttribute('open', ''));
     });
 
+    test('hold stops media both ways and unhold restores it, shown on both sides; hold pressed repeatedly ends in the last state', async () => {
+      const from = await connect(alice, bob, 'bob');
+      await inboundBytesRising(alice);
+      await inboundBytesRising(bob);
+      const bytes = (page) => vw(page, () => window.vw.inboundAudioBytes());
+
+      assert.equal(await vw(alice, () => window.vw.el().hold()), true);
+      await waitFor(alice, 'hold-change', { from: from.caller, match: { held: true, by: 'local' } });
+      await waitFor(bob, 'hold-change', { from: from.callee, match: { held: true, by: 'remote' } });
+      assert.equal(await vw(alice, () => window.vw.el().isOnHold()), true);
+      await sleep(500); // packets in flight
+      const heldA = await bytes(alice);
+      const heldB = await bytes(bob);
+      await sleep(1200);
+      assert.equal(await bytes(alice), heldA, 'no audio reaches the holder');
+      assert.equal(await bytes(bob), heldB, 'no audio reaches the held party');
+      const shown = await vw(bob, () => window.vw.el().shadowRoot.querySelector('[part~="in-call"]').textContent);
+      assert.match(shown, /Held by the other party/);
+
+      assert.equal(await vw(alice, () => window.vw.el().unhold()), true);
+      await waitFor(alice, 'hold-change', { from: from.caller, match: { held: false, by: 'local' } });
+      await waitFor(bob, 'hold-change', { from: from.callee, match: { held: false, by: 'remote' } });
+      for (const page of [alice, bob]) {
+        const { first, second } = await inboundBytesRising(page);
+        assert.ok(second > first, 'audio flows again after unhold');
+      }
+
+      // Pressed three times in a row: the requests queue, and the last one wins.
+      const mark = await logLength(alice);
+      const accepted = await vw(alice, () => [window.vw.el().hold(), window.vw.el().unhold(), window.vw.el().hold()]);
+      assert.deepEqual(accepted, [true, true, true]);
+      await waitFor(alice, 'hold-change', { from: mark, match: { held: true } });
+      await sleep(1500);
+      const changes = await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'hold-change').map((e) => e.detail.held), mark);
+      assert.deepEqual(changes, [true, false, true]);
+      assert.equal(await vw(alice, () => window.vw.el().isOnHold()), true);
+      assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress');
+      assert.equal(await vw(bob, () => window.vw.el().getState()), 'in-progress');
+
+      await vw(bob, () => window.vw.el().hangup());
+      await waitFor(alice, 'call-ended', { from: from.caller, match: { cause: 'remote-hangup' } });
+      assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
+    });
+
+    test('both sides press hold at once (glare): each ends up holding, the call goes on', async () => {
+      const from = await connect(alice, bob, 'bob');
+      await Promise.all([vw(alice, () => window.vw.el().hold()), vw(bob, () => window.vw.el().hold())]);
+      await waitFor(alice, 'hold-change', { from: from.caller, match: { held: true, by: 'local' }, timeout: 15000 });
+      await waitFor(bob, 'hold-change', { from: from.callee, match: { held: true, by: 'local' }, timeout: 15000 });
+      assert.equal(await vw(alice, () => window.vw.el().isOnHold()), true);
+      assert.equal(await vw(bob, () => window.vw.el().isOnHold()), true);
+      assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress');
+      const errors = await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'error').length, from.caller);
+      assert.equal(errors, 0);
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(bob, 'call-ended', { from: from.callee, match: { cause: 'remote-hangup' } });
+    });
+
     test('a new token mid-call re-registers without dropping the call', async () => {
       const from = await connect(alice, bob, 'bob');
       await vw(alice, (tk) => (window.vw.el().token = tk), token('alice', { ttl: 7200 }));

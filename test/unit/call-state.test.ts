@@ -187,6 +187,7 @@ function newCall(direction: 'outbound' | 'inbound') {
     error: () => {},
     credentialExpired: () => {},
     muteChanged: () => {},
+    holdChanged: () => {},
   };
   const call = new Call(
     {
@@ -260,7 +261,7 @@ describe('Call driven by session events', () => {
         iceServers: [],
         dtmfMode: 'info',
       },
-      { stateChanged: () => {}, started: () => {}, ended: (_c, cause) => record.ended.push(cause), dtmf: () => {}, error: () => {}, credentialExpired: () => {}, muteChanged: () => {} },
+      { stateChanged: () => {}, started: () => {}, ended: (_c, cause) => record.ended.push(cause), dtmf: () => {}, error: () => {}, credentialExpired: () => {}, muteChanged: () => {}, holdChanged: () => {} },
     );
     call.attach(session as never, true);
     session.fire('peerconnection', { peerconnection: pc });
