@@ -6,6 +6,7 @@ import type {
   ErrorDetail,
   MuteChangeDetail,
   HoldChangeDetail,
+  TransferDetail,
   ReadyDetail,
   RegistrationChangeDetail,
   StateChangeDetail,
@@ -23,6 +24,7 @@ export interface VoiceWidgetEventMap {
   dtmf: CustomEvent<DtmfDetail>;
   'mute-change': CustomEvent<MuteChangeDetail>;
   'hold-change': CustomEvent<HoldChangeDetail>;
+  transfer: CustomEvent<TransferDetail>;
   'token-expired': CustomEvent<TokenExpiredDetail>;
   /** Does not bubble: a bubbling `error` would reach `window.onerror`. */
   error: CustomEvent<ErrorDetail>;

@@ -12,10 +12,19 @@ export interface CallHooks {
   dtmf(call: Call, digit: string, direction: 'inbound' | 'outbound'): void;
   muteChanged(call: Call, muted: boolean): void;
   holdChanged(call: Call, held: boolean, by: 'local' | 'remote'): void;
+  transferred(call: Call, target: string, result: 'accepted' | 'failed'): void;
+  /** The far end asks this phone to call `target` (a blind transfer); `accept` places that call. */
+  referred(call: Call, target: { user: string; host: string }, accept: ReferAccept, reject: () => void): void;
   error(code: ErrorCode, message: string): void;
   /** The server refused the call because the credential expired. */
   credentialExpired(): void;
 }
+
+/** JsSIP's accept() of a REFER: starts the new session, handing it to `init` at once. */
+export type ReferAccept = (init: (session: RTCSession) => void, options: Record<string, unknown>) => void;
+
+/** How long a transfer may take to report its outcome (the far end's NOTIFY). */
+const TRANSFER_TIMEOUT_MS = 30_000;
 
 /** The microphone, asked for by the call itself so it can always be released. */
 const AUDIO_ONLY: MediaStreamConstraints = { audio: true, video: false };
@@ -118,6 +127,11 @@ export class Call {
         const reason = (e.message as unknown as { getHeader?(n: string): string | undefined } | undefined)?.getHeader?.('Reason');
         if (e.originator === 'remote' && reason && /cause=200\b/.test(reason)) this.answeredElsewhere = true;
         this.finish(this.causeOf(e));
+      },
+      refer: (e: { request: { refer_to?: { uri: { user?: string; host: string } } }; accept: ReferAccept; reject: () => void }) => {
+        const uri = e.request.refer_to?.uri;
+        if (!uri?.user || this.ended) return e.reject();
+        this.hooks.referred(this, { user: uri.user, host: uri.host }, e.accept, e.reject);
       },
       // A hold by the far end (its offer says sendonly or inactive).
       hold: (e: { originator: string }) => this.onRemoteHold(e.originator, true),
@@ -247,6 +261,41 @@ export class Call {
     this.renegotiation = this.renegotiation.then(() => this.reinviteHold(held));
     return true;
   }
+
+  /**
+   * Blind transfer: asks the far end (REFER) to call `uri`. When the far end
+   * reports the new call answered, this leg hangs up; on failure it stays.
+   */
+  transfer(target: string, uri: string): boolean {
+    const session = this.session;
+    if (this.ended || this.state !== 'in-progress' || !session || this.transferring) return false;
+    this.transferring = true;
+    let done = false;
+    const finish = (result: 'accepted' | 'failed') => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      this.transferring = false;
+      this.hooks.transferred(this, target, result);
+      if (result === 'accepted') this.terminate();
+    };
+    const timer = setTimeout(() => finish('failed'), TRANSFER_TIMEOUT_MS);
+    try {
+      session.refer(uri, {
+        eventHandlers: {
+          requestFailed: () => finish('failed'),
+          accepted: () => finish('accepted'),
+          failed: () => finish('failed'),
+        },
+      } as never);
+    } catch {
+      finish('failed');
+      return false;
+    }
+    return true;
+  }
+
+  private transferring = false;
 
   private localHold = false;
   private remoteHold = false;

@@ -3,7 +3,7 @@ import type { UA } from 'jssip/lib/UA';
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import { CLOSE_REVOKED, WIDGET_TOKEN_HEADER } from '../shared/protocol.js';
 import { decodeToken, isIceServerList, TokenFormatError, type TokenClaims } from '../shared/token-claims.js';
-import { Call } from './call.js';
+import { Call, type ReferAccept } from './call.js';
 import { CallHistory } from './call-history.js';
 import type { CallState } from './call-state.js';
 import { DTMF_DIGITS, normalizeDialString } from './dial-string.js';
@@ -243,6 +243,19 @@ export class Phone extends Emitter<PhoneEventMap> {
     const call = this.liveCall();
     if (!call || call.state !== 'in-progress') return this.noCall(`no connected call to ${held ? 'hold' : 'resume'}`);
     return call.setHeld(held);
+  }
+
+  /** Blind-transfers the connected call to `target` (same dial rule as `call()`). */
+  transfer(target: string): boolean {
+    const call = this.liveCall();
+    const domain = this.claims?.sip_domain ?? '';
+    const number = normalizeDialString(target, domain);
+    if (number === null) {
+      this.emit('error', { code: 'invalid-number', message: `cannot transfer to ${JSON.stringify(String(target).slice(0, 100))}` });
+      return false;
+    }
+    if (!call || call.state !== 'in-progress') return this.noCall('no connected call to transfer');
+    return call.transfer(number, `sip:${number}@${domain}`);
   }
 
   /** Whether this phone holds the current call (confirmed by the far end). */
@@ -519,6 +532,8 @@ export class Phone extends Emitter<PhoneEventMap> {
         dtmf: (c, digit, dir) => this.emit('dtmf', { id: c.id, digit, direction: dir }),
         muteChanged: (c, muted) => this.emit('mute-change', { id: c.id, muted }),
         holdChanged: (c, held, by) => this.emit('hold-change', { id: c.id, held, by }),
+        transferred: (c, target, result) => this.emit('transfer', { id: c.id, target, result }),
+        referred: (c, target, accept, reject) => this.onReferred(c, target, accept, reject),
         error: (code, message) => this.emit('error', { code, message }),
         credentialExpired: () => this.tokenFailed('expired'),
       },
@@ -540,15 +555,43 @@ export class Phone extends Emitter<PhoneEventMap> {
     const missed = call.direction === 'inbound' && call.connectedAt === null && !call.answeredElsewhere && (cause === 'canceled' || cause === 'no-answer');
     this.callHistory?.record(ended, call.remote.name, call.startedAt, missed);
     this.emit('call-ended', ended);
+    // Another call still lives (a transfer that failed): it is in the foreground again.
+    const other = [...this.calls.values()].find((c) => !c.ended);
+    if (this.foreground === call && other) {
+      this.foreground = other;
+      this.emit('state-change', { id: other.id, state: other.state, previous: call.state });
+    }
     if (this.restartPending && !this.liveCall()) {
       this.restartPending = false;
       this.apply();
     }
   }
 
+  /** The foreground call while it lives (during a transfer two calls overlap), else any live one. */
   private liveCall(): Call | null {
+    if (this.foreground && !this.foreground.ended) return this.foreground;
     for (const call of this.calls.values()) if (!call.ended) return call;
     return null;
+  }
+
+  /** The far end transfers us: call the target it names, in our domain only. */
+  private onReferred(from: Call, target: { user: string; host: string }, accept: ReferAccept, reject: () => void): void {
+    const domain = this.claims?.sip_domain ?? '';
+    const number = normalizeDialString(target.user, domain);
+    if (number === null || target.host.toLowerCase() !== domain.toLowerCase() || this.calls.size > 1) return reject();
+    void from;
+    const call = this.newCall('outbound', number, { name: number, address: `sip:${number}@${domain}` });
+    call.dial((mediaStream) => {
+      let session: RTCSession | undefined;
+      accept((s) => (session = s), {
+        mediaStream,
+        pcConfig: { iceServers: this.iceServers() },
+        rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
+        eventHandlers: call.eventHandlers(),
+      });
+      if (!session) throw new Error('the transfer could not be placed');
+      return session;
+    });
   }
 
   private noCall(message: string): false {

@@ -111,6 +111,13 @@ export interface HoldChangeDetail {
   by: 'local' | 'remote';
 }
 
+export interface TransferDetail {
+  id: string;
+  /** The number the call was transferred to. */
+  target: string;
+  result: 'accepted' | 'failed';
+}
+
 export interface TokenExpiredDetail {
   reason: 'expired' | 'revoked' | 'rejected';
 }
@@ -131,6 +138,7 @@ export interface PhoneEventMap {
   dtmf: DtmfDetail;
   'mute-change': MuteChangeDetail;
   'hold-change': HoldChangeDetail;
+  transfer: TransferDetail;
   'token-expired': TokenExpiredDetail;
   error: ErrorDetail;
 }

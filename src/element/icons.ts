@@ -24,3 +24,5 @@ export const incomingIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focu
 export const outgoingIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M9 5v2h6.59L4 18.59 5.41 20 17 8.41V15h2V5z"/></svg>`;
 
 export const pauseIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M7 5h4v14H7zm6 0h4v14h-4z"/></svg>`;
+
+export const transferIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M16 4l4 4-4 4V9H9V7h7zm-8 8v3h7v2H8v3l-4-4z"/></svg>`;

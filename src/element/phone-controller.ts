@@ -13,6 +13,7 @@ const EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
   'dtmf',
   'mute-change',
   'hold-change',
+  'transfer',
   'token-expired',
   'error',
 ];

@@ -413,6 +413,31 @@ export const styles = css`
     color: var(--text-accent, #22aa5c);
     font-size: 13px;
   }
+  .transfer {
+    display: flex;
+    gap: 6px;
+    width: 100%;
+    flex: none;
+  }
+  .transfer input {
+    font-size: 15px;
+    text-align: start;
+    border-bottom: 1px solid var(--bg-border-active, #22aa5c);
+  }
+  .transfer button {
+    border: none;
+    border-radius: 8px;
+    padding: 0 12px;
+    background: var(--fg-accent, #22aa5c);
+    color: var(--fg-inverted, #fff);
+  }
+  .transfer button:hover {
+    background: var(--fg-accent-hover, #289c5c);
+  }
+  .note {
+    font-size: 12px;
+    color: var(--text-medium-contrast, #475467);
+  }
   .progress.held {
     color: var(--text-medium-contrast, #475467);
   }

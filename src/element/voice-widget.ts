@@ -16,6 +16,7 @@ import {
   micOffIcon,
   outgoingIcon,
   pauseIcon,
+  transferIcon,
   phoneIcon,
 } from './icons.js';
 import type { HistoryEntry } from '../core/call-history.js';
@@ -78,6 +79,7 @@ const jsonConverter = {
  * @fires dtmf - `{id, digit, direction}`
  * @fires mute-change - The microphone was muted or unmuted. `{id, muted}`
  * @fires hold-change - The call was held or resumed, here or by the far end, once confirmed. `{id, held, by}`
+ * @fires transfer - A blind transfer's outcome. `{id, target, result}`
  * @fires token-expired - The token expired or was refused; set a new one. `{reason}`
  * @fires error - Does not bubble. `{code, message}`
  *
@@ -95,6 +97,8 @@ const jsonConverter = {
  * @csspart hangup-button - Hang up / Decline.
  * @csspart mute-button - Mute / unmute, on a call.
  * @csspart hold-button - Hold / resume, on a call.
+ * @csspart transfer-button - Opens the transfer field, on a call.
+ * @csspart transfer - The transfer field and its button.
  * @csspart history - The list of recent calls.
  * @csspart history-button - Shows or hides recent calls.
  * @csspart badge - The count of missed calls on the launcher.
@@ -122,6 +126,9 @@ export class VoiceWidget extends LitElement {
   @state() private keypadOpen = false;
   /** The panel shows recent calls instead of the dial pad. */
   @state() private showHistory = false;
+  @state() private transferOpen = false;
+  /** The last transfer's outcome, shown on that call's screen. */
+  @state() private transferNote: { id: string; text: string } | null = null;
 
   /** The short-lived widget token. */
   @property() token: string | null = null;
@@ -152,11 +159,13 @@ export class VoiceWidget extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('keydown', this.onKeydown);
+    this.addEventListener('transfer', this.onTransfer);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.onKeydown);
+    this.removeEventListener('transfer', this.onTransfer);
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -233,6 +242,16 @@ export class VoiceWidget extends LitElement {
     return this.controller.phone.setHeld(false);
   }
 
+  /** Blind-transfers the connected call; the outcome arrives as a `transfer` event. */
+  transfer(number: string): boolean {
+    const sent = this.controller.phone.transfer(number);
+    if (sent) {
+      this.transferOpen = false;
+      this.transferNote = { id: this.snapshot.call!.id, text: `Transferring to ${number}…` };
+    }
+    return sent;
+  }
+
   /** Whether this phone holds the current call. */
   isOnHold(): boolean {
     return this.controller.phone.onHold;
@@ -305,9 +324,21 @@ export class VoiceWidget extends LitElement {
     this.sendDtmf(e.detail.digit);
   }
 
-  /** On a connected call, digits typed anywhere in the widget are sent as DTMF. */
+  private onTransfer = (e: Event): void => {
+    const { id, target, result } = (e as CustomEvent<{ id: string; target: string; result: string }>).detail;
+    this.transferNote = { id, text: result === 'accepted' ? `Transferred to ${target}` : `Transfer to ${target} failed` };
+  };
+
+  private onTransferSubmit(e: Event): void {
+    e.preventDefault();
+    const input = (e.target as HTMLFormElement).querySelector('input')!;
+    this.transfer(input.value);
+  }
+
+  /** On a connected call, digits typed anywhere in the widget are sent as DTMF (not into a text field). */
   private onKeydown = (e: KeyboardEvent): void => {
     if (this.snapshot.call?.state !== 'in-progress' || e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+    if (e.composedPath()[0] instanceof HTMLInputElement) return;
     if (/^[0-9*#]$/.test(e.key)) {
       e.preventDefault();
       this.sendDtmf(e.key);
@@ -517,6 +548,15 @@ export class VoiceWidget extends LitElement {
           ${pauseIcon}
         </button>
         <button
+          part="transfer-button"
+          class="icon-button"
+          aria-label="Transfer"
+          aria-expanded=${this.transferOpen ? 'true' : 'false'}
+          @click=${() => (this.transferOpen = !this.transferOpen)}
+        >
+          ${transferIcon}
+        </button>
+        <button
           class="icon-button"
           aria-label="Keypad"
           aria-pressed=${this.keypadOpen ? 'true' : 'false'}
@@ -525,6 +565,14 @@ export class VoiceWidget extends LitElement {
           ${keypadIcon}
         </button>
       </div>
+      ${this.transferOpen
+        ? html`<form part="transfer" class="transfer" @submit=${this.onTransferSubmit}>
+            <label class="visually-hidden" for="transfer-to">Transfer to</label>
+            <input id="transfer-to" type="tel" autocomplete="off" placeholder="Transfer to…" />
+            <button type="submit">Transfer</button>
+          </form>`
+        : nothing}
+      ${this.transferNote?.id === call.id ? html`<span class="note" role="status">${this.transferNote.text}</span>` : nothing}
       ${this.keypadOpen
         ? html`<vw-dialpad part="dialpad" exportparts="key" @vw-digit=${this.onDtmfDigit}></vw-dialpad>`
         : nothing}

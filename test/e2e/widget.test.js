@@ -460,6 +460,38 @@ for (const kind of SIP_SERVERS) {
       await waitFor(bob, 'call-ended', { from: from.callee, match: { cause: 'remote-hangup' } });
     });
 
+    test('blind transfer: A transfers B to C; B and C talk, A leaves; a refused target reports failed', async () => {
+      const carol = await openPhone('carol');
+      await waitFor(carol, 'ready');
+      const from = await connect(alice, bob, 'bob');
+      const fromC = await logLength(carol);
+      assert.equal(await vw(alice, () => window.vw.el().transfer('carol')), true);
+      const received = await waitFor(carol, 'call-received', { from: fromC });
+      assert.equal(received.from.address, `sip:bob@${DOMAIN}`);
+      assert.equal(await vw(carol, () => window.vw.el().answer()), true);
+      assert.deepEqual(await waitFor(alice, 'transfer', { from: from.caller }), { id: (await events(alice, 'call-started')).at(-1).id, target: 'carol', result: 'accepted' });
+      assert.equal((await waitFor(alice, 'call-ended', { from: from.caller })).cause, 'local-hangup');
+      await waitFor(carol, 'state-change', { from: fromC, match: { state: 'in-progress' } });
+      for (const page of [bob, carol]) {
+        const { first, second } = await inboundBytesRising(page);
+        assert.ok(second > first, 'B and C hear each other');
+      }
+      assert.equal(await vw(bob, () => window.vw.el().getState()), 'in-progress');
+      await vw(carol, () => window.vw.el().hangup());
+      await waitFor(bob, 'call-ended', { from: from.callee, match: { cause: 'remote-hangup', number: 'carol' } });
+
+      // A transfer to someone who is not there fails, and the call goes on.
+      const again = await connect(alice, bob, 'bob');
+      assert.equal(await vw(alice, () => window.vw.el().transfer('nobody')), true);
+      assert.equal((await waitFor(alice, 'transfer', { from: again.caller, timeout: 15000 })).result, 'failed');
+      assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress');
+      await sleep(300);
+      assert.equal(await vw(bob, () => window.vw.el().getState()), 'in-progress');
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(bob, 'call-ended', { from: again.callee, match: { cause: 'remote-hangup' } });
+      await carol.browserContext().close();
+    });
+
     test('a new token mid-call re-registers without dropping the call', async () => {
       const from = await connect(alice, bob, 'bob');
       await vw(alice, (tk) => (window.vw.el().token = tk), token('alice', { ttl: 7200 }));

@@ -188,6 +188,8 @@ function newCall(direction: 'outbound' | 'inbound') {
     credentialExpired: () => {},
     muteChanged: () => {},
     holdChanged: () => {},
+    transferred: () => {},
+    referred: () => {},
   };
   const call = new Call(
     {
@@ -261,7 +263,7 @@ describe('Call driven by session events', () => {
         iceServers: [],
         dtmfMode: 'info',
       },
-      { stateChanged: () => {}, started: () => {}, ended: (_c, cause) => record.ended.push(cause), dtmf: () => {}, error: () => {}, credentialExpired: () => {}, muteChanged: () => {}, holdChanged: () => {} },
+      { stateChanged: () => {}, started: () => {}, ended: (_c, cause) => record.ended.push(cause), dtmf: () => {}, error: () => {}, credentialExpired: () => {}, muteChanged: () => {}, holdChanged: () => {}, transferred: () => {}, referred: () => {} },
     );
     call.attach(session as never, true);
     session.fire('peerconnection', { peerconnection: pc });
