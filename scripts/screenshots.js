@@ -73,6 +73,20 @@ try {
   await alice.evaluate(() => window.vw.el().shadowRoot.querySelector('[aria-label="Keypad"]').click());
   await shot(alice, '06-in-call-keypad');
 
+  await alice.evaluate(() => window.vw.el().shadowRoot.querySelector('[aria-label="Keypad"]').click());
+  await alice.evaluate(() => window.vw.el().mute());
+  await alice.evaluate(() => window.vw.el().hold());
+  await alice.evaluate(() => window.vw.waitFor('hold-change'));
+  await shot(alice, '06b-muted-on-hold');
+  await shot(bob, '06c-held-by-other');
+  await alice.evaluate(() => window.vw.el().unhold());
+  await alice.evaluate(() => window.vw.waitFor('hold-change', { match: { held: false } }));
+  await alice.evaluate(async () => {
+    window.vw.el().shadowRoot.querySelector('[part~="transfer-button"]').click();
+    await window.vw.el().updateComplete;
+  });
+  await shot(alice, '06d-transfer');
+
   await bob.evaluate(() => window.vw.el().hangup());
   await alice.evaluate(() => window.vw.waitFor('call-ended'));
   await shot(alice, '07-ended');

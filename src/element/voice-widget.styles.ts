@@ -413,18 +413,23 @@ export const styles = css`
     color: var(--text-accent, #22aa5c);
     font-size: 13px;
   }
-  .transfer {
+  .call form.transfer {
     display: flex;
+    flex-direction: row;
+    align-items: center;
     gap: 6px;
     width: 100%;
     flex: none;
   }
   .transfer input {
+    flex: 1;
     font-size: 15px;
     text-align: start;
     border-bottom: 1px solid var(--bg-border-active, #22aa5c);
   }
   .transfer button {
+    flex: none;
+    height: 32px;
     border: none;
     border-radius: 8px;
     padding: 0 12px;
