@@ -26,6 +26,8 @@ export interface PhoneConfig {
   /** ICE servers from the host; overrides the token's. */
   iceServers?: RTCIceServer[] | null;
   dtmfMode?: DtmfMode;
+  /** A call arriving during a call: `wait` (shown, ringing) or `reject` (486 at once). */
+  busyPolicy?: 'wait' | 'reject';
 }
 
 type ConfigField = 'token' | 'server' | 'ice-servers';
@@ -54,6 +56,7 @@ export class Phone extends Emitter<PhoneEventMap> {
   private server: string | null = null;
   private hostIceServers: RTCIceServer[] | null = null;
   private dtmfMode: DtmfMode = 'info';
+  private busyPolicy: 'wait' | 'reject' = 'wait';
   /** Fields whose last value was refused; the phone is in `error` while any is. */
   private readonly badFields = new Set<ConfigField>();
   /** The current token can no longer register (expired, revoked, refused, or this origin refused). */
@@ -103,6 +106,12 @@ export class Phone extends Emitter<PhoneEventMap> {
     return this.foreground;
   }
 
+  /** A second call ringing while the foreground call goes on. */
+  get waitingCall(): Call | null {
+    for (const call of this.calls.values()) if (call !== this.foreground && call.state === 'incoming') return call;
+    return null;
+  }
+
   /** Recent calls of the current user (null until a token says who that is). */
   get history(): CallHistory | null {
     return this.callHistory;
@@ -120,6 +129,7 @@ export class Phone extends Emitter<PhoneEventMap> {
    */
   configure(config: PhoneConfig): void {
     if (config.dtmfMode !== undefined) this.dtmfMode = config.dtmfMode === 'rfc2833' ? 'rfc2833' : 'info';
+    if (config.busyPolicy !== undefined) this.busyPolicy = config.busyPolicy === 'reject' ? 'reject' : 'wait';
     if (config.iceServers !== undefined) {
       if (config.iceServers === null || isIceServerList(config.iceServers)) {
         this.hostIceServers = config.iceServers;
@@ -188,17 +198,24 @@ export class Phone extends Emitter<PhoneEventMap> {
     return true;
   }
 
-  /** Answers the ringing inbound call. */
+  /** Answers the ringing call; a second call is answered with the current one put on hold. */
   answer(): boolean {
-    const call = this.foreground;
-    if (!call || call.state !== 'incoming') return this.noCall('no incoming call to answer');
+    const call = this.ringing();
+    if (!call) return this.noCall('no incoming call to answer');
+    const current = this.foreground;
+    if (current !== call && current && !current.ended) {
+      if (current.state === 'in-progress' && !current.held.local) current.setHeld(true);
+      const previous = this.state;
+      this.foreground = call;
+      this.emit('state-change', { id: call.id, state: call.state, previous });
+    }
     return call.answer({ pcConfig: { iceServers: this.iceServers() } });
   }
 
-  /** Declines the ringing inbound call (603 Decline). */
+  /** Declines the ringing call (603 Decline), a second call included. */
   reject(): boolean {
-    const call = this.foreground;
-    if (!call || call.state !== 'incoming') return this.noCall('no incoming call to decline');
+    const call = this.ringing();
+    if (!call) return this.noCall('no incoming call to decline');
     call.terminate();
     return true;
   }
@@ -497,8 +514,14 @@ export class Phone extends Emitter<PhoneEventMap> {
 
   // ── calls ──────────────────────────────────────────────────────────────────
 
+  /** The call that rings here: the foreground one, or a second call waiting. */
+  private ringing(): Call | null {
+    return this.foreground?.state === 'incoming' ? this.foreground : this.waitingCall;
+  }
+
   private onIncoming(session: RTCSession, request: IncomingInvite): void {
-    if (this.liveCall()) {
+    // One call may wait beside the current one; beyond that, or by policy, the line is busy.
+    if (this.liveCall() && (this.busyPolicy === 'reject' || this.waitingCall || this.calls.size > 1)) {
       session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
       return;
     }
@@ -508,11 +531,17 @@ export class Phone extends Emitter<PhoneEventMap> {
     const remoteIdentity = session.remote_identity as unknown as NameAddr;
     const from = partyOf(remoteIdentity, assertedName);
     const to = partyOf(request.to as NameAddr);
-    const call = this.newCall('inbound', remoteIdentity.uri.user ?? from.address, from, session);
+    const call = this.newCall('inbound', remoteIdentity.uri.user ?? from.address, from, session, !this.liveCall());
     this.emit('call-received', { id: call.id, from, to, paths: pathsOf(request, to) });
   }
 
-  private newCall(direction: 'outbound' | 'inbound', number: string, remote: { name: string; address: string }, session?: RTCSession): Call {
+  private newCall(
+    direction: 'outbound' | 'inbound',
+    number: string,
+    remote: { name: string; address: string },
+    session?: RTCSession,
+    foreground = true,
+  ): Call {
     const claims = this.claims!;
     const previous = this.state;
     const call = new Call(
@@ -541,8 +570,11 @@ export class Phone extends Emitter<PhoneEventMap> {
     // Wired before anyone hears of the call, so a listener may act on it at once.
     if (session) call.attach(session);
     this.calls.set(call.id, call);
-    this.foreground = call;
-    this.emit('state-change', { id: call.id, state: call.state, previous });
+    // A second call rings beside the current one, which stays in the foreground.
+    if (foreground) {
+      this.foreground = call;
+      this.emit('state-change', { id: call.id, state: call.state, previous });
+    }
     return call;
   }
 

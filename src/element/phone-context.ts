@@ -11,6 +11,8 @@ export interface PhoneSnapshot {
   readonly ready: boolean;
   readonly identity: { readonly user: string; readonly domain: string; readonly name: string } | null;
   readonly call: CallSnapshot | null;
+  /** A second call ringing during the current one. */
+  readonly waiting: CallSnapshot | null;
   /** The last problem worth showing (token, server), or null. */
   readonly problem: string | null;
   /** Recent calls, newest first. */

@@ -1,7 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Phone, type PhoneConfig } from '../core/phone.js';
 import type { ErrorCode, PhoneEventMap } from '../core/types.js';
-import type { PhoneSnapshot } from './phone-context.js';
+import type { CallSnapshot, PhoneSnapshot } from './phone-context.js';
+import type { Call } from '../core/call.js';
 
 const EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
   'ready',
@@ -104,20 +105,23 @@ export class PhoneController implements ReactiveController {
       problem: this.problem,
       history: phone.history?.entries ?? [],
       missed: phone.history?.unseenMissed ?? 0,
-      call: call
-        ? Object.freeze({
-            id: call.id,
-            state: call.state,
-            direction: call.direction,
-            number: call.number,
-            remote: call.remote,
-            connectedAt: call.connectedAt,
-            duration: call.duration,
-            cause: call.cause,
-            muted: call.muted,
-            held: call.held,
-          })
-        : null,
+      call: call ? snapshotOf(call) : null,
+      waiting: phone.waitingCall ? snapshotOf(phone.waitingCall) : null,
     });
   }
+}
+
+function snapshotOf(call: Call): CallSnapshot {
+  return Object.freeze({
+    id: call.id,
+    state: call.state,
+    direction: call.direction,
+    number: call.number,
+    remote: call.remote,
+    connectedAt: call.connectedAt,
+    duration: call.duration,
+    cause: call.cause,
+    muted: call.muted,
+    held: call.held,
+  });
 }

@@ -443,6 +443,40 @@ export const styles = css`
     font-size: 12px;
     color: var(--text-medium-contrast, #475467);
   }
+  .waiting {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    width: 100%;
+    margin-top: 6px;
+    padding: 8px 10px;
+    border: 1px solid var(--bg-border-active, #22aa5c);
+    border-radius: 10px;
+    background: var(--bg-status, #f9fafb);
+    text-align: start;
+  }
+  .waiting .who {
+    flex: 1;
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .waiting .label {
+    display: block;
+    font-size: 11px;
+    color: var(--text-low-contrast, #667085);
+  }
+  .small {
+    width: 36px;
+    height: 36px;
+    border-radius: 50%;
+    border: none;
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    color: var(--fg-inverted, #fff);
+  }
   .progress.held {
     color: var(--text-medium-contrast, #475467);
   }

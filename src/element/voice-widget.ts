@@ -68,6 +68,7 @@ const jsonConverter = {
  * @attr window-title - Title shown in the header. Default `Phone`.
  * @attr dtmf-mode - `info` (SIP INFO, default) or `rfc2833` (in the media).
  * @attr ice-servers - JSON array of RTCIceServer; overrides the token's.
+ * @attr busy-policy - `wait` (a second call rings beside the current one, default) or `reject` (486 at once).
  * @attr open - Whether the panel is open (reflects).
  *
  * @fires ready - The phone can place calls (first registration and each recovery). `{}`
@@ -99,6 +100,7 @@ const jsonConverter = {
  * @csspart hold-button - Hold / resume, on a call.
  * @csspart transfer-button - Opens the transfer field, on a call.
  * @csspart transfer - The transfer field and its button.
+ * @csspart call-waiting - A second call ringing during a call, with Answer (holds the current call) and Decline.
  * @csspart history - The list of recent calls.
  * @csspart history-button - Shows or hides recent calls.
  * @csspart badge - The count of missed calls on the launcher.
@@ -146,6 +148,9 @@ export class VoiceWidget extends LitElement {
 
   @property({ attribute: 'ice-servers', converter: jsonConverter }) iceServers: RTCIceServer[] | null = null;
 
+  /** A call arriving during a call: `wait` (it rings beside the current one) or `reject` (486 Busy Here at once). */
+  @property({ attribute: 'busy-policy' }) busyPolicy: 'wait' | 'reject' = 'wait';
+
   /** Whether the panel is open. */
   @property({ type: Boolean, reflect: true }) open = false;
 
@@ -169,17 +174,14 @@ export class VoiceWidget extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('mode') && this.mode !== 'spa' && this.mode !== 'dialog') {
-      this.reportBadAttribute('mode', this.mode, 'spa or dialog');
-      this.mode = 'spa';
-    }
-    if (changed.has('dtmfMode') && this.dtmfMode !== 'info' && this.dtmfMode !== 'rfc2833') {
-      this.reportBadAttribute('dtmf-mode', this.dtmfMode, 'info or rfc2833');
-      this.dtmfMode = 'info';
-    }
+    // A removed attribute means the default; an unknown value is reported, then the default.
+    if (changed.has('mode')) this.mode = this.oneOf('mode', this.mode, ['spa', 'dialog']);
+    if (changed.has('dtmfMode')) this.dtmfMode = this.oneOf('dtmf-mode', this.dtmfMode, ['info', 'rfc2833']);
+    if (changed.has('busyPolicy')) this.busyPolicy = this.oneOf('busy-policy', this.busyPolicy, ['wait', 'reject']);
     const config: PhoneConfig = {};
     if (changed.has('iceServers')) config.iceServers = this.iceServers;
     if (changed.has('dtmfMode')) config.dtmfMode = this.dtmfMode;
+    if (changed.has('busyPolicy')) config.busyPolicy = this.busyPolicy;
     if (changed.has('sipServer')) config.server = this.sipServer;
     if (changed.has('token')) config.token = this.token;
     if (Object.keys(config).length > 0) this.controller.configure(config);
@@ -291,10 +293,13 @@ export class VoiceWidget extends LitElement {
 
   // ── handlers ───────────────────────────────────────────────────────────────
 
-  /** An attribute with a value it cannot take: say so, keep the default, touch nothing else. */
-  private reportBadAttribute(name: string, value: unknown, expected: string): void {
-    const message = `${name} must be ${expected}, got ${JSON.stringify(String(value).slice(0, 50))}`;
+  /** The value if allowed; null gives the default (the first); anything else is reported, then the default. */
+  private oneOf<T extends string>(name: string, value: T | null, allowed: readonly T[]): T {
+    if (value === null || value === undefined) return allowed[0];
+    if (allowed.includes(value)) return value;
+    const message = `${name} must be ${allowed.join(' or ')}, got ${JSON.stringify(String(value).slice(0, 50))}`;
     this.dispatchEvent(new CustomEvent('error', { detail: { code: 'invalid-attribute', message }, bubbles: false, composed: false }));
+    return allowed[0];
   }
 
   private onSubmit(e: Event): void {
@@ -576,11 +581,23 @@ export class VoiceWidget extends LitElement {
       ${this.keypadOpen
         ? html`<vw-dialpad part="dialpad" exportparts="key" @vw-digit=${this.onDtmfDigit}></vw-dialpad>`
         : nothing}
+      ${this.renderWaiting()}
       <div class="actions">
         <button part="hangup-button" class="round decline" aria-label="Hang up" @click=${() => this.hangup()}>
           ${hangupIcon}
         </button>
       </div>
+    </div>`;
+  }
+
+  private renderWaiting() {
+    const waiting = this.snapshot.waiting;
+    if (!waiting) return nothing;
+    return html`<div part="call-waiting" class="waiting" role="group" aria-label="Second call">
+      <span class="who"><span class="label">Second call</span> <strong>${waiting.remote.name}</strong></span>
+      <button class="decline small" aria-label="Decline second call" @click=${() => this.reject()}>${hangupIcon}</button>
+      <button class="accept small" aria-label="Answer second call and hold this one" @click=${() => this.answer()}>${phoneIcon}</button>
+      <span class="visually-hidden" role="alert">Second call from ${waiting.remote.name}</span>
     </div>`;
   }
 

@@ -492,6 +492,52 @@ for (const kind of SIP_SERVERS) {
       await carol.browserContext().close();
     });
 
+    test('a second call rings beside the first: decline it, or answer it with the first on hold; busy-policy="reject" answers 486', async () => {
+      const carol = await openPhone('carol');
+      await waitFor(carol, 'ready');
+      const from = await connect(alice, bob, 'bob');
+      // Declined.
+      let fromC = await logLength(carol);
+      let fromA = await logLength(alice);
+      assert.equal(await vw(carol, () => window.vw.el().call('alice')), true);
+      const second = await waitFor(alice, 'call-received', { from: fromA });
+      assert.equal(second.from.address, `sip:carol@${DOMAIN}`);
+      assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress', 'not auto-answered');
+      assert.match(await vw(alice, () => window.vw.el().shadowRoot.querySelector('[part~="call-waiting"]')?.textContent ?? ''), /Carol/);
+      assert.equal(await vw(alice, () => window.vw.el().reject()), true);
+      assert.equal((await waitFor(carol, 'call-ended', { from: fromC })).cause, 'rejected');
+      assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress');
+
+      // Answered: Bob is put on hold, Alice talks with Carol, then goes back to Bob.
+      fromC = await logLength(carol);
+      fromA = await logLength(alice);
+      assert.equal(await vw(carol, () => window.vw.el().call('alice')), true);
+      await waitFor(alice, 'call-received', { from: fromA });
+      assert.equal(await vw(alice, () => window.vw.el().answer()), true);
+      await waitFor(bob, 'hold-change', { from: from.callee, match: { held: true, by: 'remote' } });
+      await waitFor(carol, 'state-change', { from: fromC, match: { state: 'in-progress' } });
+      const { first, second: later } = await inboundBytesRising(carol);
+      assert.ok(later > first, 'Alice and Carol hear each other');
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(carol, 'call-ended', { from: fromC, match: { cause: 'remote-hangup' } });
+      assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress', 'back to the held call');
+      assert.equal(await vw(alice, () => window.vw.el().isOnHold()), true);
+      assert.equal(await vw(alice, () => window.vw.el().unhold()), true);
+      await waitFor(bob, 'hold-change', { from: from.callee, match: { held: false, by: 'remote' } });
+
+      // busy-policy="reject": the third party gets busy at once and nothing rings here.
+      await vw(alice, () => window.vw.el().setAttribute('busy-policy', 'reject'));
+      fromC = await logLength(carol);
+      fromA = await logLength(alice);
+      assert.equal(await vw(carol, () => window.vw.el().call('alice')), true);
+      assert.equal((await waitFor(carol, 'call-ended', { from: fromC })).cause, 'busy');
+      assert.equal(await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'call-received').length, fromA), 0);
+      await vw(alice, () => window.vw.el().removeAttribute('busy-policy'));
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(bob, 'call-ended', { from: from.callee });
+      await carol.browserContext().close();
+    });
+
     test('a new token mid-call re-registers without dropping the call', async () => {
       const from = await connect(alice, bob, 'bob');
       await vw(alice, (tk) => (window.vw.el().token = tk), token('alice', { ttl: 7200 }));

@@ -171,8 +171,15 @@ describe('<voice-widget>', () => {
     expect(el.mode).to.equal('spa');
     expect(el.dtmfMode).to.equal('info');
     el.setAttribute('mode', 'dialog');
+    el.setAttribute('busy-policy', 'reject');
     await el.updateComplete;
     expect(el.mode).to.equal('dialog');
+    expect(el.busyPolicy).to.equal('reject');
+    el.removeAttribute('busy-policy');
+    el.removeAttribute('dtmf-mode');
+    await el.updateComplete;
+    expect(el.busyPolicy).to.equal('wait');
+    expect(el.dtmfMode).to.equal('info');
     expect(log.length).to.equal(2);
   });
 
