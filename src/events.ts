@@ -7,6 +7,7 @@ import type {
   MuteChangeDetail,
   HoldChangeDetail,
   TransferDetail,
+  OutboundNumberChangedDetail,
   ReadyDetail,
   RegistrationChangeDetail,
   StateChangeDetail,
@@ -25,6 +26,7 @@ export interface VoiceWidgetEventMap {
   'mute-change': CustomEvent<MuteChangeDetail>;
   'hold-change': CustomEvent<HoldChangeDetail>;
   transfer: CustomEvent<TransferDetail>;
+  'outbound-number-changed': CustomEvent<OutboundNumberChangedDetail>;
   'token-expired': CustomEvent<TokenExpiredDetail>;
   /** Does not bubble: a bubbling `error` would reach `window.onerror`. */
   error: CustomEvent<ErrorDetail>;

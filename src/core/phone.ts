@@ -77,6 +77,8 @@ export class Phone extends Emitter<PhoneEventMap> {
   private restartPending = false;
   private started = false;
   private callHistory: CallHistory | null = null;
+  /** The caller ID chosen for outgoing calls (one of the token's), or null for the user's own. */
+  private outbound: string | null = null;
 
   /** `getState()`: the foreground call's state, or the phone's own. */
   get state(): WidgetState {
@@ -115,6 +117,38 @@ export class Phone extends Emitter<PhoneEventMap> {
   /** Recent calls of the current user (null until a token says who that is). */
   get history(): CallHistory | null {
     return this.callHistory;
+  }
+
+  /** The caller IDs the token allows. */
+  get callerIds(): readonly string[] {
+    return this.claims?.caller_ids ?? [];
+  }
+
+  get outboundNumber(): string | null {
+    return this.outbound;
+  }
+
+  /**
+   * Chooses the caller ID for outgoing calls (null: the user's own). It must
+   * be one the token lists; the choice is remembered for this user.
+   */
+  selectOutboundNumber(number: string | null): boolean {
+    const claims = this.claims;
+    if (!claims || (number !== null && !this.callerIds.includes(number))) {
+      this.emit('error', { code: 'invalid-number', message: `${JSON.stringify(String(number).slice(0, 40))} is not a caller ID this token allows` });
+      return false;
+    }
+    if (number === this.outbound) return true;
+    this.outbound = number;
+    try {
+      const key = `voice-widget:caller-id:${claims.sub}@${claims.sip_domain}`;
+      if (number === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, number);
+    } catch {
+      // No storage: the choice lasts for this page.
+    }
+    this.emit('outbound-number-changed', { name: claims.name, address: number ?? `sip:${claims.sub}@${claims.sip_domain}` });
+    return true;
   }
 
   /** The live RTCPeerConnection of the current call, for stats. */
@@ -190,6 +224,8 @@ export class Phone extends Emitter<PhoneEventMap> {
     call.dial((mediaStream) =>
       ua.call(uri, {
         mediaStream,
+        // The server asserts it only if the token's signed list has it (RFC 3325).
+        extraHeaders: this.outbound ? [`P-Preferred-Identity: <sip:${this.outbound}@${domain}>`] : [],
         pcConfig: { iceServers: this.iceServers() },
         rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
         eventHandlers: call.eventHandlers(),
@@ -319,6 +355,7 @@ export class Phone extends Emitter<PhoneEventMap> {
     this.tokenDead = false;
     const historyKey = `voice-widget:history:${claims.sub}@${claims.sip_domain}`;
     if (this.callHistory?.key !== historyKey) this.callHistory = new CallHistory(historyKey);
+    this.outbound = rememberedCallerId(claims);
     // Time expiry from the token's own lifetime, counted from its receipt: browser clocks are often wrong.
     if (this.received?.token !== token) this.received = { token, at: performance.now() };
     this.armTokenTimer((claims.exp - claims.iat) * 1000 - (performance.now() - this.received.at));
@@ -528,10 +565,13 @@ export class Phone extends Emitter<PhoneEventMap> {
     // The server's assertion of who calls (from the caller's token) beats the From display name.
     const asserted = request.getHeader('P-Asserted-Identity');
     const assertedName = asserted ? /^\s*"([^"]*)"/.exec(asserted)?.[1] : undefined;
+    const assertedUri = asserted ? /<sips?:([^@;>]+)@([^;>]+)/.exec(asserted) : null;
     const remoteIdentity = session.remote_identity as unknown as NameAddr;
-    const from = partyOf(remoteIdentity, assertedName);
+    // With an asserted identity (the caller's token, or a caller ID it allows), that is who calls.
+    const identity: NameAddr = assertedUri ? { display_name: assertedName, uri: { user: assertedUri[1], host: assertedUri[2] } } : remoteIdentity;
+    const from = partyOf(identity, assertedName);
     const to = partyOf(request.to as NameAddr);
-    const call = this.newCall('inbound', remoteIdentity.uri.user ?? from.address, from, session, !this.liveCall());
+    const call = this.newCall('inbound', identity.uri.user ?? from.address, from, session, !this.liveCall());
     this.emit('call-received', { id: call.id, from, to, paths: pathsOf(request, to) });
   }
 
@@ -692,6 +732,16 @@ function pathsOf(request: IncomingInvite, to: { name: string; address: string })
   }
   paths.push({ type: 'sip', address: to.address, name: to.name });
   return paths;
+}
+
+/** The caller ID this user chose before, if the token still allows it. */
+function rememberedCallerId(claims: TokenClaims): string | null {
+  try {
+    const saved = localStorage.getItem(`voice-widget:caller-id:${claims.sub}@${claims.sip_domain}`);
+    return saved && (claims.caller_ids ?? []).includes(saved) ? saved : null;
+  } catch {
+    return null;
+  }
 }
 
 function isWebSocketUrl(value: string): boolean {

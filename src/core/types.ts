@@ -118,6 +118,13 @@ export interface TransferDetail {
   result: 'accepted' | 'failed';
 }
 
+export interface OutboundNumberChangedDetail {
+  /** The caller's display name. */
+  name: string;
+  /** The caller ID now sent with outgoing calls: a number, or the user's own SIP address. */
+  address: string;
+}
+
 export interface TokenExpiredDetail {
   reason: 'expired' | 'revoked' | 'rejected';
 }
@@ -139,6 +146,7 @@ export interface PhoneEventMap {
   'mute-change': MuteChangeDetail;
   'hold-change': HoldChangeDetail;
   transfer: TransferDetail;
+  'outbound-number-changed': OutboundNumberChangedDetail;
   'token-expired': TokenExpiredDetail;
   error: ErrorDetail;
 }

@@ -19,6 +19,9 @@ export interface PhoneSnapshot {
   readonly history: readonly HistoryEntry[];
   /** Missed calls not yet seen in the history view. */
   readonly missed: number;
+  /** Caller IDs the token allows, and the one chosen (null: the user's own). */
+  readonly callerIds: readonly string[];
+  readonly outboundNumber: string | null;
 }
 
 export interface CallSnapshot {

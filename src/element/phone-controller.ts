@@ -15,6 +15,7 @@ const EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
   'mute-change',
   'hold-change',
   'transfer',
+  'outbound-number-changed',
   'token-expired',
   'error',
 ];
@@ -105,6 +106,8 @@ export class PhoneController implements ReactiveController {
       problem: this.problem,
       history: phone.history?.entries ?? [],
       missed: phone.history?.unseenMissed ?? 0,
+      callerIds: phone.callerIds,
+      outboundNumber: phone.outboundNumber,
       call: call ? snapshotOf(call) : null,
       waiting: phone.waitingCall ? snapshotOf(phone.waitingCall) : null,
     });

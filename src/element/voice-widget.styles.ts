@@ -299,6 +299,22 @@ export const styles = css`
   input:focus-visible {
     outline: none;
   }
+  .caller-id {
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    gap: 6px;
+    font-size: 12px;
+    color: var(--text-low-contrast, #667085);
+  }
+  .caller-id select {
+    font: inherit;
+    color: var(--text-high-contrast, #101828);
+    background: var(--bg-background, #fff);
+    border: 1px solid var(--bg-border, #e4e7ec);
+    border-radius: 6px;
+    padding: 2px 4px;
+  }
   .outcome {
     min-height: 20px;
     text-align: center;

@@ -81,6 +81,7 @@ const jsonConverter = {
  * @fires mute-change - The microphone was muted or unmuted. `{id, muted}`
  * @fires hold-change - The call was held or resumed, here or by the far end, once confirmed. `{id, held, by}`
  * @fires transfer - A blind transfer's outcome. `{id, target, result}`
+ * @fires outbound-number-changed - The user chose another caller ID. `{name, address}`
  * @fires token-expired - The token expired or was refused; set a new one. `{reason}`
  * @fires error - Does not bubble. `{code, message}`
  *
@@ -100,6 +101,7 @@ const jsonConverter = {
  * @csspart hold-button - Hold / resume, on a call.
  * @csspart transfer-button - Opens the transfer field, on a call.
  * @csspart transfer - The transfer field and its button.
+ * @csspart caller-id - The caller ID choice, when the token lists caller IDs.
  * @csspart call-waiting - A second call ringing during a call, with Answer (holds the current call) and Decline.
  * @csspart history - The list of recent calls.
  * @csspart history-button - Shows or hides recent calls.
@@ -252,6 +254,18 @@ export class VoiceWidget extends LitElement {
       this.transferNote = { id: this.snapshot.call!.id, text: `Transferring to ${number}…` };
     }
     return sent;
+  }
+
+  /** Chooses the caller ID for outgoing calls: one the token lists, or null for the user's own. */
+  selectOutboundNumber(number: string | null): boolean {
+    const ok = this.controller.phone.selectOutboundNumber(number);
+    this.controller.refresh();
+    return ok;
+  }
+
+  /** The caller ID sent with outgoing calls, or null for the user's own. */
+  get outboundNumber(): string | null {
+    return this.controller.phone.outboundNumber;
   }
 
   /** Whether this phone holds the current call. */
@@ -486,6 +500,15 @@ export class VoiceWidget extends LitElement {
           ${backspaceIcon}
         </button>
       </div>
+      ${s.callerIds.length > 0
+        ? html`<label class="caller-id"
+            >Call as
+            <select part="caller-id" @change=${(e: Event) => this.selectOutboundNumber((e.target as HTMLSelectElement).value || null)}>
+              <option value="" ?selected=${s.outboundNumber === null}>${s.identity?.user ?? 'My number'}</option>
+              ${s.callerIds.map((n) => html`<option value=${n} ?selected=${s.outboundNumber === n}>${n}</option>`)}
+            </select></label
+          >`
+        : nothing}
       <div class="outcome" ?data-failed=${failed} aria-live="polite">${outcome}</div>
       <vw-dialpad part="dialpad" exportparts="key" allow-plus @vw-digit=${this.onDialDigit}></vw-dialpad>
       <div class="actions">

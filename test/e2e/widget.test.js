@@ -538,6 +538,29 @@ for (const kind of SIP_SERVERS) {
       await carol.browserContext().close();
     });
 
+    // The example Kamailio config does not assert caller IDs (it cannot read the token's list); README shows how a deployment does.
+    if (kind === 'embedded') test('outbound caller ID: chosen from the token\'s list, remembered, announced, and seen by the callee', async () => {
+      const zoe = await openPhone('zoe', { tokenOptions: { callerIds: ['+15550100', '+15550101'] } });
+      await waitFor(zoe, 'ready');
+      const options = await vw(zoe, () => [...window.vw.el().shadowRoot.querySelectorAll('[part~="caller-id"] option')].map((o) => o.textContent.trim()));
+      assert.deepEqual(options, ['zoe', '+15550100', '+15550101']);
+      await vw(zoe, async () => {
+        const select = window.vw.el().shadowRoot.querySelector('[part~="caller-id"]');
+        select.value = '+15550101';
+        select.dispatchEvent(new Event('change'));
+      });
+      assert.deepEqual(await waitFor(zoe, 'outbound-number-changed'), { name: 'Zoe', address: '+15550101' });
+      assert.equal(await vw(zoe, () => localStorage.getItem('voice-widget:caller-id:zoe@voice.test')), '+15550101');
+      assert.equal(await vw(zoe, () => window.vw.el().selectOutboundNumber('+19999999')), false);
+      const fromB = await logLength(bob);
+      assert.equal(await vw(zoe, () => window.vw.el().call('bob')), true);
+      const received = await waitFor(bob, 'call-received', { from: fromB });
+      assert.equal(received.from.address, 'sip:+15550101@voice.test');
+      await vw(bob, () => window.vw.el().reject());
+      await waitFor(zoe, 'call-ended');
+      await zoe.browserContext().close();
+    });
+
     test('a new token mid-call re-registers without dropping the call', async () => {
       const from = await connect(alice, bob, 'bob');
       await vw(alice, (tk) => (window.vw.el().token = tk), token('alice', { ttl: 7200 }));

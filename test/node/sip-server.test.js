@@ -283,6 +283,26 @@ describe('requests', () => {
     c.close();
   });
 
+  test('a preferred caller ID is asserted only when the token lists it', async () => {
+    const token = mintToken({ secret: SECRET, user: 'nina', domain: DOMAIN, callerIds: ['+15550100'] });
+    const caller = await client();
+    caller.send(register('nina', { token }));
+    const challenge = await caller.next();
+    caller.send(register('nina', { token, authorization: digest(/WWW-Authenticate: (.*)\r\n/.exec(challenge)[1], claimsOf(token)) }));
+    assert.equal(status(await caller.next()), 200);
+    const { c: callee } = await registered('omar');
+    const withId = (id, callId) => invite('nina', 'omar').replace('Call-ID: inv-1', `Call-ID: ${callId}`).replace('Content-Length: 0', `P-Preferred-Identity: <sip:${id}@${DOMAIN}>\r\nContent-Length: 0`);
+    caller.send(withId('+19999999', 'ppi-1'));
+    assert.equal(reason(await caller.next()), 'Caller ID Not Allowed');
+    caller.send(withId('+15550100', 'ppi-2'));
+    assert.equal(status(await caller.next()), 100);
+    const forwarded = await callee.next();
+    assert.match(forwarded, /P-Asserted-Identity: "nina" <sip:\+15550100@voice\.test>/);
+    assert.doesNotMatch(forwarded, /P-Preferred-Identity/);
+    caller.close();
+    callee.close();
+  });
+
   test('a malformed message is dropped and the connection keeps working', async () => {
     const { c } = await registered('frank');
     c.send('INVITE this is not SIP\r\n\r\n');

@@ -342,9 +342,18 @@ export class SipServer {
     if (!this.stillAuthorized(conn)) return this.reply(conn, msg, 403, 'Credentials Expired');
     const claims = conn.claims!;
     if (msg.from.uri.user !== claims.sub) return this.reply(conn, msg, 403, 'Forbidden (From Mismatch)');
-    // The callee sees who the token says the caller is, whatever the From display name claims.
+    // The callee sees who the token says the caller is, whatever the From display name claims;
+    // a preferred caller ID (RFC 3325) is asserted only when the token's signed list has it.
+    const preferred = msg.get('P-Preferred-Identity');
+    let user = claims.sub;
+    if (preferred) {
+      const wanted = parseNameAddr(preferred)?.uri.user ?? '';
+      if (!(claims.caller_ids ?? []).includes(wanted)) return this.reply(conn, msg, 403, 'Caller ID Not Allowed');
+      user = wanted;
+    }
+    msg.remove('P-Preferred-Identity');
     msg.remove('P-Asserted-Identity');
-    msg.prepend('P-Asserted-Identity', `"${claims.name.replace(/["\\\r\n]/g, '')}" <sip:${claims.sub}@${claims.sip_domain}>`);
+    msg.prepend('P-Asserted-Identity', `"${claims.name.replace(/["\\\r\n]/g, '')}" <sip:${user}@${claims.sip_domain}>`);
     if (ruri.host.toLowerCase() !== this.options.domain.toLowerCase()) return this.reply(conn, msg, 404, 'Not Found');
     const targets = [...(this.bindings.get(ruri.user)?.values() ?? [])].filter((b) => b.expiresAt > Date.now());
     if (targets.length === 0) return this.reply(conn, msg, 480, 'Temporarily Unavailable');
