@@ -8,6 +8,7 @@ import type {
   HoldChangeDetail,
   TransferDetail,
   OutboundNumberChangedDetail,
+  NoAudioDetail,
   ReadyDetail,
   RegistrationChangeDetail,
   StateChangeDetail,
@@ -27,6 +28,8 @@ export interface VoiceWidgetEventMap {
   'hold-change': CustomEvent<HoldChangeDetail>;
   transfer: CustomEvent<TransferDetail>;
   'outbound-number-changed': CustomEvent<OutboundNumberChangedDetail>;
+  'no-audio': CustomEvent<NoAudioDetail>;
+  'audio-restored': CustomEvent<NoAudioDetail>;
   'token-expired': CustomEvent<TokenExpiredDetail>;
   /** Does not bubble: a bubbling `error` would reach `window.onerror`. */
   error: CustomEvent<ErrorDetail>;

@@ -13,6 +13,8 @@ export interface CallHooks {
   muteChanged(call: Call, muted: boolean): void;
   holdChanged(call: Call, held: boolean, by: 'local' | 'remote'): void;
   transferred(call: Call, target: string, result: 'accepted' | 'failed'): void;
+  /** Audio stopped arriving on a call nobody holds (true), or came back (false). */
+  audioSilence(call: Call, silent: boolean): void;
   /** The far end asks this phone to call `target` (a blind transfer); `accept` places that call. */
   referred(call: Call, target: { user: string; host: string }, accept: ReferAccept, reject: () => void): void;
   error(code: ErrorCode, message: string): void;
@@ -22,6 +24,10 @@ export interface CallHooks {
 
 /** JsSIP's accept() of a REFER: starts the new session, handing it to `init` at once. */
 export type ReferAccept = (init: (session: RTCSession) => void, options: Record<string, unknown>) => void;
+
+/** No RTP or RTCP from the far end for this long, on a call nobody holds, is worth a warning. */
+const NO_AUDIO_MS = 3_000;
+const LIVENESS_POLL_MS = 1_000;
 
 /** How long a transfer may take to report its outcome (the far end's NOTIFY). */
 const TRANSFER_TIMEOUT_MS = 30_000;
@@ -297,6 +303,48 @@ export class Call {
 
   private transferring = false;
 
+  /** Whether audio has stopped arriving (see NO_AUDIO_MS). */
+  get silent(): boolean {
+    return this.isSilent;
+  }
+
+  private isSilent = false;
+  private livenessTimer: ReturnType<typeof setInterval> | undefined;
+  private lastSign = -1;
+  private lastSignAt = 0;
+
+  /** Watches the far end's RTP packets and RTCP sender reports (silence-suppressing peers still send RTCP). */
+  private watchLiveness(): void {
+    this.lastSignAt = performance.now();
+    this.livenessTimer = setInterval(() => void this.checkLiveness(), LIVENESS_POLL_MS);
+  }
+
+  private async checkLiveness(): Promise<void> {
+    const pc = this.peer;
+    if (!pc || this.ended) return;
+    let sign = 0;
+    (await pc.getStats()).forEach((s: { type: string; kind?: string; packetsReceived?: number; reportsSent?: number }) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') sign += s.packetsReceived ?? 0;
+      if (s.type === 'remote-outbound-rtp' && s.kind === 'audio') sign += s.reportsSent ?? 0;
+    });
+    if (this.ended) return;
+    const now = performance.now();
+    // Held either way, silence is expected: start counting afresh.
+    if (sign !== this.lastSign || this.localHold || this.remoteHold) {
+      this.lastSign = sign;
+      this.lastSignAt = now;
+      if (this.isSilent) {
+        this.isSilent = false;
+        this.hooks.audioSilence(this, false);
+      }
+      return;
+    }
+    if (!this.isSilent && now - this.lastSignAt >= NO_AUDIO_MS) {
+      this.isSilent = true;
+      this.hooks.audioSilence(this, true);
+    }
+  }
+
   private localHold = false;
   private remoteHold = false;
   /** The hold state asked for last; requests queue behind each other. */
@@ -444,6 +492,7 @@ export class Call {
     if (this.connectedAt !== null || this.ended) return;
     this.connectedAt = performance.now();
     this.machine.transition('in-progress');
+    this.watchLiveness();
     if (this.direction === 'inbound') this.reportStarted();
   }
 
@@ -458,6 +507,7 @@ export class Call {
     if (this.ended) return;
     const final = this.forcedCause ?? cause;
     this.ice.dispose();
+    clearInterval(this.livenessTimer);
     this.duration = this.connectedAt === null ? 0 : Math.round(performance.now() - this.connectedAt) / 1000;
     this.cause = final;
     this.releaseMedia();

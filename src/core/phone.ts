@@ -602,6 +602,7 @@ export class Phone extends Emitter<PhoneEventMap> {
         muteChanged: (c, muted) => this.emit('mute-change', { id: c.id, muted }),
         holdChanged: (c, held, by) => this.emit('hold-change', { id: c.id, held, by }),
         transferred: (c, target, result) => this.emit('transfer', { id: c.id, target, result }),
+        audioSilence: (c, silent) => this.emit(silent ? 'no-audio' : 'audio-restored', { id: c.id }),
         referred: (c, target, accept, reject) => this.onReferred(c, target, accept, reject),
         error: (code, message) => this.emit('error', { code, message }),
         credentialExpired: () => this.tokenFailed('expired'),

@@ -125,6 +125,10 @@ export interface OutboundNumberChangedDetail {
   address: string;
 }
 
+export interface NoAudioDetail {
+  id: string;
+}
+
 export interface TokenExpiredDetail {
   reason: 'expired' | 'revoked' | 'rejected';
 }
@@ -147,6 +151,8 @@ export interface PhoneEventMap {
   'hold-change': HoldChangeDetail;
   transfer: TransferDetail;
   'outbound-number-changed': OutboundNumberChangedDetail;
+  'no-audio': NoAudioDetail;
+  'audio-restored': NoAudioDetail;
   'token-expired': TokenExpiredDetail;
   error: ErrorDetail;
 }

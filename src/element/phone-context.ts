@@ -36,6 +36,8 @@ export interface CallSnapshot {
   readonly cause: EndCause | null;
   readonly muted: boolean;
   readonly held: { readonly local: boolean; readonly remote: boolean };
+  /** No audio has arrived for a while on this call, though nobody holds it. */
+  readonly silent: boolean;
 }
 
 export const phoneContext = createContext<PhoneSnapshot>(Symbol.for('voice-widget.phone'));

@@ -16,6 +16,8 @@ const EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
   'hold-change',
   'transfer',
   'outbound-number-changed',
+  'no-audio',
+  'audio-restored',
   'token-expired',
   'error',
 ];
@@ -126,5 +128,6 @@ function snapshotOf(call: Call): CallSnapshot {
     cause: call.cause,
     muted: call.muted,
     held: call.held,
+    silent: call.silent,
   });
 }

@@ -493,6 +493,11 @@ export const styles = css`
     justify-content: center;
     color: var(--fg-inverted, #fff);
   }
+  .warning {
+    font-size: 12px;
+    font-weight: 600;
+    color: var(--text-negative, #d92d20);
+  }
   .progress.held {
     color: var(--text-medium-contrast, #475467);
   }

@@ -82,6 +82,8 @@ const jsonConverter = {
  * @fires hold-change - The call was held or resumed, here or by the far end, once confirmed. `{id, held, by}`
  * @fires transfer - A blind transfer's outcome. `{id, target, result}`
  * @fires outbound-number-changed - The user chose another caller ID. `{name, address}`
+ * @fires no-audio - Nothing (no RTP, no RTCP) has arrived for 3 s on a call nobody holds. `{id}`
+ * @fires audio-restored - Audio arrives again after `no-audio`. `{id}`
  * @fires token-expired - The token expired or was refused; set a new one. `{reason}`
  * @fires error - Does not bubble. `{code, message}`
  *
@@ -101,6 +103,7 @@ const jsonConverter = {
  * @csspart hold-button - Hold / resume, on a call.
  * @csspart transfer-button - Opens the transfer field, on a call.
  * @csspart transfer - The transfer field and its button.
+ * @csspart no-audio - The warning shown while no audio arrives.
  * @csspart caller-id - The caller ID choice, when the token lists caller IDs.
  * @csspart call-waiting - A second call ringing during a call, with Answer (holds the current call) and Decline.
  * @csspart history - The list of recent calls.
@@ -556,6 +559,7 @@ export class VoiceWidget extends LitElement {
     return html`<div part="in-call" class="call" ?data-keypad=${this.keypadOpen}>
       ${this.renderParty()}
       ${held ? html`<span class="progress held" role="status">${held}</span>` : html`<vw-call-timer class="progress"></vw-call-timer>`}
+      ${call.silent ? html`<span part="no-audio" class="warning" role="alert">No audio from the other party</span>` : nothing}
       <div class="tools">
         <button
           part="mute-button"

@@ -561,6 +561,30 @@ for (const kind of SIP_SERVERS) {
       await zoe.browserContext().close();
     });
 
+    test('no audio for 3 s on a call nobody holds: warning and no-audio; it clears when audio returns; a held call is not warned about', async () => {
+      const from = await connect(alice, bob, 'bob');
+      await inboundBytesRising(alice);
+      assert.equal(await vw(bob, () => window.vw.sendAudio(false)), true);
+      const noAudio = await waitFor(alice, 'no-audio', { from: from.caller, timeout: 9000 }); // 3 s, asserted at 3×
+      assert.equal(typeof noAudio.id, 'string');
+      assert.match(await vw(alice, () => window.vw.el().shadowRoot.querySelector('[part~="no-audio"]')?.textContent ?? ''), /No audio/);
+      assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress', 'a warning, not an end');
+      await vw(bob, () => window.vw.sendAudio(true));
+      await waitFor(alice, 'audio-restored', { from: from.caller, timeout: 5000 });
+      assert.equal(await vw(alice, () => window.vw.el().shadowRoot.querySelector('[part~="no-audio"]')), null);
+      // Held: silence is expected, so no warning on either side (the 20 s, shortened to 6 s > 2× the threshold).
+      const mark = { a: await logLength(alice), b: await logLength(bob) };
+      await vw(alice, () => window.vw.el().hold());
+      await waitFor(bob, 'hold-change', { from: mark.b, match: { held: true } });
+      await sleep(6000);
+      for (const [page, f] of [[alice, mark.a], [bob, mark.b]]) {
+        assert.equal(await vw(page, (x) => window.vw.log.slice(x).filter((e) => e.type === 'no-audio').length, f), 0);
+        assert.equal(await vw(page, () => window.vw.el().getState()), 'in-progress');
+      }
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(bob, 'call-ended', { from: from.callee });
+    });
+
     test('a new token mid-call re-registers without dropping the call', async () => {
       const from = await connect(alice, bob, 'bob');
       await vw(alice, (tk) => (window.vw.el().token = tk), token('alice', { ttl: 7200 }));

@@ -1,7 +1,7 @@
 // Test hooks for one <voice-widget>: records every event and exposes the
 // measurements the end-to-end tests need (RTP bytes, microphone tracks).
 (() => {
-  const EVENTS = ['ready', 'registration-change', 'state-change', 'call-received', 'call-started', 'call-ended', 'dtmf', 'mute-change', 'hold-change', 'transfer', 'outbound-number-changed', 'token-expired', 'error'];
+  const EVENTS = ['ready', 'registration-change', 'state-change', 'call-received', 'call-started', 'call-ended', 'dtmf', 'mute-change', 'hold-change', 'transfer', 'outbound-number-changed', 'no-audio', 'audio-restored', 'token-expired', 'error'];
 
   // Keep every microphone stream handed out, to prove each one is stopped after a call.
   const streams = [];
@@ -47,6 +47,15 @@
       el().token = token;
     },
     delayMicrophone: (ms) => (micDelay = ms),
+    /** Stops (or resumes) the audio stream on the current call, RTP and RTCP sender reports, as a dead far end would. */
+    async sendAudio(on) {
+      const sender = el().getPeerConnection()?.getSenders().find((s) => s.track?.kind === 'audio');
+      if (!sender) return false;
+      const params = sender.getParameters();
+      for (const encoding of params.encodings) encoding.active = on;
+      await sender.setParameters(params);
+      return true;
+    },
     liveMicTracks: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length,
     micStreams: () => streams.length,
     async inboundAudioLevel() {
