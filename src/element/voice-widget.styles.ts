@@ -426,7 +426,7 @@ export const styles = css`
     white-space: nowrap;
   }
   .progress {
-    color: var(--text-accent, #22aa5c);
+    color: var(--text-accent, #12733b);
     font-size: 13px;
   }
   .call form.transfer {
@@ -443,17 +443,22 @@ export const styles = css`
     text-align: start;
     border-bottom: 1px solid var(--bg-border-active, #22aa5c);
   }
+  /* A text button: accent text on the panel (white on the accent green is too faint for text). */
   .transfer button {
     flex: none;
     height: 32px;
-    border: none;
+    border: 1px solid var(--bg-border-active, #22aa5c);
     border-radius: 8px;
     padding: 0 12px;
-    background: var(--fg-accent, #22aa5c);
-    color: var(--fg-inverted, #fff);
+    background: transparent;
+    color: var(--text-accent, #12733b);
+    font-weight: 600;
   }
   .transfer button:hover {
-    background: var(--fg-accent-hover, #289c5c);
+    background: var(--bg-hover, #f2f4f7);
+  }
+  .transfer button:active {
+    background: var(--bg-pressed, #e4e7ec);
   }
   .note {
     font-size: 12px;

@@ -196,7 +196,16 @@ export class VoiceWidget extends LitElement {
     // Reflect state for styling from outside without script: voice-widget[state="in-progress"].
     this.setAttribute('state', this.snapshot.state);
     this.setAttribute('registration', this.snapshot.registrationState);
+    // A call comes in: Answer gets the focus, so Enter or Space takes it.
+    const ringing = this.snapshot.call?.state === 'incoming' ? this.snapshot.call.id : null;
+    if (ringing && ringing !== this.focusedFor && this.open) {
+      this.focusedFor = ringing;
+      this.renderRoot.querySelector<HTMLButtonElement>('[part~="answer-button"]')?.focus();
+    }
   }
+
+  /** The call whose Answer button already got the focus. */
+  private focusedFor: string | null = null;
 
   // ── public API ─────────────────────────────────────────────────────────────
 
@@ -359,13 +368,53 @@ export class VoiceWidget extends LitElement {
 
   /** On a connected call, digits typed anywhere in the widget are sent as DTMF (not into a text field). */
   private onKeydown = (e: KeyboardEvent): void => {
-    if (this.snapshot.call?.state !== 'in-progress' || e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+    if (e.repeat) return;
+    // Shortcuts, while the focus is in the widget: Alt+Shift+A answer, +H hang up or decline, +M mute, +P hold.
+    if (e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey) {
+      const call = this.snapshot.call;
+      const shortcut: Record<string, () => unknown> = {
+        KeyA: () => this.answer(),
+        KeyH: () => (call?.state === 'incoming' ? this.reject() : this.hangup()),
+        KeyM: () => (call?.muted ? this.unmute() : this.mute()),
+        KeyP: () => (call?.held.local ? this.unhold() : this.hold()),
+      };
+      const action = shortcut[e.code];
+      if (action) {
+        e.preventDefault();
+        action();
+      }
+      return;
+    }
+    if (this.snapshot.call?.state !== 'in-progress' || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.composedPath()[0] instanceof HTMLInputElement) return;
     if (/^[0-9*#]$/.test(e.key)) {
       e.preventDefault();
       this.sendDtmf(e.key);
     }
   };
+
+  /** What the live region says about the call, so screen readers hear each change. */
+  private announcement(): string {
+    const s = this.snapshot;
+    const call = s.call;
+    if (!call) return '';
+    const who = call.remote.name;
+    switch (call.state) {
+      case 'dialing':
+        return `Calling ${who}`;
+      case 'ringing':
+        return `Ringing ${who}`;
+      case 'incoming':
+        return `Incoming call from ${who}`;
+      case 'in-progress':
+        if (call.held.local) return `Call with ${who} on hold`;
+        if (call.held.remote) return `${who} put the call on hold`;
+        if (call.silent) return `No audio from ${who}`;
+        return call.muted ? `Connected to ${who}, microphone muted` : `Connected to ${who}`;
+      default:
+        return call.cause ? `${OUTCOME_TEXT[call.cause]}: ${who}` : '';
+    }
+  }
 
 
   // ── render ─────────────────────────────────────────────────────────────────
@@ -388,6 +437,7 @@ export class VoiceWidget extends LitElement {
       <section id="panel" part="panel" class="panel" aria-label=${this.windowTitle || 'Phone'} ?hidden=${!this.open}>
         ${this.renderHeader()} ${this.renderStatus()}
         <div class="body">${this.renderBody()}</div>
+        <div class="visually-hidden" role="status" aria-live="polite">${this.announcement()}</div>
       </section>
     `;
   }
@@ -523,7 +573,6 @@ export class VoiceWidget extends LitElement {
   }
 
   private renderIncoming() {
-    const call = this.snapshot.call!;
     return html`<div part="incoming" class="call" data-ringing role="group" aria-label="Incoming call">
       <span class="label">Incoming call</span>
       ${this.renderParty()}
@@ -535,7 +584,6 @@ export class VoiceWidget extends LitElement {
           ${phoneIcon}
         </button>
       </div>
-      <span class="visually-hidden" role="alert">Incoming call from ${call.remote.name}</span>
     </div>`;
   }
 

@@ -6,6 +6,8 @@ import dgram from 'node:dgram';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { createRequire } from 'node:module';
+
 import { mintToken } from '../../dist/node/index.js';
 import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/bundle-jssip.js';
@@ -60,6 +62,18 @@ async function inboundBytesRising(page) {
   await sleep(700);
   const second = await vw(page, () => window.vw.inboundAudioBytes());
   return { first, second };
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Runs the axe accessibility audit on the widget as it is shown now; returns the violations. */
+async function audit(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    await window.vw.el().updateComplete;
+    const { violations } = await window.axe.run(window.vw.el());
+    return violations.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
 }
 
 /** The largest of a few readings, 100 ms apart (audio levels are instantaneous). */
@@ -583,6 +597,54 @@ for (const kind of SIP_SERVERS) {
       }
       await vw(alice, () => window.vw.el().hangup());
       await waitFor(bob, 'call-ended', { from: from.callee });
+    });
+
+    test('every call screen passes the accessibility audit; Answer takes the focus; keyboard shortcuts work', async () => {
+      const fromA = await logLength(alice);
+      const fromB = await logLength(bob);
+      assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
+      await waitFor(bob, 'call-received', { from: fromB });
+      await waitFor(alice, 'state-change', { from: fromA, match: { state: 'ringing' } });
+      assert.deepEqual(await audit(alice), [], 'outgoing');
+      assert.deepEqual(await audit(bob), [], 'incoming');
+      assert.equal(await vw(bob, () => window.vw.el().shadowRoot.activeElement?.getAttribute('part')), 'answer-button');
+      await bob.keyboard.down('Alt');
+      await bob.keyboard.down('Shift');
+      await bob.keyboard.press('KeyA');
+      await bob.keyboard.up('Shift');
+      await bob.keyboard.up('Alt');
+      await waitFor(alice, 'state-change', { from: fromA, match: { state: 'in-progress' } });
+      assert.deepEqual(await audit(alice), [], 'in call');
+      const press = async (page, code) => {
+        await vw(page, () => window.vw.el().shadowRoot.querySelector('[part~="hangup-button"]').focus());
+        await page.keyboard.down('Alt');
+        await page.keyboard.down('Shift');
+        await page.keyboard.press(code);
+        await page.keyboard.up('Shift');
+        await page.keyboard.up('Alt');
+      };
+      await press(alice, 'KeyM');
+      await waitFor(alice, 'mute-change', { from: fromA, match: { muted: true } });
+      await press(alice, 'KeyP');
+      await waitFor(alice, 'hold-change', { from: fromA, match: { held: true } });
+      await waitFor(bob, 'hold-change', { from: fromB, match: { held: true } });
+      await vw(alice, async () => {
+        const root = window.vw.el().shadowRoot;
+        root.querySelector('[aria-label="Keypad"]').click();
+        root.querySelector('[part~="transfer-button"]').click();
+      });
+      assert.deepEqual(await audit(alice), [], 'muted, on hold, keypad and transfer open');
+      assert.deepEqual(await audit(bob), [], 'held by the other party');
+      assert.match(await vw(alice, () => window.vw.el().shadowRoot.querySelector('[aria-live="polite"]').textContent), /on hold/);
+      await press(alice, 'KeyH');
+      await waitFor(bob, 'call-ended', { from: fromB, match: { cause: 'remote-hangup' } });
+      await vw(alice, async () => {
+        window.vw.el().shadowRoot.querySelector('[part~="history-button"]').click();
+      });
+      assert.deepEqual(await audit(alice), [], 'recent calls');
+      await vw(alice, async () => {
+        window.vw.el().shadowRoot.querySelector('[part~="history-button"]').click();
+      });
     });
 
     test('a new token mid-call re-registers without dropping the call', async () => {
