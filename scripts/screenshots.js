@@ -81,6 +81,18 @@ try {
   await shot(bob, '06c-held-by-other');
   await alice.evaluate(() => window.vw.el().unhold());
   await alice.evaluate(() => window.vw.waitFor('hold-change', { match: { held: false } }));
+  await alice.evaluate(() => window.vw.el().unmute());
+
+  // A second call while talking to Bob.
+  const carol = await phone('carol');
+  await register(carol, 'carol');
+  await carol.evaluate(() => window.vw.waitFor('ready'));
+  await carol.evaluate(() => window.vw.el().call('alice'));
+  await alice.evaluate(() => window.vw.waitFor('call-received', { from: window.vw.log.length - 1 }).catch(() => {}));
+  await sleep(700);
+  await shot(alice, '06e-second-call');
+  await alice.evaluate(() => window.vw.el().reject());
+  await sleep(300);
   await alice.evaluate(async () => {
     window.vw.el().shadowRoot.querySelector('[part~="transfer-button"]').click();
     await window.vw.el().updateComplete;

@@ -330,7 +330,8 @@ export const styles = css`
     justify-content: center;
     gap: 28px;
   }
-  .round {
+  .round,
+  .small {
     width: 56px;
     height: 56px;
     border-radius: 50%;
@@ -491,12 +492,6 @@ export const styles = css`
   .small {
     width: 36px;
     height: 36px;
-    border-radius: 50%;
-    border: none;
-    display: inline-flex;
-    align-items: center;
-    justify-content: center;
-    color: var(--fg-inverted, #fff);
   }
   .warning {
     font-size: 12px;
