@@ -36,8 +36,24 @@ export async function buildJsSIPBundle({ force = false } = {}) {
     }
   }
 
+  const code = await bundleJsSIP({ format: 'iife', name: 'JsSIP', banner, exports: 'auto' });
+  await mkdir(path.dirname(file), { recursive: true });
+  // Atomic replace: several test files may build concurrently.
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, code);
+  await rename(tmp, file);
+  return { file, urlPath: JSSIP_BUNDLE_URL_PATH, version, built: true };
+}
+
+/**
+ * JsSIP as one browser file, with the rollup plugins the production build
+ * uses (it is CommonJS and reads its own package.json).
+ * @param {import('rollup').OutputOptions} output e.g. `{ format: 'es' }`
+ * @returns {Promise<string>} the code
+ */
+export async function bundleJsSIP(output) {
   const bundle = await rollup({
-    input: path.join(path.dirname(pkgPath), 'lib/JsSIP.js'),
+    input: require.resolve('jssip'),
     plugins: [
       // browser: pick browser builds of debug etc.; preferBuiltins:false so
       // require('events') resolves to the npm "events" polyfill.
@@ -51,14 +67,9 @@ export async function buildJsSIPBundle({ force = false } = {}) {
     },
   });
   try {
-    const { output } = await bundle.generate({ format: 'iife', name: 'JsSIP', banner, exports: 'auto' });
-    await mkdir(path.dirname(file), { recursive: true });
-    // Atomic replace: several test files may build concurrently.
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, output[0].code);
-    await rename(tmp, file);
+    const { output: chunks } = await bundle.generate(output);
+    return chunks[0].code;
   } finally {
     await bundle.close();
   }
-  return { file, urlPath: JSSIP_BUNDLE_URL_PATH, version, built: true };
 }

@@ -1,7 +1,4 @@
-import { rollup } from 'rollup';
-import commonjs from '@rollup/plugin-commonjs';
-import json from '@rollup/plugin-json';
-import resolve from '@rollup/plugin-node-resolve';
+import { bundleJsSIP } from '../harness/bundle-jssip.js';
 
 const URL_PATH = '/__prebundled__/jssip.js';
 
@@ -17,13 +14,7 @@ export function prebundledJssip() {
   return {
     name: 'prebundled-jssip',
     async serverStart() {
-      const bundle = await rollup({
-        input: 'jssip',
-        plugins: [resolve({ browser: true, preferBuiltins: false }), commonjs(), json()],
-        onwarn: () => {},
-      });
-      ({ output: [{ code }] } = await bundle.generate({ format: 'es' }));
-      await bundle.close();
+      code = await bundleJsSIP({ format: 'es' });
     },
     resolveImport({ source }) {
       if (source === 'jssip') return URL_PATH;
