@@ -558,7 +558,7 @@ export class Phone extends Emitter<PhoneEventMap> {
 
   private onIncoming(session: RTCSession, request: IncomingInvite): void {
     // One call may wait beside the current one; beyond that, or by policy, the line is busy.
-    if (this.liveCall() && (this.busyPolicy === 'reject' || this.waitingCall || this.calls.size > 1)) {
+    if (this.liveCall() && (this.busyPolicy === 'reject' || this.calls.size > 1)) {
       session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
       return;
     }
@@ -603,7 +603,7 @@ export class Phone extends Emitter<PhoneEventMap> {
         holdChanged: (c, held, by) => this.emit('hold-change', { id: c.id, held, by }),
         transferred: (c, target, result) => this.emit('transfer', { id: c.id, target, result }),
         audioSilence: (c, silent) => this.emit(silent ? 'no-audio' : 'audio-restored', { id: c.id }),
-        referred: (c, target, accept, reject) => this.onReferred(c, target, accept, reject),
+        referred: (_c, target, accept, reject) => this.onReferred(target, accept, reject),
         error: (code, message) => this.emit('error', { code, message }),
         credentialExpired: () => this.tokenFailed('expired'),
       },
@@ -648,11 +648,10 @@ export class Phone extends Emitter<PhoneEventMap> {
   }
 
   /** The far end transfers us: call the target it names, in our domain only. */
-  private onReferred(from: Call, target: { user: string; host: string }, accept: ReferAccept, reject: () => void): void {
+  private onReferred(target: { user: string; host: string }, accept: ReferAccept, reject: () => void): void {
     const domain = this.claims?.sip_domain ?? '';
     const number = normalizeDialString(target.user, domain);
     if (number === null || target.host.toLowerCase() !== domain.toLowerCase() || this.calls.size > 1) return reject();
-    void from;
     const call = this.newCall('outbound', number, { name: number, address: `sip:${number}@${domain}` });
     call.dial((mediaStream) => {
       let session: RTCSession | undefined;
