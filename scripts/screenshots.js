@@ -128,6 +128,9 @@ try {
   await dark.evaluate(() => window.vw.waitFor('ready'));
   await shot(dark, '10-dark-ready');
 
+  const spanish = await phone('x', { lang: 'es', dir: 'rtl' });
+  await shot(spanish, '13-spanish-rtl');
+
   const bad = await phone('x');
   await bad.evaluate((s) => window.vw.configure({ token: 'garbage', server: s }), kam.wsUrl);
   await shot(bad, '09-error-token');

@@ -10,3 +10,4 @@ export { decodeToken, TokenFormatError, type TokenClaims } from './shared/token-
 export { InvalidStateTransitionError, type CallState } from './core/call-state.js';
 export type * from './core/types.js';
 export type { VoiceWidgetEventMap } from './events.js';
+export { en, es, type Strings } from './element/strings.js';

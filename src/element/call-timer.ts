@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { consume } from '@lit/context';
-import { state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { phoneContext, type PhoneSnapshot } from './phone-context.js';
 
 /** mm:ss, or h:mm:ss past an hour. */
@@ -27,6 +27,9 @@ export class VoiceWidgetCallTimer extends LitElement {
   @state()
   private snapshot?: PhoneSnapshot;
 
+  /** The timer's accessible name, in the widget's language. */
+  @property() label = 'Call duration';
+
   private interval: ReturnType<typeof setInterval> | undefined;
 
   override connectedCallback(): void {
@@ -43,6 +46,6 @@ export class VoiceWidgetCallTimer extends LitElement {
   override render() {
     const call = this.snapshot?.call;
     const seconds = call?.connectedAt != null ? (performance.now() - call.connectedAt) / 1000 : 0;
-    return html`<time role="timer" aria-label="Call duration">${formatDuration(seconds)}</time>`;
+    return html`<time role="timer" aria-label=${this.label}>${formatDuration(seconds)}</time>`;
   }
 }

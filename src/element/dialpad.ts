@@ -30,6 +30,8 @@ export class VoiceWidgetDialpad extends LitElement {
 
   static override styles = css`
     :host {
+      /* Keypads read 1 2 3 left to right in every language. */
+      direction: ltr;
       display: grid;
       grid-template-columns: repeat(3, 1fr);
       gap: 6px 10px;

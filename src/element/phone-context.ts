@@ -2,6 +2,7 @@ import { createContext } from '@lit/context';
 import type { CallDirection, EndCause, Party, PhoneState, RegistrationState, WidgetState } from '../core/types.js';
 import type { CallState } from '../core/call-state.js';
 import type { HistoryEntry } from '../core/call-history.js';
+import type { Strings } from './strings.js';
 
 /** What the panel's parts render. Immutable: a change is a new object, so context consumers are notified. */
 export interface PhoneSnapshot {
@@ -13,8 +14,8 @@ export interface PhoneSnapshot {
   readonly call: CallSnapshot | null;
   /** A second call ringing during the current one. */
   readonly waiting: CallSnapshot | null;
-  /** The last problem worth showing (token, server), or null. */
-  readonly problem: string | null;
+  /** The last problem worth showing (token, server), as a key of the strings' `problem`, or null. */
+  readonly problem: keyof Strings['problem'] | null;
   /** Recent calls, newest first. */
   readonly history: readonly HistoryEntry[];
   /** Missed calls not yet seen in the history view. */

@@ -22,13 +22,8 @@ const EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
   'error',
 ];
 
-/** What the status line says for problems that make the phone unusable; details go to the `error` event. */
-const PROBLEM_TEXT: Partial<Record<ErrorCode, string>> = {
-  'invalid-token': 'Invalid sign-in token',
-  'invalid-server': 'Invalid server address',
-  'invalid-attribute': 'Invalid configuration',
-  'registration-failed': 'Cannot reach the phone service',
-};
+/** Problems the status line names (in words from the strings); details go to the `error` event. */
+const PROBLEMS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid-token', 'invalid-server', 'invalid-attribute', 'registration-failed']);
 
 /**
  * Bridges the core and the element: owns the Phone while the element is in
@@ -41,7 +36,7 @@ export class PhoneController implements ReactiveController {
 
   private unsubscribe: Array<() => void> = [];
   private stopTimer: ReturnType<typeof setTimeout> | undefined;
-  private problem: string | null = null;
+  private problem: PhoneSnapshot['problem'] = null;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -85,10 +80,10 @@ export class PhoneController implements ReactiveController {
 
   private relay<K extends keyof PhoneEventMap>(type: K, detail: PhoneEventMap[K]): void {
     if (type === 'token-expired') {
-      this.problem = (detail as PhoneEventMap['token-expired']).reason === 'expired' ? 'Session expired' : 'Sign-in refused';
+      this.problem = (detail as PhoneEventMap['token-expired']).reason === 'expired' ? 'expired' : 'refused';
     } else if (type === 'error') {
-      const problem = PROBLEM_TEXT[(detail as PhoneEventMap['error']).code];
-      if (problem) this.problem = problem;
+      const { code } = detail as PhoneEventMap['error'];
+      if (PROBLEMS.has(code)) this.problem = code as PhoneSnapshot['problem'];
     } else if (type === 'ready') this.problem = null;
     this.refresh();
     // `error` must not bubble: a bubbling event named error reaches window.onerror.

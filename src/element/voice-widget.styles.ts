@@ -83,7 +83,7 @@ export const styles = css`
   .badge {
     position: absolute;
     top: -2px;
-    right: -2px;
+    inset-inline-end: -2px;
     min-width: 20px;
     height: 20px;
     padding: 0 5px;

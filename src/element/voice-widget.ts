@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { provide } from '@lit/context';
 import { property, state, query } from 'lit/decorators.js';
 import type { PhoneConfig } from '../core/phone.js';
-import type { DtmfMode, EndCause, RegistrationState, WidgetState } from '../core/types.js';
+import type { DtmfMode, RegistrationState, WidgetState } from '../core/types.js';
 import { formatDuration } from './call-timer.js';
 import {
   backspaceIcon,
@@ -22,28 +22,8 @@ import {
 import type { HistoryEntry } from '../core/call-history.js';
 import { phoneContext, type PhoneSnapshot } from './phone-context.js';
 import { PhoneController } from './phone-controller.js';
+import { fill, stringsFor, type Strings } from './strings.js';
 import { styles } from './voice-widget.styles.js';
-
-const REGISTRATION_TEXT: Record<RegistrationState, string> = {
-  connecting: 'Connecting…',
-  registered: 'Online',
-  reconnecting: 'Reconnecting…',
-  unregistered: 'Offline',
-  failed: 'Not registered',
-};
-
-const OUTCOME_TEXT: Record<EndCause, string> = {
-  'local-hangup': 'Call ended',
-  'remote-hangup': 'Call ended by the other party',
-  rejected: 'Call declined',
-  busy: 'Busy',
-  'no-answer': 'No answer',
-  canceled: 'Call canceled',
-  'not-found': 'Number not found',
-  unavailable: 'Unavailable',
-  'connection-lost': 'Connection lost',
-  failed: 'Call failed',
-};
 
 /** ice-servers: JSON in the attribute; a string that is not JSON is kept so the core can report it. */
 const jsonConverter = {
@@ -136,6 +116,8 @@ export class VoiceWidget extends LitElement {
   @state() private transferOpen = false;
   /** The last transfer's outcome, shown on that call's screen. */
   @state() private transferNote: { id: string; text: string } | null = null;
+  /** The words in use: the language's set with the host's overrides. */
+  private t: Strings = stringsFor(null, null);
 
   /** The short-lived widget token. */
   @property() token: string | null = null;
@@ -159,6 +141,12 @@ export class VoiceWidget extends LitElement {
   /** Whether the panel is open. */
   @property({ type: Boolean, reflect: true }) open = false;
 
+  /** The language of the widget's words: `en` (default) or `es`; without it, the page's `<html lang>`. */
+  @property() override lang = '';
+
+  /** Replaces any of the widget's words (see `Strings`); merged over the language's set. */
+  @property({ attribute: false }) strings: Partial<Strings> | null = null;
+
   /** The registration state: `connecting | registered | reconnecting | unregistered | failed`. */
   get registrationState(): RegistrationState {
     return this.controller.phone.registrationState;
@@ -179,6 +167,7 @@ export class VoiceWidget extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('lang') || changed.has('strings')) this.t = stringsFor(this.lang || document.documentElement.lang, this.strings);
     // A removed attribute means the default; an unknown value is reported, then the default.
     if (changed.has('mode')) this.mode = this.oneOf('mode', this.mode, ['spa', 'dialog']);
     if (changed.has('dtmfMode')) this.dtmfMode = this.oneOf('dtmf-mode', this.dtmfMode, ['info', 'rfc2833']);
@@ -206,6 +195,7 @@ export class VoiceWidget extends LitElement {
 
   /** The call whose Answer button already got the focus. */
   private focusedFor: string | null = null;
+
 
   // ── public API ─────────────────────────────────────────────────────────────
 
@@ -263,7 +253,7 @@ export class VoiceWidget extends LitElement {
     const sent = this.controller.phone.transfer(number);
     if (sent) {
       this.transferOpen = false;
-      this.transferNote = { id: this.snapshot.call!.id, text: `Transferring to ${number}…` };
+      this.transferNote = { id: this.snapshot.call!.id, text: fill(this.t.transferring, { number }) };
     }
     return sent;
   }
@@ -357,7 +347,7 @@ export class VoiceWidget extends LitElement {
 
   private onTransfer = (e: Event): void => {
     const { id, target, result } = (e as CustomEvent<{ id: string; target: string; result: string }>).detail;
-    this.transferNote = { id, text: result === 'accepted' ? `Transferred to ${target}` : `Transfer to ${target} failed` };
+    this.transferNote = { id, text: fill(result === 'accepted' ? this.t.transferred : this.t.transferFailed, { number: target }) };
   };
 
   private onTransferSubmit(e: Event): void {
@@ -398,21 +388,22 @@ export class VoiceWidget extends LitElement {
     const s = this.snapshot;
     const call = s.call;
     if (!call) return '';
-    const who = call.remote.name;
+    const t = this.t;
+    const say = (template: string) => fill(template, { name: call.remote.name });
     switch (call.state) {
       case 'dialing':
-        return `Calling ${who}`;
+        return say(t.sayCalling);
       case 'ringing':
-        return `Ringing ${who}`;
+        return say(t.sayRinging);
       case 'incoming':
-        return `Incoming call from ${who}`;
+        return say(t.sayIncoming);
       case 'in-progress':
-        if (call.held.local) return `Call with ${who} on hold`;
-        if (call.held.remote) return `${who} put the call on hold`;
-        if (call.silent) return `No audio from ${who}`;
-        return call.muted ? `Connected to ${who}, microphone muted` : `Connected to ${who}`;
+        if (call.held.local) return say(t.sayOnHold);
+        if (call.held.remote) return say(t.sayHeldByOther);
+        if (call.silent) return say(t.sayNoAudio);
+        return say(call.muted ? t.sayConnectedMuted : t.sayConnected);
       default:
-        return call.cause ? `${OUTCOME_TEXT[call.cause]}: ${who}` : '';
+        return call.cause ? `${t.outcome[call.cause]}: ${call.remote.name}` : '';
     }
   }
 
@@ -424,17 +415,17 @@ export class VoiceWidget extends LitElement {
       <button
         part="launcher"
         class="launcher"
-        aria-label=${this.snapshot.missed > 0 ? `Open phone, ${this.snapshot.missed} missed` : 'Open phone'}
+        aria-label=${this.snapshot.missed > 0 ? fill(this.t.openPhoneMissed, { n: this.snapshot.missed }) : this.t.openPhone}
         aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls="panel"
         @click=${() => this.toggle(true)}
       >
         ${phoneIcon}
         ${this.snapshot.missed > 0
-          ? html`<span part="badge" class="badge">${this.snapshot.missed}<span class="visually-hidden"> missed</span></span>`
+          ? html`<span part="badge" class="badge">${this.snapshot.missed}<span class="visually-hidden"> ${this.t.missed}</span></span>`
           : nothing}
       </button>
-      <section id="panel" part="panel" class="panel" aria-label=${this.windowTitle || 'Phone'} ?hidden=${!this.open}>
+      <section id="panel" part="panel" class="panel" aria-label=${this.windowTitle || this.t.phone} ?hidden=${!this.open}>
         ${this.renderHeader()} ${this.renderStatus()}
         <div class="body">${this.renderBody()}</div>
         <div class="visually-hidden" role="status" aria-live="polite">${this.announcement()}</div>
@@ -447,23 +438,23 @@ export class VoiceWidget extends LitElement {
       <span part="logo" class="logo">
         ${this.customLogo ? html`<img src=${this.customLogo} alt="" />` : logoIcon}
       </span>
-      <span class="title">${this.windowTitle || 'Phone'}</span>
+      <span class="title">${this.windowTitle || this.t.phone}</span>
       <button
         part="history-button"
         class="icon-button"
-        aria-label="Recent calls"
+        aria-label=${this.t.recentCalls}
         aria-pressed=${this.showHistory ? 'true' : 'false'}
         @click=${this.toggleHistory}
       >
         ${historyIcon}
       </button>
-      <button class="icon-button" aria-label="Close phone" @click=${() => this.toggle(false)}>${closeIcon}</button>
+      <button class="icon-button" aria-label=${this.t.closePhone} @click=${() => this.toggle(false)}>${closeIcon}</button>
     </header>`;
   }
 
   private renderStatus() {
     const s = this.snapshot;
-    const text = s.phoneState === 'error' && s.problem ? s.problem : REGISTRATION_TEXT[s.registrationState];
+    const text = s.phoneState === 'error' && s.problem ? this.t.problem[s.problem] : this.t.registration[s.registrationState];
     const who = s.identity ? `${s.identity.name} · ` : '';
     return html`<div
       part="status"
@@ -498,11 +489,11 @@ export class VoiceWidget extends LitElement {
     const today = new Date().toDateString();
     return html`<div part="history" class="history">
       ${entries.length === 0
-        ? html`<p class="empty">No recent calls</p>`
-        : html`<ul aria-label="Recent calls">
+        ? html`<p class="empty">${this.t.noRecentCalls}</p>`
+        : html`<ul aria-label=${this.t.recentCalls}>
             ${entries.map((e) => {
               const when = new Date(e.at);
-              const kind = e.missed ? 'Missed call' : e.direction === 'inbound' ? 'Incoming call' : 'Outgoing call';
+              const kind = e.missed ? this.t.missedCall : e.direction === 'inbound' ? this.t.incomingCall : this.t.outgoingCall;
               return html`<li>
                 <button class="entry" ?data-missed=${e.missed} @click=${() => this.redial(e)}>
                   <span class="visually-hidden">${kind}:</span>
@@ -513,9 +504,9 @@ export class VoiceWidget extends LitElement {
                   </span>
                   <span class="when">
                     <time datetime=${when.toISOString()}>${when.toDateString() === today ? time.format(when) : day.format(when)}</time>
-                    <span>${e.duration > 0 ? formatDuration(e.duration) : e.missed ? 'Missed' : OUTCOME_TEXT[e.cause]}</span>
+                    <span>${e.duration > 0 ? formatDuration(e.duration) : e.missed ? this.t.missedCall : this.t.outcome[e.cause]}</span>
                   </span>
-                  <span class="visually-hidden">, call back</span>
+                  <span class="visually-hidden">, ${this.t.callBack}</span>
                 </button>
               </li>`;
             })}
@@ -528,25 +519,25 @@ export class VoiceWidget extends LitElement {
     const last = s.call;
     const failed = last?.state === 'failed';
     const outcome = last?.cause
-      ? `${OUTCOME_TEXT[last.cause]}${last.duration > 0 ? ` · ${formatDuration(last.duration)}` : ''}`
+      ? `${this.t.outcome[last.cause]}${last.duration > 0 ? ` · ${formatDuration(last.duration)}` : ''}`
       : '';
     return html`<form @submit=${this.onSubmit} novalidate>
       <div class="number-row">
-        <label class="visually-hidden" for="number">Number to call</label>
+        <label class="visually-hidden" for="number">${this.t.numberToCall}</label>
         <input
           id="number"
           part="number"
           type="tel"
           inputmode="tel"
           autocomplete="off"
-          placeholder="Enter a number"
+          placeholder=${this.t.enterNumber}
           .value=${this.number}
           @input=${(e: InputEvent) => (this.number = (e.target as HTMLInputElement).value)}
         />
         <button
           type="button"
           class="icon-button"
-          aria-label="Delete last digit"
+          aria-label=${this.t.deleteDigit}
           ?hidden=${this.number === ''}
           @click=${() => (this.number = this.number.slice(0, -1))}
         >
@@ -555,9 +546,9 @@ export class VoiceWidget extends LitElement {
       </div>
       ${s.callerIds.length > 0
         ? html`<label class="caller-id"
-            >Call as
+            >${this.t.callAs}
             <select part="caller-id" @change=${(e: Event) => this.selectOutboundNumber((e.target as HTMLSelectElement).value || null)}>
-              <option value="" ?selected=${s.outboundNumber === null}>${s.identity?.user ?? 'My number'}</option>
+              <option value="" ?selected=${s.outboundNumber === null}>${s.identity?.user ?? this.t.myNumber}</option>
               ${s.callerIds.map((n) => html`<option value=${n} ?selected=${s.outboundNumber === n}>${n}</option>`)}
             </select></label
           >`
@@ -565,7 +556,7 @@ export class VoiceWidget extends LitElement {
       <div class="outcome" ?data-failed=${failed} aria-live="polite">${outcome}</div>
       <vw-dialpad part="dialpad" exportparts="key" allow-plus @vw-digit=${this.onDialDigit}></vw-dialpad>
       <div class="actions">
-        <button part="call-button" class="round accept" type="submit" aria-label="Call" ?disabled=${!s.ready}>
+        <button part="call-button" class="round accept" type="submit" aria-label=${this.t.call} ?disabled=${!s.ready}>
           ${phoneIcon}
         </button>
       </div>
@@ -573,14 +564,14 @@ export class VoiceWidget extends LitElement {
   }
 
   private renderIncoming() {
-    return html`<div part="incoming" class="call" data-ringing role="group" aria-label="Incoming call">
-      <span class="label">Incoming call</span>
+    return html`<div part="incoming" class="call" data-ringing role="group" aria-label=${this.t.incomingCall}>
+      <span class="label">${this.t.incomingCall}</span>
       ${this.renderParty()}
       <div class="actions">
-        <button part="hangup-button" class="round decline" aria-label="Decline" @click=${() => this.reject()}>
+        <button part="hangup-button" class="round decline" aria-label=${this.t.decline} @click=${() => this.reject()}>
           ${hangupIcon}
         </button>
-        <button part="answer-button" class="round accept" aria-label="Answer" @click=${() => this.answer()}>
+        <button part="answer-button" class="round accept" aria-label=${this.t.answer} @click=${() => this.answer()}>
           ${phoneIcon}
         </button>
       </div>
@@ -590,11 +581,11 @@ export class VoiceWidget extends LitElement {
   private renderOutgoing() {
     const call = this.snapshot.call!;
     return html`<div part="outgoing" class="call" data-ringing>
-      <span class="label">Calling</span>
+      <span class="label">${this.t.calling}</span>
       ${this.renderParty()}
-      <span class="progress">${call.state === 'ringing' ? 'Ringing…' : 'Calling…'}</span>
+      <span class="progress">${call.state === 'ringing' ? this.t.ringingProgress : this.t.callingProgress}</span>
       <div class="actions">
-        <button part="hangup-button" class="round decline" aria-label="Hang up" @click=${() => this.hangup()}>
+        <button part="hangup-button" class="round decline" aria-label=${this.t.hangUp} @click=${() => this.hangup()}>
           ${hangupIcon}
         </button>
       </div>
@@ -603,16 +594,16 @@ export class VoiceWidget extends LitElement {
 
   private renderInCall() {
     const call = this.snapshot.call!;
-    const held = call.held.local ? 'On hold' : call.held.remote ? 'Held by the other party' : '';
+    const held = call.held.local ? this.t.onHold : call.held.remote ? this.t.heldByOther : '';
     return html`<div part="in-call" class="call" ?data-keypad=${this.keypadOpen}>
       ${this.renderParty()}
-      ${held ? html`<span class="progress held" role="status">${held}</span>` : html`<vw-call-timer class="progress"></vw-call-timer>`}
-      ${call.silent ? html`<span part="no-audio" class="warning" role="alert">No audio from the other party</span>` : nothing}
+      ${held ? html`<span class="progress held" role="status">${held}</span>` : html`<vw-call-timer class="progress" label=${this.t.callDuration}></vw-call-timer>`}
+      ${call.silent ? html`<span part="no-audio" class="warning" role="alert">${this.t.noAudio}</span>` : nothing}
       <div class="tools">
         <button
           part="mute-button"
           class="icon-button"
-          aria-label="Mute"
+          aria-label=${this.t.mute}
           aria-pressed=${this.snapshot.call?.muted ? 'true' : 'false'}
           @click=${() => (this.snapshot.call?.muted ? this.unmute() : this.mute())}
         >
@@ -621,7 +612,7 @@ export class VoiceWidget extends LitElement {
         <button
           part="hold-button"
           class="icon-button"
-          aria-label="Hold"
+          aria-label=${this.t.hold}
           aria-pressed=${call.held.local ? 'true' : 'false'}
           @click=${() => (call.held.local ? this.unhold() : this.hold())}
         >
@@ -630,7 +621,7 @@ export class VoiceWidget extends LitElement {
         <button
           part="transfer-button"
           class="icon-button"
-          aria-label="Transfer"
+          aria-label=${this.t.transfer}
           aria-expanded=${this.transferOpen ? 'true' : 'false'}
           @click=${() => (this.transferOpen = !this.transferOpen)}
         >
@@ -638,7 +629,7 @@ export class VoiceWidget extends LitElement {
         </button>
         <button
           class="icon-button"
-          aria-label="Keypad"
+          aria-label=${this.t.keypad}
           aria-pressed=${this.keypadOpen ? 'true' : 'false'}
           @click=${() => (this.keypadOpen = !this.keypadOpen)}
         >
@@ -647,9 +638,9 @@ export class VoiceWidget extends LitElement {
       </div>
       ${this.transferOpen
         ? html`<form part="transfer" class="transfer" @submit=${this.onTransferSubmit}>
-            <label class="visually-hidden" for="transfer-to">Transfer to</label>
-            <input id="transfer-to" type="tel" autocomplete="off" placeholder="Transfer to…" />
-            <button type="submit">Transfer</button>
+            <label class="visually-hidden" for="transfer-to">${this.t.transferTo}</label>
+            <input id="transfer-to" type="tel" autocomplete="off" placeholder=${this.t.transferTo} />
+            <button type="submit">${this.t.transfer}</button>
           </form>`
         : nothing}
       ${this.transferNote?.id === call.id ? html`<span class="note" role="status">${this.transferNote.text}</span>` : nothing}
@@ -658,7 +649,7 @@ export class VoiceWidget extends LitElement {
         : nothing}
       ${this.renderWaiting()}
       <div class="actions">
-        <button part="hangup-button" class="round decline" aria-label="Hang up" @click=${() => this.hangup()}>
+        <button part="hangup-button" class="round decline" aria-label=${this.t.hangUp} @click=${() => this.hangup()}>
           ${hangupIcon}
         </button>
       </div>
@@ -668,11 +659,11 @@ export class VoiceWidget extends LitElement {
   private renderWaiting() {
     const waiting = this.snapshot.waiting;
     if (!waiting) return nothing;
-    return html`<div part="call-waiting" class="waiting" role="group" aria-label="Second call">
-      <span class="who"><span class="label">Second call</span> <strong>${waiting.remote.name}</strong></span>
-      <button class="decline small" aria-label="Decline second call" @click=${() => this.reject()}>${hangupIcon}</button>
-      <button class="accept small" aria-label="Answer second call and hold this one" @click=${() => this.answer()}>${phoneIcon}</button>
-      <span class="visually-hidden" role="alert">Second call from ${waiting.remote.name}</span>
+    return html`<div part="call-waiting" class="waiting" role="group" aria-label=${this.t.secondCall}>
+      <span class="who"><span class="label">${this.t.secondCall}</span> <strong>${waiting.remote.name}</strong></span>
+      <button class="decline small" aria-label=${this.t.declineSecondCall} @click=${() => this.reject()}>${hangupIcon}</button>
+      <button class="accept small" aria-label=${this.t.answerSecondCall} @click=${() => this.answer()}>${phoneIcon}</button>
+      <span class="visually-hidden" role="alert">${fill(this.t.secondCallFrom, { name: waiting.remote.name })}</span>
     </div>`;
   }
 

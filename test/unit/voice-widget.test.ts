@@ -223,6 +223,37 @@ describe('<voice-widget>', () => {
     expect(part(el, 'header')!.textContent).to.contain('Support line');
   });
 
+  it('speaks Spanish with lang="es", takes the page language otherwise, and any word can be replaced', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget open lang="es"></voice-widget>`);
+    expect(part(el, 'call-button')!.getAttribute('aria-label')).to.equal('Llamar');
+    expect(part(el, 'header')!.textContent).to.contain('Teléfono');
+    expect(part(el, 'status')!.textContent).to.contain('Desconectado');
+    expect((part(el, 'number') as HTMLInputElement).placeholder).to.equal('Escriba un número');
+    el.strings = { call: 'Marcar', registration: { connecting: '…', registered: 'Listo', reconnecting: '…', unregistered: 'Apagado', failed: '×' } };
+    await el.updateComplete;
+    expect(part(el, 'call-button')!.getAttribute('aria-label')).to.equal('Marcar');
+    expect(part(el, 'status')!.textContent).to.contain('Apagado');
+    await expect(el).to.be.accessible();
+    document.documentElement.lang = 'es-MX';
+    try {
+      const page = await fixture<VoiceWidget>(html`<voice-widget open></voice-widget>`);
+      expect(part(page, 'call-button')!.getAttribute('aria-label')).to.equal('Llamar');
+    } finally {
+      document.documentElement.lang = '';
+    }
+  });
+
+  it('lays out right to left with dir="rtl" and stays accessible', async () => {
+    const el = await fixture<VoiceWidget>(html`<div dir="rtl"><voice-widget open lang="es"></voice-widget></div>`);
+    const widget = el.querySelector('voice-widget')!;
+    await widget.updateComplete;
+    const header = widget.shadowRoot!.querySelector('[part~="header"]')!;
+    const title = header.querySelector('.title')!.getBoundingClientRect();
+    const close = header.querySelector('[aria-label="Cerrar teléfono"]')!.getBoundingClientRect();
+    expect(close.right).to.be.lessThan(title.left + 1, 'the close button sits at the left in RTL');
+    await expect(widget).to.be.accessible();
+  });
+
   it('passes an accessibility audit, closed, open, and showing recent calls', async () => {
     const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
     await expect(el).to.be.accessible();

@@ -1,0 +1,226 @@
+import type { EndCause, RegistrationState } from '../core/types.js';
+
+/**
+ * Every word the widget shows or says. `{name}`, `{n}` and `{number}` are
+ * filled in. Hosts override any of them with the `strings` property; the
+ * `lang` attribute picks a built-in set.
+ */
+export interface Strings {
+  phone: string;
+  openPhone: string;
+  openPhoneMissed: string;
+  missed: string;
+  closePhone: string;
+  recentCalls: string;
+  noRecentCalls: string;
+  missedCall: string;
+  incomingCall: string;
+  outgoingCall: string;
+  callBack: string;
+  numberToCall: string;
+  enterNumber: string;
+  deleteDigit: string;
+  callAs: string;
+  myNumber: string;
+  call: string;
+  answer: string;
+  decline: string;
+  hangUp: string;
+  calling: string;
+  callingProgress: string;
+  ringingProgress: string;
+  mute: string;
+  hold: string;
+  transfer: string;
+  transferTo: string;
+  keypad: string;
+  onHold: string;
+  heldByOther: string;
+  noAudio: string;
+  secondCall: string;
+  secondCallFrom: string;
+  declineSecondCall: string;
+  answerSecondCall: string;
+  transferring: string;
+  transferred: string;
+  transferFailed: string;
+  callDuration: string;
+  sayCalling: string;
+  sayRinging: string;
+  sayIncoming: string;
+  sayConnected: string;
+  sayConnectedMuted: string;
+  sayOnHold: string;
+  sayHeldByOther: string;
+  sayNoAudio: string;
+  registration: Record<RegistrationState, string>;
+  outcome: Record<EndCause, string>;
+  problem: Record<'invalid-token' | 'invalid-server' | 'invalid-attribute' | 'registration-failed' | 'expired' | 'refused', string>;
+}
+
+export const en: Strings = {
+  phone: 'Phone',
+  openPhone: 'Open phone',
+  openPhoneMissed: 'Open phone, {n} missed',
+  missed: 'missed',
+  closePhone: 'Close phone',
+  recentCalls: 'Recent calls',
+  noRecentCalls: 'No recent calls',
+  missedCall: 'Missed call',
+  incomingCall: 'Incoming call',
+  outgoingCall: 'Outgoing call',
+  callBack: 'call back',
+  numberToCall: 'Number to call',
+  enterNumber: 'Enter a number',
+  deleteDigit: 'Delete last digit',
+  callAs: 'Call as',
+  myNumber: 'My number',
+  call: 'Call',
+  answer: 'Answer',
+  decline: 'Decline',
+  hangUp: 'Hang up',
+  calling: 'Calling',
+  callingProgress: 'Calling…',
+  ringingProgress: 'Ringing…',
+  mute: 'Mute',
+  hold: 'Hold',
+  transfer: 'Transfer',
+  transferTo: 'Transfer to…',
+  keypad: 'Keypad',
+  onHold: 'On hold',
+  heldByOther: 'Held by the other party',
+  noAudio: 'No audio from the other party',
+  secondCall: 'Second call',
+  secondCallFrom: 'Second call from {name}',
+  declineSecondCall: 'Decline second call',
+  answerSecondCall: 'Answer second call and hold this one',
+  transferring: 'Transferring to {number}…',
+  transferred: 'Transferred to {number}',
+  transferFailed: 'Transfer to {number} failed',
+  callDuration: 'Call duration',
+  sayCalling: 'Calling {name}',
+  sayRinging: 'Ringing {name}',
+  sayIncoming: 'Incoming call from {name}',
+  sayConnected: 'Connected to {name}',
+  sayConnectedMuted: 'Connected to {name}, microphone muted',
+  sayOnHold: 'Call with {name} on hold',
+  sayHeldByOther: '{name} put the call on hold',
+  sayNoAudio: 'No audio from {name}',
+  registration: {
+    connecting: 'Connecting…',
+    registered: 'Online',
+    reconnecting: 'Reconnecting…',
+    unregistered: 'Offline',
+    failed: 'Not registered',
+  },
+  outcome: {
+    'local-hangup': 'Call ended',
+    'remote-hangup': 'Call ended by the other party',
+    rejected: 'Call declined',
+    busy: 'Busy',
+    'no-answer': 'No answer',
+    canceled: 'Call canceled',
+    'not-found': 'Number not found',
+    unavailable: 'Unavailable',
+    'connection-lost': 'Connection lost',
+    failed: 'Call failed',
+  },
+  problem: {
+    'invalid-token': 'Invalid sign-in token',
+    'invalid-server': 'Invalid server address',
+    'invalid-attribute': 'Invalid configuration',
+    'registration-failed': 'Cannot reach the phone service',
+    expired: 'Session expired',
+    refused: 'Sign-in refused',
+  },
+};
+
+export const es: Strings = {
+  phone: 'Teléfono',
+  openPhone: 'Abrir teléfono',
+  openPhoneMissed: 'Abrir teléfono, {n} perdidas',
+  missed: 'perdidas',
+  closePhone: 'Cerrar teléfono',
+  recentCalls: 'Llamadas recientes',
+  noRecentCalls: 'No hay llamadas recientes',
+  missedCall: 'Llamada perdida',
+  incomingCall: 'Llamada entrante',
+  outgoingCall: 'Llamada saliente',
+  callBack: 'devolver la llamada',
+  numberToCall: 'Número al que llamar',
+  enterNumber: 'Escriba un número',
+  deleteDigit: 'Borrar el último dígito',
+  callAs: 'Llamar como',
+  myNumber: 'Mi número',
+  call: 'Llamar',
+  answer: 'Contestar',
+  decline: 'Rechazar',
+  hangUp: 'Colgar',
+  calling: 'Llamando',
+  callingProgress: 'Llamando…',
+  ringingProgress: 'Sonando…',
+  mute: 'Silenciar',
+  hold: 'En espera',
+  transfer: 'Transferir',
+  transferTo: 'Transferir a…',
+  keypad: 'Teclado',
+  onHold: 'En espera',
+  heldByOther: 'La otra parte le puso en espera',
+  noAudio: 'No llega audio de la otra parte',
+  secondCall: 'Segunda llamada',
+  secondCallFrom: 'Segunda llamada de {name}',
+  declineSecondCall: 'Rechazar la segunda llamada',
+  answerSecondCall: 'Contestar la segunda llamada y poner esta en espera',
+  transferring: 'Transfiriendo a {number}…',
+  transferred: 'Transferida a {number}',
+  transferFailed: 'No se pudo transferir a {number}',
+  callDuration: 'Duración de la llamada',
+  sayCalling: 'Llamando a {name}',
+  sayRinging: 'Sonando en {name}',
+  sayIncoming: 'Llamada entrante de {name}',
+  sayConnected: 'Conectado con {name}',
+  sayConnectedMuted: 'Conectado con {name}, micrófono silenciado',
+  sayOnHold: 'Llamada con {name} en espera',
+  sayHeldByOther: '{name} puso la llamada en espera',
+  sayNoAudio: 'No llega audio de {name}',
+  registration: {
+    connecting: 'Conectando…',
+    registered: 'En línea',
+    reconnecting: 'Reconectando…',
+    unregistered: 'Desconectado',
+    failed: 'Sin registrar',
+  },
+  outcome: {
+    'local-hangup': 'Llamada finalizada',
+    'remote-hangup': 'La otra parte colgó',
+    rejected: 'Llamada rechazada',
+    busy: 'Ocupado',
+    'no-answer': 'Sin respuesta',
+    canceled: 'Llamada cancelada',
+    'not-found': 'Número no encontrado',
+    unavailable: 'No disponible',
+    'connection-lost': 'Conexión perdida',
+    failed: 'La llamada falló',
+  },
+  problem: {
+    'invalid-token': 'Token de acceso no válido',
+    'invalid-server': 'Dirección del servidor no válida',
+    'invalid-attribute': 'Configuración no válida',
+    'registration-failed': 'No se puede conectar con el servicio telefónico',
+    expired: 'La sesión caducó',
+    refused: 'Acceso denegado',
+  },
+};
+
+const BUILT_IN: Record<string, Strings> = { en, es };
+
+/** The strings for a language tag (`es-MX` → es), with the host's overrides on top. */
+export function stringsFor(lang: string | null | undefined, overrides: Partial<Strings> | null | undefined): Strings {
+  const base = BUILT_IN[(lang ?? '').toLowerCase().split('-')[0]] ?? en;
+  return overrides ? { ...base, ...overrides } : base;
+}
+
+/** Fills `{key}` placeholders. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+}
