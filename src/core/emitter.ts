@@ -42,8 +42,4 @@ export class Emitter<Events extends object> {
       }
     }
   }
-
-  protected removeAllListeners(): void {
-    this.listeners.clear();
-  }
 }
