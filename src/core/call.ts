@@ -20,6 +20,10 @@ export interface CallHooks {
   error(code: ErrorCode, message: string): void;
   /** The server refused the call because the credential expired. */
   credentialExpired(): void;
+  /** The browser would not play the call's audio before a user gesture. */
+  audioBlocked(call: Call): void;
+  /** The far end started sending audio before answering (its own ringback or announcement). */
+  earlyMedia(call: Call): void;
 }
 
 /** JsSIP's accept() of a REFER: starts the new session, handing it to `init` at once. */
@@ -32,8 +36,13 @@ const LIVENESS_POLL_MS = 1_000;
 /** How long a transfer may take to report its outcome (the far end's NOTIFY). */
 const TRANSFER_TIMEOUT_MS = 30_000;
 
-/** The microphone, asked for by the call itself so it can always be released. */
-const AUDIO_ONLY: MediaStreamConstraints = { audio: true, video: false };
+/** The microphone (a chosen one, or the default), asked for by the call itself so it can always be released. */
+const microphoneConstraints = (deviceId: string | null): MediaStreamConstraints => ({
+  audio: deviceId ? { deviceId: { exact: deviceId } } : true,
+  video: false,
+});
+
+type SinkAudio = HTMLAudioElement & { setSinkId?(id: string): Promise<void> };
 
 export interface CallInit {
   id: string;
@@ -43,6 +52,9 @@ export interface CallInit {
   local: Party;
   iceServers: readonly RTCIceServer[];
   dtmfMode: DtmfMode;
+  /** Device ids; null is the system default. */
+  microphone: string | null;
+  speaker: string | null;
 }
 
 /**
@@ -72,8 +84,12 @@ export class Call {
   private readonly dtmfMode: DtmfMode;
   private session: RTCSession | null = null;
   private peer: RTCPeerConnection | null = null;
-  private audio: HTMLAudioElement | null = null;
+  private audio: SinkAudio | null = null;
   private microphone: MediaStream | null = null;
+  private microphoneId: string | null;
+  private speakerId: string | null;
+  /** The far end's provisional response carried media (183 with SDP): it plays its own ringback. */
+  earlyMedia = false;
   /** An answer (or dial) is under way: waiting for the microphone or for JsSIP. */
   private pending = false;
   /** The far end sent a provisional response: a later timeout means nobody answered. */
@@ -91,6 +107,8 @@ export class Call {
     this.remote = init.remote;
     this.local = init.local;
     this.dtmfMode = init.dtmfMode;
+    this.microphoneId = init.microphone;
+    this.speakerId = init.speaker;
     this.machine = new CallStateMachine(init.direction === 'outbound' ? 'dialing' : 'incoming', (s, p) =>
       this.hooks.stateChanged(this, s, p),
     );
@@ -117,10 +135,13 @@ export class Call {
       icecandidate: (e: IceCandidateEvent) => this.onIceCandidate(e),
       // 'sending' fires just before the INVITE goes out; a microtask later it has.
       sending: () => queueMicrotask(() => this.reportStarted()),
-      progress: (e: { originator: string }) => {
+      progress: (e: { originator: string; response?: { body?: string } }) => {
         if (e.originator !== 'remote') return;
         this.alerted = true;
+        const early = !!e.response?.body && !this.earlyMedia;
+        if (early) this.earlyMedia = true;
         if (this.state === 'dialing') this.machine.transition('ringing');
+        else if (early) this.hooks.earlyMedia(this);
       },
       accepted: () => this.onConnected(),
       confirmed: () => this.onConnected(),
@@ -451,8 +472,64 @@ export class Call {
     this.hooks.holdChanged(this, held, 'remote');
   }
 
+  /** The chosen microphone; if it is gone, the default one (with an `error` saying so). */
+  private async openMicrophone(): Promise<MediaStream> {
+    const chosen = this.microphoneId;
+    if (!chosen) return navigator.mediaDevices.getUserMedia(microphoneConstraints(null));
+    try {
+      return await navigator.mediaDevices.getUserMedia(microphoneConstraints(chosen));
+    } catch (e) {
+      const name = (e as DOMException)?.name;
+      if (name !== 'OverconstrainedError' && name !== 'NotFoundError') throw e;
+      this.hooks.error('device-unavailable', 'the chosen microphone is not available; using the default one');
+      return navigator.mediaDevices.getUserMedia(microphoneConstraints(null));
+    }
+  }
+
+  /**
+   * Switches the microphone, live on a call: the new track replaces the old
+   * one in the sender (no renegotiation) and keeps the mute.
+   */
+  async setMicrophone(deviceId: string | null): Promise<void> {
+    this.microphoneId = deviceId;
+    const sender = this.peer?.getSenders().find((s) => s.track?.kind === 'audio');
+    if (!this.microphone || !sender || this.ended) return;
+    const next = await this.openMicrophone();
+    if (this.ended) {
+      for (const track of next.getTracks()) track.stop();
+      return;
+    }
+    const [track] = next.getAudioTracks();
+    track.enabled = !this.isMuted;
+    await sender.replaceTrack(track);
+    for (const old of this.microphone.getTracks()) old.stop();
+    this.microphone = next;
+  }
+
+  /** Sends the call's audio to a speaker (null: the default). */
+  async setSpeaker(deviceId: string | null): Promise<void> {
+    this.speakerId = deviceId;
+    await this.applySpeaker();
+  }
+
+  private async applySpeaker(): Promise<void> {
+    const audio = this.audio;
+    if (!audio?.setSinkId) return;
+    try {
+      await audio.setSinkId(this.speakerId ?? '');
+    } catch {
+      this.hooks.error('device-unavailable', 'the chosen speaker is not available; using the default one');
+      await audio.setSinkId('').catch(() => {});
+    }
+  }
+
+  /** Plays the call's audio again after the browser blocked it (call from a user gesture). */
+  resumeAudio(): Promise<void> {
+    return this.audio?.paused ? this.audio.play() : Promise.resolve();
+  }
+
   private withMicrophone(then: (microphone: MediaStream) => void): void {
-    navigator.mediaDevices.getUserMedia(AUDIO_ONLY).then(
+    this.openMicrophone().then(
       (microphone) => {
         if (this.ended) {
           for (const track of microphone.getTracks()) track.stop();
@@ -483,8 +560,9 @@ export class Call {
       this.audio.autoplay = true;
     }
     this.audio.srcObject = stream;
-    this.audio.play().catch(() => {
-      if (!this.ended) this.hooks.error('audio-blocked', 'the browser blocked remote audio until the user interacts with the page');
+    if (this.speakerId) void this.applySpeaker();
+    this.audio.play().catch((e: unknown) => {
+      if (!this.ended && (e as DOMException)?.name === 'NotAllowedError') this.hooks.audioBlocked(this);
     });
   }
 

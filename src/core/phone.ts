@@ -3,11 +3,20 @@ import type { UA } from 'jssip/lib/UA';
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import { CLOSE_REVOKED, WIDGET_TOKEN_HEADER } from '../shared/protocol.js';
 import { decodeToken, isIceServerList, TokenFormatError, type TokenClaims } from '../shared/token-claims.js';
+import {
+  AUDIO_DEVICE_KINDS,
+  isDeviceId,
+  loadDeviceChoice,
+  saveDeviceChoice,
+  type AudioDeviceChoice,
+  type AudioDeviceKind,
+} from './audio-devices.js';
 import { Call, type ReferAccept } from './call.js';
 import { CallHistory } from './call-history.js';
 import type { CallState } from './call-state.js';
 import { DTMF_DIGITS, normalizeDialString } from './dial-string.js';
 import { Emitter } from './emitter.js';
+import { TonePlayer, type ToneKind } from './tones.js';
 import type {
   CallReceivedDetail,
   DtmfMode,
@@ -79,6 +88,21 @@ export class Phone extends Emitter<PhoneEventMap> {
   private callHistory: CallHistory | null = null;
   /** The caller ID chosen for outgoing calls (one of the token's), or null for the user's own. */
   private outbound: string | null = null;
+  private readonly devices: AudioDeviceChoice = loadDeviceChoice();
+  private readonly tones = new TonePlayer({
+    blocked: () => this.audioBlockedBy('tones', null),
+    unblocked: () => this.audioUnblocked('tones'),
+  });
+  /** What the browser would not play until a user gesture. */
+  private readonly blockedAudio = new Set<'tones' | 'call-audio'>();
+
+  constructor() {
+    super();
+    this.tones.setOutputs(this.devices.ringer, this.devices.speaker);
+    // Tones follow the calls' states, whatever changed them.
+    this.on('state-change', () => this.updateTones());
+    this.on('call-ended', () => this.updateTones());
+  }
 
   /** `getState()`: the foreground call's state, or the phone's own. */
   get state(): WidgetState {
@@ -151,6 +175,68 @@ export class Phone extends Emitter<PhoneEventMap> {
     return true;
   }
 
+  /** The chosen microphone, speaker and ringer (null: the system default). */
+  get audioDevices(): Readonly<AudioDeviceChoice> {
+    return { ...this.devices };
+  }
+
+  /**
+   * Chooses a device (null: the system default), remembered for this origin.
+   * A microphone or speaker change applies at once to the calls under way.
+   */
+  setAudioDevice(kind: AudioDeviceKind, deviceId: string | null): boolean {
+    if (!AUDIO_DEVICE_KINDS.includes(kind) || !isDeviceId(deviceId)) {
+      this.emit('error', { code: 'invalid-device', message: `not an audio device choice: ${JSON.stringify(String(kind).slice(0, 20))}` });
+      return false;
+    }
+    if (this.devices[kind] === deviceId) return true;
+    this.devices[kind] = deviceId;
+    saveDeviceChoice(this.devices);
+    for (const call of this.calls.values()) {
+      if (kind === 'microphone') void call.setMicrophone(deviceId).catch((e: Error) => this.emit('error', { code: 'media-denied', message: `the microphone could not be switched: ${e.message}` }));
+      if (kind === 'speaker') void call.setSpeaker(deviceId);
+    }
+    this.tones.setOutputs(this.devices.ringer, this.devices.speaker);
+    this.emit('audio-device-change', { kind, deviceId });
+    return true;
+  }
+
+  /** Plays the ringtone once on the ringer, so the user can check the device. False during a call. */
+  previewRingtone(): boolean {
+    if (this.liveCall()) return false;
+    this.tones.play('ringtone');
+    clearTimeout(this.previewTimer);
+    // One cycle; the calls decide what plays after it (usually nothing).
+    this.previewTimer = setTimeout(() => this.updateTones(), 2_000);
+    return true;
+  }
+
+  private previewTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Whether the browser is holding back sound until a user gesture (see `enableAudio()`). */
+  get audioBlocked(): boolean {
+    return this.blockedAudio.size > 0;
+  }
+
+  /**
+   * Lets sound play: call from a user gesture (the "enable sound" click).
+   * Resolves whether everything now plays.
+   */
+  async enableAudio(): Promise<boolean> {
+    const tones = await this.tones.unlock();
+    if (tones) this.audioUnblocked('tones');
+    let calls = true;
+    for (const call of this.calls.values()) {
+      try {
+        await call.resumeAudio();
+      } catch {
+        calls = false;
+      }
+    }
+    if (calls) this.audioUnblocked('call-audio');
+    return tones && calls;
+  }
+
   /** The live RTCPeerConnection of the current call, for stats. */
   get peerConnection(): RTCPeerConnection | null {
     return this.foreground?.peerConnection ?? null;
@@ -197,6 +283,8 @@ export class Phone extends Emitter<PhoneEventMap> {
     clearTimeout(this.tokenTimer);
     clearTimeout(this.retryTimer);
     for (const call of this.calls.values()) call.abort('local-hangup');
+    clearTimeout(this.previewTimer);
+    this.tones.dispose();
     this.teardownUA();
     this.setRegistration('unregistered', null);
     this.updatePhoneState();
@@ -593,6 +681,8 @@ export class Phone extends Emitter<PhoneEventMap> {
         local: { name: claims.name, address: `sip:${claims.sub}@${claims.sip_domain}` },
         iceServers: this.iceServers(),
         dtmfMode: this.dtmfMode,
+        microphone: this.devices.microphone,
+        speaker: this.devices.speaker,
       },
       {
         stateChanged: (c, state, prev) => this.emit('state-change', { id: c.id, state, previous: prev }),
@@ -606,6 +696,8 @@ export class Phone extends Emitter<PhoneEventMap> {
         referred: (_c, target, accept, reject) => this.onReferred(target, accept, reject),
         error: (code, message) => this.emit('error', { code, message }),
         credentialExpired: () => this.tokenFailed('expired'),
+        audioBlocked: (c) => this.audioBlockedBy('call-audio', c.id),
+        earlyMedia: () => this.updateTones(),
       },
     );
     // Wired before anyone hears of the call, so a listener may act on it at once.
@@ -619,8 +711,32 @@ export class Phone extends Emitter<PhoneEventMap> {
     return call;
   }
 
+  /** The tone the calls call for: a ringtone, a ringback (unless the far end sends its own), a call-waiting beep. */
+  private updateTones(): void {
+    const fg = this.foreground;
+    let tone: ToneKind | null = null;
+    if (fg?.state === 'incoming') tone = 'ringtone';
+    else if (fg?.state === 'ringing' && !fg.earlyMedia) tone = 'ringback';
+    else if (fg?.state === 'in-progress' && this.waitingCall) tone = 'waiting';
+    if (tone) this.tones.play(tone);
+    else this.tones.stop();
+  }
+
+  private audioBlockedBy(source: 'tones' | 'call-audio', id: string | null): void {
+    if (this.blockedAudio.has(source)) return;
+    this.blockedAudio.add(source);
+    this.emit('audio-blocked', { id, source });
+  }
+
+  private audioUnblocked(source: 'tones' | 'call-audio'): void {
+    if (!this.blockedAudio.delete(source) || this.blockedAudio.size > 0) return;
+    this.emit('audio-unblocked', {});
+  }
+
   private onCallEnded(call: Call, cause: EndCause): void {
     this.calls.delete(call.id);
+    // Blocked call audio went with the last call; a later call asks again.
+    if (this.calls.size === 0) this.blockedAudio.delete('call-audio');
     // Every outbound call reports call-started before call-ended, even one that never left (no microphone).
     if (call.direction === 'outbound') call.reportStarted();
     const ended = { id: call.id, direction: call.direction, number: call.number, duration: call.duration, cause };

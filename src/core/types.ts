@@ -2,6 +2,7 @@
  * The public vocabulary of the phone: states, causes and the detail shapes of
  * every event. The element re-dispatches these as DOM events unchanged.
  */
+import type { AudioDeviceKind } from './audio-devices.js';
 import type { CallState } from './call-state.js';
 
 export type { CallState };
@@ -44,7 +45,8 @@ export type ErrorCode =
   | 'registration-failed'
   | 'origin-not-allowed'
   | 'call-failed'
-  | 'audio-blocked';
+  | 'invalid-device'
+  | 'device-unavailable';
 
 export interface Party {
   /** Display name, or the user part when the far end sent none. */
@@ -129,6 +131,19 @@ export interface NoAudioDetail {
   id: string;
 }
 
+export interface AudioBlockedDetail {
+  /** The call whose audio could not play, or null for the ringtone and other tones. */
+  id: string | null;
+  /** What could not play: the call's audio, or a tone (ringtone, ringback, call waiting). */
+  source: 'call-audio' | 'tones';
+}
+
+export interface AudioDeviceChangeDetail {
+  kind: AudioDeviceKind;
+  /** The chosen device's id, or null for the system default. */
+  deviceId: string | null;
+}
+
 export interface TokenExpiredDetail {
   reason: 'expired' | 'revoked' | 'rejected';
 }
@@ -153,6 +168,9 @@ export interface PhoneEventMap {
   'outbound-number-changed': OutboundNumberChangedDetail;
   'no-audio': NoAudioDetail;
   'audio-restored': NoAudioDetail;
+  'audio-blocked': AudioBlockedDetail;
+  'audio-unblocked': ReadyDetail;
+  'audio-device-change': AudioDeviceChangeDetail;
   'token-expired': TokenExpiredDetail;
   error: ErrorDetail;
 }

@@ -1,4 +1,5 @@
 import { createContext } from '@lit/context';
+import type { AudioDeviceChoice } from '../core/audio-devices.js';
 import type { CallDirection, EndCause, Party, PhoneState, RegistrationState, WidgetState } from '../core/types.js';
 import type { CallState } from '../core/call-state.js';
 import type { HistoryEntry } from '../core/call-history.js';
@@ -23,6 +24,10 @@ export interface PhoneSnapshot {
   /** Caller IDs the token allows, and the one chosen (null: the user's own). */
   readonly callerIds: readonly string[];
   readonly outboundNumber: string | null;
+  /** The browser holds back sound until a click ("enable sound"). */
+  readonly audioBlocked: boolean;
+  /** The chosen devices (null: the system default). */
+  readonly audioDevices: Readonly<AudioDeviceChoice>;
 }
 
 export interface CallSnapshot {

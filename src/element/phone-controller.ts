@@ -18,6 +18,9 @@ const EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
   'outbound-number-changed',
   'no-audio',
   'audio-restored',
+  'audio-blocked',
+  'audio-unblocked',
+  'audio-device-change',
   'token-expired',
   'error',
 ];
@@ -105,6 +108,8 @@ export class PhoneController implements ReactiveController {
       missed: phone.history?.unseenMissed ?? 0,
       callerIds: phone.callerIds,
       outboundNumber: phone.outboundNumber,
+      audioBlocked: phone.audioBlocked,
+      audioDevices: phone.audioDevices,
       call: call ? snapshotOf(call) : null,
       waiting: phone.waitingCall ? snapshotOf(phone.waitingCall) : null,
     });

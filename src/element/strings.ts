@@ -53,6 +53,22 @@ export interface Strings {
   sayOnHold: string;
   sayHeldByOther: string;
   sayNoAudio: string;
+  settings: string;
+  audio: string;
+  microphone: string;
+  speaker: string;
+  ringer: string;
+  systemDefault: string;
+  /** A device the browser names only after microphone access: `{n}` is its position. */
+  microphoneN: string;
+  speakerN: string;
+  showDeviceNames: string;
+  testRinger: string;
+  enableSound: string;
+  soundBlocked: string;
+  notifications: string;
+  desktopNotifications: string;
+  notificationsDenied: string;
   registration: Record<RegistrationState, string>;
   outcome: Record<EndCause, string>;
   problem: Record<'invalid-token' | 'invalid-server' | 'invalid-attribute' | 'registration-failed' | 'expired' | 'refused', string>;
@@ -106,6 +122,21 @@ export const en: Strings = {
   sayOnHold: 'Call with {name} on hold',
   sayHeldByOther: '{name} put the call on hold',
   sayNoAudio: 'No audio from {name}',
+  settings: 'Settings',
+  audio: 'Audio',
+  microphone: 'Microphone',
+  speaker: 'Speaker',
+  ringer: 'Ringer',
+  systemDefault: 'System default',
+  microphoneN: 'Microphone {n}',
+  speakerN: 'Speaker {n}',
+  showDeviceNames: 'Show device names',
+  testRinger: 'Test ringer',
+  enableSound: 'Enable sound',
+  soundBlocked: 'The browser muted the phone',
+  notifications: 'Notifications',
+  desktopNotifications: 'Desktop notification for incoming calls',
+  notificationsDenied: 'Blocked in the browser’s site settings',
   registration: {
     connecting: 'Connecting…',
     registered: 'Online',
@@ -183,6 +214,21 @@ export const es: Strings = {
   sayOnHold: 'Llamada con {name} en espera',
   sayHeldByOther: '{name} puso la llamada en espera',
   sayNoAudio: 'No llega audio de {name}',
+  settings: 'Ajustes',
+  audio: 'Audio',
+  microphone: 'Micrófono',
+  speaker: 'Altavoz',
+  ringer: 'Timbre',
+  systemDefault: 'Predeterminado del sistema',
+  microphoneN: 'Micrófono {n}',
+  speakerN: 'Altavoz {n}',
+  showDeviceNames: 'Mostrar los nombres de los dispositivos',
+  testRinger: 'Probar el timbre',
+  enableSound: 'Activar el sonido',
+  soundBlocked: 'El navegador silenció el teléfono',
+  notifications: 'Notificaciones',
+  desktopNotifications: 'Notificación de escritorio para llamadas entrantes',
+  notificationsDenied: 'Bloqueadas en la configuración del sitio del navegador',
   registration: {
     connecting: 'Conectando…',
     registered: 'En línea',

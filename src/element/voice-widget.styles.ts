@@ -519,4 +519,167 @@ export const styles = css`
   .call vw-dialpad {
     margin-bottom: 8px;
   }
+
+  /* Settings */
+  .settings {
+    flex: 1;
+    min-height: 0;
+    overflow-y: auto;
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+  }
+  .settings h2 {
+    margin: 4px 0 0;
+    font-size: 12px;
+    font-weight: 600;
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+    color: var(--text-low-contrast, #667085);
+  }
+  .field {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+    font-size: 13px;
+    color: var(--text-medium-contrast, #475467);
+  }
+  .field select {
+    font: inherit;
+    width: 100%;
+    padding: 6px 8px;
+    color: var(--text-high-contrast, #101828);
+    background: var(--bg-background, #fff);
+    border: 1px solid var(--bg-border, #e4e7ec);
+    border-radius: 8px;
+  }
+  .field select:hover {
+    border-color: var(--bg-border-active, #22aa5c);
+  }
+  select:focus-visible {
+    outline: 2px solid var(--bg-border-active, #22aa5c);
+    outline-offset: 1px;
+  }
+  .text-button {
+    align-self: flex-start;
+    border: none;
+    border-radius: 6px;
+    padding: 4px 6px;
+    margin: -2px -6px;
+    background: transparent;
+    color: var(--text-accent, #12733b);
+    font-weight: 600;
+  }
+  .text-button:hover {
+    background: var(--bg-hover, #f2f4f7);
+  }
+  .text-button:active {
+    background: var(--bg-pressed, #e4e7ec);
+  }
+  .switch-row {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    font-size: 13px;
+  }
+  .switch-row span {
+    flex: 1;
+  }
+  .switch {
+    position: relative;
+    flex: none;
+    width: 36px;
+    height: 20px;
+    padding: 0;
+    border: none;
+    border-radius: 10px;
+    background: var(--switch-background, #d0d5dd);
+    transition: background-color 0.15s;
+  }
+  .switch::after {
+    content: '';
+    position: absolute;
+    top: 2px;
+    inset-inline-start: 2px;
+    width: 16px;
+    height: 16px;
+    border-radius: 50%;
+    background: var(--switch-foreground, #fff);
+    box-shadow: 0 1px 2px rgb(16 24 40 / 0.2);
+    transition: inset-inline-start 0.15s;
+  }
+  .switch[aria-checked='true'] {
+    background: var(--switch-background-checked, #22aa5c);
+  }
+  .switch[aria-checked='true']::after {
+    inset-inline-start: 18px;
+  }
+  .switch:disabled {
+    cursor: not-allowed;
+    opacity: 0.5;
+  }
+
+  /* Sound held back by the browser until a click */
+  .sound-blocked {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 6px 12px;
+    font-size: 12px;
+    background: var(--bg-status, #f9fafb);
+    color: var(--text-medium-contrast, #475467);
+    border-bottom: 1px solid var(--bg-border, #e4e7ec);
+  }
+  .sound-blocked span {
+    flex: 1;
+  }
+  .sound-blocked button {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    border: 1px solid var(--bg-border-active, #22aa5c);
+    border-radius: 8px;
+    padding: 3px 8px;
+    background: transparent;
+    color: var(--text-accent, #12733b);
+    font-weight: 600;
+  }
+  .sound-blocked button:hover {
+    background: var(--bg-hover, #f2f4f7);
+  }
+  .sound-blocked svg {
+    width: 16px;
+    height: 16px;
+  }
+
+  /* A call rings while the panel is closed: the launcher rings too (it must alert even without sound). */
+  :host([state='incoming']) .launcher {
+    animation: ring 1.2s ease-in-out infinite;
+  }
+  @keyframes ring {
+    0%,
+    50%,
+    100% {
+      transform: rotate(0);
+    }
+    10%,
+    30% {
+      transform: rotate(-12deg);
+    }
+    20%,
+    40% {
+      transform: rotate(12deg);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .switch,
+    .switch::after {
+      transition: none;
+    }
+    :host([state='incoming']) .launcher {
+      animation: none;
+      outline: 3px solid var(--fg-accent, #22aa5c);
+      outline-offset: 3px;
+    }
+  }
 `;

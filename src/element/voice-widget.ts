@@ -18,7 +18,11 @@ import {
   pauseIcon,
   transferIcon,
   phoneIcon,
+  settingsIcon,
+  soundIcon,
 } from './icons.js';
+import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '../core/audio-devices.js';
+import { IncomingNotifier } from './incoming-notifier.js';
 import type { HistoryEntry } from '../core/call-history.js';
 import { phoneContext, type PhoneSnapshot } from './phone-context.js';
 import { PhoneController } from './phone-controller.js';
@@ -102,6 +106,7 @@ export class VoiceWidget extends LitElement {
   static override styles = styles;
 
   private readonly controller = new PhoneController(this, (snapshot) => (this.snapshot = snapshot));
+  private readonly notifier = new IncomingNotifier(this, () => this.t.incomingCall);
 
   @query('input[part="number"]') private numberInput?: HTMLInputElement;
 
@@ -111,8 +116,10 @@ export class VoiceWidget extends LitElement {
 
   @state() private number = '';
   @state() private keypadOpen = false;
-  /** The panel shows recent calls instead of the dial pad. */
-  @state() private showHistory = false;
+  /** What the panel shows when no call is on screen. */
+  @state() private view: 'dialer' | 'history' | 'settings' = 'dialer';
+  /** The devices listed on the settings screen (loaded when it opens). */
+  @state() private deviceList: AudioDeviceList | null = null;
   @state() private transferOpen = false;
   /** The last transfer's outcome, shown on that call's screen. */
   @state() private transferNote: { id: string; text: string } | null = null;
@@ -158,12 +165,16 @@ export class VoiceWidget extends LitElement {
     super.connectedCallback();
     this.addEventListener('keydown', this.onKeydown);
     this.addEventListener('transfer', this.onTransfer);
+    this.addEventListener('click', this.onAnyClick);
+    navigator.mediaDevices?.addEventListener?.('devicechange', this.onDeviceChange);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.onKeydown);
     this.removeEventListener('transfer', this.onTransfer);
+    this.removeEventListener('click', this.onAnyClick);
+    navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -270,6 +281,28 @@ export class VoiceWidget extends LitElement {
     return this.controller.phone.outboundNumber;
   }
 
+  /** Lists microphones and speakers. Names appear once the page may use the microphone. */
+  listAudioDevices(): Promise<AudioDeviceList> {
+    return listAudioDevices();
+  }
+
+  /** Chooses the microphone, speaker or ringer (null: the system default); remembered for this site. */
+  setAudioDevice(kind: AudioDeviceKind, deviceId: string | null): boolean {
+    return this.controller.phone.setAudioDevice(kind, deviceId);
+  }
+
+  /** The chosen devices (null: the system default). */
+  get audioDevices(): Readonly<Record<AudioDeviceKind, string | null>> {
+    return this.controller.phone.audioDevices;
+  }
+
+  /** Lets sound play after the browser blocked it (`audio-blocked`); call it from a click. */
+  async enableAudio(): Promise<boolean> {
+    const ok = await this.controller.phone.enableAudio();
+    this.controller.refresh();
+    return ok;
+  }
+
   /** Whether this phone holds the current call. */
   isOnHold(): boolean {
     return this.controller.phone.onHold;
@@ -328,16 +361,47 @@ export class VoiceWidget extends LitElement {
     this.numberInput?.focus();
   }
 
-  private toggleHistory(): void {
-    this.showHistory = !this.showHistory;
-    if (this.showHistory) {
+  private showView(view: 'history' | 'settings'): void {
+    this.view = this.view === view ? 'dialer' : view;
+    if (this.view === 'history') {
       this.controller.phone.history?.markSeen();
       this.controller.refresh();
     }
+    if (this.view === 'settings') void this.loadDevices();
   }
 
+  private async loadDevices(): Promise<void> {
+    try {
+      this.deviceList = await listAudioDevices();
+    } catch {
+      this.deviceList = { microphones: [], speakers: [], outputSelection: false, ringerSelection: false };
+    }
+  }
+
+  private onDeviceChange = (): void => {
+    if (this.view === 'settings') void this.loadDevices();
+  };
+
+  /** Browsers name devices only once the page may use the microphone: ask (from this click), then list again. */
+  private async allowDeviceNames(): Promise<void> {
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      for (const track of stream.getTracks()) track.stop();
+    } catch (e) {
+      this.dispatchEvent(
+        new CustomEvent('error', { detail: { code: 'media-denied', message: `the microphone could not be opened: ${(e as Error).message}` } }),
+      );
+    }
+    await this.loadDevices();
+  }
+
+  /** Any click in the widget is a user gesture: if the browser held sound back, it may play now. */
+  private onAnyClick = (): void => {
+    if (this.snapshot.audioBlocked) void this.enableAudio();
+  };
+
   private redial(entry: HistoryEntry): void {
-    this.showHistory = false;
+    this.view = 'dialer';
     this.call(entry.number);
   }
 
@@ -426,7 +490,7 @@ export class VoiceWidget extends LitElement {
           : nothing}
       </button>
       <section id="panel" part="panel" class="panel" aria-label=${this.windowTitle || this.t.phone} ?hidden=${!this.open}>
-        ${this.renderHeader()} ${this.renderStatus()}
+        ${this.renderHeader()} ${this.renderStatus()} ${this.renderSoundBlocked()}
         <div class="body">${this.renderBody()}</div>
         <div class="visually-hidden" role="status" aria-live="polite">${this.announcement()}</div>
       </section>
@@ -443,10 +507,19 @@ export class VoiceWidget extends LitElement {
         part="history-button"
         class="icon-button"
         aria-label=${this.t.recentCalls}
-        aria-pressed=${this.showHistory ? 'true' : 'false'}
-        @click=${this.toggleHistory}
+        aria-pressed=${this.view === 'history' ? 'true' : 'false'}
+        @click=${() => this.showView('history')}
       >
         ${historyIcon}
+      </button>
+      <button
+        part="settings-button"
+        class="icon-button"
+        aria-label=${this.t.settings}
+        aria-pressed=${this.view === 'settings' ? 'true' : 'false'}
+        @click=${() => this.showView('settings')}
+      >
+        ${settingsIcon}
       </button>
       <button class="icon-button" aria-label=${this.t.closePhone} @click=${() => this.toggle(false)}>${closeIcon}</button>
     </header>`;
@@ -478,8 +551,62 @@ export class VoiceWidget extends LitElement {
       case 'in-progress':
         return this.renderInCall();
       default:
-        return this.showHistory ? this.renderHistory() : this.renderDialer();
+        if (this.view === 'history') return this.renderHistory();
+        if (this.view === 'settings') return this.renderSettings();
+        return this.renderDialer();
     }
+  }
+
+  private renderSoundBlocked() {
+    if (!this.snapshot.audioBlocked) return nothing;
+    return html`<div part="sound-blocked" class="sound-blocked" role="alert">
+      <span>${this.t.soundBlocked}</span>
+      <button part="enable-sound" @click=${() => this.enableAudio()}>${soundIcon}${this.t.enableSound}</button>
+    </div>`;
+  }
+
+  private renderSettings() {
+    const list = this.deviceList;
+    const chosen = this.snapshot.audioDevices;
+    const named = !list || [...list.microphones, ...list.speakers].every((d) => d.label !== '');
+    const select = (kind: AudioDeviceKind, label: string, devices: AudioDeviceList['microphones'], unnamed: string) =>
+      html`<label class="field">
+        <span>${label}</span>
+        <select part="device-select" data-kind=${kind} @change=${(e: Event) => this.setAudioDevice(kind, (e.target as HTMLSelectElement).value || null)}>
+          <option value="" ?selected=${chosen[kind] === null}>${this.t.systemDefault}</option>
+          ${devices.map(
+            (d, i) => html`<option value=${d.id} ?selected=${chosen[kind] === d.id}>${d.label || fill(unnamed, { n: i + 1 })}</option>`,
+          )}
+        </select>
+      </label>`;
+    const support = this.notifier.support;
+    return html`<div part="settings" class="settings">
+      <h2>${this.t.audio}</h2>
+      ${select('microphone', this.t.microphone, list?.microphones ?? [], this.t.microphoneN)}
+      ${list?.outputSelection ? select('speaker', this.t.speaker, list.speakers, this.t.speakerN) : nothing}
+      ${list?.ringerSelection
+        ? html`${select('ringer', this.t.ringer, list.speakers, this.t.speakerN)}
+            <button class="text-button" @click=${() => this.controller.phone.previewRingtone()}>${this.t.testRinger}</button>`
+        : nothing}
+      ${named ? nothing : html`<button class="text-button" @click=${() => this.allowDeviceNames()}>${this.t.showDeviceNames}</button>`}
+      ${support === 'unsupported'
+        ? nothing
+        : html`<h2>${this.t.notifications}</h2>
+            <div class="switch-row">
+              <span id="notifications-label">${this.t.desktopNotifications}</span>
+              <button
+                part="switch"
+                class="switch"
+                role="switch"
+                aria-checked=${this.notifier.enabled ? 'true' : 'false'}
+                aria-labelledby="notifications-label"
+                aria-describedby=${support === 'denied' ? 'notifications-denied' : nothing}
+                ?disabled=${support === 'denied'}
+                @click=${() => this.notifier.setEnabled(!this.notifier.enabled)}
+              ></button>
+            </div>
+            ${support === 'denied' ? html`<p id="notifications-denied" class="note">${this.t.notificationsDenied}</p>` : nothing}`}
+    </div>`;
   }
 
   private renderHistory() {
