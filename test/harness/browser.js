@@ -39,11 +39,13 @@ function installExitHook() {
 }
 
 /**
- * @param {{ args?: string[], headless?: boolean }} [opts] extra Chromium args.
+ * @param {{ args?: string[], without?: string[], headless?: boolean }} [opts]
+ *   extra Chromium args, and defaults to leave out (e.g. the autoplay policy,
+ *   to test what a real user's browser blocks).
  * @returns {Promise<import('puppeteer-core').Browser>} close() also removes
  *   the temporary profile directory.
  */
-export async function launchBrowser({ args = [], headless = true } = {}) {
+export async function launchBrowser({ args = [], without = [], headless = true } = {}) {
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-chromium-'));
   let browser;
   try {
@@ -52,7 +54,7 @@ export async function launchBrowser({ args = [], headless = true } = {}) {
       headless,
       pipe: true, // CDP over stdio pipes: no DevTools port to allocate
       userDataDir,
-      args: [...CHROMIUM_ARGS, ...args],
+      args: [...CHROMIUM_ARGS.filter((a) => !without.includes(a)), ...args],
       // puppeteer kills the browser on SIGINT/SIGTERM/SIGHUP/exit itself.
       handleSIGINT: true,
       handleSIGTERM: true,
