@@ -121,6 +121,36 @@ try {
   });
   await shot(alice, '12-history');
 
+  // Settings, with notifications allowed and switched on.
+  await alice.evaluate(async () => {
+    window.vw.el().shadowRoot.querySelector('[part~="history-button"]').click();
+    window.vw.el().shadowRoot.querySelector('[part~="settings-button"]').click();
+  });
+  await alice.browserContext().overridePermissions(web.url, ['notifications']);
+  await alice.waitForFunction(() => window.vw.el().shadowRoot.querySelectorAll('[part~="device-select"]').length === 3);
+  await (await alice.evaluateHandle(() => window.vw.el().shadowRoot.querySelector('[part~="switch"]'))).click();
+  await shot(alice, '14-settings');
+
+  // A browser that blocks sound until a click: the call rings on screen, with the prompt.
+  const strict = await launchBrowser({ without: ['--autoplay-policy=no-user-gesture-required'] });
+  try {
+    const erin = await newIsolatedPage(strict);
+    await erin.setViewport({ width: 320, height: 520, deviceScaleFactor: 2 });
+    await erin.goto(`${web.url}/test/e2e/pages/widget.html`);
+    // puppeteer's evaluate() counts as a user gesture, which unlocks audio: plain CDP instead.
+    const cdp = await erin.createCDPSession();
+    const quiet = (expression) => cdp.send('Runtime.evaluate', { expression, awaitPromise: true, userGesture: false });
+    const erinToken = mintToken({ secret: SECRET, user: 'erin', domain: DOMAIN, name: 'Erin' });
+    await quiet(`document.body.style.cssText='margin:0;padding:24px;background:#eef0f3'`);
+    await quiet(`window.vw.configure(${JSON.stringify({ token: erinToken, server: kam.wsUrl })}), window.vw.waitFor('ready')`);
+    await alice.evaluate(() => window.vw.el().call('erin'));
+    await quiet(`window.vw.waitFor('audio-blocked')`);
+    await shot(erin, '15-incoming-sound-blocked');
+    await alice.evaluate(() => window.vw.el().hangup());
+  } finally {
+    await strict.close();
+  }
+
   const dark = await phone('dora');
   await dark.addStyleTag({ url: `${web.url}/themes/dark.css` });
   await dark.addStyleTag({ content: 'body{background:#1d2025}' });

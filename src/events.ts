@@ -1,4 +1,6 @@
 import type {
+  AudioBlockedDetail,
+  AudioDeviceChangeDetail,
   CallEndedDetail,
   CallReceivedDetail,
   CallStartedDetail,
@@ -30,6 +32,9 @@ export interface VoiceWidgetEventMap {
   'outbound-number-changed': CustomEvent<OutboundNumberChangedDetail>;
   'no-audio': CustomEvent<NoAudioDetail>;
   'audio-restored': CustomEvent<NoAudioDetail>;
+  'audio-blocked': CustomEvent<AudioBlockedDetail>;
+  'audio-unblocked': CustomEvent<ReadyDetail>;
+  'audio-device-change': CustomEvent<AudioDeviceChangeDetail>;
   'token-expired': CustomEvent<TokenExpiredDetail>;
   /** Does not bubble: a bubbling `error` would reach `window.onerror`. */
   error: CustomEvent<ErrorDetail>;

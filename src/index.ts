@@ -10,4 +10,5 @@ export { decodeToken, TokenFormatError, type TokenClaims } from './shared/token-
 export { InvalidStateTransitionError, type CallState } from './core/call-state.js';
 export type * from './core/types.js';
 export type { VoiceWidgetEventMap } from './events.js';
+export type { AudioDevice, AudioDeviceChoice, AudioDeviceKind, AudioDeviceList } from './core/audio-devices.js';
 export { en, es, type Strings } from './element/strings.js';

@@ -68,6 +68,9 @@ const jsonConverter = {
  * @fires outbound-number-changed - The user chose another caller ID. `{name, address}`
  * @fires no-audio - Nothing (no RTP, no RTCP) has arrived for 3 s on a call nobody holds. `{id}`
  * @fires audio-restored - Audio arrives again after `no-audio`. `{id}`
+ * @fires audio-blocked - The browser will not play sound before a user gesture. `{id, source}`
+ * @fires audio-unblocked - Sound plays again. `{}`
+ * @fires audio-device-change - Another microphone, speaker or ringer was chosen. `{kind, deviceId}`
  * @fires token-expired - The token expired or was refused; set a new one. `{reason}`
  * @fires error - Does not bubble. `{code, message}`
  *
@@ -94,6 +97,12 @@ const jsonConverter = {
  * @csspart history-button - Shows or hides recent calls.
  * @csspart badge - The count of missed calls on the launcher.
  * @csspart answer-button - Answer.
+ * @csspart settings-button - Shows or hides the settings.
+ * @csspart settings - The settings: devices and notifications.
+ * @csspart device-select - A device choice (microphone, speaker, ringer); `data-kind` says which.
+ * @csspart switch - An on/off switch (desktop notifications).
+ * @csspart sound-blocked - The bar shown while the browser blocks sound.
+ * @csspart enable-sound - Its "Enable sound" button.
  *
  * @cssprop --widget-width - Panel width (264px).
  * @cssprop --widget-height - Panel height (460px).

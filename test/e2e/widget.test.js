@@ -86,6 +86,29 @@ async function sampleMax(read, n = 6) {
   return max;
 }
 
+/**
+ * An evaluator for pages that must see no user gesture: puppeteer's
+ * evaluate() runs with one (CDP userGesture: true), which unlocks audio.
+ */
+async function withoutGesture(page) {
+  const cdp = await page.createCDPSession();
+  return async (fn, ...args) => {
+    const expression = `(${fn})(...${JSON.stringify(args)})`;
+    const r = await cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true, userGesture: false });
+    if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
+    return r.result.value;
+  };
+}
+
+/** A real mouse click (a user gesture) on a part of the widget, found without a gesture. */
+async function clickPart(page, quiet, name) {
+  const box = await quiet((n) => {
+    const r = window.vw.part(n).getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  }, name);
+  await page.mouse.click(box.x, box.y);
+}
+
 /** A calls B, B answers; resolves with log offsets taken before the call. */
 async function connect(caller, callee, target) {
   const from = { caller: await logLength(caller), callee: await logLength(callee) };
@@ -645,6 +668,119 @@ for (const kind of SIP_SERVERS) {
       await vw(alice, async () => {
         window.vw.el().shadowRoot.querySelector('[part~="history-button"]').click();
       });
+    });
+
+    test('tones from Web Audio: ringtone on the callee, ringback on the caller, both silent once answered', async () => {
+      const tones = { alice: await vw(alice, () => window.vwAudio.count()), bob: await vw(bob, () => window.vwAudio.count()) };
+      const fromA = await logLength(alice);
+      const fromB = await logLength(bob);
+      assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
+      await waitFor(bob, 'call-received', { from: fromB });
+      await waitFor(alice, 'state-change', { from: fromA, match: { state: 'ringing' } });
+      await bob.waitForFunction((n) => window.vwAudio.count() > n, {}, tones.bob);
+      await alice.waitForFunction((n) => window.vwAudio.count() > n, {}, tones.alice);
+      // The double ring (400 + 450 Hz) here, the North American ringback (440 + 480 Hz) there.
+      assert.deepEqual(new Set(await vw(bob, (n) => window.vwAudio.frequencies(n), tones.bob)), new Set([400, 450]));
+      assert.deepEqual(new Set(await vw(alice, (n) => window.vwAudio.frequencies(n), tones.alice)), new Set([440, 480]));
+      assert.equal(await vw(bob, () => window.vwAudio.sounding()), true);
+      assert.equal(await vw(bob, () => window.vw.el().answer()), true);
+      await waitFor(alice, 'state-change', { from: fromA, match: { state: 'in-progress' } });
+      await bob.waitForFunction(() => !window.vwAudio.sounding());
+      await alice.waitForFunction(() => !window.vwAudio.sounding());
+      assert.deepEqual(await events(bob, 'audio-blocked'), [], 'this browser lets audio play');
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(bob, 'call-ended', { from: fromB });
+    });
+
+    test('settings: the chosen microphone takes the next call and switches live; the speaker gets the call audio', async () => {
+      const fromB = await logLength(bob);
+      await vw(bob, () => window.vw.part('settings-button').click());
+      await bob.waitForFunction(() => window.vw.el().shadowRoot.querySelectorAll('[part~="device-select"]').length === 3);
+      assert.deepEqual(await audit(bob), [], 'settings');
+      // Through the screen, as a user would: the second microphone (the fake device has three).
+      const mics = await vw(bob, () => [...window.vw.part('device-select').options].map((o) => o.value));
+      assert.ok(mics.length >= 3, `microphones: ${mics.length - 1}`);
+      await vw(bob, (id) => {
+        const select = window.vw.part('device-select');
+        select.value = id;
+        select.dispatchEvent(new Event('change'));
+      }, mics[1]);
+      assert.deepEqual(await waitFor(bob, 'audio-device-change', { from: fromB }), { kind: 'microphone', deviceId: mics[1] });
+      const speakers = (await vw(bob, () => window.vw.el().listAudioDevices())).speakers;
+      assert.ok(speakers.length > 0, 'the fake device has outputs');
+      assert.equal(await vw(bob, (id) => window.vw.el().setAudioDevice('speaker', id), speakers[0].id), true);
+      await vw(bob, () => window.vw.part('settings-button').click());
+
+      const from = await connect(alice, bob, 'bob');
+      assert.deepEqual(await vw(bob, () => window.vw.liveMicDevices()), [mics[1]]);
+      assert.equal(await vw(bob, () => window.vw.sendingDevice()), mics[1]);
+      assert.ok((await vw(bob, () => window.vwAudio.probe.sinks)).includes(speakers[0].id), 'call audio sent to the chosen speaker');
+
+      // Live: another microphone replaces the track without renegotiation; the old one is released.
+      assert.equal(await vw(bob, (id) => window.vw.el().setAudioDevice('microphone', id), mics[2]), true);
+      await bob.waitForFunction((id) => window.vw.sendingDevice() === id, {}, mics[2]);
+      assert.deepEqual(await vw(bob, () => window.vw.liveMicDevices()), [mics[2]]);
+      const { first, second } = await inboundBytesRising(alice);
+      assert.ok(second > first, 'alice still hears bob');
+      assert.equal(await vw(bob, () => window.vw.el().getState()), 'in-progress');
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(bob, 'call-ended', { from: from.callee });
+      assert.equal(await vw(bob, () => window.vw.liveMicTracks()), 0);
+      await vw(bob, () => ['microphone', 'speaker'].forEach((k) => window.vw.el().setAudioDevice(k, null)));
+    });
+
+    test('desktop notification: asked for from a click, shown for a call while the page is not in front, closed when it stops ringing', async () => {
+      await bob.browserContext().overridePermissions(web.url, ['notifications']);
+      await vw(bob, () => window.vw.part('settings-button').click());
+      const toggle = await bob.evaluateHandle(() => window.vw.part('switch'));
+      await toggle.click();
+      await bob.waitForFunction(() => window.vw.part('switch').getAttribute('aria-checked') === 'true');
+      await vw(bob, () => window.vw.part('settings-button').click());
+      await vw(bob, () => window.vwAudio.blur());
+      const fromA = await logLength(alice);
+      const fromB = await logLength(bob);
+      assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
+      const received = await waitFor(bob, 'call-received', { from: fromB });
+      const shown = await vw(bob, () => window.vwAudio.probe.notifications.at(-1));
+      assert.deepEqual(shown, { title: 'Incoming call', body: `Alice\nalice@${DOMAIN}`, tag: `voice-widget-${received.id}`, silent: true });
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(bob, 'call-ended', { from: fromB });
+      await waitFor(alice, 'call-ended', { from: fromA });
+      assert.deepEqual(await vw(bob, () => window.vwAudio.probe.closed), [`voice-widget-${received.id}`]);
+    });
+
+    test('a browser that blocks sound until a gesture: the call still shows, audio-blocked fires, one click enables sound', async () => {
+      const strict = await launchBrowser({ without: ['--autoplay-policy=no-user-gesture-required'] });
+      try {
+        const carol = await newIsolatedPage(strict);
+        await carol.goto(web.url + PAGE, { waitUntil: 'load' });
+        const quiet = await withoutGesture(carol);
+        assert.equal(await quiet(() => navigator.userActivation.hasBeenActive), false);
+        await quiet((o) => window.vw.configure(o), { token: token('carol'), server: sip.wsUrl });
+        await quiet(() => window.vw.waitFor('ready'));
+        const fromA = await logLength(alice);
+        assert.equal(await vw(alice, () => window.vw.el().call('carol')), true);
+        const received = await quiet(() => window.vw.waitFor('call-received'));
+        assert.deepEqual(await quiet(() => window.vw.waitFor('audio-blocked')), { id: null, source: 'tones' });
+        // Seen without sound: the incoming screen and the prompt.
+        assert.equal(await quiet(() => window.vw.el().getState()), 'incoming');
+        assert.ok(await quiet(() => !!window.vw.part('incoming') && !!window.vw.part('sound-blocked')));
+        assert.equal(await quiet(() => window.vwAudio.count()), 0, 'no tone scheduled while blocked');
+        await clickPart(carol, quiet, 'enable-sound');
+        await waitFor(carol, 'audio-unblocked');
+        await carol.waitForFunction(() => window.vwAudio.count() > 0 && window.vwAudio.sounding());
+        assert.deepEqual(new Set(await vw(carol, () => window.vwAudio.frequencies())), new Set([400, 450]));
+        assert.equal(await vw(carol, () => !!window.vw.part('sound-blocked')), false);
+        await clickPart(carol, quiet, 'answer-button');
+        await waitFor(alice, 'state-change', { from: fromA, match: { state: 'in-progress' } });
+        const { first, second } = await inboundBytesRising(carol);
+        assert.ok(second > first);
+        assert.deepEqual(await events(carol, 'audio-blocked'), [{ id: null, source: 'tones' }], 'the call audio plays after the click');
+        await vw(alice, () => window.vw.el().hangup());
+        await waitFor(carol, 'call-ended', { match: { id: received.id } });
+      } finally {
+        await strict.close();
+      }
     });
 
     test('a new token mid-call re-registers without dropping the call', async () => {

@@ -1,7 +1,7 @@
 // Test hooks for one <voice-widget>: records every event and exposes the
 // measurements the end-to-end tests need (RTP bytes, microphone tracks).
 (() => {
-  const EVENTS = ['ready', 'registration-change', 'state-change', 'call-received', 'call-started', 'call-ended', 'dtmf', 'mute-change', 'hold-change', 'transfer', 'outbound-number-changed', 'no-audio', 'audio-restored', 'token-expired', 'error'];
+  const EVENTS = ['ready', 'registration-change', 'state-change', 'call-received', 'call-started', 'call-ended', 'dtmf', 'mute-change', 'hold-change', 'transfer', 'outbound-number-changed', 'no-audio', 'audio-restored', 'audio-blocked', 'audio-unblocked', 'audio-device-change', 'token-expired', 'error'];
 
   // Keep every microphone stream handed out, to prove each one is stopped after a call.
   const streams = [];
@@ -58,6 +58,11 @@
     },
     liveMicTracks: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length,
     micStreams: () => streams.length,
+    /** The device each live microphone track comes from, and the one the call sends. */
+    liveMicDevices: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').map((t) => t.getSettings().deviceId),
+    sendingDevice: () => el().getPeerConnection()?.getSenders().find((s) => s.track?.kind === 'audio')?.track.getSettings().deviceId ?? null,
+    /** A shadow-DOM part of the widget, for real (gesture) clicks from the test. */
+    part: (name) => el().shadowRoot.querySelector(`[part~="${name}"]`),
     async inboundAudioLevel() {
       const pc = el().getPeerConnection();
       let level = 0;
