@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Installs the Debian packages the tests and the demo need, when any is missing:
-// Chromium (tests drive it headless) and Kamailio with its WebSocket and
-// auth_ephemeral modules. Run by `npm test` (pretest).
+// Chromium (tests drive it headless), Kamailio with its WebSocket and
+// auth_ephemeral modules, and baresip (with iproute2) for the interop test.
+// Run by `npm test` (pretest).
 import { spawnSync } from 'node:child_process';
 
 /** Debian package → a shell test that passes when it is installed. */
@@ -10,6 +11,9 @@ export const PACKAGES = {
   kamailio: 'command -v kamailio',
   'kamailio-websocket-modules': 'ls /usr/lib/*/kamailio/modules/websocket.so',
   'kamailio-autheph-modules': 'ls /usr/lib/*/kamailio/modules/auth_ephemeral.so',
+  // A non-browser SIP phone for test/e2e/baresip.test.js, which also needs `ip`.
+  'baresip-core': 'command -v baresip',
+  iproute2: 'command -v ip || test -x /usr/sbin/ip || test -x /sbin/ip',
 };
 
 /** Installs whichever of `names` is missing; exits the process on failure. */

@@ -3,6 +3,7 @@
 // the whole process group killed on stop() or when this Node process exits.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -116,6 +117,18 @@ function freePort() {
   });
 }
 
+/** A free UDP port on `host`; racy too. */
+function freeUdpPort(host) {
+  return new Promise((resolve, reject) => {
+    const sock = dgram.createSocket('udp4');
+    sock.on('error', reject);
+    sock.bind(0, host, () => {
+      const { port } = sock.address();
+      sock.close(() => resolve(port));
+    });
+  });
+}
+
 /**
  * True once *our* Kamailio's xhttp worker answers (the Server header is set
  * in kamailio.cfg), so a port stolen by another process never looks ready.
@@ -144,15 +157,19 @@ function assertSafeDefine(name, value) {
 /**
  * Starts Kamailio on a free 127.0.0.1 port.
  *
- * @param {{ secret?: string, logLevel?: number, startTimeoutMs?: number }} [opts]
+ * @param {{ secret?: string, logLevel?: number, startTimeoutMs?: number, udpHost?: string }} [opts]
  *   secret: auth_ephemeral shared secret (random if omitted; returned);
- *   logLevel: Kamailio `debug` level (-5..3, default 2 = info; 3 = debug).
+ *   logLevel: Kamailio `debug` level (-5..3, default 2 = info; 3 = debug);
+ *   udpHost: also listen for SIP over UDP on this IPv4 address, on a free
+ *   port picked here (for non-browser phones; see test/e2e/baresip.test.js).
  * @returns {Promise<{ wsUrl: string, port: number, secret: string,
+ *   udp: { host: string, port: number } | null,
  *   stop: () => Promise<void>, log: () => string }>}
  */
-export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS } = {}) {
+export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS, udpHost } = {}) {
   secret ??= randomBytes(16).toString('hex');
   assertSafeDefine('secret', secret);
+  if (udpHost !== undefined && !net.isIPv4(udpHost)) throw new Error(`udpHost must be an IPv4 address, got ${udpHost}`);
   if (!Number.isInteger(logLevel) || logLevel < -5 || logLevel > 3) {
     throw new Error(`logLevel must be an integer in -5..3, got ${logLevel}`);
   }
@@ -162,9 +179,10 @@ export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = STA
   let lastError;
   for (let attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
     const port = await freePort();
+    const udp = udpHost ? { host: udpHost, port: await freeUdpPort(udpHost) } : null;
     const runDir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-kamailio-'));
     try {
-      return await launch({ port, runDir, moduleDir, secret, logLevel, startTimeoutMs });
+      return await launch({ port, udp, runDir, moduleDir, secret, logLevel, startTimeoutMs });
     } catch (err) {
       await rm(runDir, { recursive: true, force: true });
       lastError = err;
@@ -175,7 +193,7 @@ export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = STA
   throw lastError;
 }
 
-async function launch({ port, runDir, moduleDir, secret, logLevel, startTimeoutMs }) {
+async function launch({ port, udp, runDir, moduleDir, secret, logLevel, startTimeoutMs }) {
   const args = [
     '-DD', // stay in the foreground (children are still forked)
     '-E', // log to stderr, captured below
@@ -188,6 +206,8 @@ async function launch({ port, runDir, moduleDir, secret, logLevel, startTimeoutM
     '-A', `AUTH_SECRET="${secret}"`,
     '-A', `LOG_LEVEL=${logLevel}`,
   ];
+  // An extra socket on top of kamailio.cfg's own listen= line.
+  if (udp) args.push('-l', `udp:${udp.host}:${udp.port}`);
   // detached: own process group, so stop() can signal Kamailio's workers too.
   const child = spawn(KAMAILIO_BIN, args, {
     cwd: runDir,
@@ -286,5 +306,5 @@ async function launch({ port, runDir, moduleDir, secret, logLevel, startTimeoutM
     await sleep(50);
   }
 
-  return { wsUrl: `ws://${HOST}:${port}`, port, secret, stop, log };
+  return { wsUrl: `ws://${HOST}:${port}`, port, secret, udp, stop, log };
 }
