@@ -15,6 +15,7 @@ import type {
   RegistrationChangeDetail,
   StateChangeDetail,
   TokenExpiredDetail,
+  WarningDetail,
 } from './core/types.js';
 
 /** Every DOM event `<voice-widget>` fires, with its detail. */
@@ -36,6 +37,8 @@ export interface VoiceWidgetEventMap {
   'audio-unblocked': CustomEvent<ReadyDetail>;
   'audio-device-change': CustomEvent<AudioDeviceChangeDetail>;
   'token-expired': CustomEvent<TokenExpiredDetail>;
+  /** Something cosmetic failed (custom styles); the phone works on. */
+  warning: CustomEvent<WarningDetail>;
   /** Does not bubble: a bubbling `error` would reach `window.onerror`. */
   error: CustomEvent<ErrorDetail>;
 }

@@ -46,7 +46,16 @@ export type ErrorCode =
   | 'origin-not-allowed'
   | 'call-failed'
   | 'invalid-device'
-  | 'device-unavailable';
+  | 'device-unavailable'
+  | 'invalid-url';
+
+/** Problems that leave the phone fully working (it keeps its own look, say). */
+export type WarningCode = 'styles-failed';
+
+export interface WarningDetail {
+  code: WarningCode;
+  message: string;
+}
 
 export interface Party {
   /** Display name, or the user part when the far end sent none. */

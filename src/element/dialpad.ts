@@ -43,7 +43,7 @@ export class VoiceWidgetDialpad extends LitElement {
       border-radius: 22px;
       border: none;
       background: transparent;
-      color: var(--text-high-contrast, #101828);
+      color: var(--_text-high-contrast);
       font: inherit;
       font-size: 20px;
       line-height: 1;
@@ -54,19 +54,19 @@ export class VoiceWidgetDialpad extends LitElement {
       cursor: pointer;
     }
     button:hover {
-      background: var(--bg-hover, #f2f4f7);
+      background: var(--_bg-hover);
     }
     button:active {
-      background: var(--bg-pressed, #e4e7ec);
+      background: var(--_bg-pressed);
     }
     button:focus-visible {
-      outline: 2px solid var(--bg-border-active, #22aa5c);
+      outline: 2px solid var(--_bg-border-active);
       outline-offset: 1px;
     }
     small {
       font-size: 9px;
       letter-spacing: 0.08em;
-      color: var(--text-low-contrast, #667085);
+      color: var(--_text-low-contrast);
       min-height: 10px;
     }
   `;

@@ -54,6 +54,8 @@ export interface Strings {
   sayHeldByOther: string;
   sayNoAudio: string;
   settings: string;
+  /** The logo's link: `{site}` is its host name. */
+  opensInNewTab: string;
   audio: string;
   microphone: string;
   speaker: string;
@@ -123,6 +125,7 @@ export const en: Strings = {
   sayHeldByOther: '{name} put the call on hold',
   sayNoAudio: 'No audio from {name}',
   settings: 'Settings',
+  opensInNewTab: '{site} (opens in a new tab)',
   audio: 'Audio',
   microphone: 'Microphone',
   speaker: 'Speaker',
@@ -215,6 +218,7 @@ export const es: Strings = {
   sayHeldByOther: '{name} puso la llamada en espera',
   sayNoAudio: 'No llega audio de {name}',
   settings: 'Ajustes',
+  opensInNewTab: '{site} (se abre en una pestaña nueva)',
   audio: 'Audio',
   microphone: 'Micrófono',
   speaker: 'Altavoz',

@@ -1,685 +1,709 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+import { dark, light, paletteDeclarations } from './palettes.js';
+
+/** Static strings of our own palettes, not input: safe for unsafeCSS. */
+const lightPalette = unsafeCSS(paletteDeclarations(light));
+const darkPalette = unsafeCSS(paletteDeclarations(dark));
 
 /**
- * Component styles. Colours come only from the theme variables (Wavix names);
- * the fallbacks are the light theme, so an unthemed widget looks finished.
+ * Component styles. Colours come only from the private `--_name` variables,
+ * which take the host's Wavix-named `--name` when set, else the palette of the
+ * `theme` (light by default), so an unthemed widget looks finished.
  */
 export const styles = css`
-  :host {
-    --_width: var(--widget-width, 264px);
-    --_height: var(--widget-height, 460px);
-    --_radius: 12px;
-    display: inline-block;
-    position: relative;
-    font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
-    font-size: 14px;
-    line-height: 1.4;
-    color: var(--text-high-contrast, #101828);
-    -webkit-font-smoothing: antialiased;
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
-  }
-  [hidden] {
-    display: none !important;
-  }
-  svg {
-    width: 20px;
-    height: 20px;
-    display: block;
-  }
-  button {
-    font: inherit;
-    cursor: pointer;
-  }
-  button:focus-visible,
-  input:focus-visible {
-    outline: 2px solid var(--bg-border-active, #22aa5c);
-    outline-offset: 2px;
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-  }
-
-  /* Launcher */
-  .launcher {
-    display: inline-flex;
-    align-items: center;
-    justify-content: center;
-    width: 56px;
-    height: 56px;
-    border-radius: 50%;
-    border: none;
-    background: var(--fg-accent, #22aa5c);
-    color: var(--fg-inverted, #fff);
-    box-shadow: 0 4px 14px rgb(16 24 40 / 0.18);
-  }
-  .launcher:hover {
-    background: var(--fg-accent-hover, #289c5c);
-  }
-  .launcher:active {
-    background: var(--fg-accent-pressed, #2c7351);
-  }
-  .launcher svg {
-    width: 26px;
-    height: 26px;
-  }
-  :host([open]) .launcher {
-    display: none;
-  }
-  .launcher {
-    position: relative;
-  }
-  .badge {
-    position: absolute;
-    top: -2px;
-    inset-inline-end: -2px;
-    min-width: 20px;
-    height: 20px;
-    padding: 0 5px;
-    border-radius: 10px;
-    background: var(--fg-negative, #e52625);
-    color: var(--text-inverted, #fff);
-    font-size: 12px;
-    font-weight: 600;
-    line-height: 20px;
-    text-align: center;
-  }
-
-  /* Recent calls */
-  .history {
-    flex: 1;
-    min-height: 0;
-    overflow-y: auto;
-    margin: -4px -6px;
-  }
-  .history ul {
-    list-style: none;
-    margin: 0;
-    padding: 0;
-  }
-  .history .empty {
-    margin-top: 40px;
-    text-align: center;
-    color: var(--text-low-contrast, #667085);
-  }
-  .entry {
-    width: 100%;
-    display: flex;
-    align-items: center;
-    gap: 10px;
-    padding: 8px 6px;
-    border: none;
-    border-radius: 8px;
-    background: transparent;
-    color: var(--text-high-contrast, #101828);
-    text-align: start;
-  }
-  .entry:hover {
-    background: var(--bg-hover, #f2f4f7);
-  }
-  .entry:active {
-    background: var(--bg-pressed, #e4e7ec);
-  }
-  .entry .direction {
-    color: var(--a-inactive, #667085);
-  }
-  .entry[data-missed] .direction,
-  .entry[data-missed] .name {
-    color: var(--text-negative, #d92d20);
-  }
-  .entry .who {
-    flex: 1;
-    min-width: 0;
-    display: flex;
-    flex-direction: column;
-  }
-  .entry .name,
-  .entry .number {
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
-  }
-  .entry .number,
-  .entry .when {
-    font-size: 12px;
-    color: var(--text-low-contrast, #667085);
-  }
-  .entry .when {
-    display: flex;
-    flex-direction: column;
-    align-items: flex-end;
-  }
-
-  /* Panel */
-  .panel {
-    width: var(--_width);
-    height: var(--_height);
-    display: flex;
-    flex-direction: column;
-    background: var(--bg-background, #fff);
-    border: 1px solid var(--bg-border, #e4e7ec);
-    border-radius: var(--_radius);
-    overflow: hidden;
-    box-shadow: 0 8px 28px rgb(16 24 40 / 0.14);
-  }
-  header {
-    display: flex;
-    align-items: center;
-    gap: 8px;
-    padding: 10px 8px 10px 12px;
-    background: var(--bg-header, #fff);
-    border-bottom: 1px solid var(--bg-border, #e4e7ec);
-  }
-  .logo {
-    width: 24px;
-    height: 24px;
-    flex: none;
-    color: var(--fg-logo, #22aa5c);
-  }
-  .logo svg,
-  .logo img {
-    width: 24px;
-    height: 24px;
-    object-fit: contain;
-  }
-  .title {
-    flex: 1;
-    font-weight: 600;
-    white-space: nowrap;
-    overflow: hidden;
-    text-overflow: ellipsis;
-  }
-  .icon-button {
-    display: inline-flex;
-    align-items: center;
-    justify-content: center;
-    width: 32px;
-    height: 32px;
-    border: none;
-    border-radius: 8px;
-    background: transparent;
-    color: var(--a-inactive, #667085);
-  }
-  .icon-button:hover {
-    background: var(--bg-hover, #f2f4f7);
-    color: var(--a-hover, #475467);
-  }
-  .icon-button:active {
-    background: var(--bg-pressed, #e4e7ec);
-    color: var(--a-pressed, #101828);
-  }
-  .icon-button[aria-pressed='true'] {
-    color: var(--a-active, #22aa5c);
-  }
-
-  .status {
-    display: flex;
-    align-items: center;
-    gap: 6px;
-    padding: 4px 12px;
-    min-height: 26px;
-    background: var(--bg-status, #f9fafb);
-    color: var(--text-medium-contrast, #475467);
-    font-size: 12px;
-  }
-  .status::before {
-    content: '';
-    width: 8px;
-    height: 8px;
-    border-radius: 50%;
-    flex: none;
-    background: var(--fg-warning, #e7b006);
-  }
-  .status[data-registration='registered']::before {
-    background: var(--fg-accent, #22aa5c);
-  }
-  .status[data-registration='failed']::before,
-  .status[data-problem]::before {
-    background: var(--fg-negative, #e52625);
-  }
-  .status[data-problem] {
-    color: var(--text-negative, #d92d20);
-  }
-  .status span {
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
-  }
-
-  .body {
-    flex: 1;
-    display: flex;
-    flex-direction: column;
-    min-height: 0;
-    padding: 12px 14px 14px;
-  }
-
-  /* Dialler */
-  form {
-    flex: 1;
-    display: flex;
-    flex-direction: column;
-    gap: 10px;
-  }
-  .number-row {
-    display: flex;
-    align-items: center;
-    gap: 4px;
-    border-bottom: 1px solid var(--bg-border, #e4e7ec);
-  }
-  .number-row:focus-within {
-    border-bottom-color: var(--bg-border-active, #22aa5c);
-  }
-  input {
-    flex: 1;
-    min-width: 0;
-    border: none;
-    background: transparent;
-    color: var(--text-high-contrast, #101828);
-    font: inherit;
-    font-size: 20px;
-    padding: 6px 2px;
-    text-align: center;
-  }
-  input::placeholder {
-    color: var(--text-low-contrast, #98a2b3);
-    font-size: 15px;
-  }
-  input:focus-visible {
-    outline: none;
-  }
-  .caller-id {
-    display: flex;
-    align-items: center;
-    justify-content: center;
-    gap: 6px;
-    font-size: 12px;
-    color: var(--text-low-contrast, #667085);
-  }
-  .caller-id select {
-    font: inherit;
-    color: var(--text-high-contrast, #101828);
-    background: var(--bg-background, #fff);
-    border: 1px solid var(--bg-border, #e4e7ec);
-    border-radius: 6px;
-    padding: 2px 4px;
-  }
-  .outcome {
-    min-height: 20px;
-    text-align: center;
-    font-size: 12px;
-    color: var(--text-low-contrast, #667085);
-  }
-  .outcome[data-failed] {
-    color: var(--text-negative, #d92d20);
-  }
-  .actions {
-    margin-top: auto;
-    display: flex;
-    justify-content: center;
-    gap: 28px;
-  }
-  .round,
-  .small {
-    width: 56px;
-    height: 56px;
-    border-radius: 50%;
-    border: none;
-    display: inline-flex;
-    align-items: center;
-    justify-content: center;
-    color: var(--fg-inverted, #fff);
-  }
-  .round svg {
-    width: 24px;
-    height: 24px;
-  }
-  .accept {
-    background: var(--fg-accent, #22aa5c);
-  }
-  .accept:hover {
-    background: var(--fg-accent-hover, #289c5c);
-  }
-  .accept:active {
-    background: var(--fg-accent-pressed, #2c7351);
-  }
-  .accept:disabled {
-    background: var(--fg-accent-disabled, #d0d5dd);
-    color: var(--fg-inverted-disabled, #fff);
-    cursor: not-allowed;
-  }
-  .decline {
-    background: var(--fg-negative, #e52625);
-  }
-  .decline:hover {
-    background: var(--fg-negative-hover, #c4201f);
-  }
-  .decline:active {
-    background: var(--fg-negative-pressed, #9f1a19);
-  }
-
-  /* Call screens */
-  .call {
-    flex: 1;
-    display: flex;
-    flex-direction: column;
-    align-items: center;
-    gap: 4px;
-    text-align: center;
-  }
-  .call .label {
-    color: var(--text-low-contrast, #667085);
-    font-size: 12px;
-    text-transform: uppercase;
-    letter-spacing: 0.06em;
-    margin-top: 12px;
-  }
-  .avatar {
-    width: 64px;
-    height: 64px;
-    border-radius: 50%;
-    margin: 14px 0 6px;
-    display: flex;
-    align-items: center;
-    justify-content: center;
-    background: var(--bg-brand, #f2f4f7);
-    color: var(--fg-brand, #22aa5c);
-    font-size: 26px;
-    font-weight: 600;
-  }
-  .call[data-ringing] .avatar {
-    animation: pulse 1.4s ease-in-out infinite;
-  }
-  @keyframes pulse {
-    50% {
-      box-shadow: 0 0 0 10px rgb(34 170 92 / 0.12);
+  /* Our rules sit in a layer, so any rule of a custom-styles sheet (unlayered) wins. */
+  @layer voice-widget {
+    :host {
+      --_width: var(--widget-width, 264px);
+      --_height: var(--widget-height, 460px);
+      --_radius: 12px;
+      display: inline-block;
+      position: relative;
+      font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+      font-size: 14px;
+      line-height: 1.4;
+      -webkit-font-smoothing: antialiased;
     }
-  }
-  @media (prefers-reduced-motion: reduce) {
+    /* The palette lives on the wrapper (id webrtc-widget), so a Wavix-format
+       custom-styles file's "#webrtc-widget { --…: … }" reaches every part. */
+    .root {
+      display: contents;
+      ${lightPalette}
+      color: var(--_text-high-contrast);
+    }
+    :host([theme='dark']) .root {
+      ${darkPalette}
+    }
+    @media (prefers-color-scheme: dark) {
+      :host([theme='auto']) .root {
+        ${darkPalette}
+      }
+    }
+    :host([hidden]) {
+      display: none;
+    }
+    *,
+    *::before,
+    *::after {
+      box-sizing: border-box;
+    }
+    [hidden] {
+      display: none !important;
+    }
+    svg {
+      width: 20px;
+      height: 20px;
+      display: block;
+    }
+    button {
+      font: inherit;
+      cursor: pointer;
+    }
+    button:focus-visible,
+    input:focus-visible,
+    a:focus-visible {
+      outline: 2px solid var(--_bg-border-active);
+      outline-offset: 2px;
+    }
+    .visually-hidden {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
+
+    /* Launcher */
+    .launcher {
+      display: inline-flex;
+      align-items: center;
+      justify-content: center;
+      width: 56px;
+      height: 56px;
+      border-radius: 50%;
+      border: none;
+      background: var(--_fg-accent);
+      color: var(--_fg-inverted);
+      box-shadow: 0 4px 14px rgb(16 24 40 / 0.18);
+    }
+    .launcher:hover {
+      background: var(--_fg-accent-hover);
+    }
+    .launcher:active {
+      background: var(--_fg-accent-pressed);
+    }
+    .launcher svg {
+      width: 26px;
+      height: 26px;
+    }
+    :host([open]) .launcher {
+      display: none;
+    }
+    .launcher {
+      position: relative;
+    }
+    .badge {
+      position: absolute;
+      top: -2px;
+      inset-inline-end: -2px;
+      min-width: 20px;
+      height: 20px;
+      padding: 0 5px;
+      border-radius: 10px;
+      background: var(--_fg-negative);
+      color: var(--_text-inverted);
+      font-size: 12px;
+      font-weight: 600;
+      line-height: 20px;
+      text-align: center;
+    }
+
+    /* Recent calls */
+    .history {
+      flex: 1;
+      min-height: 0;
+      overflow-y: auto;
+      margin: -4px -6px;
+    }
+    .history ul {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+    }
+    .history .empty {
+      margin-top: 40px;
+      text-align: center;
+      color: var(--_text-low-contrast);
+    }
+    .entry {
+      width: 100%;
+      display: flex;
+      align-items: center;
+      gap: 10px;
+      padding: 8px 6px;
+      border: none;
+      border-radius: 8px;
+      background: transparent;
+      color: var(--_text-high-contrast);
+      text-align: start;
+    }
+    .entry:hover {
+      background: var(--_bg-hover);
+    }
+    .entry:active {
+      background: var(--_bg-pressed);
+    }
+    .entry .direction {
+      color: var(--_a-inactive);
+    }
+    .entry[data-missed] .direction,
+    .entry[data-missed] .name {
+      color: var(--_text-negative);
+    }
+    .entry .who {
+      flex: 1;
+      min-width: 0;
+      display: flex;
+      flex-direction: column;
+    }
+    .entry .name,
+    .entry .number {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .entry .number,
+    .entry .when {
+      font-size: 12px;
+      color: var(--_text-low-contrast);
+    }
+    .entry .when {
+      display: flex;
+      flex-direction: column;
+      align-items: flex-end;
+    }
+
+    /* Panel */
+    .panel {
+      width: var(--_width);
+      height: var(--_height);
+      display: flex;
+      flex-direction: column;
+      background: var(--_bg-background);
+      border: 1px solid var(--_bg-border);
+      border-radius: var(--_radius);
+      overflow: hidden;
+      box-shadow: 0 8px 28px rgb(16 24 40 / 0.14);
+    }
+    header {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      padding: 10px 8px 10px 12px;
+      background: var(--_bg-header);
+      border-bottom: 1px solid var(--_bg-border);
+    }
+    .logo {
+      width: 24px;
+      height: 24px;
+      flex: none;
+      color: var(--_fg-logo);
+    }
+    .logo svg,
+    .logo img {
+      width: 24px;
+      height: 24px;
+      object-fit: contain;
+    }
+    .title {
+      flex: 1;
+      font-weight: 600;
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+    .icon-button {
+      display: inline-flex;
+      align-items: center;
+      justify-content: center;
+      width: 32px;
+      height: 32px;
+      border: none;
+      border-radius: 8px;
+      background: transparent;
+      color: var(--_a-inactive);
+    }
+    .icon-button:hover {
+      background: var(--_bg-hover);
+      color: var(--_a-hover);
+    }
+    .icon-button:active {
+      background: var(--_bg-pressed);
+      color: var(--_a-pressed);
+    }
+    .icon-button[aria-pressed='true'] {
+      color: var(--_a-active);
+    }
+
+    .status {
+      display: flex;
+      align-items: center;
+      gap: 6px;
+      padding: 4px 12px;
+      min-height: 26px;
+      background: var(--_bg-status);
+      color: var(--_text-medium-contrast);
+      font-size: 12px;
+    }
+    .status::before {
+      content: '';
+      width: 8px;
+      height: 8px;
+      border-radius: 50%;
+      flex: none;
+      background: var(--_fg-warning);
+    }
+    .status[data-registration='registered']::before {
+      background: var(--_fg-accent);
+    }
+    .status[data-registration='failed']::before,
+    .status[data-problem]::before {
+      background: var(--_fg-negative);
+    }
+    .status[data-problem] {
+      color: var(--_text-negative);
+    }
+    .status span {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+
+    .body {
+      flex: 1;
+      display: flex;
+      flex-direction: column;
+      min-height: 0;
+      padding: 12px 14px 14px;
+    }
+
+    /* Dialler */
+    form {
+      flex: 1;
+      display: flex;
+      flex-direction: column;
+      gap: 10px;
+    }
+    .number-row {
+      display: flex;
+      align-items: center;
+      gap: 4px;
+      border-bottom: 1px solid var(--_bg-border);
+    }
+    .number-row:focus-within {
+      border-bottom-color: var(--_bg-border-active);
+    }
+    input {
+      flex: 1;
+      min-width: 0;
+      border: none;
+      background: transparent;
+      color: var(--_text-high-contrast);
+      font: inherit;
+      font-size: 20px;
+      padding: 6px 2px;
+      text-align: center;
+    }
+    input::placeholder {
+      color: var(--_text-low-contrast);
+      font-size: 15px;
+    }
+    input:focus-visible {
+      outline: none;
+    }
+    .caller-id {
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      gap: 6px;
+      font-size: 12px;
+      color: var(--_text-low-contrast);
+    }
+    .caller-id select {
+      font: inherit;
+      color: var(--_text-high-contrast);
+      background: var(--_bg-background);
+      border: 1px solid var(--_bg-border);
+      border-radius: 6px;
+      padding: 2px 4px;
+    }
+    .outcome {
+      min-height: 20px;
+      text-align: center;
+      font-size: 12px;
+      color: var(--_text-low-contrast);
+    }
+    .outcome[data-failed] {
+      color: var(--_text-negative);
+    }
+    .actions {
+      margin-top: auto;
+      display: flex;
+      justify-content: center;
+      gap: 28px;
+    }
+    .round,
+    .small {
+      width: 56px;
+      height: 56px;
+      border-radius: 50%;
+      border: none;
+      display: inline-flex;
+      align-items: center;
+      justify-content: center;
+      color: var(--_fg-inverted);
+    }
+    .round svg {
+      width: 24px;
+      height: 24px;
+    }
+    .accept {
+      background: var(--_fg-accent);
+    }
+    .accept:hover {
+      background: var(--_fg-accent-hover);
+    }
+    .accept:active {
+      background: var(--_fg-accent-pressed);
+    }
+    .accept:disabled {
+      background: var(--_fg-accent-disabled);
+      color: var(--_fg-inverted-disabled);
+      cursor: not-allowed;
+    }
+    .decline {
+      background: var(--_fg-negative);
+    }
+    .decline:hover {
+      background: var(--_fg-negative-hover);
+    }
+    .decline:active {
+      background: var(--_fg-negative-pressed);
+    }
+
+    /* Call screens */
+    .call {
+      flex: 1;
+      display: flex;
+      flex-direction: column;
+      align-items: center;
+      gap: 4px;
+      text-align: center;
+    }
+    .call .label {
+      color: var(--_text-low-contrast);
+      font-size: 12px;
+      text-transform: uppercase;
+      letter-spacing: 0.06em;
+      margin-top: 12px;
+    }
+    .avatar {
+      width: 64px;
+      height: 64px;
+      border-radius: 50%;
+      margin: 14px 0 6px;
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      background: var(--_bg-brand);
+      color: var(--_fg-brand);
+      font-size: 26px;
+      font-weight: 600;
+    }
     .call[data-ringing] .avatar {
-      animation: none;
+      animation: pulse 1.4s ease-in-out infinite;
     }
-  }
-  .name {
-    font-size: 18px;
-    font-weight: 600;
-    max-width: 100%;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
-  }
-  .address {
-    color: var(--text-medium-contrast, #475467);
-    max-width: 100%;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
-  }
-  .progress {
-    color: var(--text-accent, #12733b);
-    font-size: 13px;
-  }
-  .call form.transfer {
-    display: flex;
-    flex-direction: row;
-    align-items: center;
-    gap: 6px;
-    width: 100%;
-    flex: none;
-  }
-  .transfer input {
-    flex: 1;
-    font-size: 15px;
-    text-align: start;
-    border-bottom: 1px solid var(--bg-border-active, #22aa5c);
-  }
-  /* A text button: accent text on the panel (white on the accent green is too faint for text). */
-  .transfer button {
-    flex: none;
-    height: 32px;
-    border: 1px solid var(--bg-border-active, #22aa5c);
-    border-radius: 8px;
-    padding: 0 12px;
-    background: transparent;
-    color: var(--text-accent, #12733b);
-    font-weight: 600;
-  }
-  .transfer button:hover {
-    background: var(--bg-hover, #f2f4f7);
-  }
-  .transfer button:active {
-    background: var(--bg-pressed, #e4e7ec);
-  }
-  .note {
-    font-size: 12px;
-    color: var(--text-medium-contrast, #475467);
-  }
-  .waiting {
-    display: flex;
-    align-items: center;
-    gap: 8px;
-    width: 100%;
-    margin-top: 6px;
-    padding: 8px 10px;
-    border: 1px solid var(--bg-border-active, #22aa5c);
-    border-radius: 10px;
-    background: var(--bg-status, #f9fafb);
-    text-align: start;
-  }
-  .waiting .who {
-    flex: 1;
-    min-width: 0;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
-  }
-  .waiting .label {
-    display: block;
-    font-size: 11px;
-    color: var(--text-low-contrast, #667085);
-  }
-  .small {
-    width: 36px;
-    height: 36px;
-  }
-  .warning {
-    font-size: 12px;
-    font-weight: 600;
-    color: var(--text-negative, #d92d20);
-  }
-  .progress.held {
-    color: var(--text-medium-contrast, #475467);
-  }
-  .tools {
-    display: flex;
-    gap: 12px;
-    margin: 8px 0;
-  }
-  /* With the keypad open the call screen drops the avatar to fit the keys. */
-  .call[data-keypad] .avatar {
-    display: none;
-  }
-  .call[data-keypad] .name {
-    margin-top: 4px;
-  }
-  .call[data-keypad] .tools {
-    margin: 2px 0;
-  }
-  .call vw-dialpad {
-    margin-bottom: 8px;
-  }
+    @keyframes pulse {
+      50% {
+        box-shadow: 0 0 0 10px rgb(34 170 92 / 0.12);
+      }
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .call[data-ringing] .avatar {
+        animation: none;
+      }
+    }
+    .name {
+      font-size: 18px;
+      font-weight: 600;
+      max-width: 100%;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .address {
+      color: var(--_text-medium-contrast);
+      max-width: 100%;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .progress {
+      color: var(--_text-accent);
+      font-size: 13px;
+    }
+    .call form.transfer {
+      display: flex;
+      flex-direction: row;
+      align-items: center;
+      gap: 6px;
+      width: 100%;
+      flex: none;
+    }
+    .transfer input {
+      flex: 1;
+      font-size: 15px;
+      text-align: start;
+      border-bottom: 1px solid var(--_bg-border-active);
+    }
+    /* A text button: accent text on the panel (white on the accent green is too faint for text). */
+    .transfer button {
+      flex: none;
+      height: 32px;
+      border: 1px solid var(--_bg-border-active);
+      border-radius: 8px;
+      padding: 0 12px;
+      background: transparent;
+      color: var(--_text-accent);
+      font-weight: 600;
+    }
+    .transfer button:hover {
+      background: var(--_bg-hover);
+    }
+    .transfer button:active {
+      background: var(--_bg-pressed);
+    }
+    .note {
+      font-size: 12px;
+      color: var(--_text-medium-contrast);
+    }
+    .waiting {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      width: 100%;
+      margin-top: 6px;
+      padding: 8px 10px;
+      border: 1px solid var(--_bg-border-active);
+      border-radius: 10px;
+      background: var(--_bg-status);
+      text-align: start;
+    }
+    .waiting .who {
+      flex: 1;
+      min-width: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .waiting .label {
+      display: block;
+      font-size: 11px;
+      color: var(--_text-low-contrast);
+    }
+    .small {
+      width: 36px;
+      height: 36px;
+    }
+    .warning {
+      font-size: 12px;
+      font-weight: 600;
+      color: var(--_text-negative);
+    }
+    .progress.held {
+      color: var(--_text-medium-contrast);
+    }
+    .tools {
+      display: flex;
+      gap: 12px;
+      margin: 8px 0;
+    }
+    /* With the keypad open the call screen drops the avatar to fit the keys. */
+    .call[data-keypad] .avatar {
+      display: none;
+    }
+    .call[data-keypad] .name {
+      margin-top: 4px;
+    }
+    .call[data-keypad] .tools {
+      margin: 2px 0;
+    }
+    .call vw-dialpad {
+      margin-bottom: 8px;
+    }
 
-  /* Settings */
-  .settings {
-    flex: 1;
-    min-height: 0;
-    overflow-y: auto;
-    display: flex;
-    flex-direction: column;
-    gap: 10px;
-  }
-  .settings h2 {
-    margin: 4px 0 0;
-    font-size: 12px;
-    font-weight: 600;
-    text-transform: uppercase;
-    letter-spacing: 0.04em;
-    color: var(--text-low-contrast, #667085);
-  }
-  .field {
-    display: flex;
-    flex-direction: column;
-    gap: 4px;
-    font-size: 13px;
-    color: var(--text-medium-contrast, #475467);
-  }
-  .field select {
-    font: inherit;
-    width: 100%;
-    padding: 6px 8px;
-    color: var(--text-high-contrast, #101828);
-    background: var(--bg-background, #fff);
-    border: 1px solid var(--bg-border, #e4e7ec);
-    border-radius: 8px;
-  }
-  .field select:hover {
-    border-color: var(--bg-border-active, #22aa5c);
-  }
-  select:focus-visible {
-    outline: 2px solid var(--bg-border-active, #22aa5c);
-    outline-offset: 1px;
-  }
-  .text-button {
-    align-self: flex-start;
-    border: none;
-    border-radius: 6px;
-    padding: 4px 6px;
-    margin: -2px -6px;
-    background: transparent;
-    color: var(--text-accent, #12733b);
-    font-weight: 600;
-  }
-  .text-button:hover {
-    background: var(--bg-hover, #f2f4f7);
-  }
-  .text-button:active {
-    background: var(--bg-pressed, #e4e7ec);
-  }
-  .switch-row {
-    display: flex;
-    align-items: center;
-    gap: 10px;
-    font-size: 13px;
-  }
-  .switch-row span {
-    flex: 1;
-  }
-  .switch {
-    position: relative;
-    flex: none;
-    width: 36px;
-    height: 20px;
-    padding: 0;
-    border: none;
-    border-radius: 10px;
-    background: var(--switch-background, #d0d5dd);
-    transition: background-color 0.15s;
-  }
-  .switch::after {
-    content: '';
-    position: absolute;
-    top: 2px;
-    inset-inline-start: 2px;
-    width: 16px;
-    height: 16px;
-    border-radius: 50%;
-    background: var(--switch-foreground, #fff);
-    box-shadow: 0 1px 2px rgb(16 24 40 / 0.2);
-    transition: inset-inline-start 0.15s;
-  }
-  .switch[aria-checked='true'] {
-    background: var(--switch-background-checked, #22aa5c);
-  }
-  .switch[aria-checked='true']::after {
-    inset-inline-start: 18px;
-  }
-  .switch:disabled {
-    cursor: not-allowed;
-    opacity: 0.5;
-  }
-
-  /* Sound held back by the browser until a click */
-  .sound-blocked {
-    display: flex;
-    align-items: center;
-    gap: 8px;
-    padding: 6px 12px;
-    font-size: 12px;
-    background: var(--bg-status, #f9fafb);
-    color: var(--text-medium-contrast, #475467);
-    border-bottom: 1px solid var(--bg-border, #e4e7ec);
-  }
-  .sound-blocked span {
-    flex: 1;
-  }
-  .sound-blocked button {
-    display: inline-flex;
-    align-items: center;
-    gap: 4px;
-    border: 1px solid var(--bg-border-active, #22aa5c);
-    border-radius: 8px;
-    padding: 3px 8px;
-    background: transparent;
-    color: var(--text-accent, #12733b);
-    font-weight: 600;
-  }
-  .sound-blocked button:hover {
-    background: var(--bg-hover, #f2f4f7);
-  }
-  .sound-blocked svg {
-    width: 16px;
-    height: 16px;
-  }
-
-  /* A call rings while the panel is closed: the launcher rings too (it must alert even without sound). */
-  :host([state='incoming']) .launcher {
-    animation: ring 1.2s ease-in-out infinite;
-  }
-  @keyframes ring {
-    0%,
-    50%,
-    100% {
-      transform: rotate(0);
+    /* Settings */
+    .settings {
+      flex: 1;
+      min-height: 0;
+      overflow-y: auto;
+      display: flex;
+      flex-direction: column;
+      gap: 10px;
     }
-    10%,
-    30% {
-      transform: rotate(-12deg);
+    .settings h2 {
+      margin: 4px 0 0;
+      font-size: 12px;
+      font-weight: 600;
+      text-transform: uppercase;
+      letter-spacing: 0.04em;
+      color: var(--_text-low-contrast);
     }
-    20%,
-    40% {
-      transform: rotate(12deg);
+    .field {
+      display: flex;
+      flex-direction: column;
+      gap: 4px;
+      font-size: 13px;
+      color: var(--_text-medium-contrast);
     }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .switch,
+    .field select {
+      font: inherit;
+      width: 100%;
+      padding: 6px 8px;
+      color: var(--_text-high-contrast);
+      background: var(--_bg-background);
+      border: 1px solid var(--_bg-border);
+      border-radius: 8px;
+    }
+    .field select:hover {
+      border-color: var(--_bg-border-active);
+    }
+    select:focus-visible {
+      outline: 2px solid var(--_bg-border-active);
+      outline-offset: 1px;
+    }
+    .text-button {
+      align-self: flex-start;
+      border: none;
+      border-radius: 6px;
+      padding: 4px 6px;
+      margin: -2px -6px;
+      background: transparent;
+      color: var(--_text-accent);
+      font-weight: 600;
+    }
+    .text-button:hover {
+      background: var(--_bg-hover);
+    }
+    .text-button:active {
+      background: var(--_bg-pressed);
+    }
+    .switch-row {
+      display: flex;
+      align-items: center;
+      gap: 10px;
+      font-size: 13px;
+    }
+    .switch-row span {
+      flex: 1;
+    }
+    .switch {
+      position: relative;
+      flex: none;
+      width: 36px;
+      height: 20px;
+      padding: 0;
+      border: none;
+      border-radius: 10px;
+      background: var(--_switch-background);
+      transition: background-color 0.15s;
+    }
     .switch::after {
-      transition: none;
+      content: '';
+      position: absolute;
+      top: 2px;
+      inset-inline-start: 2px;
+      width: 16px;
+      height: 16px;
+      border-radius: 50%;
+      background: var(--_switch-foreground);
+      box-shadow: 0 1px 2px rgb(16 24 40 / 0.2);
+      transition: inset-inline-start 0.15s;
     }
+    .switch[aria-checked='true'] {
+      background: var(--_switch-background-checked);
+    }
+    .switch[aria-checked='true']::after {
+      inset-inline-start: 18px;
+    }
+    .switch:disabled {
+      cursor: not-allowed;
+      opacity: 0.5;
+    }
+
+    /* Sound held back by the browser until a click */
+    .sound-blocked {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      padding: 6px 12px;
+      font-size: 12px;
+      background: var(--_bg-status);
+      color: var(--_text-medium-contrast);
+      border-bottom: 1px solid var(--_bg-border);
+    }
+    .sound-blocked span {
+      flex: 1;
+    }
+    .sound-blocked button {
+      display: inline-flex;
+      align-items: center;
+      gap: 4px;
+      border: 1px solid var(--_bg-border-active);
+      border-radius: 8px;
+      padding: 3px 8px;
+      background: transparent;
+      color: var(--_text-accent);
+      font-weight: 600;
+    }
+    .sound-blocked button:hover {
+      background: var(--_bg-hover);
+    }
+    .sound-blocked svg {
+      width: 16px;
+      height: 16px;
+    }
+
+    /* A call rings while the panel is closed: the launcher rings too (it must alert even without sound). */
     :host([state='incoming']) .launcher {
-      animation: none;
-      outline: 3px solid var(--fg-accent, #22aa5c);
-      outline-offset: 3px;
+      animation: ring 1.2s ease-in-out infinite;
+    }
+    @keyframes ring {
+      0%,
+      50%,
+      100% {
+        transform: rotate(0);
+      }
+      10%,
+      30% {
+        transform: rotate(-12deg);
+      }
+      20%,
+      40% {
+        transform: rotate(12deg);
+      }
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .switch,
+      .switch::after {
+        transition: none;
+      }
+      :host([state='incoming']) .launcher {
+        animation: none;
+        outline: 3px solid var(--_fg-accent);
+        outline-offset: 3px;
+      }
     }
   }
 `;

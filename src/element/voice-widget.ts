@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { provide } from '@lit/context';
 import { property, state, query } from 'lit/decorators.js';
 import type { PhoneConfig } from '../core/phone.js';
-import type { DtmfMode, RegistrationState, WidgetState } from '../core/types.js';
+import type { DtmfMode, ErrorCode, RegistrationState, WidgetState } from '../core/types.js';
 import { formatDuration } from './call-timer.js';
 import {
   backspaceIcon,
@@ -23,6 +23,10 @@ import {
 } from './icons.js';
 import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '../core/audio-devices.js';
 import { IncomingNotifier } from './incoming-notifier.js';
+import { safeUrl, type UrlUse } from './safe-url.js';
+
+/** How long custom styles may take to load before the widget says so and keeps its own look. */
+const STYLES_TIMEOUT_MS = 10_000;
 import type { HistoryEntry } from '../core/call-history.js';
 import { phoneContext, type PhoneSnapshot } from './phone-context.js';
 import { PhoneController } from './phone-controller.js';
@@ -143,7 +147,26 @@ export class VoiceWidget extends LitElement {
 
   @property() mode: 'spa' | 'dialog' = 'spa';
 
+  /** URL of a logo image (https:, relative, or http: on loopback); shown as an `<img>`, so an SVG's scripts never run. */
   @property({ attribute: 'custom-logo' }) customLogo: string | null = null;
+
+  /** Where the logo links to (opens in a new tab). */
+  @property({ attribute: 'custom-link' }) customLink: string | null = null;
+
+  /** Hides the logo (it shows by default). */
+  @property({ attribute: 'hide-logo', type: Boolean }) hideLogo = false;
+
+  /** URL of a stylesheet loaded into the widget's shadow root (variables, parts, or a Wavix theme file). */
+  @property({ attribute: 'custom-styles' }) customStyles: string | null = null;
+
+  /** `light` (default), `dark`, or `auto` (follows the system's preference). Variables set by the page win. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
+
+  /** The checked URLs in use (null: none, or refused). */
+  @state() private logoUrl: string | null = null;
+  @state() private linkUrl: string | null = null;
+  @state() private stylesUrl: string | null = null;
+  private stylesTimer: ReturnType<typeof setTimeout> | undefined;
 
   @property({ attribute: 'window-title' }) windowTitle: string | null = null;
 
@@ -192,6 +215,10 @@ export class VoiceWidget extends LitElement {
     if (changed.has('mode')) this.mode = this.oneOf('mode', this.mode, ['spa', 'dialog']);
     if (changed.has('dtmfMode')) this.dtmfMode = this.oneOf('dtmf-mode', this.dtmfMode, ['info', 'rfc2833']);
     if (changed.has('busyPolicy')) this.busyPolicy = this.oneOf('busy-policy', this.busyPolicy, ['wait', 'reject']);
+    if (changed.has('theme')) this.theme = this.oneOf('theme', this.theme, ['light', 'dark', 'auto']);
+    if (changed.has('customLogo')) this.logoUrl = this.checkedUrl('custom-logo', this.customLogo, 'resource');
+    if (changed.has('customLink')) this.linkUrl = this.checkedUrl('custom-link', this.customLink, 'link');
+    if (changed.has('customStyles')) this.loadStyles(this.checkedUrl('custom-styles', this.customStyles, 'resource'));
     const config: PhoneConfig = {};
     if (changed.has('iceServers')) config.iceServers = this.iceServers;
     if (changed.has('dtmfMode')) config.dtmfMode = this.dtmfMode;
@@ -351,12 +378,46 @@ export class VoiceWidget extends LitElement {
 
   // ── handlers ───────────────────────────────────────────────────────────────
 
+  /** A URL the element may use, or null (an unusable one is reported with `invalid-url`, and the default kept). */
+  private checkedUrl(name: string, value: string | null, use: UrlUse): string | null {
+    if (value === null || value === undefined || String(value).trim() === '') return null;
+    const url = safeUrl(String(value), use);
+    if (url === null) {
+      const allowed = use === 'link' ? 'an https: or http: URL' : 'an https: URL, a relative URL, or http: on localhost';
+      this.fail('invalid-url', `${name} must be ${allowed}, got ${JSON.stringify(String(value).slice(0, 50))}`);
+    }
+    return url;
+  }
+
+  /** Loads custom styles beside ours; a failure or a hang leaves our own look and fires `warning`. */
+  private loadStyles(url: string | null): void {
+    clearTimeout(this.stylesTimer);
+    this.stylesUrl = url;
+    if (!url) return;
+    this.stylesTimer = setTimeout(() => this.stylesFailed(url, `custom-styles did not load within ${STYLES_TIMEOUT_MS / 1000} s`), STYLES_TIMEOUT_MS);
+  }
+
+  private stylesLoaded(url: string): void {
+    if (url === this.stylesUrl) clearTimeout(this.stylesTimer);
+  }
+
+  private stylesFailed(url: string, message: string): void {
+    if (url !== this.stylesUrl) return;
+    clearTimeout(this.stylesTimer);
+    this.stylesUrl = null;
+    this.dispatchEvent(new CustomEvent('warning', { detail: { code: 'styles-failed', message }, bubbles: true, composed: true }));
+  }
+
+  /** An `error` event (never bubbling: a bubbling `error` reaches window.onerror). */
+  private fail(code: ErrorCode, message: string): void {
+    this.dispatchEvent(new CustomEvent('error', { detail: { code, message }, bubbles: false, composed: false }));
+  }
+
   /** The value if allowed; null gives the default (the first); anything else is reported, then the default. */
   private oneOf<T extends string>(name: string, value: T | null, allowed: readonly T[]): T {
     if (value === null || value === undefined) return allowed[0];
     if (allowed.includes(value)) return value;
-    const message = `${name} must be ${allowed.join(' or ')}, got ${JSON.stringify(String(value).slice(0, 50))}`;
-    this.dispatchEvent(new CustomEvent('error', { detail: { code: 'invalid-attribute', message }, bubbles: false, composed: false }));
+    this.fail('invalid-attribute', `${name} must be ${allowed.join(' or ')}, got ${JSON.stringify(String(value).slice(0, 50))}`);
     return allowed[0];
   }
 
@@ -397,9 +458,7 @@ export class VoiceWidget extends LitElement {
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
       for (const track of stream.getTracks()) track.stop();
     } catch (e) {
-      this.dispatchEvent(
-        new CustomEvent('error', { detail: { code: 'media-denied', message: `the microphone could not be opened: ${(e as Error).message}` } }),
-      );
+      this.fail('media-denied', `the microphone could not be opened: ${(e as Error).message}`);
     }
     await this.loadDevices();
   }
@@ -484,6 +543,19 @@ export class VoiceWidget extends LitElement {
   // ── render ─────────────────────────────────────────────────────────────────
 
   override render() {
+    const styles = this.stylesUrl;
+    return html`${styles
+        ? html`<link
+            rel="stylesheet"
+            href=${styles}
+            @load=${() => this.stylesLoaded(styles)}
+            @error=${() => this.stylesFailed(styles, `custom-styles could not be loaded from ${styles}`)}
+          />`
+        : nothing}
+      <div id="webrtc-widget" class="root">${this.renderWidget()}</div>`;
+  }
+
+  private renderWidget() {
     return html`
       <button
         part="launcher"
@@ -508,9 +580,7 @@ export class VoiceWidget extends LitElement {
 
   private renderHeader() {
     return html`<header part="header">
-      <span part="logo" class="logo">
-        ${this.customLogo ? html`<img src=${this.customLogo} alt="" />` : logoIcon}
-      </span>
+      ${this.renderLogo()}
       <span class="title">${this.windowTitle || this.t.phone}</span>
       <button
         part="history-button"
@@ -532,6 +602,22 @@ export class VoiceWidget extends LitElement {
       </button>
       <button class="icon-button" aria-label=${this.t.closePhone} @click=${() => this.toggle(false)}>${closeIcon}</button>
     </header>`;
+  }
+
+  private renderLogo() {
+    if (this.hideLogo) return nothing;
+    // Only ever an <img>: an SVG logo's scripts and external loads do not run there.
+    const image = this.logoUrl ? html`<img src=${this.logoUrl} alt="" referrerpolicy="no-referrer" />` : logoIcon;
+    if (!this.linkUrl) return html`<span part="logo" class="logo">${image}</span>`;
+    return html`<a
+      part="logo"
+      class="logo"
+      href=${this.linkUrl}
+      target="_blank"
+      rel="noopener noreferrer"
+      aria-label=${fill(this.t.opensInNewTab, { site: new URL(this.linkUrl).host })}
+      >${image}</a
+    >`;
   }
 
   private renderStatus() {

@@ -217,12 +217,6 @@ describe('<voice-widget>', () => {
     expect(el.open).to.equal(false);
   });
 
-  it('shows a custom logo and window title', async () => {
-    const el = await fixture<VoiceWidget>(html`<voice-widget open custom-logo="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E" window-title="Support line"></voice-widget>`);
-    expect(part(el, 'logo')!.querySelector('img')!.getAttribute('src')).to.match(/^data:image\/svg/);
-    expect(part(el, 'header')!.textContent).to.contain('Support line');
-  });
-
   it('speaks Spanish with lang="es", takes the page language otherwise, and any word can be replaced', async () => {
     const el = await fixture<VoiceWidget>(html`<voice-widget open lang="es"></voice-widget>`);
     expect(part(el, 'call-button')!.getAttribute('aria-label')).to.equal('Llamar');
