@@ -244,7 +244,9 @@ export class Call {
   sendDtmf(digits: string): void {
     const session = this.requireSession();
     if (this.dtmfMode === 'rfc2833') {
-      session.sendDTMF(digits, { transportType: 'RFC2833' } as never);
+      // 200 ms tones: with telephone-event/8000 beside Opus (most SIP phones offer only 8 kHz events),
+      // Chromium sends tones of 120 ms or less as end packets only, which baresip and others drop.
+      session.sendDTMF(digits, { transportType: 'RFC2833', duration: 200, interToneGap: 100 } as never);
       for (const digit of digits) this.hooks.dtmf(this, digit, 'outbound');
     } else {
       session.sendDTMF(digits, { transportType: 'INFO', duration: 100, interToneGap: 70 } as never);
