@@ -70,10 +70,10 @@ try {
   await alice.evaluate(() => window.vw.waitFor('state-change', { match: { state: 'in-progress' } }));
   await sleep(2200);
   await shot(alice, '05-in-call');
-  await alice.evaluate(() => window.vw.el().shadowRoot.querySelector('[aria-label="Keypad"]').click());
+  await alice.evaluate(() => window.vw.el().shadowRoot.querySelector('[part~="keypad-button"]').click());
   await shot(alice, '06-in-call-keypad');
 
-  await alice.evaluate(() => window.vw.el().shadowRoot.querySelector('[aria-label="Keypad"]').click());
+  await alice.evaluate(() => window.vw.el().shadowRoot.querySelector('[part~="keypad-button"]').click());
   await alice.evaluate(() => window.vw.el().mute());
   await alice.evaluate(() => window.vw.el().hold());
   await alice.evaluate(() => window.vw.waitFor('hold-change'));

@@ -278,6 +278,21 @@ export class Call {
     return { local: this.localHold, remote: this.remoteHold };
   }
 
+  /** Answer was pressed; the microphone or the media negotiation is still on its way. */
+  get answering(): boolean {
+    return this.pending && this.state === 'incoming';
+  }
+
+  /** A hold or resume was asked for and the far end has not answered yet. */
+  get holdPending(): boolean {
+    return this.wantHold !== this.localHold;
+  }
+
+  /** A transfer was asked for and its outcome is not known yet. */
+  get transferPending(): boolean {
+    return this.transferring;
+  }
+
   /**
    * Holds or resumes with a re-INVITE whose media is `inactive` (no audio
    * either way). Requests are serialised; a 491 (glare) is retried after the

@@ -39,7 +39,7 @@ export class VoiceWidgetDialpad extends LitElement {
     }
     button {
       width: 52px;
-      height: 44px;
+      height: 40px;
       border-radius: 22px;
       border: none;
       background: transparent;

@@ -42,6 +42,11 @@ export interface CallSnapshot {
   readonly cause: EndCause | null;
   readonly muted: boolean;
   readonly held: { readonly local: boolean; readonly remote: boolean };
+  /** Answer was pressed and the call is being connected. */
+  readonly answering: boolean;
+  /** A hold or resume, or a transfer, waits for the far end. */
+  readonly holdPending: boolean;
+  readonly transferPending: boolean;
   /** No audio has arrived for a while on this call, though nobody holds it. */
   readonly silent: boolean;
 }

@@ -128,6 +128,9 @@ function snapshotOf(call: Call): CallSnapshot {
     cause: call.cause,
     muted: call.muted,
     held: call.held,
+    answering: call.answering,
+    holdPending: call.holdPending,
+    transferPending: call.transferPending,
     silent: call.silent,
   });
 }

@@ -54,6 +54,7 @@ export interface Strings {
   sayHeldByOther: string;
   sayNoAudio: string;
   settings: string;
+  calls: string;
   /** The logo's link: `{site}` is its host name. */
   opensInNewTab: string;
   audio: string;
@@ -125,6 +126,7 @@ export const en: Strings = {
   sayHeldByOther: '{name} put the call on hold',
   sayNoAudio: 'No audio from {name}',
   settings: 'Settings',
+  calls: 'Calls',
   opensInNewTab: '{site} (opens in a new tab)',
   audio: 'Audio',
   microphone: 'Microphone',
@@ -218,6 +220,7 @@ export const es: Strings = {
   sayHeldByOther: '{name} puso la llamada en espera',
   sayNoAudio: 'No llega audio de {name}',
   settings: 'Ajustes',
+  calls: 'Llamadas',
   opensInNewTab: '{site} (se abre en una pestaña nueva)',
   audio: 'Audio',
   microphone: 'Micrófono',

@@ -242,8 +242,46 @@ export const styles = css`
       background: var(--_bg-pressed);
       color: var(--_a-pressed);
     }
-    .icon-button[aria-pressed='true'] {
+    .icon-button:disabled {
+      color: var(--_a-disabled);
+      background: transparent;
+      cursor: not-allowed;
+    }
+
+    /* Navigation: keypad, recent calls, settings */
+    .navigation {
+      display: flex;
+      justify-content: space-around;
+      padding: 2px 8px;
+      background: var(--_bg-navigation);
+      border-top: 1px solid var(--_bg-border);
+    }
+    .navigation button {
+      display: inline-flex;
+      align-items: center;
+      justify-content: center;
+      width: 56px;
+      height: 34px;
+      border: none;
+      border-radius: 8px;
+      background: transparent;
+      color: var(--_a-inactive);
+    }
+    .navigation button:hover {
+      color: var(--_a-hover);
+      background: var(--_bg-hover);
+    }
+    .navigation button:active {
+      color: var(--_a-pressed);
+      background: var(--_bg-pressed);
+    }
+    .navigation button[aria-pressed='true'] {
       color: var(--_a-active);
+    }
+    .navigation button:disabled {
+      color: var(--_a-disabled);
+      background: transparent;
+      cursor: not-allowed;
     }
 
     .status {
@@ -285,7 +323,7 @@ export const styles = css`
       display: flex;
       flex-direction: column;
       min-height: 0;
-      padding: 12px 14px 14px;
+      padding: 10px 14px;
     }
 
     /* Dialler */
@@ -293,7 +331,7 @@ export const styles = css`
       flex: 1;
       display: flex;
       flex-direction: column;
-      gap: 10px;
+      gap: 6px;
     }
     .number-row {
       display: flex;
@@ -321,22 +359,6 @@ export const styles = css`
     }
     input:focus-visible {
       outline: none;
-    }
-    .caller-id {
-      display: flex;
-      align-items: center;
-      justify-content: center;
-      gap: 6px;
-      font-size: 12px;
-      color: var(--_text-low-contrast);
-    }
-    .caller-id select {
-      font: inherit;
-      color: var(--_text-high-contrast);
-      background: var(--_bg-background);
-      border: 1px solid var(--_bg-border);
-      border-radius: 6px;
-      padding: 2px 4px;
     }
     .outcome {
       min-height: 20px;
@@ -390,6 +412,11 @@ export const styles = css`
     }
     .decline:active {
       background: var(--_fg-negative-pressed);
+    }
+    .decline:disabled {
+      background: var(--_fg-negative-disabled);
+      color: var(--_fg-inverted-disabled);
+      cursor: not-allowed;
     }
 
     /* Call screens */
@@ -471,18 +498,23 @@ export const styles = css`
     .transfer button {
       flex: none;
       height: 32px;
-      border: 1px solid var(--_bg-border-active);
+      border: none;
       border-radius: 8px;
       padding: 0 12px;
-      background: transparent;
-      color: var(--_text-accent);
+      background: var(--_fg-accent);
+      color: var(--_text-inverted);
       font-weight: 600;
     }
     .transfer button:hover {
-      background: var(--_bg-hover);
+      background: var(--_fg-accent-hover);
     }
     .transfer button:active {
-      background: var(--_bg-pressed);
+      background: var(--_fg-accent-pressed);
+    }
+    .transfer button:disabled {
+      background: var(--_fg-accent-disabled);
+      color: var(--_text-inverted-disabled);
+      cursor: not-allowed;
     }
     .note {
       font-size: 12px;
@@ -523,6 +555,34 @@ export const styles = css`
     }
     .progress.held {
       color: var(--_text-medium-contrast);
+    }
+    /* In-call tools: neutral round buttons; a tool that is on (muted, held, keypad open) is filled with the accent. */
+    .tool {
+      display: inline-flex;
+      align-items: center;
+      justify-content: center;
+      width: 44px;
+      height: 44px;
+      border: none;
+      border-radius: 50%;
+      background: var(--_fg-high-contrast);
+      color: var(--_a-high-contrast);
+    }
+    .tool:hover {
+      background: var(--_fg-high-contrast-hover);
+    }
+    .tool:active {
+      background: var(--_fg-high-contrast-pressed);
+    }
+    .tool[aria-pressed='true'],
+    .tool[aria-expanded='true'] {
+      background: var(--_fg-accent);
+      color: var(--_fg-inverted);
+    }
+    .tool:disabled {
+      background: var(--_fg-high-contrast-disabled);
+      color: var(--_a-disabled);
+      cursor: not-allowed;
     }
     .tools {
       display: flex;

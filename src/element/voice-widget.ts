@@ -134,6 +134,7 @@ export class VoiceWidget extends LitElement {
   /** The devices listed on the settings screen (loaded when it opens). */
   @state() private deviceList: AudioDeviceList | null = null;
   @state() private transferOpen = false;
+  @state() private transferTarget = '';
   /** The last transfer's outcome, shown on that call's screen. */
   @state() private transferNote: { id: string; text: string } | null = null;
   /** The words in use: the language's set with the host's overrides. */
@@ -255,7 +256,7 @@ export class VoiceWidget extends LitElement {
 
   /** Answers the ringing call. */
   answer(): boolean {
-    return this.controller.phone.answer();
+    return this.command(this.controller.phone.answer());
   }
 
   /** Declines the ringing call (603 Decline). */
@@ -288,18 +289,25 @@ export class VoiceWidget extends LitElement {
 
   /** Puts the call on hold (no audio either way); `hold-change` fires when the far end confirms. */
   hold(): boolean {
-    return this.controller.phone.setHeld(true);
+    return this.command(this.controller.phone.setHeld(true));
   }
 
   unhold(): boolean {
-    return this.controller.phone.setHeld(false);
+    return this.command(this.controller.phone.setHeld(false));
+  }
+
+  /** Re-reads the phone after a command that starts something the far end must confirm. */
+  private command(accepted: boolean): boolean {
+    if (accepted) this.controller.refresh();
+    return accepted;
   }
 
   /** Blind-transfers the connected call; the outcome arrives as a `transfer` event. */
   transfer(number: string): boolean {
-    const sent = this.controller.phone.transfer(number);
+    const sent = this.command(this.controller.phone.transfer(number));
     if (sent) {
       this.transferOpen = false;
+      this.transferTarget = '';
       this.transferNote = { id: this.snapshot.call!.id, text: fill(this.t.transferring, { number }) };
     }
     return sent;
@@ -431,8 +439,8 @@ export class VoiceWidget extends LitElement {
     this.numberInput?.focus();
   }
 
-  private showView(view: 'history' | 'settings'): void {
-    this.view = this.view === view ? 'dialer' : view;
+  private showView(view: 'dialer' | 'history' | 'settings'): void {
+    this.view = view;
     if (this.view === 'history') {
       this.controller.phone.history?.markSeen();
       this.controller.refresh();
@@ -573,6 +581,7 @@ export class VoiceWidget extends LitElement {
       <section id="panel" part="panel" class="panel" aria-label=${this.windowTitle || this.t.phone} ?hidden=${!this.open}>
         ${this.renderHeader()} ${this.renderStatus()} ${this.renderSoundBlocked()}
         <div class="body">${this.renderBody()}</div>
+        ${this.renderNavigation()}
         <div class="visually-hidden" role="status" aria-live="polite">${this.announcement()}</div>
       </section>
     `;
@@ -582,26 +591,30 @@ export class VoiceWidget extends LitElement {
     return html`<header part="header">
       ${this.renderLogo()}
       <span class="title">${this.windowTitle || this.t.phone}</span>
-      <button
-        part="history-button"
-        class="icon-button"
-        aria-label=${this.t.recentCalls}
-        aria-pressed=${this.view === 'history' ? 'true' : 'false'}
-        @click=${() => this.showView('history')}
-      >
-        ${historyIcon}
-      </button>
-      <button
-        part="settings-button"
-        class="icon-button"
-        aria-label=${this.t.settings}
-        aria-pressed=${this.view === 'settings' ? 'true' : 'false'}
-        @click=${() => this.showView('settings')}
-      >
-        ${settingsIcon}
-      </button>
       <button class="icon-button" aria-label=${this.t.closePhone} @click=${() => this.toggle(false)}>${closeIcon}</button>
     </header>`;
+  }
+
+  /** Keypad, recent calls and settings, while no call fills the panel. */
+  private renderNavigation() {
+    const call = this.snapshot.call;
+    if (call && !call.cause) return nothing;
+    const tab = (view: 'dialer' | 'history' | 'settings', part: string, label: string, icon: unknown, disabled = false) =>
+      html`<button
+        part=${part}
+        aria-label=${label}
+        aria-pressed=${this.view === view ? 'true' : 'false'}
+        ?disabled=${disabled}
+        @click=${() => this.showView(view)}
+      >
+        ${icon}
+      </button>`;
+    // Recent calls belong to a user: none to show before the token says who that is.
+    return html`<nav part="navigation" class="navigation" aria-label=${this.t.phone}>
+      ${tab('dialer', 'dialer-button', this.t.keypad, keypadIcon)}
+      ${tab('history', 'history-button', this.t.recentCalls, historyIcon, !this.snapshot.identity)}
+      ${tab('settings', 'settings-button', this.t.settings, settingsIcon)}
+    </nav>`;
   }
 
   private renderLogo() {
@@ -675,7 +688,18 @@ export class VoiceWidget extends LitElement {
         </select>
       </label>`;
     const support = this.notifier.support;
+    const s = this.snapshot;
     return html`<div part="settings" class="settings">
+      ${s.callerIds.length > 0
+        ? html`<h2>${this.t.calls}</h2>
+            <label class="field">
+              <span>${this.t.callAs}</span>
+              <select part="caller-id" @change=${(e: Event) => this.selectOutboundNumber((e.target as HTMLSelectElement).value || null)}>
+                <option value="" ?selected=${s.outboundNumber === null}>${s.identity?.user ?? this.t.myNumber}</option>
+                ${s.callerIds.map((n) => html`<option value=${n} ?selected=${s.outboundNumber === n}>${n}</option>`)}
+              </select>
+            </label>`
+        : nothing}
       <h2>${this.t.audio}</h2>
       ${select('microphone', this.t.microphone, list?.microphones ?? [], this.t.microphoneN)}
       ${list?.outputSelection ? select('speaker', this.t.speaker, list.speakers, this.t.speakerN) : nothing}
@@ -740,9 +764,12 @@ export class VoiceWidget extends LitElement {
     const s = this.snapshot;
     const last = s.call;
     const failed = last?.state === 'failed';
+    // The last call's outcome; otherwise the caller ID in use, when it is not the user's own.
     const outcome = last?.cause
       ? `${this.t.outcome[last.cause]}${last.duration > 0 ? ` · ${formatDuration(last.duration)}` : ''}`
-      : '';
+      : s.outboundNumber
+        ? `${this.t.callAs} ${s.outboundNumber}`
+        : '';
     return html`<form @submit=${this.onSubmit} novalidate>
       <div class="number-row">
         <label class="visually-hidden" for="number">${this.t.numberToCall}</label>
@@ -766,15 +793,6 @@ export class VoiceWidget extends LitElement {
           ${backspaceIcon}
         </button>
       </div>
-      ${s.callerIds.length > 0
-        ? html`<label class="caller-id"
-            >${this.t.callAs}
-            <select part="caller-id" @change=${(e: Event) => this.selectOutboundNumber((e.target as HTMLSelectElement).value || null)}>
-              <option value="" ?selected=${s.outboundNumber === null}>${s.identity?.user ?? this.t.myNumber}</option>
-              ${s.callerIds.map((n) => html`<option value=${n} ?selected=${s.outboundNumber === n}>${n}</option>`)}
-            </select></label
-          >`
-        : nothing}
       <div class="outcome" ?data-failed=${failed} aria-live="polite">${outcome}</div>
       <vw-dialpad part="dialpad" exportparts="key" allow-plus @vw-digit=${this.onDialDigit}></vw-dialpad>
       <div class="actions">
@@ -786,14 +804,21 @@ export class VoiceWidget extends LitElement {
   }
 
   private renderIncoming() {
+    const call = this.snapshot.call!;
     return html`<div part="incoming" class="call" data-ringing role="group" aria-label=${this.t.incomingCall}>
       <span class="label">${this.t.incomingCall}</span>
       ${this.renderParty()}
       <div class="actions">
-        <button part="hangup-button" class="round decline" aria-label=${this.t.decline} @click=${() => this.reject()}>
+        <button
+          part="hangup-button"
+          class="round decline"
+          aria-label=${this.t.decline}
+          ?disabled=${call.answering}
+          @click=${() => this.reject()}
+        >
           ${hangupIcon}
         </button>
-        <button part="answer-button" class="round accept" aria-label=${this.t.answer} @click=${() => this.answer()}>
+        <button part="answer-button" class="round accept" aria-label=${this.t.answer} ?disabled=${call.answering} @click=${() => this.answer()}>
           ${phoneIcon}
         </button>
       </div>
@@ -824,7 +849,7 @@ export class VoiceWidget extends LitElement {
       <div class="tools">
         <button
           part="mute-button"
-          class="icon-button"
+          class="tool"
           aria-label=${this.t.mute}
           aria-pressed=${this.snapshot.call?.muted ? 'true' : 'false'}
           @click=${() => (this.snapshot.call?.muted ? this.unmute() : this.mute())}
@@ -833,24 +858,27 @@ export class VoiceWidget extends LitElement {
         </button>
         <button
           part="hold-button"
-          class="icon-button"
+          class="tool"
           aria-label=${this.t.hold}
           aria-pressed=${call.held.local ? 'true' : 'false'}
+          ?disabled=${call.holdPending}
           @click=${() => (call.held.local ? this.unhold() : this.hold())}
         >
           ${pauseIcon}
         </button>
         <button
           part="transfer-button"
-          class="icon-button"
+          class="tool"
           aria-label=${this.t.transfer}
+          ?disabled=${call.transferPending}
           aria-expanded=${this.transferOpen ? 'true' : 'false'}
           @click=${() => (this.transferOpen = !this.transferOpen)}
         >
           ${transferIcon}
         </button>
         <button
-          class="icon-button"
+          part="keypad-button"
+          class="tool"
           aria-label=${this.t.keypad}
           aria-pressed=${this.keypadOpen ? 'true' : 'false'}
           @click=${() => (this.keypadOpen = !this.keypadOpen)}
@@ -861,8 +889,15 @@ export class VoiceWidget extends LitElement {
       ${this.transferOpen
         ? html`<form part="transfer" class="transfer" @submit=${this.onTransferSubmit}>
             <label class="visually-hidden" for="transfer-to">${this.t.transferTo}</label>
-            <input id="transfer-to" type="tel" autocomplete="off" placeholder=${this.t.transferTo} />
-            <button type="submit">${this.t.transfer}</button>
+            <input
+              id="transfer-to"
+              type="tel"
+              autocomplete="off"
+              placeholder=${this.t.transferTo}
+              .value=${this.transferTarget}
+              @input=${(e: InputEvent) => (this.transferTarget = (e.target as HTMLInputElement).value)}
+            />
+            <button type="submit" ?disabled=${this.transferTarget.trim() === ''}>${this.t.transfer}</button>
           </form>`
         : nothing}
       ${this.transferNote?.id === call.id ? html`<span class="note" role="status">${this.transferNote.text}</span>` : nothing}

@@ -580,6 +580,8 @@ for (const kind of SIP_SERVERS) {
     if (kind === 'embedded') test('outbound caller ID: chosen from the token\'s list, remembered, announced, and seen by the callee', async () => {
       const zoe = await openPhone('zoe', { tokenOptions: { callerIds: ['+15550100', '+15550101'] } });
       await waitFor(zoe, 'ready');
+      await vw(zoe, () => window.vw.part('settings-button').click());
+      await zoe.waitForFunction(() => window.vw.part('caller-id'));
       const options = await vw(zoe, () => [...window.vw.el().shadowRoot.querySelectorAll('[part~="caller-id"] option')].map((o) => o.textContent.trim()));
       assert.deepEqual(options, ['zoe', '+15550100', '+15550101']);
       await vw(zoe, async () => {
@@ -655,7 +657,7 @@ for (const kind of SIP_SERVERS) {
       await waitFor(bob, 'hold-change', { from: fromB, match: { held: true } });
       await vw(alice, async () => {
         const root = window.vw.el().shadowRoot;
-        root.querySelector('[aria-label="Keypad"]').click();
+        root.querySelector('[part~="keypad-button"]').click();
         root.querySelector('[part~="transfer-button"]').click();
       });
       assert.deepEqual(await audit(alice), [], 'muted, on hold, keypad and transfer open');
@@ -668,7 +670,7 @@ for (const kind of SIP_SERVERS) {
       });
       assert.deepEqual(await audit(alice), [], 'recent calls');
       await vw(alice, async () => {
-        window.vw.el().shadowRoot.querySelector('[part~="history-button"]').click();
+        window.vw.el().shadowRoot.querySelector('[part~="dialer-button"]').click();
       });
     });
 
@@ -711,7 +713,7 @@ for (const kind of SIP_SERVERS) {
       const speakers = (await vw(bob, () => window.vw.el().listAudioDevices())).speakers;
       assert.ok(speakers.length > 0, 'the fake device has outputs');
       assert.equal(await vw(bob, (id) => window.vw.el().setAudioDevice('speaker', id), speakers[0].id), true);
-      await vw(bob, () => window.vw.part('settings-button').click());
+      await vw(bob, () => window.vw.part('dialer-button').click());
 
       const from = await connect(alice, bob, 'bob');
       assert.deepEqual(await vw(bob, () => window.vw.liveMicDevices()), [mics[1]]);
@@ -737,7 +739,7 @@ for (const kind of SIP_SERVERS) {
       const toggle = await bob.evaluateHandle(() => window.vw.part('switch'));
       await toggle.click();
       await bob.waitForFunction(() => window.vw.part('switch').getAttribute('aria-checked') === 'true');
-      await vw(bob, () => window.vw.part('settings-button').click());
+      await vw(bob, () => window.vw.part('dialer-button').click());
       await vw(bob, () => window.vwAudio.blur());
       const fromA = await logLength(alice);
       const fromB = await logLength(bob);
