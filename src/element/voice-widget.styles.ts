@@ -494,7 +494,7 @@ export const styles = css`
       text-align: start;
       border-bottom: 1px solid var(--_bg-border-active);
     }
-    /* A text button: accent text on the panel (white on the accent green is too faint for text). */
+    /* The transfer form's submit: disabled until a number is typed. */
     .transfer button {
       flex: none;
       height: 32px;

@@ -626,7 +626,8 @@ for (const kind of SIP_SERVERS) {
       await waitFor(bob, 'call-ended', { from: from.callee });
     });
 
-    test('every call screen passes the accessibility audit; Answer takes the focus; keyboard shortcuts work', async () => {
+    for (const theme of ['light', 'dark']) test(`every call screen passes the accessibility audit (${theme} theme, contrast included); Answer takes the focus; keyboard shortcuts work`, async () => {
+      for (const page of [alice, bob]) await vw(page, (th) => window.vw.el().setAttribute('theme', th), theme);
       const fromA = await logLength(alice);
       const fromB = await logLength(bob);
       assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
@@ -669,9 +670,13 @@ for (const kind of SIP_SERVERS) {
         window.vw.el().shadowRoot.querySelector('[part~="history-button"]').click();
       });
       assert.deepEqual(await audit(alice), [], 'recent calls');
+      await vw(alice, () => window.vw.part('settings-button').click());
+      await alice.waitForFunction(() => window.vw.el().shadowRoot.querySelectorAll('[part~="device-select"]').length === 3);
+      assert.deepEqual(await audit(alice), [], 'settings');
       await vw(alice, async () => {
         window.vw.el().shadowRoot.querySelector('[part~="dialer-button"]').click();
       });
+      for (const page of [alice, bob]) await vw(page, () => window.vw.el().removeAttribute('theme'));
     });
 
     test('tones from Web Audio: ringtone on the callee, ringback on the caller, both silent once answered', async () => {
