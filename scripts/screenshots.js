@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Screenshots of the widget's states in headless Chromium, through a real
-// Kamailio: `npm run screenshots` writes PNGs to .tmp/screenshots/.
+// Kamailio, in three themes: the built-in light and dark, and the Wavix
+// documentation's dark theme file loaded as it is with custom-styles.
+// `npm run screenshots` writes PNGs to .tmp/screenshots/<theme>/; name themes
+// to render only those (`npm run screenshots -- dark`).
 import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -11,23 +14,33 @@ import { startKamailio } from '../test/harness/kamailio.js';
 import { startStaticServer } from '../test/harness/static-server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUT = fileURLToPath(new URL('../.tmp/screenshots/', import.meta.url));
 const SECRET = 'screenshot-secret-0123456789';
 const DOMAIN = 'voice.test';
 
-await mkdir(OUT, { recursive: true });
-const kam = await startKamailio({ secret: SECRET });
+/** Theme name → how a page applies it. */
+const THEMES = {
+  light: {},
+  dark: { theme: 'dark', background: '#1d2025' },
+  wavix: { 'custom-styles': '/test/e2e/pages/wavix-dark.css', background: '#1d2025' },
+};
+const chosen = process.argv.slice(2).filter((name) => name in THEMES);
+
 const web = await startStaticServer({ root: ROOT });
 const browser = await launchBrowser();
 const shots = [];
+let kam;
+let OUT;
+let themeAttrs = {};
 
 async function phone(user, attrs = {}) {
   const page = await newIsolatedPage(browser);
   await page.setViewport({ width: 320, height: 520, deviceScaleFactor: 2 });
   await page.goto(`${web.url}/test/e2e/pages/widget.html`);
   await page.waitForFunction(() => window.vw && customElements.get('voice-widget'));
-  await page.addStyleTag({ content: 'body{margin:0;padding:24px;background:#eef0f3}' });
-  await page.evaluate((a) => Object.entries(a).forEach(([k, v]) => window.vw.el().setAttribute(k, v)), attrs);
+  const { background = '#eef0f3', ...theme } = themeAttrs;
+  await page.addStyleTag({ content: `body{margin:0;padding:24px;background:${background}}` });
+  await page.evaluate((a) => Object.entries(a).forEach(([k, v]) => window.vw.el().setAttribute(k, v)), { ...theme, ...attrs });
+  if (theme['custom-styles']) await page.waitForFunction(() => window.vw.el().shadowRoot.querySelector('link')?.sheet);
   return page;
 }
 const register = (page, user) =>
@@ -40,7 +53,20 @@ async function shot(page, name) {
   shots.push(file);
 }
 
-try {
+async function scenario(name) {
+  themeAttrs = THEMES[name];
+  OUT = fileURLToPath(new URL(`../.tmp/screenshots/${name}/`, import.meta.url));
+  await mkdir(OUT, { recursive: true });
+  kam = await startKamailio({ secret: SECRET });
+  try {
+    await states();
+  } finally {
+    await kam.stop().catch(() => {});
+    for (const context of browser.browserContexts()) if (context !== browser.defaultBrowserContext()) await context.close().catch(() => {});
+  }
+}
+
+async function states() {
   const closed = await phone('x');
   await closed.evaluate(() => window.vw.el().removeAttribute('open'));
   await shot(closed, '00-launcher');
@@ -141,7 +167,9 @@ try {
     const cdp = await erin.createCDPSession();
     const quiet = (expression) => cdp.send('Runtime.evaluate', { expression, awaitPromise: true, userGesture: false });
     const erinToken = mintToken({ secret: SECRET, user: 'erin', domain: DOMAIN, name: 'Erin' });
-    await quiet(`document.body.style.cssText='margin:0;padding:24px;background:#eef0f3'`);
+    const { background = '#eef0f3', ...theme } = themeAttrs;
+    await quiet(`document.body.style.cssText='margin:0;padding:24px;background:${background}'`);
+    await quiet(`Object.entries(${JSON.stringify(theme)}).forEach(([k, v]) => window.vw.el().setAttribute(k, v))`);
     await quiet(`window.vw.configure(${JSON.stringify({ token: erinToken, server: kam.wsUrl })}), window.vw.waitFor('ready')`);
     await alice.evaluate(() => window.vw.el().call('erin'));
     await quiet(`window.vw.waitFor('audio-blocked')`);
@@ -151,12 +179,14 @@ try {
     await strict.close();
   }
 
-  const dark = await phone('dora');
-  await dark.addStyleTag({ url: `${web.url}/themes/dark.css` });
-  await dark.addStyleTag({ content: 'body{background:#1d2025}' });
-  await register(dark, 'dora');
-  await dark.evaluate(() => window.vw.waitFor('ready'));
-  await shot(dark, '10-dark-ready');
+  // The shipped stylesheet themes/dark.css, linked from the page (the third way to theme).
+  if (themeAttrs === THEMES.dark) {
+    const linked = await phone('dora', { theme: 'light' });
+    await linked.addStyleTag({ url: `${web.url}/themes/dark.css` });
+    await register(linked, 'dora');
+    await linked.evaluate(() => window.vw.waitFor('ready'));
+    await shot(linked, '10-themes-dark-css-linked');
+  }
 
   const spanish = await phone('x', { lang: 'es', dir: 'rtl' });
   await shot(spanish, '13-spanish-rtl');
@@ -165,9 +195,12 @@ try {
   await bad.evaluate((s) => window.vw.configure({ token: 'garbage', server: s }), kam.wsUrl);
   await shot(bad, '09-error-token');
 
+}
+
+try {
+  for (const name of chosen.length > 0 ? chosen : Object.keys(THEMES)) await scenario(name);
   console.log(shots.join('\n'));
 } finally {
   await browser.close().catch(() => {});
   await web.stop().catch(() => {});
-  await kam.stop().catch(() => {});
 }

@@ -52,7 +52,12 @@ const jsonConverter = {
  * @attr token - The short-lived widget token minted by your server.
  * @attr sip-server - The SIP server's WebSocket URL (`wss://…` or `ws://…`).
  * @attr mode - `spa` (in the page). `dialog` is reserved for the popup phone.
- * @attr custom-logo - URL of a logo for the header.
+ * @attr custom-logo - URL of a logo for the header (https:, relative, or http: on loopback).
+ * @attr custom-link - Where the logo links to (new tab, noopener noreferrer).
+ * @attr hide-logo - Hides the logo.
+ * @attr custom-styles - URL of a stylesheet loaded into the shadow root.
+ * @attr theme - `light` (default), `dark` or `auto`.
+ * @attr lang - `en` or `es`; without it, the page's language.
  * @attr window-title - Title shown in the header. Default `Phone`.
  * @attr dtmf-mode - `info` (SIP INFO, default) or `rfc2833` (in the media).
  * @attr ice-servers - JSON array of RTCIceServer; overrides the token's.
@@ -75,6 +80,7 @@ const jsonConverter = {
  * @fires audio-blocked - The browser will not play sound before a user gesture. `{id, source}`
  * @fires audio-unblocked - Sound plays again. `{}`
  * @fires audio-device-change - Another microphone, speaker or ringer was chosen. `{kind, deviceId}`
+ * @fires warning - Something cosmetic failed; the phone works on. `{code, message}`
  * @fires token-expired - The token expired or was refused; set a new one. `{reason}`
  * @fires error - Does not bubble. `{code, message}`
  *
@@ -95,13 +101,16 @@ const jsonConverter = {
  * @csspart transfer-button - Opens the transfer field, on a call.
  * @csspart transfer - The transfer field and its button.
  * @csspart no-audio - The warning shown while no audio arrives.
- * @csspart caller-id - The caller ID choice, when the token lists caller IDs.
+ * @csspart caller-id - The caller ID choice (in settings), when the token lists caller IDs.
  * @csspart call-waiting - A second call ringing during a call, with Answer (holds the current call) and Decline.
  * @csspart history - The list of recent calls.
- * @csspart history-button - Shows or hides recent calls.
+ * @csspart navigation - The bar with the keypad, recent calls and settings buttons.
+ * @csspart dialer-button - Shows the dial pad.
+ * @csspart history-button - Shows recent calls.
  * @csspart badge - The count of missed calls on the launcher.
  * @csspart answer-button - Answer.
- * @csspart settings-button - Shows or hides the settings.
+ * @csspart settings-button - Shows the settings.
+ * @csspart keypad-button - Opens the in-call keypad.
  * @csspart settings - The settings: devices and notifications.
  * @csspart device-select - A device choice (microphone, speaker, ringer); `data-kind` says which.
  * @csspart switch - An on/off switch (desktop notifications).

@@ -71,9 +71,9 @@ describe('custom-styles', () => {
   });
 
   it('a Wavix theme file (variables under #webrtc-widget) works unchanged', async () => {
-    const el = await fixture<VoiceWidget>(html`<voice-widget open custom-styles="/test/unit/fixtures/wavix-dark.css"></voice-widget>`);
+    const el = await fixture<VoiceWidget>(html`<voice-widget open custom-styles="/test/e2e/pages/wavix-dark.css"></voice-widget>`);
     // A relative URL resolves against the page.
-    expect(el.shadowRoot!.querySelector('link')!.href).to.equal(new URL('/test/unit/fixtures/wavix-dark.css', document.baseURI).href);
+    expect(el.shadowRoot!.querySelector('link')!.href).to.equal(new URL('/test/e2e/pages/wavix-dark.css', document.baseURI).href);
     await oneEvent(el.shadowRoot!.querySelector('link')!, 'load');
     expect(bg(part(el, 'panel')!)).to.equal(rgb('#292d33'));
     expect(bg(part(el, 'status')!)).to.equal(rgb('#333842'));
