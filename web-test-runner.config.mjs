@@ -5,6 +5,15 @@ import { prebundledJssip } from './test/support/prebundled-jssip.mjs';
 export default {
   files: ['test/unit/**/*.test.ts'],
   nodeResolve: { browser: true, preferBuiltins: false },
+  middleware: [
+    // A stylesheet server that hangs (answers only after 12 s), for the custom-styles timeout.
+    async function hangingStylesheet(ctx, next) {
+      if (!ctx.path.startsWith('/__hang/')) return next();
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      ctx.type = 'text/css';
+      ctx.body = ':host { --bg-background: red; }';
+    },
+  ],
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' }),
     // JsSIP is CommonJS and reads its own package.json: bundled once with rollup's commonjs + json.

@@ -3,7 +3,7 @@ import { emulateMedia } from '@web/test-runner-commands';
 import '../../src/define.js';
 import { dark, light } from '../../src/element/palettes.js';
 import type { VoiceWidget } from '../../src/element/voice-widget.js';
-import { recordEvents } from './helpers.js';
+import { fakeToken, recordEvents } from './helpers.js';
 
 const part = (el: VoiceWidget, name: string) => el.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement | null;
 const bg = (node: Element) => getComputedStyle(node).backgroundColor;
@@ -96,6 +96,26 @@ describe('custom-styles', () => {
   });
 });
 
+describe('custom-styles that hang', () => {
+  it('a stylesheet that does not arrive within 10 s is given up with warning styles-failed; the phone meanwhile works', async function () {
+    this.timeout(16_000);
+    const el = await fixture<VoiceWidget>(html`<voice-widget open custom-styles="/__hang/theme.css"></voice-widget>`);
+    const started = performance.now();
+    // The phone does not wait for its looks: it takes its configuration and goes on the network.
+    el.token = fakeToken();
+    el.sipServer = 'ws://127.0.0.1:9';
+    await el.updateComplete;
+    expect(el.registrationState).to.equal('connecting');
+    const { detail } = await oneEvent(el, 'warning');
+    expect(detail.code).to.equal('styles-failed');
+    expect(detail.message).to.contain('10 s');
+    expect(performance.now() - started).to.be.within(9_500, 11_500);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('link')).to.equal(null);
+    expect(bg(part(el, 'panel')!)).to.equal(rgb(light['bg-background']));
+  });
+});
+
 describe('URLs the element accepts', () => {
   const cases: Array<[string, boolean]> = [
     ['https://cdn.example.com/logo.svg', true],
@@ -156,6 +176,14 @@ describe('URLs the element accepts', () => {
     const el = await fixture<VoiceWidget>(html`<voice-widget open custom-logo="/test/unit/fixtures/logo.svg" window-title="Support line"></voice-widget>`);
     expect(part(el, 'logo')!.querySelector('img')!.getAttribute('src')).to.equal(new URL('/test/unit/fixtures/logo.svg', location.href).href);
     expect(part(el, 'header')!.textContent).to.contain('Support line');
+    // The SVG carries a script that would post a message; as an <img> it never runs.
+    let ran = false;
+    const onMessage = (e: MessageEvent) => (ran ||= e.data === 'logo-script-ran');
+    window.addEventListener('message', onMessage);
+    await new Promise((r) => setTimeout(r, 300));
+    window.removeEventListener('message', onMessage);
+    expect((part(el, 'logo')!.querySelector('img') as HTMLImageElement).complete).to.equal(true);
+    expect(ran).to.equal(false);
     el.hideLogo = true;
     await el.updateComplete;
     expect(part(el, 'logo')).to.equal(null);
