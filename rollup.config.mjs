@@ -5,6 +5,7 @@ import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { builtinModules } from 'node:module';
+import { minifyCssTemplates } from './scripts/rollup-minify-css.mjs';
 import { thirdPartyNotices } from './scripts/rollup-third-party-notices.mjs';
 
 // Built files are production code: development-only guards (illegal state transitions throw) are off.
@@ -31,6 +32,7 @@ export default [
       resolve({ browser: true, preferBuiltins: false, exportConditions: ['browser', 'production'] }),
       commonjs(),
       json({ preferConst: true, compact: true }),
+      minifyCssTemplates(),
       browserTs({ outDir: 'dist' }),
       terser({ format: { comments: /@license|@preserve|^!/ }, ecma: 2021, module: false }),
       thirdPartyNotices(),
