@@ -4,6 +4,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { minifyCssTemplates } from './scripts/rollup-minify-css.mjs';
 import { thirdPartyNotices } from './scripts/rollup-third-party-notices.mjs';
@@ -36,6 +37,13 @@ export default [
       browserTs({ outDir: 'dist' }),
       terser({ format: { comments: /@license|@preserve|^!/ }, ecma: 2021, module: false }),
       thirdPartyNotices(),
+      // Dialog mode's popup page, shipped beside the bundle it loads.
+      {
+        name: 'popup-page',
+        generateBundle() {
+          this.emitFile({ type: 'asset', fileName: 'voice-widget-popup.html', source: readFileSync('src/dialog/popup.html', 'utf8') });
+        },
+      },
     ],
   },
   // (c) Node: token minting and the CLI; never part of the browser bundles.

@@ -47,7 +47,9 @@ export type ErrorCode =
   | 'call-failed'
   | 'invalid-device'
   | 'device-unavailable'
-  | 'invalid-url';
+  | 'invalid-url'
+  | 'popup-blocked'
+  | 'popup-detached';
 
 /** Problems that leave the phone fully working (it keeps its own look, say). */
 export type WarningCode = 'styles-failed';

@@ -4,7 +4,8 @@ import type { ErrorCode, PhoneEventMap } from '../core/types.js';
 import type { CallSnapshot, PhoneSnapshot } from './phone-context.js';
 import type { Call } from '../core/call.js';
 
-const EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
+/** The phone's events, each re-fired on the element under the same name. */
+export const PHONE_EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
   'ready',
   'registration-change',
   'state-change',
@@ -53,9 +54,20 @@ export class PhoneController implements ReactiveController {
     // A move in the DOM disconnects and reconnects at once; keep the call.
     clearTimeout(this.stopTimer);
     if (this.unsubscribe.length > 0) return;
-    this.unsubscribe = EVENTS.map((type) => this.phone.on(type, (detail) => this.relay(type, detail)));
+    this.unsubscribe = PHONE_EVENTS.map((type) => this.phone.on(type, (detail) => this.relay(type, detail)));
     // The configuration arrives through the host's updates (and survives a stop).
-    this.phone.start();
+    if (this.active) this.phone.start();
+    this.refresh();
+  }
+
+  /** Whether this element's own phone may go on the network (not in dialog mode, where the popup's phone does). */
+  private active = true;
+
+  setActive(active: boolean): void {
+    if (active === this.active) return;
+    this.active = active;
+    if (active && this.unsubscribe.length > 0) this.phone.start();
+    if (!active) this.phone.stop();
     this.refresh();
   }
 

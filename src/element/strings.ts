@@ -54,6 +54,8 @@ export interface Strings {
   sayHeldByOther: string;
   sayNoAudio: string;
   settings: string;
+  /** Dialog mode: what the launcher says about the phone window. */
+  dialog: Record<'closed' | 'opening' | 'open' | 'blocked' | 'detached', string>;
   calls: string;
   /** The logo's link: `{site}` is its host name. */
   opensInNewTab: string;
@@ -126,6 +128,13 @@ export const en: Strings = {
   sayHeldByOther: '{name} put the call on hold',
   sayNoAudio: 'No audio from {name}',
   settings: 'Settings',
+  dialog: {
+    closed: 'Open phone (calls are not received while it is closed)',
+    opening: 'Opening the phone…',
+    open: 'Show the phone window',
+    blocked: 'The browser blocked the phone window: allow pop-ups for this site',
+    detached: 'The phone window cannot reach this page',
+  },
   calls: 'Calls',
   opensInNewTab: '{site} (opens in a new tab)',
   audio: 'Audio',
@@ -220,6 +229,13 @@ export const es: Strings = {
   sayHeldByOther: '{name} puso la llamada en espera',
   sayNoAudio: 'No llega audio de {name}',
   settings: 'Ajustes',
+  dialog: {
+    closed: 'Abrir el teléfono (no se reciben llamadas mientras está cerrado)',
+    opening: 'Abriendo el teléfono…',
+    open: 'Mostrar la ventana del teléfono',
+    blocked: 'El navegador bloqueó la ventana del teléfono: permita las ventanas emergentes en este sitio',
+    detached: 'La ventana del teléfono no puede comunicarse con esta página',
+  },
   calls: 'Llamadas',
   opensInNewTab: '{site} (se abre en una pestaña nueva)',
   audio: 'Audio',

@@ -103,6 +103,40 @@ export const styles = css`
     .launcher {
       position: relative;
     }
+    /* Dialog mode: a dot on the launcher says whether the phone window is open. */
+    .launcher[data-dialog]::after {
+      content: '';
+      position: absolute;
+      top: 2px;
+      inset-inline-end: 2px;
+      width: 12px;
+      height: 12px;
+      border-radius: 50%;
+      border: 2px solid var(--_bg-background);
+      background: var(--_fg-warning);
+    }
+    .launcher[data-dialog='open']::after {
+      background: var(--_fg-accent);
+    }
+    .launcher[data-dialog='blocked']::after,
+    .launcher[data-dialog='detached']::after {
+      background: var(--_fg-negative);
+    }
+    /* The popup page: the panel is the whole window. */
+    :host([data-popup]) {
+      display: block;
+    }
+    :host([data-popup]) .launcher,
+    :host([data-popup]) [part~='close-button'] {
+      display: none;
+    }
+    :host([data-popup]) .panel {
+      width: 100vw;
+      height: 100vh;
+      border: none;
+      border-radius: 0;
+      box-shadow: none;
+    }
     .badge {
       position: absolute;
       top: -2px;

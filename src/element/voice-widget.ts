@@ -24,6 +24,27 @@ import {
 import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '../core/audio-devices.js';
 import { IncomingNotifier } from './incoming-notifier.js';
 import { safeUrl, type UrlUse } from './safe-url.js';
+import { DialogHost } from '../dialog/dialog-host.js';
+import type { Command, DialogConfig } from '../dialog/protocol.js';
+import { normalizeDialString } from '../core/dial-string.js';
+import { defaultPopupUrl } from '../popup-url.js';
+
+/** Dialog mode: the properties whose changes the popup gets, and their configuration keys. */
+const FORWARDED: ReadonlyArray<[string, keyof DialogConfig]> = [
+  ['token', 'token'],
+  ['sipServer', 'sip-server'],
+  ['theme', 'theme'],
+  ['lang', 'lang'],
+  ['logoUrl', 'custom-logo'],
+  ['linkUrl', 'custom-link'],
+  ['stylesUrl', 'custom-styles'],
+  ['hideLogo', 'hide-logo'],
+  ['windowTitle', 'window-title'],
+  ['dtmfMode', 'dtmf-mode'],
+  ['iceServers', 'ice-servers'],
+  ['busyPolicy', 'busy-policy'],
+  ['strings', 'strings'],
+];
 
 /** How long custom styles may take to load before the widget says so and keeps its own look. */
 const STYLES_TIMEOUT_MS = 10_000;
@@ -129,6 +150,13 @@ export class VoiceWidget extends LitElement {
 
   private readonly controller = new PhoneController(this, (snapshot) => (this.snapshot = snapshot));
   private readonly notifier = new IncomingNotifier(this, () => this.t.incomingCall);
+  /** Dialog mode: the popup phone that this element fronts for. */
+  private readonly dialog = new DialogHost(this, {
+    popupUrl: () => this.popupHref(),
+    config: () => this.dialogConfig(),
+    features: () => ({ width: this.popupWidth, height: this.popupHeight }),
+    fail: (code, message) => this.fail(code, message),
+  });
 
   @query('input[part="number"]') private numberInput?: HTMLInputElement;
 
@@ -155,7 +183,18 @@ export class VoiceWidget extends LitElement {
   /** The SIP server's WebSocket URL. */
   @property({ attribute: 'sip-server' }) sipServer: string | null = null;
 
+  /** `spa`: the phone runs in this page. `dialog`: it runs in a popup window that outlives page navigation. */
   @property() mode: 'spa' | 'dialog' = 'spa';
+
+  /** Dialog mode: the popup page's URL (default: voice-widget-popup.html beside the script). */
+  @property({ attribute: 'popup-url' }) popupUrl: string | null = null;
+
+  @property({ attribute: 'popup-width', type: Number }) popupWidth = 264;
+
+  @property({ attribute: 'popup-height', type: Number }) popupHeight = 460;
+
+  /** No launcher button: the host opens the phone from its own controls (`open()`, `call()`). */
+  @property({ attribute: 'hide-launcher', type: Boolean }) hideLauncher = false;
 
   /** URL of a logo image (https:, relative, or http: on loopback); shown as an `<img>`, so an SVG's scripts never run. */
   @property({ attribute: 'custom-logo' }) customLogo: string | null = null;
@@ -187,8 +226,8 @@ export class VoiceWidget extends LitElement {
   /** A call arriving during a call: `wait` (it rings beside the current one) or `reject` (486 Busy Here at once). */
   @property({ attribute: 'busy-policy' }) busyPolicy: 'wait' | 'reject' = 'wait';
 
-  /** Whether the panel is open. */
-  @property({ type: Boolean, reflect: true }) open = false;
+  /** Whether the panel is open (attribute `open`). */
+  @property({ type: Boolean, reflect: true, attribute: 'open' }) panelOpen = false;
 
   /** The language of the widget's words: `en` (default) or `es`; without it, the page's `<html lang>`. */
   @property() override lang = '';
@@ -196,8 +235,9 @@ export class VoiceWidget extends LitElement {
   /** Replaces any of the widget's words (see `Strings`); merged over the language's set. */
   @property({ attribute: false }) strings: Partial<Strings> | null = null;
 
-  /** The registration state: `connecting | registered | reconnecting | unregistered | failed`. */
+  /** The registration state: `connecting | registered | reconnecting | unregistered | failed` (dialog mode: the popup's). */
   get registrationState(): RegistrationState {
+    if (this.mode === 'dialog') return (this.dialog.snapshot?.registrationState as RegistrationState | undefined) ?? 'unregistered';
     return this.controller.phone.registrationState;
   }
 
@@ -222,7 +262,11 @@ export class VoiceWidget extends LitElement {
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('lang') || changed.has('strings')) this.t = stringsFor(this.lang || document.documentElement.lang, this.strings);
     // A removed attribute means the default; an unknown value is reported, then the default.
-    if (changed.has('mode')) this.mode = this.oneOf('mode', this.mode, ['spa', 'dialog']);
+    if (changed.has('mode')) {
+      this.mode = this.oneOf('mode', this.mode, ['spa', 'dialog']);
+      // In dialog mode the popup's phone registers; this one never goes on the network.
+      this.controller.setActive(this.mode !== 'dialog');
+    }
     if (changed.has('dtmfMode')) this.dtmfMode = this.oneOf('dtmf-mode', this.dtmfMode, ['info', 'rfc2833']);
     if (changed.has('busyPolicy')) this.busyPolicy = this.oneOf('busy-policy', this.busyPolicy, ['wait', 'reject']);
     if (changed.has('theme')) this.theme = this.oneOf('theme', this.theme, ['light', 'dark', 'auto']);
@@ -238,13 +282,19 @@ export class VoiceWidget extends LitElement {
     if (Object.keys(config).length > 0) this.controller.configure(config);
   }
 
-  override updated(): void {
+  override updated(changed: PropertyValues<this>): void {
     // Reflect state for styling from outside without script: voice-widget[state="in-progress"].
-    this.setAttribute('state', this.snapshot.state);
-    this.setAttribute('registration', this.snapshot.registrationState);
+    this.setAttribute('state', this.getState());
+    this.setAttribute('registration', this.registrationState);
+    if (this.mode === 'dialog') {
+      const config: DialogConfig = {};
+      const all = this.dialogConfig();
+      for (const [prop, key] of FORWARDED) if (changed.has(prop as keyof VoiceWidget)) (config as Record<string, unknown>)[key] = all[key];
+      if (Object.keys(config).length > 0) this.dialog.update(config);
+    }
     // A call comes in: Answer gets the focus, so Enter or Space takes it.
     const ringing = this.snapshot.call?.state === 'incoming' ? this.snapshot.call.id : null;
-    if (ringing && ringing !== this.focusedFor && this.open) {
+    if (ringing && ringing !== this.focusedFor && this.panelOpen) {
       this.focusedFor = ringing;
       this.renderRoot.querySelector<HTMLButtonElement>('[part~="answer-button"]')?.focus();
     }
@@ -256,8 +306,20 @@ export class VoiceWidget extends LitElement {
 
   // ── public API ─────────────────────────────────────────────────────────────
 
-  /** Places a call. False (with an `error` event) when the number is invalid or the phone cannot call now. */
+  /**
+   * Places a call. False (with an `error` event) when the number is invalid or the phone cannot call now.
+   * Dialog mode: true when the popup was opened (from a user gesture) or reused and dials there.
+   */
   call(number: string): boolean {
+    if (this.mode === 'dialog') {
+      const domain = this.controller.phone.identity?.domain ?? '';
+      if (normalizeDialString(String(number), domain) === null) {
+        this.fail('invalid-number', `cannot dial ${JSON.stringify(String(number).slice(0, 100))}`);
+        return false;
+      }
+      if (!this.dialog.isAttached && !this.dialog.open()) return false;
+      return this.dialog.command('call', [number]);
+    }
     const placed = this.controller.phone.call(number);
     if (placed) this.number = '';
     return placed;
@@ -265,44 +327,58 @@ export class VoiceWidget extends LitElement {
 
   /** Answers the ringing call. */
   answer(): boolean {
+    if (this.mode === 'dialog') return this.remote('answer');
     return this.command(this.controller.phone.answer());
   }
 
   /** Declines the ringing call (603 Decline). */
   reject(): boolean {
+    if (this.mode === 'dialog') return this.remote('reject');
     return this.controller.phone.reject();
   }
 
   /** Hangs up, cancels or declines the current call. */
   hangup(): boolean {
+    if (this.mode === 'dialog') return this.remote('hangup');
     return this.controller.phone.hangup();
   }
 
   /** Sends DTMF digits (0-9, A-D, *, #) on the connected call. */
   sendDtmf(digits: string): boolean {
+    if (this.mode === 'dialog') return this.remote('sendDtmf', digits);
     return this.controller.phone.sendDtmf(digits);
   }
 
   /** Mutes the microphone of the current call (the far end hears silence; the call's media keeps flowing). */
   mute(): boolean {
+    if (this.mode === 'dialog') return this.remote('mute');
     return this.controller.phone.setMuted(true);
   }
 
   unmute(): boolean {
+    if (this.mode === 'dialog') return this.remote('unmute');
     return this.controller.phone.setMuted(false);
   }
 
   isMuted(): boolean {
+    if (this.mode === 'dialog') return this.dialog.snapshot?.muted ?? false;
     return this.controller.phone.muted;
   }
 
   /** Puts the call on hold (no audio either way); `hold-change` fires when the far end confirms. */
   hold(): boolean {
+    if (this.mode === 'dialog') return this.remote('hold');
     return this.command(this.controller.phone.setHeld(true));
   }
 
   unhold(): boolean {
+    if (this.mode === 'dialog') return this.remote('unhold');
     return this.command(this.controller.phone.setHeld(false));
+  }
+
+  /** Dialog mode: runs a method in the popup (its outcome arrives as events). */
+  private remote(name: Command, ...args: unknown[]): boolean {
+    return this.dialog.command(name, args);
   }
 
   /** Re-reads the phone after a command that starts something the far end must confirm. */
@@ -313,6 +389,7 @@ export class VoiceWidget extends LitElement {
 
   /** Blind-transfers the connected call; the outcome arrives as a `transfer` event. */
   transfer(number: string): boolean {
+    if (this.mode === 'dialog') return this.remote('transfer', number);
     const sent = this.command(this.controller.phone.transfer(number));
     if (sent) {
       this.transferOpen = false;
@@ -324,6 +401,7 @@ export class VoiceWidget extends LitElement {
 
   /** Chooses the caller ID for outgoing calls: one the token lists, or null for the user's own. */
   selectOutboundNumber(number: string | null): boolean {
+    if (this.mode === 'dialog') return this.remote('selectOutboundNumber', number);
     const ok = this.controller.phone.selectOutboundNumber(number);
     this.controller.refresh();
     return ok;
@@ -358,34 +436,77 @@ export class VoiceWidget extends LitElement {
 
   /** Whether this phone holds the current call. */
   isOnHold(): boolean {
+    if (this.mode === 'dialog') return this.dialog.snapshot?.onHold ?? false;
     return this.controller.phone.onHold;
   }
 
   /** True when a new call can be placed. */
   isReady(): boolean {
+    if (this.mode === 'dialog') return this.dialog.snapshot?.ready ?? false;
     return this.controller.phone.ready;
   }
 
-  /** `loading | ready | error`, or the foreground call's `dialing | ringing | incoming | in-progress | completed | failed`. */
+  /**
+   * `loading | ready | error`, or the foreground call's `dialing | ringing | incoming | in-progress | completed | failed`.
+   * Dialog mode: the popup's; `loading` while no popup is attached.
+   */
   getState(): WidgetState {
+    if (this.mode === 'dialog') return (this.dialog.snapshot?.state as WidgetState | undefined) ?? 'loading';
     return this.controller.phone.state;
+  }
+
+  /** The calls under way (the foreground one, and a second one ringing): `{id, state, direction, number, name}`. */
+  get calls(): Array<{ id: string; state: string; direction: string; number: string; name: string }> {
+    if (this.mode === 'dialog') return this.dialog.snapshot?.calls ?? [];
+    const phone = this.controller.phone;
+    return [phone.currentCall, phone.waitingCall]
+      .filter((c): c is NonNullable<typeof c> => !!c && !c.ended)
+      .map((c) => ({ id: c.id, state: c.state, direction: c.direction, number: c.number, name: c.remote.name }));
   }
 
   /** Hangs up any call and returns to the phone's own state. */
   reset(): void {
+    if (this.mode === 'dialog') {
+      this.remote('reset');
+      return;
+    }
     this.controller.phone.reset();
     this.controller.refresh();
   }
 
   /** Forgets this user's recent calls. */
   clearHistory(): void {
+    if (this.mode === 'dialog') {
+      this.remote('clearHistory');
+      return;
+    }
     this.controller.phone.history?.clear();
     this.controller.refresh();
   }
 
-  /** Opens or closes the panel. */
+  /**
+   * Opens the phone, with `number` in its dial field: the panel, or in dialog
+   * mode the popup window (call it from a user gesture). False when the
+   * browser blocked the popup.
+   */
+  open(number?: string): boolean {
+    if (this.mode === 'dialog') return this.dialog.open(number ? { number } : {});
+    this.panelOpen = true;
+    if (number !== undefined) {
+      this.view = 'dialer';
+      this.number = String(number);
+    }
+    return true;
+  }
+
+  /** Opens or closes the panel (dialog mode: the popup window; closing it ends its call). */
   toggle(force?: boolean): void {
-    this.open = force ?? !this.open;
+    if (this.mode === 'dialog') {
+      if (force === false) this.dialog.close();
+      else this.dialog.open();
+      return;
+    }
+    this.panelOpen = force ?? !this.panelOpen;
   }
 
   /** The current call's RTCPeerConnection, for diagnostics (getStats). */
@@ -394,6 +515,30 @@ export class VoiceWidget extends LitElement {
   }
 
   // ── handlers ───────────────────────────────────────────────────────────────
+
+  /** The popup page: `popup-url` when usable, else the one beside the script. */
+  private popupHref(): string {
+    return (this.popupUrl && safeUrl(this.popupUrl, 'resource')) || defaultPopupUrl();
+  }
+
+  /** What the popup's phone needs: the same attributes, URLs made absolute (they resolve against this page). */
+  private dialogConfig(): DialogConfig {
+    return {
+      token: this.token,
+      'sip-server': this.sipServer,
+      theme: this.theme,
+      lang: this.lang || document.documentElement.lang || null,
+      'custom-logo': this.logoUrl,
+      'custom-link': this.linkUrl,
+      'custom-styles': this.stylesUrl,
+      'hide-logo': this.hideLogo,
+      'window-title': this.windowTitle,
+      'dtmf-mode': this.dtmfMode,
+      'ice-servers': this.iceServers ? JSON.stringify(this.iceServers) : null,
+      'busy-policy': this.busyPolicy,
+      strings: (this.strings as Record<string, unknown> | null) ?? null,
+    };
+  }
 
   /** A URL the element may use, or null (an unusable one is reported with `invalid-url`, and the default kept). */
   private checkedUrl(name: string, value: string | null, use: UrlUse): string | null {
@@ -569,16 +714,27 @@ export class VoiceWidget extends LitElement {
             @error=${() => this.stylesFailed(styles, `custom-styles could not be loaded from ${styles}`)}
           />`
         : nothing}
-      <div id="webrtc-widget" class="root">${this.renderWidget()}</div>`;
+      <div id="webrtc-widget" class="root">${this.mode === 'dialog' ? this.renderDialogLauncher() : this.renderWidget()}</div>`;
+  }
+
+  /** Dialog mode: only a launcher, which says whether the phone (the popup) is open. */
+  private renderDialogLauncher() {
+    if (this.hideLauncher) return nothing;
+    const state = this.dialog.state;
+    const label = this.t.dialog[state];
+    return html`<button part="launcher" class="launcher" data-dialog=${state} aria-label=${label} title=${label} @click=${() => this.open()}>
+      ${phoneIcon}
+    </button>`;
   }
 
   private renderWidget() {
     return html`
       <button
+        ?hidden=${this.hideLauncher}
         part="launcher"
         class="launcher"
         aria-label=${this.snapshot.missed > 0 ? fill(this.t.openPhoneMissed, { n: this.snapshot.missed }) : this.t.openPhone}
-        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-expanded=${this.panelOpen ? 'true' : 'false'}
         aria-controls="panel"
         @click=${() => this.toggle(true)}
       >
@@ -587,7 +743,7 @@ export class VoiceWidget extends LitElement {
           ? html`<span part="badge" class="badge">${this.snapshot.missed}<span class="visually-hidden"> ${this.t.missed}</span></span>`
           : nothing}
       </button>
-      <section id="panel" part="panel" class="panel" aria-label=${this.windowTitle || this.t.phone} ?hidden=${!this.open}>
+      <section id="panel" part="panel" class="panel" aria-label=${this.windowTitle || this.t.phone} ?hidden=${!this.panelOpen}>
         ${this.renderHeader()} ${this.renderStatus()} ${this.renderSoundBlocked()}
         <div class="body">${this.renderBody()}</div>
         ${this.renderNavigation()}
@@ -600,7 +756,9 @@ export class VoiceWidget extends LitElement {
     return html`<header part="header">
       ${this.renderLogo()}
       <span class="title">${this.windowTitle || this.t.phone}</span>
-      <button class="icon-button" aria-label=${this.t.closePhone} @click=${() => this.toggle(false)}>${closeIcon}</button>
+      <button part="close-button" class="icon-button" aria-label=${this.t.closePhone} @click=${() => this.toggle(false)}>
+        ${closeIcon}
+      </button>
     </header>`;
   }
 

@@ -17,6 +17,9 @@ const TYPES: Record<string, string> = {
   '.wav': 'audio/wav',
 };
 
+/** The popup page of dialog mode, served with headers of its own. */
+export const POPUP_PAGE = 'voice-widget-popup.html';
+
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /**
@@ -58,6 +61,10 @@ export function createStaticHandler(root: string, allow: readonly string[]): Req
       'Content-Length': st.size,
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
+      // Dialog mode's popup: no Referer for anything it loads, and never inside a frame.
+      ...(path.basename(rel) === POPUP_PAGE
+        ? { 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'" }
+        : {}),
     });
     if (req.method === 'HEAD') {
       res.end();

@@ -178,14 +178,14 @@ test('every one of the 42 theme variables drives a visible element in the state 
   await click(alice, ['[part~="dialer-button"]']);
 
   // The launcher of a closed phone, hovered and pressed.
-  await vw(alice, () => (window.vw.el().open = false));
+  await vw(alice, () => (window.vw.el().panelOpen = false));
   await vw(alice, () => window.vw.el().updateComplete);
   await hover(alice, ['[part~="launcher"]']);
   await expectVariable('fg-accent-hover', alice, ['[part~="launcher"]'], 'backgroundColor', { state: 'hover' });
   await pressed(alice, ['[part~="launcher"]'], () =>
     expectVariable('fg-accent-pressed', alice, ['[part~="launcher"]'], 'backgroundColor', { state: 'pressed' }),
   );
-  await vw(alice, () => (window.vw.el().open = true));
+  await vw(alice, () => (window.vw.el().panelOpen = true));
 
   // A failed call: the outcome line.
   let from = await logLength(alice);

@@ -39,13 +39,14 @@ function installExitHook() {
 }
 
 /**
- * @param {{ args?: string[], without?: string[], headless?: boolean }} [opts]
+ * @param {{ args?: string[], without?: string[], headless?: boolean, popupBlocking?: boolean }} [opts]
  *   extra Chromium args, and defaults to leave out (e.g. the autoplay policy,
- *   to test what a real user's browser blocks).
+ *   to test what a real user's browser blocks); popupBlocking keeps Chromium's
+ *   pop-up blocker (puppeteer turns it off by default).
  * @returns {Promise<import('puppeteer-core').Browser>} close() also removes
  *   the temporary profile directory.
  */
-export async function launchBrowser({ args = [], without = [], headless = true } = {}) {
+export async function launchBrowser({ args = [], without = [], headless = true, popupBlocking = false } = {}) {
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-chromium-'));
   let browser;
   try {
@@ -55,6 +56,7 @@ export async function launchBrowser({ args = [], without = [], headless = true }
       pipe: true, // CDP over stdio pipes: no DevTools port to allocate
       userDataDir,
       args: [...CHROMIUM_ARGS.filter((a) => !without.includes(a)), ...args],
+      ignoreDefaultArgs: popupBlocking ? ['--disable-popup-blocking'] : [],
       // puppeteer kills the browser on SIGINT/SIGTERM/SIGHUP/exit itself.
       handleSIGINT: true,
       handleSIGTERM: true,

@@ -1,0 +1,286 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import {
+  CONFIG_TOKEN_TTL_MS,
+  envelope,
+  newConfigToken,
+  parsePopupMessage,
+  POPUP_NAME,
+  type Command,
+  type DialogConfig,
+  type DialogSnapshot,
+  type HostMessage,
+} from './protocol.js';
+
+/** How often the host looks whether the user closed the popup (`closed` is readable across origins). */
+const CLOSED_POLL_MS = 500;
+/** A popup that has not asked for its configuration by then lost its opener (a Cross-Origin-Opener-Policy). */
+const DETACHED_AFTER_MS = 3_000;
+
+export type DialogState = 'closed' | 'opening' | 'open' | 'blocked' | 'detached';
+
+export interface DialogHostElement extends ReactiveControllerHost, HTMLElement {
+  readonly mode: string;
+}
+
+interface DialogHostOptions {
+  /** The popup page's URL (absolute). */
+  popupUrl(): string;
+  /** The configuration to hand the popup (token, server, branding, …). */
+  config(): DialogConfig;
+  /** Size and title of the popup window. */
+  features(): { width: number; height: number };
+  /** Reports a problem as the element's `error` event. */
+  fail(code: 'popup-blocked' | 'popup-detached', message: string): void;
+}
+
+/**
+ * The host page's side of dialog mode: opens the popup from a user gesture
+ * with a single-use config token in the URL fragment, hands the popup its
+ * configuration when it redeems that token, forwards commands and
+ * configuration changes, and re-fires the popup's events on the element.
+ *
+ * Trust: a message counts only from the popup's exact origin AND from the
+ * popup window itself: the one this page opened, or (after this page was
+ * reloaded or navigated) a window whose opener is this very tab.
+ */
+export class DialogHost implements ReactiveController {
+  state: DialogState = 'closed';
+  /** The popup's phone as last reported; null while no popup is attached. */
+  snapshot: DialogSnapshot | null = null;
+
+  private popup: Window | null = null;
+  private attached = false;
+  /** Config tokens handed out and not yet redeemed, with their expiry. */
+  private readonly tokens = new Map<string, number>();
+  /** Commands given before the popup attached; sent once it has. */
+  private queue: HostMessage[] = [];
+  private closedTimer: ReturnType<typeof setInterval> | undefined;
+  private detachTimer: ReturnType<typeof setTimeout> | undefined;
+  private closingByHost = false;
+
+  constructor(
+    private readonly host: DialogHostElement,
+    private readonly options: DialogHostOptions,
+  ) {
+    host.addController(this);
+  }
+
+  get isAttached(): boolean {
+    return this.attached;
+  }
+
+  hostConnected(): void {
+    window.addEventListener('message', this.onMessage);
+    window.addEventListener('pagehide', this.onPageHide);
+  }
+
+  hostDisconnected(): void {
+    window.removeEventListener('message', this.onMessage);
+    window.removeEventListener('pagehide', this.onPageHide);
+    clearInterval(this.closedTimer);
+    clearTimeout(this.detachTimer);
+  }
+
+  /**
+   * Opens the popup (call from a user gesture), or brings the open one to the
+   * front. `number` goes into its dial field. False when the browser blocked it.
+   */
+  open(extra: DialogConfig = {}): boolean {
+    if (this.popup && !this.popup.closed) {
+      this.popup.focus();
+      if (Object.keys(extra).length > 0) this.send({ type: 'update', config: extra });
+      return true;
+    }
+    const url = new URL(this.options.popupUrl());
+    const token = newConfigToken();
+    this.tokens.set(token, Date.now() + CONFIG_TOKEN_TTL_MS);
+    // The fragment never reaches a server, a log or a Referer; the popup removes it at once.
+    url.hash = new URLSearchParams({ vw: token, origin: location.origin }).toString();
+    const { width, height } = this.options.features();
+    const left = Math.max(0, (screen.availWidth || 1024) - width - 24);
+    const top = Math.max(0, (screen.availHeight || 768) - height - 64);
+    let popup: Window | null = null;
+    try {
+      popup = window.open(url.href, POPUP_NAME, `popup=yes,width=${width},height=${height},left=${left},top=${top}`);
+    } catch {
+      popup = null;
+    }
+    if (!popup) {
+      this.tokens.delete(token);
+      this.setState('blocked');
+      this.options.fail('popup-blocked', 'the browser blocked the phone window; allow pop-ups for this site, or open it from a click');
+      return false;
+    }
+    this.popup = popup;
+    this.pendingExtra = extra;
+    this.setState('opening');
+    this.watch();
+    clearTimeout(this.detachTimer);
+    this.detachTimer = setTimeout(() => {
+      if (this.attached || this.popup !== popup) return;
+      this.setState('detached');
+      this.options.fail('popup-detached', 'the phone window cannot talk to this page (is a Cross-Origin-Opener-Policy severing the opener?)');
+      this.closed('error');
+    }, DETACHED_AFTER_MS);
+    this.fire('dialog-open', {});
+    return true;
+  }
+
+  /** Closes the popup (its call ends). */
+  close(): void {
+    if (!this.popup || this.popup.closed) return;
+    this.closingByHost = true;
+    this.popup.close();
+  }
+
+  /** Runs a method in the popup; queued until it is attached. False when there is no popup. */
+  command(name: Command, args: unknown[]): boolean {
+    if (!this.popup || this.popup.closed) return false;
+    this.send({ type: 'command', name, args });
+    return true;
+  }
+
+  /** Forwards configuration changes (a refreshed token, a theme) to the popup. */
+  update(config: DialogConfig): void {
+    if (this.attached) this.send({ type: 'update', config });
+  }
+
+  /** Extra configuration for the popup being opened (the number to show). */
+  private pendingExtra: DialogConfig = {};
+
+  private send(message: HostMessage): void {
+    const popup = this.popup;
+    if (!popup) return;
+    if (!this.attached && message.type !== 'config') {
+      this.queue.push(message);
+      return;
+    }
+    // An explicit target origin: if the popup navigated elsewhere, the browser drops the message.
+    popup.postMessage(envelope(message), new URL(this.options.popupUrl()).origin);
+  }
+
+  private onMessage = (e: MessageEvent): void => {
+    if (this.host.mode !== 'dialog') return;
+    let popupOrigin: string;
+    try {
+      popupOrigin = new URL(this.options.popupUrl()).origin;
+    } catch {
+      return;
+    }
+    if (e.origin !== popupOrigin || !e.source) return;
+    const message = parsePopupMessage(e.data);
+    if (!message) return;
+    const source = e.source as Window;
+    switch (message.type) {
+      case 'redeem': {
+        // Only the window this page opened, only once, only in time.
+        const expires = this.tokens.get(message.token);
+        if (source !== this.popup || expires === undefined) return;
+        this.tokens.delete(message.token);
+        if (Date.now() > expires) return;
+        this.handOver({ ...this.options.config(), ...this.pendingExtra });
+        return;
+      }
+      case 'hello':
+        // The popup reloaded, or this page is new and the popup outlived the previous one.
+        if (source !== this.popup && !this.openedByThisTab(source)) return;
+        if (source !== this.popup) {
+          this.popup = source;
+          this.watch();
+        }
+        this.reattaching = true;
+        this.handOver(this.options.config());
+        return;
+      default:
+        if (source !== this.popup) return;
+    }
+    switch (message.type) {
+      case 'attached': {
+        const first = !this.attached;
+        this.attached = true;
+        this.snapshot = message.snapshot;
+        clearTimeout(this.detachTimer);
+        this.setState('open');
+        if (first && this.reattaching) this.fire('dialog-attached', { state: message.snapshot.state, calls: message.snapshot.calls });
+        this.reattaching = false;
+        for (const queued of this.queue.splice(0)) this.send(queued);
+        return;
+      }
+      case 'event':
+        this.snapshot = message.snapshot;
+        this.host.requestUpdate();
+        // The popup's events, as if this element had fired them (`error` never bubbles).
+        this.fire(message.name, message.detail);
+        return;
+      case 'bye':
+        this.detach();
+        return;
+    }
+  };
+
+  private reattaching = false;
+
+  private handOver(config: DialogConfig): void {
+    this.attached = false;
+    this.send({ type: 'config', config });
+  }
+
+  /** Whether `source` is a window opened by this tab (its opener is readable across origins). */
+  private openedByThisTab(source: Window): boolean {
+    try {
+      return source.opener === window;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Watches for the user closing the popup. */
+  private watch(): void {
+    clearInterval(this.closedTimer);
+    this.closedTimer = setInterval(() => {
+      if (this.popup && !this.popup.closed) return;
+      clearInterval(this.closedTimer);
+      const byHost = this.closingByHost;
+      this.closingByHost = false;
+      // Closed before it ever asked for its configuration: it never had an opener to ask.
+      if (!this.attached && this.state === 'opening' && !byHost) {
+        clearTimeout(this.detachTimer);
+        this.setState('detached');
+        this.options.fail('popup-detached', 'the phone window cannot talk to this page (is a Cross-Origin-Opener-Policy severing the opener?)');
+        this.closed('error');
+        return;
+      }
+      this.closed(byHost ? 'host' : 'user');
+    }, CLOSED_POLL_MS);
+  }
+
+  private closed(reason: 'user' | 'host' | 'error'): void {
+    clearInterval(this.closedTimer);
+    this.popup = null;
+    this.detach();
+    if (this.state !== 'detached') this.setState('closed');
+    this.fire('dialog-close', { reason });
+  }
+
+  private detach(): void {
+    this.attached = false;
+    this.snapshot = null;
+    this.queue = [];
+    this.host.requestUpdate();
+  }
+
+  /** This page is going away: the popup keeps its call and waits for the next page. */
+  private onPageHide = (): void => {
+    if (this.attached) this.send({ type: 'detach' });
+  };
+
+  private setState(state: DialogState): void {
+    this.state = state;
+    this.host.requestUpdate();
+  }
+
+  private fire(name: string, detail: unknown): void {
+    const bubbles = name !== 'error';
+    this.host.dispatchEvent(new CustomEvent(name, { detail, bubbles, composed: bubbles }));
+  }
+}

@@ -1,0 +1,138 @@
+import type { VoiceWidget } from '../element/voice-widget.js';
+import { PHONE_EVENTS } from '../element/phone-controller.js';
+import { envelope, exactOrigin, parseHostMessage, type DialogConfig, type DialogSnapshot, type PopupMessage } from './protocol.js';
+
+/** Where the popup remembers its opener's origin, so a reload can re-handshake. */
+const ORIGIN_KEY = 'voice-widget:dialog-host-origin';
+/** While detached (the host page reloading or navigating), how often the popup says hello. */
+const HELLO_EVERY_MS = 400;
+
+/** Events the popup relays to its host: the phone's, and the element's own. */
+const RELAYED = [...PHONE_EVENTS, 'warning', 'audio-device-change'] as const;
+
+/**
+ * The popup page's side of dialog mode (runs in `voice-widget-popup.html`).
+ * Takes its one-time config token from the URL fragment and removes it from
+ * the address bar at once, redeems it with its opener (exact origin both
+ * ways), then runs the phone and relays every event to the host page. When
+ * the host page reloads or navigates, the popup keeps the call and says hello
+ * until a page of that origin in the same tab takes it up again.
+ */
+export function runPopup(): void {
+  // Refuse to run inside a frame: the phone is a top-level window or nothing.
+  if (window.top !== window.self) {
+    document.documentElement.textContent = '';
+    return;
+  }
+  const params = new URLSearchParams(location.hash.slice(1));
+  const configToken = params.get('vw');
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+
+  let hostOrigin = exactOrigin(params.get('origin'));
+  try {
+    if (hostOrigin) sessionStorage.setItem(ORIGIN_KEY, hostOrigin);
+    else hostOrigin = exactOrigin(sessionStorage.getItem(ORIGIN_KEY));
+  } catch {
+    // No storage: a reload cannot re-handshake, the user reopens from the app.
+  }
+
+  const el = document.querySelector('voice-widget') as VoiceWidget | null;
+  const notice = document.getElementById('notice');
+  if (!el) return;
+  if (!hostOrigin || !window.opener) {
+    el.hidden = true;
+    if (notice) notice.hidden = false;
+    return;
+  }
+  const origin = hostOrigin;
+  el.setAttribute('data-popup', '');
+  el.panelOpen = true;
+
+  let attached = false;
+  let helloTimer: ReturnType<typeof setInterval> | undefined;
+  const send = (message: PopupMessage) => {
+    try {
+      window.opener?.postMessage(envelope(message), origin);
+    } catch {
+      // The opener is gone; nothing to tell.
+    }
+  };
+  const sayHello = () => {
+    clearInterval(helloTimer);
+    send({ type: 'hello' });
+    helloTimer = setInterval(() => (window.opener ? send({ type: 'hello' }) : clearInterval(helloTimer)), HELLO_EVERY_MS);
+  };
+
+  window.addEventListener('message', (e) => {
+    if (e.origin !== origin) return;
+    const message = parseHostMessage(e.data);
+    if (!message) return;
+    // A page says 'detach' while it unloads, when its window may already read as gone (source null).
+    // Trusting that costs at most a re-handshake with the opener; everything else must come from the opener.
+    if (e.source !== window.opener && !(message.type === 'detach' && e.source === null)) return;
+    switch (message.type) {
+      case 'config':
+        clearInterval(helloTimer);
+        attached = true;
+        apply(el, message.config);
+        send({ type: 'attached', snapshot: snapshotOf(el) });
+        return;
+      case 'update':
+        if (attached) apply(el, message.config);
+        return;
+      case 'command':
+        if (!attached) return;
+        try {
+          (el[message.name] as (...args: unknown[]) => unknown).apply(el, message.args);
+        } catch {
+          // A bad argument is the element's to report (its `error` event reaches the host).
+        }
+        return;
+      case 'detach':
+        attached = false;
+        sayHello();
+        return;
+    }
+  });
+
+  for (const name of RELAYED) {
+    el.addEventListener(name, (e) => {
+      if (attached) send({ type: 'event', name, detail: (e as CustomEvent).detail ?? null, snapshot: snapshotOf(el) });
+    });
+  }
+
+  // The user closed the window: end the call properly (BYE), and tell the host.
+  window.addEventListener('pagehide', () => {
+    el.hangup();
+    send({ type: 'bye' });
+  });
+
+  if (configToken) send({ type: 'redeem', token: configToken });
+  else sayHello();
+}
+
+/** Sets the configuration on the popup's element: attributes as attributes, the rest as properties. */
+function apply(el: VoiceWidget, config: DialogConfig): void {
+  for (const [key, value] of Object.entries(config)) {
+    if (key === 'token') el.token = (value as string | null) ?? null;
+    else if (key === 'strings') el.strings = value as VoiceWidget['strings'];
+    else if (key === 'number') {
+      if (value) el.open(value as string);
+    } else if (key === 'hide-logo') el.toggleAttribute('hide-logo', value === true);
+    else if (value === null || value === undefined) el.removeAttribute(key);
+    else el.setAttribute(key, String(value));
+    if (key === 'window-title') document.title = (value as string | null) || document.title;
+  }
+}
+
+function snapshotOf(el: VoiceWidget): DialogSnapshot {
+  const calls = el.calls;
+  return {
+    state: el.getState(),
+    ready: el.isReady(),
+    registrationState: el.registrationState,
+    muted: el.isMuted(),
+    onHold: el.isOnHold(),
+    calls,
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * The messages between a host page's `<voice-widget mode="dialog">` and its
+ * popup phone. Every message is validated on arrival against these shapes;
+ * anything else is dropped without a word (a reply would help a prober).
+ *
+ *   popup → host: redeem {token} | hello | attached {snapshot} | event {name, detail, snapshot} | bye
+ *   host → popup: config {config} | command {name, args} | update {config} | detach
+ *
+ * Commands are fire-and-forget: their outcomes arrive as events, which the
+ * host's UI follows like the popup's does.
+ */
+
+/** Marks our messages among everything else a page may receive. */
+export const PROTOCOL = 'voice-widget-dialog';
+export const VERSION = 1;
+
+/** The popup window's name: one popup per browser, found again by this name. */
+export const POPUP_NAME = 'voice-widget-dialog';
+
+/** A config token's life: the popup redeems it at once, or never. */
+export const CONFIG_TOKEN_TTL_MS = 60_000;
+
+/** What the host element forwards to the popup: attribute values (and `strings`), never functions. */
+export interface DialogConfig {
+  token?: string | null;
+  'sip-server'?: string | null;
+  theme?: string | null;
+  lang?: string | null;
+  'custom-logo'?: string | null;
+  'custom-link'?: string | null;
+  'custom-styles'?: string | null;
+  'hide-logo'?: boolean;
+  'window-title'?: string | null;
+  'dtmf-mode'?: string | null;
+  'ice-servers'?: string | null;
+  'busy-policy'?: string | null;
+  strings?: Record<string, unknown> | null;
+  /** A number to put in the dial field. */
+  number?: string | null;
+}
+
+export const CONFIG_KEYS: ReadonlyArray<keyof DialogConfig> = [
+  'token',
+  'sip-server',
+  'theme',
+  'lang',
+  'custom-logo',
+  'custom-link',
+  'custom-styles',
+  'hide-logo',
+  'window-title',
+  'dtmf-mode',
+  'ice-servers',
+  'busy-policy',
+  'strings',
+  'number',
+];
+
+/** The host's mirror of the popup's phone. */
+export interface DialogSnapshot {
+  state: string;
+  ready: boolean;
+  registrationState: string;
+  muted: boolean;
+  onHold: boolean;
+  calls: Array<{ id: string; state: string; direction: string; number: string; name: string }>;
+}
+
+/** Methods of the element a host may run in its popup. */
+export const COMMANDS = [
+  'call',
+  'answer',
+  'reject',
+  'hangup',
+  'sendDtmf',
+  'mute',
+  'unmute',
+  'hold',
+  'unhold',
+  'transfer',
+  'selectOutboundNumber',
+  'clearHistory',
+  'reset',
+] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export type PopupMessage =
+  | { type: 'redeem'; token: string }
+  | { type: 'hello' }
+  | { type: 'attached'; snapshot: DialogSnapshot }
+  | { type: 'event'; name: string; detail: unknown; snapshot: DialogSnapshot }
+  | { type: 'bye' };
+
+export type HostMessage =
+  | { type: 'config'; config: DialogConfig }
+  | { type: 'command'; name: Command; args: unknown[] }
+  | { type: 'update'; config: DialogConfig }
+  | { type: 'detach' };
+
+/** Wraps a message in the envelope. */
+export function envelope<T extends { type: string }>(message: T): T & { protocol: string; version: number } {
+  return { protocol: PROTOCOL, version: VERSION, ...message };
+}
+
+const MAX_STRING = 16_384;
+const EVENT_NAME = /^[a-z][a-z-]{0,39}$/;
+const TOKEN = /^[A-Za-z0-9_-]{22,64}$/;
+
+/** A plain object (not an array, not a class instance) with no keys that could reach a prototype. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  return !Object.keys(value).some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype');
+}
+
+/** JSON-like data within bounds: what details, results and strings may carry. */
+function isPlainData(value: unknown, depth = 0): boolean {
+  if (depth > 6) return false;
+  if (value === null || typeof value === 'boolean' || typeof value === 'number') return true;
+  if (typeof value === 'string') return value.length <= MAX_STRING;
+  if (Array.isArray(value)) return value.length <= 64 && value.every((v) => isPlainData(v, depth + 1));
+  return isRecord(value) && Object.keys(value).length <= 64 && Object.values(value).every((v) => isPlainData(v, depth + 1));
+}
+
+const optionalString = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.length <= MAX_STRING);
+
+function isSnapshot(v: unknown): v is DialogSnapshot {
+  return (
+    isRecord(v) &&
+    typeof v.state === 'string' &&
+    typeof v.ready === 'boolean' &&
+    typeof v.registrationState === 'string' &&
+    typeof v.muted === 'boolean' &&
+    typeof v.onHold === 'boolean' &&
+    Array.isArray(v.calls) &&
+    v.calls.length <= 8 &&
+    isPlainData(v.calls)
+  );
+}
+
+export function isConfig(v: unknown): v is DialogConfig {
+  if (!isRecord(v)) return false;
+  for (const [key, value] of Object.entries(v)) {
+    if (!(CONFIG_KEYS as readonly string[]).includes(key)) return false;
+    if (key === 'hide-logo' ? typeof value !== 'boolean' : key === 'strings' ? !(value === null || (isRecord(value) && isPlainData(value))) : !optionalString(value)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function inEnvelope(data: unknown): Record<string, unknown> | null {
+  if (!isRecord(data) || data.protocol !== PROTOCOL || data.version !== VERSION || typeof data.type !== 'string') return null;
+  return data;
+}
+
+/** A valid message from a popup, or null. */
+export function parsePopupMessage(data: unknown): PopupMessage | null {
+  const m = inEnvelope(data);
+  if (!m) return null;
+  switch (m.type) {
+    case 'redeem':
+      return typeof m.token === 'string' && TOKEN.test(m.token) ? { type: 'redeem', token: m.token } : null;
+    case 'hello':
+    case 'bye':
+      return { type: m.type };
+    case 'attached':
+      return isSnapshot(m.snapshot) ? { type: 'attached', snapshot: m.snapshot } : null;
+    case 'event':
+      return typeof m.name === 'string' && EVENT_NAME.test(m.name) && isPlainData(m.detail) && isSnapshot(m.snapshot)
+        ? { type: 'event', name: m.name, detail: m.detail, snapshot: m.snapshot }
+        : null;
+    default:
+      return null;
+  }
+}
+
+/** A valid message from a host, or null. */
+export function parseHostMessage(data: unknown): HostMessage | null {
+  const m = inEnvelope(data);
+  if (!m) return null;
+  switch (m.type) {
+    case 'config':
+    case 'update':
+      return isConfig(m.config) ? { type: m.type, config: m.config } : null;
+    case 'command':
+      return (COMMANDS as readonly string[]).includes(m.name as string) && Array.isArray(m.args) && m.args.length <= 4 && isPlainData(m.args)
+        ? { type: 'command', name: m.name as Command, args: m.args }
+        : null;
+    case 'detach':
+      return { type: 'detach' };
+    default:
+      return null;
+  }
+}
+
+/** An origin as `scheme://host[:port]`, exactly, or null. */
+export function exactOrigin(value: string | null | undefined): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A random config token: 128 bits, base64url. */
+export function newConfigToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

@@ -1,0 +1,283 @@
+// Dialog mode end to end: the host page on http://127.0.0.1:<port>, the popup
+// on http://localhost:<port> (another origin), a forger on a third origin,
+// calls through a real Kamailio, and Chromium's pop-up blocker left on.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { mintToken } from '../../dist/node/index.js';
+import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
+import { REPO_ROOT } from '../harness/bundle-jssip.js';
+import { startSipServer } from '../harness/sip-servers.js';
+import { startStaticServer } from '../harness/static-server.js';
+
+const SECRET = 'dialog-e2e-secret-0123456789';
+const DOMAIN = 'voice.test';
+
+let web;
+let third;
+let sip;
+let browser;
+let popupUrl;
+let hostOrigin;
+
+before(async () => {
+  web = await startStaticServer({ root: REPO_ROOT });
+  third = await startStaticServer({ root: REPO_ROOT });
+  sip = await startSipServer('kamailio', { secret: SECRET, domain: DOMAIN });
+  browser = await launchBrowser({ popupBlocking: true });
+  hostOrigin = new URL(web.url).origin;
+  popupUrl = `${web.url.replace('127.0.0.1', 'localhost')}/dist/voice-widget-popup.html`;
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await sip?.stop().catch(() => {});
+  await web?.stop().catch(() => {});
+  await third?.stop().catch(() => {});
+});
+
+const token = (user, opts = {}) => mintToken({ secret: SECRET, user, domain: DOMAIN, name: user[0].toUpperCase() + user.slice(1), ...opts });
+const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
+const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.waitFor(t, o), type, opts);
+const logLength = (page) => vw(page, () => window.vw.log.length);
+const count = (page, type, from = 0) => vw(page, (t, f) => window.vw.log.slice(f).filter((e) => e.type === t).length, type, from);
+
+/** Evaluates without the user gesture puppeteer's evaluate() grants (CDP userGesture: false). */
+async function withoutGesture(page) {
+  const cdp = await page.createCDPSession();
+  return async (fn, ...args) => {
+    const expression = `(${fn})(...${JSON.stringify(args)})`;
+    const r = await cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true, userGesture: false });
+    if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
+    return r.result.value;
+  };
+}
+
+/** The host page, in dialog mode, configured; window.open is watched to read the popup URL it used. */
+async function openHost(context, user = 'alice') {
+  const page = await context.newPage();
+  await page.goto(`${web.url}/test/e2e/pages/dialog-host.html`, { waitUntil: 'load' });
+  await configureHost(page, user);
+  return page;
+}
+
+async function configureHost(page, user, opts) {
+  // No puppeteer evaluate here: it would count as a user gesture and let pop-ups through.
+  const quiet = await withoutGesture(page);
+  await quiet(
+    () =>
+      new Promise((resolve) => {
+        const ready = () => (customElements.get('voice-widget') && window.vw ? resolve() : setTimeout(ready, 20));
+        ready();
+      }),
+  );
+  await quiet(
+    (o) => {
+      window.openedUrls = [];
+      const open = window.open;
+      window.open = function (...args) {
+        window.openedUrls.push(String(args[0]));
+        return open.apply(this, args);
+      };
+      const el = window.vw.el();
+      el.setAttribute('popup-url', o.popupUrl);
+      window.vw.configure({ token: o.token, server: o.server });
+    },
+    { popupUrl, token: token(user, opts), server: sip.wsUrl },
+  );
+}
+
+async function phonePage(user) {
+  const page = await newIsolatedPage(browser);
+  await page.goto(`${web.url}/test/e2e/pages/widget.html`, { waitUntil: 'load' });
+  await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+  await vw(page, (o) => window.vw.configure(o), { token: token(user), server: sip.wsUrl });
+  await waitFor(page, 'ready');
+  return page;
+}
+
+/** A real click on the host's launcher (a user gesture); resolves with the popup page. */
+async function clickLauncher(host) {
+  const popupTarget = browser.waitForTarget((t) => t.url().startsWith(popupUrl), { timeout: 5000 });
+  const box = await vw(host, () => {
+    const r = window.vw.el().shadowRoot.querySelector('[part~="launcher"]').getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  });
+  await host.mouse.click(box.x, box.y);
+  const popup = await (await popupTarget).page();
+  await popup.waitForFunction(() => customElements.get('voice-widget'));
+  return popup;
+}
+
+const popupEl = (popup, fn, ...args) => popup.evaluate(fn, ...args);
+
+async function inboundBytes(page, selector = 'voice-widget') {
+  return page.evaluate(async (sel) => {
+    const el = document.querySelector(sel);
+    const pc = el?.getPeerConnection();
+    let bytes = 0;
+    (await pc?.getStats())?.forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') bytes += s.bytesReceived;
+    });
+    return bytes;
+  }, selector);
+}
+
+async function audioRising(page, selector) {
+  await page.waitForFunction(
+    async (sel) => {
+      const pc = document.querySelector(sel)?.getPeerConnection();
+      let bytes = 0;
+      (await pc?.getStats())?.forEach((s) => s.type === 'inbound-rtp' && (bytes += s.bytesReceived));
+      return bytes > 0;
+    },
+    { polling: 100, timeout: 5000 },
+    selector,
+  );
+  const first = await inboundBytes(page, selector);
+  await sleep(600);
+  return (await inboundBytes(page, selector)) > first;
+}
+
+test('dialog mode: open from a click, call through the popup, events at the host, token refresh, host reload mid-call, hostile messages ignored, popup closed mid-call', async (t) => {
+  const context = await browser.createBrowserContext();
+  const bob = await phonePage('bob');
+  const host = await openHost(context);
+
+  // Before a popup exists: nothing registers, the launcher says so.
+  assert.equal(await vw(host, () => window.vw.el().getState()), 'loading');
+  assert.equal(await vw(host, () => window.vw.el().registrationState), 'unregistered');
+  assert.match(await vw(host, () => window.vw.el().shadowRoot.querySelector('[part~="launcher"]').getAttribute('aria-label')), /not received/);
+
+  // 1. Open from a click. The popup's URL carries only a config token, in the fragment, and drops it at once.
+  const clickedAt = Date.now();
+  const popup = await clickLauncher(host);
+  await waitFor(host, 'dialog-open');
+  await waitFor(host, 'ready', { timeout: 10000 });
+  t.diagnostic(`click → ready relayed to the host: ${Date.now() - clickedAt} ms`);
+  const [opened] = await vw(host, () => window.openedUrls);
+  const openedUrl = new URL(opened);
+  assert.equal(openedUrl.origin + openedUrl.pathname, popupUrl);
+  assert.equal(openedUrl.search, '');
+  const fragment = new URLSearchParams(openedUrl.hash.slice(1));
+  assert.match(fragment.get('vw'), /^[A-Za-z0-9_-]{22}$/);
+  assert.equal(fragment.get('origin'), hostOrigin);
+  assert.ok(!opened.includes(await vw(host, () => window.vw.el().token)), 'the widget token is not in the URL');
+  assert.equal(popup.url(), popupUrl, 'the fragment is gone from the address bar');
+  assert.equal(await vw(host, () => window.vw.el().getState()), 'ready');
+  assert.equal(await vw(host, () => window.vw.el().registrationState), 'registered');
+  const headers = (await fetch(popupUrl)).headers;
+  assert.equal(headers.get('referrer-policy'), 'no-referrer');
+  assert.equal(headers.get('x-frame-options'), 'DENY');
+  assert.match(headers.get('content-security-policy'), /frame-ancestors 'none'/);
+
+  // 2. A second redemption of the same config token gets nothing.
+  await popupEl(popup, () => {
+    window.configsSeen = 0;
+    window.addEventListener('message', (e) => e.data?.type === 'config' && window.configsSeen++);
+  });
+  await popupEl(
+    popup,
+    (tok, origin) => window.opener.postMessage({ protocol: 'voice-widget-dialog', version: 1, type: 'redeem', token: tok }, origin),
+    fragment.get('vw'),
+    hostOrigin,
+  );
+  await sleep(500);
+  assert.equal(await popupEl(popup, () => window.configsSeen), 0, 'a redeemed config token is refused');
+
+  // 3. Forged messages: a third origin, and the popup's own origin from another window (a frame), are ignored.
+  const fromHost = await logLength(host);
+  for (const origin of [new URL(third.url).origin, new URL(popupUrl).origin]) {
+    await vw(
+      host,
+      (src) =>
+        new Promise((resolve) => {
+          const frame = document.createElement('iframe');
+          frame.src = src;
+          frame.onload = resolve;
+          document.body.append(frame);
+        }),
+      `${origin}/test/e2e/pages/forger.html#${encodeURIComponent(hostOrigin)}`,
+    );
+  }
+  await sleep(300);
+  assert.equal(await count(host, 'call-received', fromHost), 0, 'no forged event reached the host');
+  assert.equal(await count(host, 'call-ended', fromHost), 0);
+  assert.equal(await vw(host, () => ({}).polluted), undefined);
+  assert.equal(await popupEl(popup, () => window.configsSeen), 0, 'no config went to a forger');
+
+  // 4. A call placed from the host, in the popup, with two-way audio; its events reach the host.
+  let from = { host: await logLength(host), bob: await logLength(bob) };
+  assert.equal(await vw(host, () => window.vw.el().call('bob')), true);
+  const received = await waitFor(bob, 'call-received', { from: from.bob });
+  assert.equal(received.from.address, `sip:alice@${DOMAIN}`);
+  await vw(bob, () => window.vw.el().answer());
+  const started = await waitFor(host, 'call-started', { from: from.host });
+  await waitFor(host, 'state-change', { from: from.host, match: { state: 'in-progress' } });
+  assert.equal(started.number, 'bob');
+  assert.equal(await vw(host, () => window.vw.el().getState()), 'in-progress');
+  assert.ok(await audioRising(popup, 'voice-widget'), 'the popup hears bob');
+  assert.ok(await audioRising(bob, '#phone'), 'bob hears the popup');
+
+  // 5. A token refreshed on the host reaches the popup; the call goes on.
+  const fresh = token('alice', { ttl: 7200 });
+  await vw(host, (tk) => (window.vw.el().token = tk), fresh);
+  await popup.waitForFunction((tk) => document.querySelector('voice-widget').token === tk, { timeout: 3000 }, fresh);
+  assert.equal(await popupEl(popup, () => document.querySelector('voice-widget').getState()), 'in-progress');
+
+  // 6. The host page reloads mid-call: audio goes on; the new page re-attaches and gets the call.
+  const reloadedAt = Date.now();
+  await host.reload({ waitUntil: 'load' });
+  await configureHost(host, 'alice');
+  const attached = await waitFor(host, 'dialog-attached', { timeout: 5000 });
+  t.diagnostic(`host reload → dialog-attached: ${Date.now() - reloadedAt} ms`);
+  assert.equal(attached.state, 'in-progress');
+  assert.equal(attached.calls.length, 1);
+  assert.equal(attached.calls[0].number, 'bob');
+  assert.ok(await audioRising(popup, 'voice-widget'), 'audio continued through the reload');
+  assert.equal(await vw(host, () => window.vw.el().getState()), 'in-progress');
+  from = { host: await logLength(host), bob: await logLength(bob) };
+  assert.equal(await vw(host, () => window.vw.el().hangup()), true);
+  await waitFor(bob, 'call-ended', { from: from.bob, match: { cause: 'remote-hangup' } });
+  await waitFor(host, 'call-ended', { from: from.host });
+  await sleep(300);
+  assert.equal(await count(host, 'call-ended', from.host), 1, 'one call-ended at the re-attached host');
+
+  // 7. The user closes the popup mid-call: the call ends once (BYE), the host returns to its launcher.
+  from = { host: await logLength(host), bob: await logLength(bob) };
+  assert.equal(await vw(host, () => window.vw.el().call('bob')), true);
+  await waitFor(bob, 'call-received', { from: from.bob });
+  await vw(bob, () => window.vw.el().answer());
+  await waitFor(host, 'state-change', { from: from.host, match: { state: 'in-progress' } });
+  const closedAt = Date.now();
+  await popup.close({ runBeforeUnload: false });
+  const ended = await waitFor(bob, 'call-ended', { from: from.bob, timeout: 5000 });
+  t.diagnostic(`popup closed → bob's call-ended: ${Date.now() - closedAt} ms`);
+  assert.equal(ended.cause, 'remote-hangup');
+  assert.deepEqual(await waitFor(host, 'dialog-close', { from: from.host, timeout: 3000 }), { reason: 'user' });
+  await sleep(500);
+  assert.equal(await count(bob, 'call-ended', from.bob), 1);
+  assert.equal(await vw(host, () => window.vw.el().getState()), 'loading');
+  assert.equal(await vw(host, () => window.vw.el().shadowRoot.querySelector('[part~="launcher"]').dataset.dialog), 'closed');
+
+  await context.close();
+  await bob.browserContext().close();
+});
+
+test('dialog mode: a blocked popup says so within 1 s; an invalid number opens nothing', async () => {
+  const context = await browser.createBrowserContext();
+  const host = await openHost(context);
+  const quiet = await withoutGesture(host);
+  // No user gesture: Chromium's pop-up blocker refuses the window.
+  const started = Date.now();
+  assert.equal(await quiet(() => window.vw.el().call('bob')), false);
+  const error = await quiet(() => window.vw.waitFor('error', { timeout: 1000 }));
+  assert.equal(error.code, 'popup-blocked');
+  assert.ok(Date.now() - started < 3000);
+  assert.equal(await quiet(() => window.vw.el().shadowRoot.querySelector('[part~="launcher"]').dataset.dialog), 'blocked');
+  assert.equal(await quiet(() => window.vw.el().call('not a number!')), false);
+  assert.equal(await quiet(() => window.vw.log.filter((e) => e.type === 'error').map((e) => e.detail.code).join()), 'popup-blocked,invalid-number');
+  assert.deepEqual(await quiet(() => window.openedUrls.length), 1, 'the invalid number opened nothing');
+  await context.close();
+});

@@ -1,0 +1,16 @@
+// Posts forged dialog-mode messages to its parent: a popup's event, a
+// prototype-polluting one, and a redeem of a guessed token. The parent page's
+// origin comes in the fragment (#<origin>).
+(() => {
+  const target = decodeURIComponent(location.hash.slice(1));
+  const snapshot = { state: 'incoming', ready: true, registrationState: 'registered', muted: false, onHold: false, calls: [] };
+  const base = { protocol: 'voice-widget-dialog', version: 1 };
+  const forged = [
+    { ...base, type: 'event', name: 'call-received', detail: { id: 'forged', from: { name: 'Mallory', address: 'sip:mallory@evil.test' } }, snapshot },
+    JSON.parse('{"protocol":"voice-widget-dialog","version":1,"type":"event","name":"call-ended","detail":{"__proto__":{"polluted":true}},"snapshot":{}}'),
+    { ...base, type: 'redeem', token: 'AAAAAAAAAAAAAAAAAAAAAA' },
+    { ...base, type: 'hello' },
+  ];
+  for (const message of forged) parent.postMessage(message, target);
+  window.forgedCount = forged.length;
+})();
