@@ -18,6 +18,7 @@ async function fetchToken(user) {
 const config = await (await fetch('./api/config', { cache: 'no-store' })).json();
 for (const user of config.users) {
   const phone = document.getElementById(user);
+  if (!phone) continue; // Carol is the CRM demo's agent (crm/contacts.html).
   for (const type of EVENTS) phone.addEventListener(type, (e) => show(user, type, e.detail));
   // Only a token that ran out is replaced; a revoked or refused one means the host said no.
   phone.addEventListener('token-expired', async (e) => {

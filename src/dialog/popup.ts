@@ -1,9 +1,11 @@
 import type { VoiceWidget } from '../element/voice-widget.js';
 import { PHONE_EVENTS } from '../element/phone-controller.js';
-import { envelope, exactOrigin, parseHostMessage, type DialogConfig, type DialogSnapshot, type PopupMessage } from './protocol.js';
+import { envelope, exactOrigin, parseHostMessage, type Command, type DialogConfig, type DialogSnapshot, type PopupMessage } from './protocol.js';
 
 /** Where the popup remembers its opener's origin, so a reload can re-handshake. */
 const ORIGIN_KEY = 'voice-widget:dialog-host-origin';
+/** How long a call asked for at opening may wait for the first registration. */
+const FIRST_CALL_WAIT_MS = 15_000;
 /** While detached (the host page reloading or navigating), how often the popup says hello. */
 const HELLO_EVERY_MS = 400;
 
@@ -82,11 +84,18 @@ export function runPopup(): void {
         return;
       case 'command':
         if (!attached) return;
-        try {
-          (el[message.name] as (...args: unknown[]) => unknown).apply(el, message.args);
-        } catch {
-          // A bad argument is the element's to report (its `error` event reaches the host).
+        // A call asked for as the popup opens waits until its phone has registered.
+        if (message.name === 'call' && el.getState() === 'loading') {
+          const args = message.args;
+          const timer = setTimeout(() => el.removeEventListener('ready', dial), FIRST_CALL_WAIT_MS);
+          const dial = () => {
+            clearTimeout(timer);
+            run(el, 'call', args);
+          };
+          el.addEventListener('ready', dial, { once: true });
+          return;
         }
+        run(el, message.name, message.args);
         return;
       case 'detach':
         attached = false;
@@ -109,6 +118,14 @@ export function runPopup(): void {
 
   if (configToken) send({ type: 'redeem', token: configToken });
   else sayHello();
+}
+
+function run(el: VoiceWidget, name: Command, args: unknown[]): void {
+  try {
+    (el[name] as (...a: unknown[]) => unknown).apply(el, args);
+  } catch {
+    // A bad argument is the element's to report (its `error` event reaches the host).
+  }
 }
 
 /** Sets the configuration on the popup's element: attributes as attributes, the rest as properties. */

@@ -162,6 +162,24 @@ describe('npm start', () => {
       );
       await page.evaluate(() => document.getElementById('alice').hangup());
       await page.waitForFunction(() => document.getElementById('bob').getState() === 'completed', { timeout: 10000 });
+
+      // The CRM demo: Carol's phone in a popup; a call survives moving from Contacts to Deals.
+      // (Pages in the background get no animation frames: poll on a timer.)
+      const crm = await page.browserContext().newPage();
+      await crm.goto(new URL('crm/contacts.html', url).href);
+      await crm.waitForFunction(() => document.getElementById('phone')?.token, { timeout: 10000, polling: 100 });
+      const popupTarget = browser.waitForTarget((target) => target.url().includes('voice-widget-popup.html'), { timeout: 5000 });
+      await crm.click('[data-call="bob"]');
+      await popupTarget;
+      await page.waitForFunction(() => document.getElementById('bob').getState() === 'incoming', { timeout: 10000, polling: 100 });
+      await page.evaluate(() => document.getElementById('bob').answer());
+      await crm.waitForFunction(() => document.getElementById('phone').getState() === 'in-progress', { timeout: 10000, polling: 100 });
+      await Promise.all([crm.waitForNavigation(), crm.click('a[href="./deals.html"]')]);
+      await crm.waitForFunction(() => document.getElementById('phone').getState() === 'in-progress', { timeout: 5000, polling: 50 });
+      assert.match(await crm.evaluate(() => document.getElementById('log').textContent), /dialog-attached \{"state":"in-progress","calls":\[\{/);
+      assert.equal(await page.evaluate(() => document.getElementById('bob').getState()), 'in-progress');
+      await crm.evaluate(() => document.getElementById('phone').hangup());
+      await page.waitForFunction(() => document.getElementById('bob').getState() === 'completed', { timeout: 10000, polling: 100 });
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
