@@ -16,6 +16,8 @@ import type {
   StateChangeDetail,
   TokenExpiredDetail,
   WarningDetail,
+  DialogAttachedDetail,
+  DialogCloseDetail,
 } from './core/types.js';
 
 /** Every DOM event `<voice-widget>` fires, with its detail. */
@@ -39,6 +41,12 @@ export interface VoiceWidgetEventMap {
   'token-expired': CustomEvent<TokenExpiredDetail>;
   /** Something cosmetic failed (custom styles); the phone works on. */
   warning: CustomEvent<WarningDetail>;
+  /** Dialog mode: the popup window opened. */
+  'dialog-open': CustomEvent<ReadyDetail>;
+  /** Dialog mode: this page took up a running popup (after a reload or navigation). */
+  'dialog-attached': CustomEvent<DialogAttachedDetail>;
+  /** Dialog mode: the popup closed. */
+  'dialog-close': CustomEvent<DialogCloseDetail>;
   /** Does not bubble: a bubbling `error` would reach `window.onerror`. */
   error: CustomEvent<ErrorDetail>;
 }

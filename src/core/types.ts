@@ -51,6 +51,18 @@ export type ErrorCode =
   | 'popup-blocked'
   | 'popup-detached';
 
+/** Dialog mode: a page took up a popup that was already running. */
+export interface DialogAttachedDetail {
+  /** The popup phone's `getState()`. */
+  state: string;
+  /** The calls in progress. */
+  calls: Array<{ id: string; state: string; direction: string; number: string; name: string }>;
+}
+
+export interface DialogCloseDetail {
+  reason: 'user' | 'host' | 'error';
+}
+
 /** Problems that leave the phone fully working (it keeps its own look, say). */
 export type WarningCode = 'styles-failed';
 

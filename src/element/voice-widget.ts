@@ -72,7 +72,11 @@ const jsonConverter = {
  *
  * @attr token - The short-lived widget token minted by your server.
  * @attr sip-server - The SIP server's WebSocket URL (`wss://…` or `ws://…`).
- * @attr mode - `spa` (in the page). `dialog` is reserved for the popup phone.
+ * @attr mode - `spa` (in the page) or `dialog` (in a popup window that survives page navigation).
+ * @attr popup-url - Dialog mode: the popup page (default: voice-widget-popup.html beside the script).
+ * @attr popup-width - Dialog mode: popup width (264).
+ * @attr popup-height - Dialog mode: popup height (460).
+ * @attr hide-launcher - No launcher button; the host opens the phone from code.
  * @attr custom-logo - URL of a logo for the header (https:, relative, or http: on loopback).
  * @attr custom-link - Where the logo links to (new tab, noopener noreferrer).
  * @attr hide-logo - Hides the logo.
@@ -102,6 +106,9 @@ const jsonConverter = {
  * @fires audio-unblocked - Sound plays again. `{}`
  * @fires audio-device-change - Another microphone, speaker or ringer was chosen. `{kind, deviceId}`
  * @fires warning - Something cosmetic failed; the phone works on. `{code, message}`
+ * @fires dialog-open - Dialog mode: the popup window opened. `{}`
+ * @fires dialog-attached - Dialog mode: this page took up a running popup. `{state, calls}`
+ * @fires dialog-close - Dialog mode: the popup closed. `{reason}`
  * @fires token-expired - The token expired or was refused; set a new one. `{reason}`
  * @fires error - Does not bubble. `{code, message}`
  *
