@@ -244,7 +244,14 @@ test('dialog mode: open from a click, call through the popup, events at the host
   await sleep(300);
   assert.equal(await count(host, 'call-ended', from.host), 1, 'one call-ended at the re-attached host');
 
-  // 7. The user closes the popup mid-call: the call ends once (BYE), the host returns to its launcher.
+  // 7. The user reloads the popup: it re-handshakes with its opener and registers again.
+  from = { host: await logLength(host) };
+  await popup.reload({ waitUntil: 'load' });
+  await waitFor(host, 'ready', { from: from.host, timeout: 10000 });
+  assert.equal(popup.url(), popupUrl);
+  assert.equal(await vw(host, () => window.vw.el().getState()), 'ready');
+
+  // 8. The user closes the popup mid-call: the call ends once (BYE), the host returns to its launcher.
   from = { host: await logLength(host), bob: await logLength(bob) };
   assert.equal(await vw(host, () => window.vw.el().call('bob')), true);
   await waitFor(bob, 'call-received', { from: from.bob });
@@ -272,12 +279,38 @@ test('dialog mode: a blocked popup says so within 1 s; an invalid number opens n
   // No user gesture: Chromium's pop-up blocker refuses the window.
   const started = Date.now();
   assert.equal(await quiet(() => window.vw.el().call('bob')), false);
-  const error = await quiet(() => window.vw.waitFor('error', { timeout: 1000 }));
+  const error = await quiet(() => window.vw.waitFor('error', { timeout: 3000 })); // 1 s, asserted at 3×
   assert.equal(error.code, 'popup-blocked');
   assert.ok(Date.now() - started < 3000);
   assert.equal(await quiet(() => window.vw.el().shadowRoot.querySelector('[part~="launcher"]').dataset.dialog), 'blocked');
   assert.equal(await quiet(() => window.vw.el().call('not a number!')), false);
   assert.equal(await quiet(() => window.vw.log.filter((e) => e.type === 'error').map((e) => e.detail.code).join()), 'popup-blocked,invalid-number');
   assert.deepEqual(await quiet(() => window.openedUrls.length), 1, 'the invalid number opened nothing');
+  await context.close();
+});
+
+test('dialog mode: a host whose Cross-Origin-Opener-Policy severs the popup gets popup-detached within 3 s', async (t) => {
+  const context = await browser.createBrowserContext();
+  const host = await context.newPage();
+  // The host page as a site with COOP: same-origin serves it (the popup is on another origin).
+  await host.setRequestInterception(true);
+  host.on('request', async (request) => {
+    if (!request.url().endsWith('/dialog-host.html')) return request.continue();
+    const body = await (await fetch(request.url())).text();
+    request.respond({ status: 200, contentType: 'text/html', headers: { 'Cross-Origin-Opener-Policy': 'same-origin' }, body });
+  });
+  await host.goto(`${web.url}/test/e2e/pages/dialog-host.html`, { waitUntil: 'load' });
+  await configureHost(host, 'alice');
+  const box = await vw(host, () => {
+    const r = window.vw.el().shadowRoot.querySelector('[part~="launcher"]').getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  });
+  const clicked = Date.now();
+  await host.mouse.click(box.x, box.y);
+  const error = await waitFor(host, 'error', { timeout: 9000 }); // 3 s, asserted at 3×
+  t.diagnostic(`click → popup-detached: ${Date.now() - clicked} ms`);
+  assert.equal(error.code, 'popup-detached');
+  assert.deepEqual(await waitFor(host, 'dialog-close', { timeout: 3000 }), { reason: 'error' });
+  assert.equal(await vw(host, () => window.vw.el().shadowRoot.querySelector('[part~="launcher"]').dataset.dialog), 'detached');
   await context.close();
 });
