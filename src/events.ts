@@ -15,6 +15,7 @@ import type {
   RegistrationChangeDetail,
   StateChangeDetail,
   TokenExpiredDetail,
+  TokenExpiringDetail,
   WarningDetail,
   DialogAttachedDetail,
   DialogCloseDetail,
@@ -38,6 +39,7 @@ export interface VoiceWidgetEventMap {
   'audio-blocked': CustomEvent<AudioBlockedDetail>;
   'audio-unblocked': CustomEvent<ReadyDetail>;
   'audio-device-change': CustomEvent<AudioDeviceChangeDetail>;
+  'token-expiring': CustomEvent<TokenExpiringDetail>;
   'token-expired': CustomEvent<TokenExpiredDetail>;
   /** Something cosmetic failed (custom styles); the phone works on. */
   warning: CustomEvent<WarningDetail>;

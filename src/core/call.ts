@@ -31,6 +31,8 @@ export type ReferAccept = (init: (session: RTCSession) => void, options: Record<
 
 /** No RTP or RTCP from the far end for this long, on a call nobody holds, is worth a warning. */
 const NO_AUDIO_MS = 3_000;
+/** Nothing at all for this long, on a call nobody holds: the far end is gone (a ghost call), end it. */
+const DEAD_AFTER_MS = 15_000;
 const LIVENESS_POLL_MS = 1_000;
 
 /** How long a transfer may take to report its outcome (the far end's NOTIFY). */
@@ -375,6 +377,10 @@ export class Call {
         this.isSilent = false;
         this.hooks.audioSilence(this, false);
       }
+      return;
+    }
+    if (now - this.lastSignAt >= DEAD_AFTER_MS) {
+      this.abort('connection-lost');
       return;
     }
     if (!this.isSilent && now - this.lastSignAt >= NO_AUDIO_MS) {

@@ -44,6 +44,16 @@ type ConfigField = 'token' | 'server' | 'ice-servers';
 const USER_AGENT = 'voice-widget/0.1';
 /** Longest setTimeout delay browsers honour (2^31 - 1 ms); longer ones fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
+/** `token-expiring` comes this share of the token's lifetime before its end (the host's time to fetch another). */
+const EXPIRY_WARNING_SHARE = 0.25;
+/** A WebSocket that has not opened by then is given up and tried again (JsSIP waits forever). */
+const CONNECT_TIMEOUT_MS = 5_000;
+/** An idle connection is checked this often (a SIP OPTIONS to the server)… */
+const KEEPALIVE_EVERY_MS = 20_000;
+/** …and counts as dead when nothing answers within this: detection within 30 s of the server vanishing. */
+const KEEPALIVE_TIMEOUT_MS = 6_000;
+/** The SIP instance id of this tab: a reload re-registers the same binding instead of adding one. */
+const INSTANCE_KEY = 'voice-widget:instance-id';
 /** Retry delays after a REGISTER failure that is not about the credential. */
 const REGISTER_RETRY_MS = [2_000, 4_000, 8_000, 16_000, 30_000];
 
@@ -79,6 +89,12 @@ export class Phone extends Emitter<PhoneEventMap> {
   private registerRetry = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private tokenTimer: ReturnType<typeof setTimeout> | undefined;
+  private warnTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private keepaliveTimer: ReturnType<typeof setTimeout> | undefined;
+  private socket: InstanceType<typeof JsSIP.WebSocketInterface> | null = null;
+  /** The connection failed at least once since the UA started; attempts now are retries. */
+  private retrying = false;
   private readonly calls = new Map<string, Call>();
   /** The call getState() reports: the live one, or the last ended one until the next call or reset(). */
   private foreground: Call | null = null;
@@ -281,6 +297,7 @@ export class Phone extends Emitter<PhoneEventMap> {
   stop(): void {
     this.started = false;
     clearTimeout(this.tokenTimer);
+    clearTimeout(this.warnTimer);
     clearTimeout(this.retryTimer);
     for (const call of this.calls.values()) call.abort('local-hangup');
     clearTimeout(this.previewTimer);
@@ -427,6 +444,7 @@ export class Phone extends Emitter<PhoneEventMap> {
       this.token = '';
       this.badFields.delete('token');
       clearTimeout(this.tokenTimer);
+      clearTimeout(this.warnTimer);
       return;
     }
     let claims: TokenClaims;
@@ -446,7 +464,18 @@ export class Phone extends Emitter<PhoneEventMap> {
     this.outbound = rememberedCallerId(claims);
     // Time expiry from the token's own lifetime, counted from its receipt: browser clocks are often wrong.
     if (this.received?.token !== token) this.received = { token, at: performance.now() };
-    this.armTokenTimer((claims.exp - claims.iat) * 1000 - (performance.now() - this.received.at));
+    const lifetime = (claims.exp - claims.iat) * 1000;
+    const left = lifetime - (performance.now() - this.received.at);
+    this.armTokenTimer(left);
+    // Ahead of the end, by a quarter of the lifetime: time for the host to fetch and set a new token.
+    clearTimeout(this.warnTimer);
+    const warnIn = left - lifetime * EXPIRY_WARNING_SHARE;
+    if (left > 0 && warnIn < MAX_TIMER_MS) {
+      this.warnTimer = setTimeout(() => {
+        const secondsLeft = Math.max(0, Math.round((lifetime - (performance.now() - this.received!.at)) / 1000));
+        this.emit('token-expiring', { expiresAt: Date.now() + secondsLeft * 1000, secondsLeft });
+      }, Math.max(0, warnIn));
+    }
   }
 
   private armTokenTimer(ms: number): void {
@@ -487,9 +516,12 @@ export class Phone extends Emitter<PhoneEventMap> {
   private startUA(key: string): void {
     const claims = this.claims!;
     let ua: UA;
+    let socket: InstanceType<typeof JsSIP.WebSocketInterface>;
     try {
+      socket = new JsSIP.WebSocketInterface(this.server!);
       ua = new JsSIP.UA({
-        sockets: [new JsSIP.WebSocketInterface(this.server!)],
+        sockets: [socket],
+        instance_id: tabInstanceId(),
         uri: `sip:${claims.sub}@${claims.sip_domain}`,
         authorization_user: claims.sip_auth_user,
         password: claims.sip_auth_password,
@@ -498,8 +530,9 @@ export class Phone extends Emitter<PhoneEventMap> {
         register_expires: 600,
         session_timers: false,
         user_agent: USER_AGENT,
-        connection_recovery_min_interval: 2,
-        connection_recovery_max_interval: 30,
+        // Reconnect at random within 1–4 s, never slower: back within 5 s of the server's return.
+        connection_recovery_min_interval: 1,
+        connection_recovery_max_interval: 4,
         no_answer_timeout: 60,
       });
     } catch (e) {
@@ -508,17 +541,25 @@ export class Phone extends Emitter<PhoneEventMap> {
       return;
     }
     this.ua = ua;
+    this.socket = socket;
     this.uaKey = key;
+    this.retrying = false;
     this.registeredWith = this.token;
     this.everConnected = false;
 
     ua.on('connecting', () => {
       if (this.ua !== ua) return;
-      this.setRegistration(this.everConnected ? 'reconnecting' : 'connecting', null);
+      this.setRegistration(this.everConnected || this.retrying ? 'reconnecting' : 'connecting', null);
+      // A server that takes the TCP connection but never answers would hold JsSIP here forever.
+      clearTimeout(this.connectTimer);
+      this.connectTimer = setTimeout(() => this.ua === ua && !ua.isConnected() && this.dropSocket('connect timeout'), CONNECT_TIMEOUT_MS);
     });
     ua.on('connected', () => {
       if (this.ua !== ua) return;
+      clearTimeout(this.connectTimer);
+      this.keepAlive();
       this.everConnected = true;
+      this.retrying = false;
       this.registerRetry = 0;
       if (!this.tokenDead) this.register();
     });
@@ -526,8 +567,11 @@ export class Phone extends Emitter<PhoneEventMap> {
       if (this.ua !== ua) return;
       this.registering = null;
       clearTimeout(this.retryTimer);
+      clearTimeout(this.keepaliveTimer);
       if (e.code === CLOSE_REVOKED || /revoked/i.test(e.reason ?? '')) return this.tokenFailed('revoked');
-      this.setRegistration(this.everConnected ? 'reconnecting' : 'connecting', e.reason || 'connection closed');
+      // JsSIP tries again after its backoff: that is reconnecting, even if no attempt ever got through.
+      this.retrying = true;
+      this.setRegistration('reconnecting', e.reason || 'connection closed');
     });
     ua.on('registered', () => {
       if (this.ua !== ua) return;
@@ -585,9 +629,87 @@ export class Phone extends Emitter<PhoneEventMap> {
     ua.register();
   }
 
+  /**
+   * Checks an idle connection with a SIP OPTIONS to the server: any answer,
+   * even an error, proves it alive; none in time means a connection that died
+   * without closing (a vanished server, a sleeping NAT), so it is dropped and
+   * JsSIP reconnects.
+   */
+  private keepAlive(): void {
+    clearTimeout(this.keepaliveTimer);
+    const ua = this.ua;
+    if (!ua || !this.claims) return;
+    this.keepaliveTimer = setTimeout(() => {
+      if (this.ua !== ua || !ua.isConnected()) return;
+      let answered = false;
+      const deadline = setTimeout(() => !answered && this.ua === ua && this.dropSocket('no answer to keepalive'), KEEPALIVE_TIMEOUT_MS);
+      const done = (alive: boolean) => {
+        answered = true;
+        clearTimeout(deadline);
+        if (alive) this.keepAlive();
+        else if (this.ua === ua) this.dropSocket('keepalive failed');
+      };
+      try {
+        // In JsSIP 3.13, but missing from its type definitions.
+        (ua as unknown as { sendOptions(target: string, body: undefined, options: object): void }).sendOptions(`sip:${this.claims!.sip_domain}`, undefined, {
+          eventHandlers: {
+            succeeded: () => done(true),
+            // An answer from the far end, even an error, is a sign of life; a timeout or transport error is not.
+            failed: (e: { originator: string }) => done(e.originator === 'remote'),
+          },
+        });
+      } catch {
+        done(false);
+      }
+    }, KEEPALIVE_EVERY_MS);
+  }
+
+  /**
+   * Closes the socket as if the network had, so JsSIP's own recovery (capped,
+   * jittered backoff) reconnects and re-registers. JsSIP has no public way to
+   * do this: its socket's close handler is called directly.
+   */
+  private dropSocket(reason: string): void {
+    const socket = this.socket as unknown as { _ws?: WebSocket | null; _onClose?(e: { wasClean: boolean; code: number; reason: string }): void } | null;
+    const ws = socket?._ws;
+    if (!socket || !ws || !socket._onClose) return;
+    ws.onopen = ws.onclose = ws.onmessage = ws.onerror = null;
+    try {
+      ws.close();
+    } catch {
+      // Closing a socket that never opened can throw; it is gone either way.
+    }
+    socket._ws = null;
+    socket._onClose({ wasClean: false, code: 1006, reason });
+  }
+
+  /**
+   * The browser's `online`/`offline`: offline drops the connection at once
+   * (`reconnecting`, calls keep their media while it lasts); online reconnects
+   * now rather than at the next backoff step.
+   */
+  networkChanged(online: boolean): void {
+    const ua = this.ua;
+    if (!ua) return;
+    if (!online) this.dropSocket('offline');
+    else if (!ua.isConnected()) this.dropSocket('network back');
+  }
+
+  /** Best effort as the page goes away: unregister, so the server does not keep a dead binding. */
+  unregisterNow(): void {
+    try {
+      if (this.ua?.isRegistered()) this.ua.unregister();
+    } catch {
+      // The page is leaving; nothing more to do.
+    }
+  }
+
   private teardownUA(): void {
     const ua = this.ua;
     this.ua = null;
+    this.socket = null;
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.keepaliveTimer);
     this.uaKey = '';
     this.registeredWith = '';
     this.registering = null;
@@ -630,6 +752,7 @@ export class Phone extends Emitter<PhoneEventMap> {
   /** The token can no longer register: say so once, stop new calls, keep any call. */
   private tokenFailed(reason: 'expired' | 'revoked' | 'rejected'): void {
     clearTimeout(this.tokenTimer);
+    clearTimeout(this.warnTimer);
     if (this.tokenDead || !this.claims) return;
     this.tokenDead = true;
     this.setRegistration('failed', reason === 'expired' ? 'credential expired' : `credential ${reason}`);
@@ -876,3 +999,17 @@ function newId(): string {
 }
 
 export type { CallState };
+
+/** One SIP instance id per tab (sessionStorage survives reloads, not new tabs): one binding per tab. */
+function tabInstanceId(): string | undefined {
+  try {
+    let id = sessionStorage.getItem(INSTANCE_KEY);
+    if (!id) {
+      id = crypto.randomUUID();
+      sessionStorage.setItem(INSTANCE_KEY, id);
+    }
+    return id;
+  } catch {
+    return undefined; // No storage: JsSIP makes one per page.
+  }
+}

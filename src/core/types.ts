@@ -167,6 +167,12 @@ export interface AudioDeviceChangeDetail {
   deviceId: string | null;
 }
 
+export interface TokenExpiringDetail {
+  /** When the token runs out, epoch milliseconds (by this browser's clock). */
+  expiresAt: number;
+  secondsLeft: number;
+}
+
 export interface TokenExpiredDetail {
   reason: 'expired' | 'revoked' | 'rejected';
 }
@@ -194,6 +200,7 @@ export interface PhoneEventMap {
   'audio-blocked': AudioBlockedDetail;
   'audio-unblocked': ReadyDetail;
   'audio-device-change': AudioDeviceChangeDetail;
+  'token-expiring': TokenExpiringDetail;
   'token-expired': TokenExpiredDetail;
   error: ErrorDetail;
 }

@@ -22,6 +22,7 @@ export const PHONE_EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
   'audio-blocked',
   'audio-unblocked',
   'audio-device-change',
+  'token-expiring',
   'token-expired',
   'error',
 ];
@@ -55,6 +56,9 @@ export class PhoneController implements ReactiveController {
     clearTimeout(this.stopTimer);
     if (this.unsubscribe.length > 0) return;
     this.unsubscribe = PHONE_EVENTS.map((type) => this.phone.on(type, (detail) => this.relay(type, detail)));
+    window.addEventListener('online', this.onNetwork);
+    window.addEventListener('offline', this.onNetwork);
+    window.addEventListener('pagehide', this.onPageHide);
     // The configuration arrives through the host's updates (and survives a stop).
     if (this.active) this.phone.start();
     this.refresh();
@@ -75,11 +79,20 @@ export class PhoneController implements ReactiveController {
     clearTimeout(this.stopTimer);
     // Out of the page, the phone leaves the network; it keeps its configuration for a return.
     this.stopTimer = setTimeout(() => {
-      this.phone.stop();
+      // Out of the page it fires nothing more: unsubscribe first, then release everything.
       for (const off of this.unsubscribe) off();
       this.unsubscribe = [];
+      window.removeEventListener('online', this.onNetwork);
+      window.removeEventListener('offline', this.onNetwork);
+      window.removeEventListener('pagehide', this.onPageHide);
+      this.phone.stop();
     }, 0);
   }
+
+  private onNetwork = (e: Event): void => this.phone.networkChanged(e.type === 'online');
+
+  /** The page is going away (no `unload` listener: it would spoil the back/forward cache). */
+  private onPageHide = (): void => this.phone.unregisterNow();
 
   configure(config: PhoneConfig): void {
     this.phone.configure(config);

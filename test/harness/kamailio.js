@@ -157,7 +157,7 @@ function assertSafeDefine(name, value) {
 /**
  * Starts Kamailio on a free 127.0.0.1 port.
  *
- * @param {{ secret?: string, logLevel?: number, startTimeoutMs?: number, udpHost?: string }} [opts]
+ * @param {{ secret?: string, logLevel?: number, startTimeoutMs?: number, udpHost?: string, port?: number }} [opts] port: listen on this WebSocket port (a restart on the same address)
  *   secret: auth_ephemeral shared secret (random if omitted; returned);
  *   logLevel: Kamailio `debug` level (-5..3, default 2 = info; 3 = debug);
  *   udpHost: also listen for SIP over UDP on this IPv4 address, on a free
@@ -166,7 +166,7 @@ function assertSafeDefine(name, value) {
  *   udp: { host: string, port: number } | null,
  *   stop: () => Promise<void>, log: () => string }>}
  */
-export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS, udpHost } = {}) {
+export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS, udpHost, port: fixedPort } = {}) {
   secret ??= randomBytes(16).toString('hex');
   assertSafeDefine('secret', secret);
   if (udpHost !== undefined && !net.isIPv4(udpHost)) throw new Error(`udpHost must be an IPv4 address, got ${udpHost}`);
@@ -177,8 +177,9 @@ export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = STA
   installSafetyNet();
 
   let lastError;
-  for (let attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
-    const port = await freePort();
+  // A fixed port (a restart on the same address): one attempt, no port race to retry.
+  for (let attempt = 1; attempt <= (fixedPort ? 1 : BIND_ATTEMPTS); attempt++) {
+    const port = fixedPort ?? (await freePort());
     const udp = udpHost ? { host: udpHost, port: await freeUdpPort(udpHost) } : null;
     const runDir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-kamailio-'));
     try {
@@ -255,6 +256,12 @@ async function launch({ port, udp, runDir, moduleDir, secret, logLevel, startTim
   }
 
   let stopped = null;
+  /** Kills Kamailio at once (SIGKILL, no goodbye): a server that vanishes, for fault tests. */
+  const kill = async () => {
+    if (child.pid && !exited) killGroup(child.pid, 'SIGKILL');
+    await exitPromise;
+    return stop();
+  };
   const stop = () => {
     stopped ??= (async () => {
       child.ref(); // keep Node alive until Kamailio has really exited
@@ -306,5 +313,5 @@ async function launch({ port, udp, runDir, moduleDir, secret, logLevel, startTim
     await sleep(50);
   }
 
-  return { wsUrl: `ws://${HOST}:${port}`, port, secret, udp, stop, log };
+  return { wsUrl: `ws://${HOST}:${port}`, port, secret, udp, stop, kill, log };
 }

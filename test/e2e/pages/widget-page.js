@@ -1,7 +1,7 @@
 // Test hooks for one <voice-widget>: records every event and exposes the
 // measurements the end-to-end tests need (RTP bytes, microphone tracks).
 (() => {
-  const EVENTS = ['ready', 'registration-change', 'state-change', 'call-received', 'call-started', 'call-ended', 'dtmf', 'mute-change', 'hold-change', 'transfer', 'outbound-number-changed', 'no-audio', 'audio-restored', 'audio-blocked', 'audio-unblocked', 'audio-device-change', 'token-expired', 'warning', 'dialog-open', 'dialog-close', 'dialog-attached', 'error'];
+  const EVENTS = ['ready', 'registration-change', 'state-change', 'call-received', 'call-started', 'call-ended', 'dtmf', 'mute-change', 'hold-change', 'transfer', 'outbound-number-changed', 'no-audio', 'audio-restored', 'audio-blocked', 'audio-unblocked', 'audio-device-change', 'token-expiring', 'token-expired', 'warning', 'dialog-open', 'dialog-close', 'dialog-attached', 'error'];
 
   // Keep every microphone stream handed out, to prove each one is stopped after a call.
   const streams = [];

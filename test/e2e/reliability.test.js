@@ -1,0 +1,192 @@
+// Faults against a real Kamailio, killed and restarted by the test: the call
+// survives the server's death, the phone reconnects and registers again soon
+// after the server is back, a hang-up after that still ends the call once,
+// and the far end's ghost call ends by itself. Plus a silent server (connect
+// timeout), token-expiring, and races. Deadlines are asserted at 3× the
+// stated value; the measured values are printed as diagnostics.
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { mintToken } from '../../dist/node/index.js';
+import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
+import { REPO_ROOT } from '../harness/bundle-jssip.js';
+import { startKamailio } from '../harness/kamailio.js';
+import { startStaticServer } from '../harness/static-server.js';
+
+const SECRET = 'reliability-e2e-secret-0123456789';
+const DOMAIN = 'voice.test';
+const PAGE = '/test/e2e/pages/widget.html';
+
+let web;
+let browser;
+let kam;
+const pages = [];
+
+before(async () => {
+  web = await startStaticServer({ root: REPO_ROOT });
+  browser = await launchBrowser();
+  kam = await startKamailio({ secret: SECRET });
+});
+
+after(async () => {
+  for (const p of pages) await p.browserContext().close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await kam?.stop().catch(() => {});
+  await web?.stop().catch(() => {});
+});
+
+const token = (user, opts = {}) => mintToken({ secret: SECRET, user, domain: DOMAIN, name: user, ...opts });
+const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
+const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.waitFor(t, o), type, opts);
+const logLength = (page) => vw(page, () => window.vw.log.length);
+const count = (page, type, from = 0) => vw(page, (t, f) => window.vw.log.slice(f).filter((e) => e.type === t).length, type, from);
+
+async function openPhone(user, { server = kam.wsUrl, tokenOptions } = {}) {
+  const page = await newIsolatedPage(browser);
+  pages.push(page);
+  await page.goto(web.url + PAGE, { waitUntil: 'load' });
+  await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+  await vw(page, (o) => window.vw.configure(o), { token: token(user, tokenOptions), server });
+  return page;
+}
+
+async function rising(page) {
+  const first = await vw(page, () => window.vw.inboundAudioBytes());
+  await sleep(600);
+  return (await vw(page, () => window.vw.inboundAudioBytes())) > first;
+}
+
+test('the SIP server dies mid-call: media goes on; back after 10 s, the phones register within 5 s; a hang-up ends the call once; the far end\'s ghost call ends by itself', async (t) => {
+  const alice = await openPhone('alice');
+  const bob = await openPhone('bob');
+  await Promise.all([waitFor(alice, 'ready'), waitFor(bob, 'ready')]);
+  const from = { a: await logLength(alice), b: await logLength(bob) };
+  assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
+  await waitFor(bob, 'call-received', { from: from.b });
+  await vw(bob, () => window.vw.el().answer());
+  await waitFor(alice, 'state-change', { from: from.a, match: { state: 'in-progress' } });
+  await alice.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { polling: 100 });
+
+  const port = kam.port;
+  await kam.kill();
+  await waitFor(alice, 'registration-change', { from: from.a, match: { state: 'reconnecting' }, timeout: 5000 });
+  assert.equal(await vw(alice, () => window.vw.el().shadowRoot.querySelector('[part~="status"]').dataset.registration), 'reconnecting');
+  // The server is gone; the media is browser to browser and goes on.
+  await sleep(10_000);
+  assert.ok(await rising(alice), 'alice still hears bob');
+  assert.ok(await rising(bob), 'bob still hears alice');
+  assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress');
+
+  kam = await startKamailio({ secret: SECRET, port });
+  const back = Date.now();
+  const mark = { a: await logLength(alice), b: await logLength(bob) };
+  await Promise.all([
+    waitFor(alice, 'registration-change', { from: mark.a, match: { state: 'registered' }, timeout: 15_000 }), // 5 s, asserted at 3×
+    waitFor(bob, 'registration-change', { from: mark.b, match: { state: 'registered' }, timeout: 15_000 }),
+  ]);
+  t.diagnostic(`server back → both registered again in ${Date.now() - back} ms`);
+  assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress');
+
+  // Alice hangs up: her call ends at once, exactly once (the new server may not reach bob's old connection).
+  const hung = Date.now();
+  await vw(alice, () => window.vw.el().hangup());
+  await waitFor(alice, 'call-ended', { from: from.a, timeout: 3000 });
+  // Bob's side: the BYE may not arrive; with no media for 15 s the call ends as connection-lost, not a ghost.
+  const ended = await waitFor(bob, 'call-ended', { from: from.b, timeout: 45_000 }); // 15 s, asserted at 3×
+  t.diagnostic(`alice hangs up → bob's call ends (${ended.cause}) in ${Date.now() - hung} ms`);
+  assert.ok(['remote-hangup', 'connection-lost'].includes(ended.cause), ended.cause);
+  await sleep(300);
+  assert.equal(await count(alice, 'call-ended', from.a), 1);
+  assert.equal(await count(bob, 'call-ended', from.b), 1);
+  for (const page of [alice, bob]) assert.equal(await vw(page, () => window.vw.liveMicTracks()), 0);
+});
+
+test('a server that accepts the connection and then says nothing: connect timeout, retries, never stuck in connecting', async (t) => {
+  const silent = net.createServer(() => {}); // takes the TCP connection, never answers the WebSocket handshake
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const sockets = new Set();
+  silent.on('connection', (s) => sockets.add(s));
+  try {
+    const page = await openPhone('carol', { server: `ws://127.0.0.1:${silent.address().port}` });
+    const started = Date.now();
+    await waitFor(page, 'registration-change', { match: { state: 'connecting' }, timeout: 3000 });
+    // JsSIP alone would wait for ever; the phone gives up after 5 s and tries again.
+    const change = await waitFor(page, 'registration-change', { match: { cause: 'connect timeout' }, timeout: 15_000 }); // 5 s at 3×
+    t.diagnostic(`silent server: connect timeout after ${Date.now() - started} ms (${change.state})`);
+    await sleep(5000);
+    assert.ok(sockets.size >= 2, `it tried again (${sockets.size} connections)`);
+  } finally {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
+});
+
+test('token-expiring comes with a quarter of the lifetime left; a new token keeps the phone registered; none means token-expired once', async (t) => {
+  const dana = await openPhone('dana', { tokenOptions: { ttl: 8 } });
+  await waitFor(dana, 'ready');
+  const received = Date.now();
+  const expiring = await waitFor(dana, 'token-expiring', { timeout: 10_000 });
+  const lead = 8 - (Date.now() - received) / 1000;
+  t.diagnostic(`token-expiring ${expiring.secondsLeft} s before the end (${lead.toFixed(1)} s measured; 20 % of 8 s is 1.6 s)`);
+  assert.ok(expiring.secondsLeft >= 1.6, `secondsLeft ${expiring.secondsLeft}`);
+  assert.ok(Math.abs(expiring.expiresAt - (Date.now() + expiring.secondsLeft * 1000)) < 1500);
+  // The host answers with a new token: registered throughout, no token-expired.
+  const mark = await logLength(dana);
+  await vw(dana, (tk) => (window.vw.el().token = tk), token('dana', { ttl: 8 }));
+  await waitFor(dana, 'token-expiring', { from: mark, timeout: 10_000 });
+  assert.equal(await count(dana, 'token-expired', mark), 0);
+  const states = await vw(dana, (f) => window.vw.log.slice(f).filter((e) => e.type === 'registration-change').map((e) => e.detail.state), mark);
+  assert.ok(states.every((s) => s === 'registered'), `no gap in the registration: ${states}`);
+  assert.equal(await vw(dana, () => window.vw.el().registrationState), 'registered');
+  // This time the host does nothing: one token-expired, and no retry storm.
+  const mark2 = await logLength(dana);
+  await waitFor(dana, 'token-expired', { from: mark2, timeout: 10_000 });
+  await sleep(3000);
+  assert.equal(await count(dana, 'token-expired', mark2), 1);
+  assert.ok((await count(dana, 'registration-change', mark2)) <= 3);
+});
+
+test('races: a double Call places one call; hang-ups at every stage give one call-ended and release the microphone; a double Answer answers once', async () => {
+  const erin = await openPhone('erin');
+  const fred = await openPhone('fred');
+  await Promise.all([waitFor(erin, 'ready'), waitFor(fred, 'ready')]);
+
+  // A double click on Call: one call.
+  let from = { e: await logLength(erin), f: await logLength(fred) };
+  const results = await vw(erin, () => [window.vw.el().call('fred'), window.vw.el().call('fred')]);
+  assert.deepEqual(results, [true, false]);
+  await waitFor(fred, 'call-received', { from: from.f });
+  // A double Answer: answered once.
+  assert.deepEqual(await vw(fred, () => [window.vw.el().answer(), window.vw.el().answer()]), [true, false]);
+  await waitFor(erin, 'state-change', { from: from.e, match: { state: 'in-progress' } });
+  await sleep(300);
+  assert.equal(await count(fred, 'call-received', from.f), 1);
+  assert.equal(await count(fred, 'call-started', from.f), 1);
+  await vw(erin, () => window.vw.el().hangup());
+  await waitFor(fred, 'call-ended', { from: from.f });
+
+  // Hang up before any provisional response, while ringing, and racing the far end's answer.
+  for (const stage of ['at once', 'ringing', 'racing the answer']) {
+    from = { e: await logLength(erin), f: await logLength(fred) };
+    assert.equal(await vw(erin, () => window.vw.el().call('fred')), true, stage);
+    if (stage === 'at once') {
+      await vw(erin, () => window.vw.el().hangup());
+    } else {
+      await waitFor(fred, 'call-received', { from: from.f });
+      if (stage === 'ringing') await waitFor(erin, 'state-change', { from: from.e, match: { state: 'ringing' } });
+      await Promise.all([vw(erin, () => window.vw.el().hangup()), vw(fred, () => window.vw.el().answer())]);
+    }
+    await waitFor(erin, 'call-ended', { from: from.e });
+    await sleep(1500);
+    assert.equal(await count(erin, 'call-ended', from.e), 1, stage);
+    assert.ok((await count(fred, 'call-ended', from.f)) <= 1, stage);
+    for (const page of [erin, fred]) {
+      if ((await vw(page, () => window.vw.el().getState())) === 'in-progress') await vw(page, () => window.vw.el().hangup());
+    }
+    await sleep(300);
+    assert.equal(await vw(erin, () => window.vw.liveMicTracks()), 0, `${stage}: microphone released`);
+    assert.equal(await vw(fred, () => window.vw.liveMicTracks()), 0, `${stage}: microphone released`);
+  }
+});
