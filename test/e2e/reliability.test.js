@@ -190,3 +190,33 @@ test('races: a double Call places one call; hang-ups at every stage give one cal
     assert.equal(await vw(fred, () => window.vw.liveMicTracks()), 0, `${stage}: microphone released`);
   }
 });
+
+test('a widget removed from the page mid-call hangs up, releases everything (timers, socket, peer connection, microphone) and fires nothing more', async (t) => {
+  const gina = await openPhone('gina');
+  const hank = await openPhone('hank');
+  await Promise.all([waitFor(gina, 'ready'), waitFor(hank, 'ready')]);
+  const from = { g: await logLength(gina), h: await logLength(hank) };
+  assert.equal(await vw(gina, () => window.vw.el().call('hank')), true);
+  await waitFor(hank, 'call-received', { from: from.h });
+  await vw(hank, () => window.vw.el().answer());
+  await waitFor(gina, 'state-change', { from: from.g, match: { state: 'in-progress' } });
+  const during = await vw(gina, () => window.vw.leftovers());
+  assert.ok(during.sockets === 1 && during.peers === 1 && during.timers > 0, JSON.stringify(during));
+
+  await vw(gina, () => window.vw.el().remove());
+  const removedAt = await logLength(gina);
+  const removed = Date.now();
+  await waitFor(hank, 'call-ended', { from: from.h });
+  // JsSIP finishes the un-REGISTER and BYE transactions before it closes the socket.
+  // (Polled from here: an in-page poll would itself be a pending timer.)
+  let left;
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(100)) {
+    left = await vw(gina, () => window.vw.leftovers());
+    if (Object.values(left).every((n) => n === 0)) break;
+  }
+  assert.deepEqual(left, { timers: 0, sockets: 0, peers: 0 });
+  t.diagnostic(`removed → everything released in ${Date.now() - removed} ms`);
+  assert.equal(await vw(gina, () => window.vw.liveMicTracks()), 0);
+  assert.equal(await logLength(gina), removedAt, 'no event after removal');
+  assert.equal(await count(hank, 'call-ended', from.h), 1);
+});

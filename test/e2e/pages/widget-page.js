@@ -15,6 +15,41 @@
     return stream;
   };
 
+  // Every timer, socket and peer connection the page makes, to prove a removed widget leaves none behind.
+  const pendingTimers = new Set();
+  const wrapTimer = (set, clear, repeating) => {
+    window[set.name] = function (fn, ms, ...args) {
+      const id = set.call(window, function (...a) {
+        if (!repeating) pendingTimers.delete(id);
+        return typeof fn === 'function' ? fn.apply(this, a) : undefined;
+      }, ms, ...args);
+      pendingTimers.add(id);
+      return id;
+    };
+    window[clear.name] = (id) => {
+      pendingTimers.delete(id);
+      return clear.call(window, id);
+    };
+  };
+  wrapTimer(window.setTimeout, window.clearTimeout, false);
+  wrapTimer(window.setInterval, window.clearInterval, true);
+  const sockets = [];
+  const RealWebSocket = window.WebSocket;
+  window.WebSocket = class extends RealWebSocket {
+    constructor(...args) {
+      super(...args);
+      sockets.push(this);
+    }
+  };
+  const peers = [];
+  const RealPeerConnection = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends RealPeerConnection {
+    constructor(...args) {
+      super(...args);
+      peers.push(this);
+    }
+  };
+
   const log = [];
   const t0 = performance.now();
   const el = () => document.getElementById('phone');
@@ -58,6 +93,12 @@
     },
     liveMicTracks: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length,
     micStreams: () => streams.length,
+    /** What is still open: pending timers, sockets not closed, peer connections not closed. */
+    leftovers: () => ({
+      timers: pendingTimers.size,
+      sockets: sockets.filter((s) => s.readyState !== RealWebSocket.CLOSED && s.readyState !== RealWebSocket.CLOSING).length,
+      peers: peers.filter((p) => p.connectionState !== 'closed' && p.signalingState !== 'closed').length,
+    }),
     /** The device each live microphone track comes from, and the one the call sends. */
     liveMicDevices: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').map((t) => t.getSettings().deviceId),
     sendingDevice: () => el().getPeerConnection()?.getSenders().find((s) => s.track?.kind === 'audio')?.track.getSettings().deviceId ?? null,
