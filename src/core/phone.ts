@@ -2,6 +2,7 @@ import JsSIP from 'jssip';
 import type { UA } from 'jssip/lib/UA';
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import { CLOSE_REVOKED, WIDGET_TOKEN_HEADER } from '../shared/protocol.js';
+import { cleanDisplayName } from '../shared/display-name.js';
 import { decodeToken, isIceServerList, TokenFormatError, type TokenClaims } from '../shared/token-claims.js';
 import {
   AUDIO_DEVICE_KINDS,
@@ -141,7 +142,7 @@ export class Phone extends Emitter<PhoneEventMap> {
 
   /** The user this phone is, from the token. */
   get identity(): { user: string; domain: string; name: string } | null {
-    return this.claims ? { user: this.claims.sub, domain: this.claims.sip_domain, name: this.claims.name } : null;
+    return this.claims ? { user: this.claims.sub, domain: this.claims.sip_domain, name: cleanDisplayName(this.claims.name) } : null;
   }
 
   get currentCall(): Call | null {
@@ -187,7 +188,7 @@ export class Phone extends Emitter<PhoneEventMap> {
     } catch {
       // No storage: the choice lasts for this page.
     }
-    this.emit('outbound-number-changed', { name: claims.name, address: number ?? `sip:${claims.sub}@${claims.sip_domain}` });
+    this.emit('outbound-number-changed', { name: cleanDisplayName(claims.name), address: number ?? `sip:${claims.sub}@${claims.sip_domain}` });
     return true;
   }
 
@@ -276,7 +277,9 @@ export class Phone extends Emitter<PhoneEventMap> {
     }
     if (config.server !== undefined) {
       const server = config.server?.trim() || null;
-      if (server === null || isWebSocketUrl(server)) {
+      if (server !== null && isWebSocketUrl(server) && mixedContent(server)) {
+        this.refuse('server', 'invalid-server', `this page is served over https: the SIP server must be wss://, got ${JSON.stringify(server.slice(0, 100))}`);
+      } else if (server === null || isWebSocketUrl(server)) {
         this.server = server;
         this.badFields.delete('server');
       } else {
@@ -525,7 +528,7 @@ export class Phone extends Emitter<PhoneEventMap> {
         uri: `sip:${claims.sub}@${claims.sip_domain}`,
         authorization_user: claims.sip_auth_user,
         password: claims.sip_auth_password,
-        display_name: claims.name,
+        display_name: cleanDisplayName(claims.name),
         register: false, // we register on each connect ourselves, so a dead token cannot loop
         register_expires: 600,
         session_timers: false,
@@ -609,7 +612,7 @@ export class Phone extends Emitter<PhoneEventMap> {
     // JsSIP caches the digest HA1 after the first challenge; setting the password again replaces it.
     ua.set('authorization_user', claims.sip_auth_user);
     ua.set('password', claims.sip_auth_password);
-    ua.set('display_name', claims.name);
+    ua.set('display_name', cleanDisplayName(claims.name));
     this.registeredWith = this.token;
     if (ua.isConnected()) this.register();
   }
@@ -801,7 +804,7 @@ export class Phone extends Emitter<PhoneEventMap> {
         direction,
         number,
         remote,
-        local: { name: claims.name, address: `sip:${claims.sub}@${claims.sip_domain}` },
+        local: { name: cleanDisplayName(claims.name), address: `sip:${claims.sub}@${claims.sip_domain}` },
         iceServers: this.iceServers(),
         dtmfMode: this.dtmfMode,
         microphone: this.devices.microphone,
@@ -952,7 +955,7 @@ interface IncomingInvite {
 function partyOf(n: NameAddr, name?: string): { name: string; address: string } {
   const user = n.uri.user ?? '';
   const address = user ? `sip:${user}@${n.uri.host}` : `sip:${n.uri.host}`;
-  return { name: (name ?? n.display_name ?? '').trim() || user || n.uri.host, address };
+  return { name: cleanDisplayName(name ?? n.display_name ?? '') || user || n.uri.host, address };
 }
 
 /**
@@ -986,10 +989,17 @@ function rememberedCallerId(claims: TokenClaims): string | null {
 function isWebSocketUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === 'ws:' || url.protocol === 'wss:') && url.hostname.length > 0;
+    return (url.protocol === 'ws:' || url.protocol === 'wss:') && url.hostname.length > 0 && !url.username && !url.password;
   } catch {
     return false;
   }
+}
+
+/** A page served over https may only open wss:// (browsers block ws:// there as mixed content), except to loopback. */
+function mixedContent(value: string): boolean {
+  if (typeof location === 'undefined' || location.protocol !== 'https:') return false;
+  const url = new URL(value);
+  return url.protocol === 'ws:' && !/^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(url.hostname);
 }
 
 function newId(): string {

@@ -67,6 +67,9 @@ export class TokenFormatError extends Error {
   override name = 'TokenFormatError';
 }
 
+/** Tokens are a few hundred bytes; this leaves room for long caller ID and ICE lists. */
+export const MAX_TOKEN_LENGTH = 16_384;
+
 /** Decodes base64url to a string (UTF-8), in browsers and in Node. */
 export function base64UrlDecode(input: string): string {
   if (!/^[A-Za-z0-9_-]*$/.test(input)) throw new TokenFormatError('token is not base64url');
@@ -82,6 +85,9 @@ export function base64UrlDecode(input: string): string {
  */
 export function decodeToken(token: string): TokenClaims {
   if (typeof token !== 'string') throw new TokenFormatError('token must be a string');
+  // The token travels in a SIP header: nothing but base64url and dots, and no megabytes.
+  if (token.length > MAX_TOKEN_LENGTH) throw new TokenFormatError(`token is longer than ${MAX_TOKEN_LENGTH} characters`);
+  if (!/^\s*[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\s*$/.test(token)) throw new TokenFormatError('token must be three base64url parts');
   const parts = token.trim().split('.');
   if (parts.length !== 3) throw new TokenFormatError('token must have three dot-separated parts');
   let header: unknown;

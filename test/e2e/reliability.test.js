@@ -220,3 +220,25 @@ test('a widget removed from the page mid-call hangs up, releases everything (tim
   assert.equal(await logLength(gina), removedAt, 'no event after removal');
   assert.equal(await count(hank, 'call-ended', from.h), 1);
 });
+
+test('a caller whose display name is markup, bidi tricks and control characters shows as plain, cleaned text everywhere at the callee', async () => {
+  // (Control characters never get this far: the token issuer refuses them in names.)
+  const evil = '<img src=x onerror="window.__pwned=1">\u202Eevil "quoted"';
+  const ivan = await openPhone('ivan', { tokenOptions: { name: evil } });
+  const judy = await openPhone('judy');
+  await Promise.all([waitFor(ivan, 'ready'), waitFor(judy, 'ready')]);
+  const from = await logLength(judy);
+  assert.equal(await vw(ivan, () => window.vw.el().call('judy')), true);
+  const received = await waitFor(judy, 'call-received', { from });
+  const clean = '<img src=x onerror="window.__pwned=1"> evil "quoted"';
+  assert.equal(received.from.name, clean);
+  await vw(judy, () => window.vw.el().updateComplete);
+  assert.equal(await vw(judy, () => window.vw.el().shadowRoot.querySelector('[part~="incoming"] .name').textContent), clean);
+  await vw(judy, () => window.vw.el().reject());
+  await waitFor(ivan, 'call-ended');
+  await vw(judy, () => window.vw.part('history-button').click());
+  await vw(judy, () => window.vw.el().updateComplete);
+  assert.match(await vw(judy, () => window.vw.part('history').textContent), /<img src=x onerror="window.__pwned=1"> evil "quoted"/);
+  assert.equal(await vw(judy, () => window.vw.el().shadowRoot.querySelectorAll('img').length), 0);
+  assert.equal(await vw(judy, () => window.__pwned), undefined);
+});

@@ -79,3 +79,9 @@ test('TURN servers get ephemeral credentials with the same HMAC scheme', () => {
   assert.equal(claims.ice_servers[1].username, `${claims.exp}:a`);
   assert.equal(claims.ice_servers[1].credential, createHmac('sha1', SECRET).update(`${claims.exp}:a`).digest('base64'));
 });
+
+test('the issuer refuses display names with control characters (CR LF could forge SIP headers)', async () => {
+  for (const name of ['Eve\r\nVia: evil', 'Eve\u0000', 'x'.repeat(129)]) {
+    assert.throws(() => mintToken({ secret: 's'.repeat(32), user: 'eve', domain: 'voice.test', name }), /name must be/);
+  }
+});

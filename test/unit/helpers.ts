@@ -12,7 +12,12 @@ export function fakeToken(claims: Record<string, unknown> = {}): string {
     sip_auth_password: 'x',
     ...claims,
   };
-  const b64 = (o: unknown) => btoa(JSON.stringify(o)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  // UTF-8 first: names may hold any character.
+  const b64 = (o: unknown) =>
+    btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(o))))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
   return `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(body)}.c2ln`;
 }
 

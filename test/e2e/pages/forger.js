@@ -1,5 +1,5 @@
 // Posts forged dialog-mode messages to its parent: a popup's event, a
-// prototype-polluting one, and a redeem of a guessed token. The parent page's
+// prototype-polluting one, a redeem of a guessed token, then a flood. The parent page's
 // origin comes in the fragment (#<origin>).
 (() => {
   const target = decodeURIComponent(location.hash.slice(1));
@@ -12,5 +12,10 @@
     { ...base, type: 'hello' },
   ];
   for (const message of forged) parent.postMessage(message, target);
-  window.forgedCount = forged.length;
+  // A flood: 10 000 forged events a second, for a second.
+  let batches = 0;
+  const flood = setInterval(() => {
+    for (let i = 0; i < 1000; i++) parent.postMessage(forged[0], target);
+    if (++batches === 10) clearInterval(flood);
+  }, 100);
 })();

@@ -1,0 +1,38 @@
+// postMessage is never sent to '*': every message names its target origin.
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+
+async function* files(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* files(full);
+    else if (/\.(ts|js|html)$/.test(entry.name)) yield full;
+  }
+}
+
+test("no postMessage(…, '*') anywhere in src/", async () => {
+  const offenders = [];
+  let calls = 0;
+  for await (const file of files(SRC)) {
+    const text = await readFile(file, 'utf8');
+    for (const m of text.matchAll(/postMessage\s*\(/g)) {
+      calls++;
+      // The call's argument list, up to its closing parenthesis at depth 0.
+      let depth = 0;
+      let end = m.index + m[0].length - 1;
+      for (; end < text.length; end++) {
+        if (text[end] === '(') depth++;
+        else if (text[end] === ')' && --depth === 0) break;
+      }
+      const args = text.slice(m.index, end + 1);
+      if (/,\s*['"`]\*['"`]\s*\)$/.test(args) || /targetOrigin\s*:\s*['"`]\*/.test(args)) offenders.push(`${path.relative(SRC, file)}: ${args}`);
+    }
+  }
+  assert.ok(calls >= 2, `found the postMessage calls (${calls})`);
+  assert.deepEqual(offenders, []);
+});
