@@ -14,6 +14,8 @@ export const PACKAGES = {
   // A non-browser SIP phone for test/e2e/baresip.test.js, which also needs `ip`.
   'baresip-core': 'command -v baresip',
   iproute2: 'command -v ip || test -x /usr/sbin/ip || test -x /sbin/ip',
+  // A TURN server for the relay test (test/e2e/reliability.test.js).
+  coturn: 'command -v turnserver',
 };
 
 /** Installs whichever of `names` is missing; exits the process on failure. */

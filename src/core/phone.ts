@@ -38,6 +38,8 @@ export interface PhoneConfig {
   dtmfMode?: DtmfMode;
   /** A call arriving during a call: `wait` (shown, ringing) or `reject` (486 at once). */
   busyPolicy?: 'wait' | 'reject';
+  /** `relay`: media only through TURN (hides the user's addresses); `all` (default): any path. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 type ConfigField = 'token' | 'server' | 'ice-servers';
@@ -77,6 +79,7 @@ export class Phone extends Emitter<PhoneEventMap> {
   private hostIceServers: RTCIceServer[] | null = null;
   private dtmfMode: DtmfMode = 'info';
   private busyPolicy: 'wait' | 'reject' = 'wait';
+  private iceTransportPolicy: RTCIceTransportPolicy = 'all';
   /** Fields whose last value was refused; the phone is in `error` while any is. */
   private readonly badFields = new Set<ConfigField>();
   /** The current token can no longer register (expired, revoked, refused, or this origin refused). */
@@ -267,6 +270,7 @@ export class Phone extends Emitter<PhoneEventMap> {
   configure(config: PhoneConfig): void {
     if (config.dtmfMode !== undefined) this.dtmfMode = config.dtmfMode === 'rfc2833' ? 'rfc2833' : 'info';
     if (config.busyPolicy !== undefined) this.busyPolicy = config.busyPolicy === 'reject' ? 'reject' : 'wait';
+    if (config.iceTransportPolicy !== undefined) this.iceTransportPolicy = config.iceTransportPolicy === 'relay' ? 'relay' : 'all';
     if (config.iceServers !== undefined) {
       if (config.iceServers === null || isIceServerList(config.iceServers)) {
         this.hostIceServers = config.iceServers;
@@ -334,7 +338,7 @@ export class Phone extends Emitter<PhoneEventMap> {
         mediaStream,
         // The server asserts it only if the token's signed list has it (RFC 3325).
         extraHeaders: this.outbound ? [`P-Preferred-Identity: <sip:${this.outbound}@${domain}>`] : [],
-        pcConfig: { iceServers: this.iceServers() },
+        pcConfig: this.pcConfig(),
         rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
         eventHandlers: call.eventHandlers(),
       } as never),
@@ -353,7 +357,7 @@ export class Phone extends Emitter<PhoneEventMap> {
       this.foreground = call;
       this.emit('state-change', { id: call.id, state: call.state, previous });
     }
-    return call.answer({ pcConfig: { iceServers: this.iceServers() } });
+    return call.answer({ pcConfig: this.pcConfig() });
   }
 
   /** Declines the ringing call (603 Decline), a second call included. */
@@ -899,7 +903,7 @@ export class Phone extends Emitter<PhoneEventMap> {
       let session: RTCSession | undefined;
       accept((s) => (session = s), {
         mediaStream,
-        pcConfig: { iceServers: this.iceServers() },
+        pcConfig: this.pcConfig(),
         rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
         eventHandlers: call.eventHandlers(),
       });
@@ -911,6 +915,11 @@ export class Phone extends Emitter<PhoneEventMap> {
   private noCall(message: string): false {
     this.emit('error', { code: 'no-call', message });
     return false;
+  }
+
+  /** The peer connection's configuration: ICE servers, and `relay` to force TURN. */
+  private pcConfig(): RTCConfiguration {
+    return { iceServers: this.iceServers(), iceTransportPolicy: this.iceTransportPolicy };
   }
 
   private iceServers(): RTCIceServer[] {

@@ -33,6 +33,7 @@ export interface DialogConfig {
   'window-title'?: string | null;
   'dtmf-mode'?: string | null;
   'ice-servers'?: string | null;
+  'ice-transport-policy'?: string | null;
   'busy-policy'?: string | null;
   strings?: Record<string, unknown> | null;
   /** A number to put in the dial field. */
@@ -51,6 +52,7 @@ export const CONFIG_KEYS: ReadonlyArray<keyof DialogConfig> = [
   'window-title',
   'dtmf-mode',
   'ice-servers',
+  'ice-transport-policy',
   'busy-policy',
   'strings',
   'number',

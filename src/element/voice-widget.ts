@@ -42,6 +42,7 @@ const FORWARDED: ReadonlyArray<[string, keyof DialogConfig]> = [
   ['windowTitle', 'window-title'],
   ['dtmfMode', 'dtmf-mode'],
   ['iceServers', 'ice-servers'],
+  ['iceTransportPolicy', 'ice-transport-policy'],
   ['busyPolicy', 'busy-policy'],
   ['strings', 'strings'],
 ];
@@ -86,6 +87,7 @@ const jsonConverter = {
  * @attr window-title - Title shown in the header. Default `Phone`.
  * @attr dtmf-mode - `info` (SIP INFO, default) or `rfc2833` (in the media).
  * @attr ice-servers - JSON array of RTCIceServer; overrides the token's.
+ * @attr ice-transport-policy - `all` (default) or `relay` (media only through TURN).
  * @attr busy-policy - `wait` (a second call rings beside the current one, default) or `reject` (486 at once).
  * @attr open - Whether the panel is open (reflects).
  *
@@ -230,6 +232,9 @@ export class VoiceWidget extends LitElement {
 
   @property({ attribute: 'ice-servers', converter: jsonConverter }) iceServers: RTCIceServer[] | null = null;
 
+  /** `all` (default) or `relay`: media only through the TURN servers (the token's or `ice-servers`). */
+  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: 'all' | 'relay' = 'all';
+
   /** A call arriving during a call: `wait` (it rings beside the current one) or `reject` (486 Busy Here at once). */
   @property({ attribute: 'busy-policy' }) busyPolicy: 'wait' | 'reject' = 'wait';
 
@@ -276,6 +281,7 @@ export class VoiceWidget extends LitElement {
     }
     if (changed.has('dtmfMode')) this.dtmfMode = this.oneOf('dtmf-mode', this.dtmfMode, ['info', 'rfc2833']);
     if (changed.has('busyPolicy')) this.busyPolicy = this.oneOf('busy-policy', this.busyPolicy, ['wait', 'reject']);
+    if (changed.has('iceTransportPolicy')) this.iceTransportPolicy = this.oneOf('ice-transport-policy', this.iceTransportPolicy, ['all', 'relay']);
     if (changed.has('theme')) this.theme = this.oneOf('theme', this.theme, ['light', 'dark', 'auto']);
     if (changed.has('customLogo')) this.logoUrl = this.checkedUrl('custom-logo', this.customLogo, 'resource');
     if (changed.has('customLink')) this.linkUrl = this.checkedUrl('custom-link', this.customLink, 'link');
@@ -284,6 +290,7 @@ export class VoiceWidget extends LitElement {
     if (changed.has('iceServers')) config.iceServers = this.iceServers;
     if (changed.has('dtmfMode')) config.dtmfMode = this.dtmfMode;
     if (changed.has('busyPolicy')) config.busyPolicy = this.busyPolicy;
+    if (changed.has('iceTransportPolicy')) config.iceTransportPolicy = this.iceTransportPolicy;
     if (changed.has('sipServer')) config.server = this.sipServer;
     if (changed.has('token')) config.token = this.token;
     if (Object.keys(config).length > 0) this.controller.configure(config);
@@ -542,6 +549,7 @@ export class VoiceWidget extends LitElement {
       'window-title': this.windowTitle,
       'dtmf-mode': this.dtmfMode,
       'ice-servers': this.iceServers ? JSON.stringify(this.iceServers) : null,
+      'ice-transport-policy': this.iceTransportPolicy,
       'busy-policy': this.busyPolicy,
       strings: (this.strings as Record<string, unknown> | null) ?? null,
     };

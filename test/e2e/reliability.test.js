@@ -13,6 +13,7 @@ import { mintToken } from '../../dist/node/index.js';
 import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/bundle-jssip.js';
 import { startKamailio } from '../harness/kamailio.js';
+import { startTurn } from '../harness/coturn.js';
 import { startStaticServer } from '../harness/static-server.js';
 
 const SECRET = 'reliability-e2e-secret-0123456789';
@@ -241,4 +242,44 @@ test('a caller whose display name is markup, bidi tricks and control characters 
   assert.match(await vw(judy, () => window.vw.part('history').textContent), /<img src=x onerror="window.__pwned=1"> evil "quoted"/);
   assert.equal(await vw(judy, () => window.vw.el().shadowRoot.querySelectorAll('img').length), 0);
   assert.equal(await vw(judy, () => window.__pwned), undefined);
+});
+
+test('ice-transport-policy="relay": the call goes through a real TURN server (coturn, credentials from the token) with audio both ways', async (t) => {
+  const turn = await startTurn({ secret: SECRET });
+  try {
+    const tokenOptions = { iceServers: [turn.url] };
+    const kate = await openPhone('kate', { tokenOptions });
+    const liam = await openPhone('liam', { tokenOptions });
+    for (const page of [kate, liam]) await vw(page, () => window.vw.el().setAttribute('ice-transport-policy', 'relay'));
+    await Promise.all([waitFor(kate, 'ready'), waitFor(liam, 'ready')]);
+    const from = { k: await logLength(kate), l: await logLength(liam) };
+    assert.equal(await vw(kate, () => window.vw.el().call('liam')), true);
+    await waitFor(liam, 'call-received', { from: from.l });
+    await vw(liam, () => window.vw.el().answer());
+    await waitFor(kate, 'state-change', { from: from.k, match: { state: 'in-progress' } });
+    for (const page of [kate, liam]) {
+      await page.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { polling: 100, timeout: 10_000 });
+      assert.ok(await rising(page), 'audio arrives');
+      const pair = await vw(page, async () => {
+        const stats = await window.vw.el().getPeerConnection().getStats();
+        let local = null;
+        let remote = null;
+        stats.forEach((s) => {
+          if (s.type === 'transport' && s.selectedCandidatePairId) {
+            const p = stats.get(s.selectedCandidatePairId);
+            local = stats.get(p.localCandidateId)?.candidateType;
+            remote = stats.get(p.remoteCandidateId)?.candidateType;
+          }
+        });
+        return { local, remote };
+      });
+      assert.equal(pair.local, 'relay', `the media goes through TURN (${JSON.stringify(pair)})`);
+    }
+    t.diagnostic(`TURN allocations: ${turn.allocations()}`);
+    assert.ok(turn.allocations() >= 2, 'both phones allocated a relay');
+    await vw(kate, () => window.vw.el().hangup());
+    await waitFor(liam, 'call-ended', { from: from.l });
+  } finally {
+    await turn.stop();
+  }
 });
