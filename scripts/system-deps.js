@@ -16,6 +16,9 @@ export const PACKAGES = {
   iproute2: 'command -v ip || test -x /usr/sbin/ip || test -x /sbin/ip',
   // A TURN server for the relay test (test/e2e/reliability.test.js).
   coturn: 'command -v turnserver',
+  // wss:// through Kamailio with a throw-away certificate.
+  'kamailio-tls-modules': 'ls /usr/lib/*/kamailio/modules/tls.so',
+  openssl: 'command -v openssl',
 };
 
 /** Installs whichever of `names` is missing; exits the process on failure. */

@@ -283,3 +283,34 @@ test('ice-transport-policy="relay": the call goes through a real TURN server (co
     await turn.stop();
   }
 });
+
+test('wss://: Kamailio with TLS (a self-signed certificate Chromium is told to trust) registers and calls with audio both ways', async () => {
+  const secure = await startKamailio({ secret: SECRET, tls: true });
+  const trusting = await launchBrowser({ args: [`--ignore-certificate-errors-spki-list=${secure.spki}`] });
+  try {
+    const open = async (user) => {
+      const page = await newIsolatedPage(trusting);
+      await page.goto(web.url + PAGE, { waitUntil: 'load' });
+      await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+      await vw(page, (o) => window.vw.configure(o), { token: token(user), server: secure.wssUrl });
+      await waitFor(page, 'ready');
+      return page;
+    };
+    const mia = await open('mia');
+    const noah = await open('noah');
+    const from = { m: await logLength(mia), n: await logLength(noah) };
+    assert.equal(await vw(mia, () => window.vw.el().call('noah')), true);
+    await waitFor(noah, 'call-received', { from: from.n });
+    await vw(noah, () => window.vw.el().answer());
+    await waitFor(mia, 'state-change', { from: from.m, match: { state: 'in-progress' } });
+    for (const page of [mia, noah]) {
+      await page.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { polling: 100, timeout: 10_000 });
+      assert.ok(await rising(page));
+    }
+    await vw(mia, () => window.vw.el().hangup());
+    await waitFor(noah, 'call-ended', { from: from.n });
+  } finally {
+    await trusting.close();
+    await secure.stop();
+  }
+});

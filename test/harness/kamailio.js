@@ -1,10 +1,10 @@
 // Runs a throw-away Kamailio (kamailio/kamailio.cfg) for end-to-end
 // tests: loopback only, a free port picked here, a private runtime dir, and
 // the whole process group killed on stop() or when this Node process exits.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -166,7 +166,7 @@ function assertSafeDefine(name, value) {
  *   udp: { host: string, port: number } | null,
  *   stop: () => Promise<void>, log: () => string }>}
  */
-export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS, udpHost, port: fixedPort } = {}) {
+export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS, udpHost, port: fixedPort, tls = false } = {}) {
   secret ??= randomBytes(16).toString('hex');
   assertSafeDefine('secret', secret);
   if (udpHost !== undefined && !net.isIPv4(udpHost)) throw new Error(`udpHost must be an IPv4 address, got ${udpHost}`);
@@ -183,7 +183,8 @@ export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = STA
     const udp = udpHost ? { host: udpHost, port: await freeUdpPort(udpHost) } : null;
     const runDir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-kamailio-'));
     try {
-      return await launch({ port, udp, runDir, moduleDir, secret, logLevel, startTimeoutMs });
+      const tlsOpts = tls ? { port: await freePort(), ...selfSignedCertificate(runDir) } : null;
+      return await launch({ port, udp, tls: tlsOpts, runDir, moduleDir, secret, logLevel, startTimeoutMs });
     } catch (err) {
       await rm(runDir, { recursive: true, force: true });
       lastError = err;
@@ -194,7 +195,21 @@ export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = STA
   throw lastError;
 }
 
-async function launch({ port, udp, runDir, moduleDir, secret, logLevel, startTimeoutMs }) {
+/** A throw-away certificate for 127.0.0.1 (and localhost), with the SHA-256 of its public key. */
+function selfSignedCertificate(dir) {
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  const made = spawnSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
+  const spki = createHash('sha256').update(createPublicKey(readFileSync(cert)).export({ type: 'spki', format: 'der' })).digest('base64');
+  return { cert, key, spki };
+}
+
+async function launch({ port, udp, tls, runDir, moduleDir, secret, logLevel, startTimeoutMs }) {
   const args = [
     '-DD', // stay in the foreground (children are still forked)
     '-E', // log to stderr, captured below
@@ -209,6 +224,7 @@ async function launch({ port, udp, runDir, moduleDir, secret, logLevel, startTim
   ];
   // An extra socket on top of kamailio.cfg's own listen= line.
   if (udp) args.push('-l', `udp:${udp.host}:${udp.port}`);
+  if (tls) args.push('-A', 'WITH_TLS', '-A', `WSS_PORT=${tls.port}`, '-A', `TLS_CERT="${tls.cert}"`, '-A', `TLS_KEY="${tls.key}"`);
   // detached: own process group, so stop() can signal Kamailio's workers too.
   const child = spawn(KAMAILIO_BIN, args, {
     cwd: runDir,
@@ -313,5 +329,15 @@ async function launch({ port, udp, runDir, moduleDir, secret, logLevel, startTim
     await sleep(50);
   }
 
-  return { wsUrl: `ws://${HOST}:${port}`, port, secret, udp, stop, kill, log };
+  return {
+    wsUrl: `ws://${HOST}:${port}`,
+    // wss:// with a self-signed certificate: Chromium must be told its key (spki, for --ignore-certificate-errors-spki-list).
+    ...(tls ? { wssUrl: `wss://${HOST}:${tls.port}`, spki: tls.spki } : {}),
+    port,
+    secret,
+    udp,
+    stop,
+    kill,
+    log,
+  };
 }
