@@ -314,3 +314,18 @@ test('wss://: Kamailio with TLS (a self-signed certificate Chromium is told to t
     await secure.stop();
   }
 });
+
+test("the browser goes offline and online: reconnecting at once, registered again within 5 s of the network's return", async (t) => {
+  const olga = await openPhone('olga');
+  await waitFor(olga, 'ready');
+  const from = await logLength(olga);
+  await olga.setOfflineMode(true);
+  await waitFor(olga, 'registration-change', { from, match: { state: 'reconnecting' }, timeout: 3000 });
+  await sleep(3000);
+  const back = Date.now();
+  const mark = await logLength(olga);
+  await olga.setOfflineMode(false);
+  await waitFor(olga, 'registration-change', { from: mark, match: { state: 'registered' }, timeout: 15_000 }); // 5 s at 3×
+  t.diagnostic(`network back → registered in ${Date.now() - back} ms`);
+  assert.equal(await vw(olga, () => window.vw.el().getState()), 'ready');
+});
