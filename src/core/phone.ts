@@ -97,6 +97,8 @@ export class Phone extends Emitter<PhoneEventMap> {
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private keepaliveTimer: ReturnType<typeof setTimeout> | undefined;
   private socket: InstanceType<typeof JsSIP.WebSocketInterface> | null = null;
+  /** A SIP server the page's Content-Security-Policy refuses: not tried again until the server changes. */
+  private blockedServer: string | null = null;
   /** The connection failed at least once since the UA started; attempts now are retries. */
   private retrying = false;
   private readonly calls = new Map<string, Call>();
@@ -497,7 +499,7 @@ export class Phone extends Emitter<PhoneEventMap> {
   private apply(): void {
     this.updatePhoneState();
     if (!this.started) return;
-    if (!this.claims || !this.server || this.tokenDead) {
+    if (!this.claims || !this.server || this.tokenDead || this.server === this.blockedServer) {
       // Nothing usable to register with: keep no connection open, except for a call in progress.
       if (this.liveCall()) this.restartPending = true;
       else this.teardownUA();
@@ -700,6 +702,26 @@ export class Phone extends Emitter<PhoneEventMap> {
     if (!ua) return;
     if (!online) this.dropSocket('offline');
     else if (!ua.isConnected()) this.dropSocket('network back');
+  }
+
+  /**
+   * The page's Content-Security-Policy refused a connection (`securitypolicyviolation`).
+   * When it is the SIP server's, say so once and stop: retrying cannot succeed.
+   */
+  connectionRefusedByPolicy(blockedUrl: string): void {
+    if (!this.server) return;
+    try {
+      if (new URL(blockedUrl).host !== new URL(this.server).host) return;
+    } catch {
+      return;
+    }
+    if (this.blockedServer === this.server) return;
+    this.blockedServer = this.server;
+    this.refuse('server', 'csp-blocked', `this page's Content-Security-Policy (connect-src) does not allow ${this.server}`);
+    if (this.liveCall()) this.restartPending = true;
+    else this.teardownUA();
+    this.setRegistration('failed', 'blocked by the Content-Security-Policy');
+    this.updatePhoneState();
   }
 
   /** Best effort as the page goes away: unregister, so the server does not keep a dead binding. */

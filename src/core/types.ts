@@ -48,6 +48,7 @@ export type ErrorCode =
   | 'invalid-device'
   | 'device-unavailable'
   | 'invalid-url'
+  | 'csp-blocked'
   | 'popup-blocked'
   | 'popup-detached';
 

@@ -59,6 +59,7 @@ export class PhoneController implements ReactiveController {
     window.addEventListener('online', this.onNetwork);
     window.addEventListener('offline', this.onNetwork);
     window.addEventListener('pagehide', this.onPageHide);
+    document.addEventListener('securitypolicyviolation', this.onPolicyViolation);
     // The configuration arrives through the host's updates (and survives a stop).
     if (this.active) this.phone.start();
     this.refresh();
@@ -85,11 +86,16 @@ export class PhoneController implements ReactiveController {
       window.removeEventListener('online', this.onNetwork);
       window.removeEventListener('offline', this.onNetwork);
       window.removeEventListener('pagehide', this.onPageHide);
+      document.removeEventListener('securitypolicyviolation', this.onPolicyViolation);
       this.phone.stop();
     }, 0);
   }
 
   private onNetwork = (e: Event): void => this.phone.networkChanged(e.type === 'online');
+
+  private onPolicyViolation = (e: SecurityPolicyViolationEvent): void => {
+    if (e.effectiveDirective === 'connect-src') this.phone.connectionRefusedByPolicy(e.blockedURI);
+  };
 
   /** The page is going away (no `unload` listener: it would spoil the back/forward cache). */
   private onPageHide = (): void => this.phone.unregisterNow();

@@ -5,6 +5,7 @@
 // real click; calls go through a real Kamailio.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { mintToken } from '../../dist/node/index.js';
 import { THEME_VARIABLES } from '../../dist/element/palettes.js';
@@ -298,4 +299,57 @@ test('under a strict Content-Security-Policy the phone registers and calls with 
   await waitFor(bob, 'call-ended', { from: from.b });
   assert.deepEqual(await vw(alice, () => window.cspViolations.length), 1, 'no violation beyond the deliberate one');
   assert.deepEqual(await vw(bob, () => window.cspViolations), []);
+});
+
+test('a nonce-based CSP with Trusted Types: registers and calls with no violation; a CSP that refuses the SIP server gives csp-blocked, not endless retries', async (t) => {
+  const open = async (page, user) => {
+    const p = await newIsolatedPage(browser);
+    await p.goto(`${web.url}/test/e2e/pages/${page}`, { waitUntil: 'load' });
+    await p.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+    await vw(p, (o) => window.vw.configure(o), { token: mintToken({ secret: SECRET, user, domain: DOMAIN, name: user }), server: sip.wsUrl });
+    return p;
+  };
+  const pia = await open('csp-strict.html', 'pia');
+  const quinn = await open('csp-strict.html', 'quinn');
+  // The policy is in force: an image from elsewhere is refused, once; a string where script goes throws (Trusted Types).
+  await vw(pia, () => {
+    new Image().src = 'http://127.0.0.2:9/x.png';
+  });
+  await pia.waitForFunction(() => window.cspViolations.length > 0);
+  assert.equal(await vw(pia, () => window.cspViolations.length), 1);
+  assert.match(await vw(pia, () => window.cspViolations[0].directive), /^img-src/);
+  assert.equal(
+    await vw(pia, () => {
+      try {
+        document.createElement('script').textContent = 'window.inlineRan = true';
+        return 'assigned';
+      } catch (e) {
+        return e.name;
+      }
+    }),
+    'TypeError',
+  );
+  await sleep(200);
+  const baseline = await vw(pia, () => window.cspViolations.length);
+  await Promise.all([waitFor(pia, 'ready'), waitFor(quinn, 'ready')]);
+  const from = { p: await logLength(pia), q: await logLength(quinn) };
+  assert.equal(await vw(pia, () => window.vw.el().call('quinn')), true);
+  await waitFor(quinn, 'call-received', { from: from.q });
+  await vw(quinn, () => window.vw.el().answer());
+  await waitFor(pia, 'state-change', { from: from.p, match: { state: 'in-progress' } });
+  await vw(pia, () => window.vw.part('keypad-button').click());
+  await vw(pia, () => window.vw.el().hangup());
+  await waitFor(quinn, 'call-ended', { from: from.q });
+  assert.equal(await vw(pia, () => window.cspViolations.length), baseline, 'nothing beyond the deliberate ones');
+  assert.deepEqual(await vw(quinn, () => window.cspViolations), []);
+
+  const rae = await open('csp-no-sip.html', 'rae');
+  const started = Date.now();
+  const error = await waitFor(rae, 'error', { match: { code: 'csp-blocked' }, timeout: 5000 });
+  t.diagnostic(`csp-blocked after ${Date.now() - started} ms: ${error.message}`);
+  await sleep(6000);
+  const violations = await vw(rae, () => window.cspViolations.filter((v) => v.directive.startsWith('connect-src')).length);
+  assert.equal(violations, 1, 'one attempt, no retry loop');
+  assert.equal(await vw(rae, () => window.vw.el().getState()), 'error');
+  assert.equal(await vw(rae, () => window.vw.el().registrationState), 'failed');
 });
