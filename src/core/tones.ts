@@ -30,7 +30,7 @@ const PATTERNS: Record<ToneKind, Pattern> = {
 /** Attack and release of each burst: long enough to avoid clicks. */
 const RAMP = 0.015;
 /** How long a suspended context may take to start before we call audio blocked. */
-const BLOCKED_AFTER_MS = 250;
+const BLOCKED_AFTER_MS = 500;
 
 export class TonePlayer {
   private context: SinkAudioContext | null = null;
@@ -165,6 +165,8 @@ export class TonePlayer {
     );
     this.timer = setTimeout(() => {
       if (this.playing !== kind || context.state === 'running') return;
+      // After a user gesture the autoplay policy lets audio start: a context still starting is only slow (a busy machine).
+      if ((navigator as Navigator & { userActivation?: { hasBeenActive: boolean } }).userActivation?.hasBeenActive) return;
       this.setBlocked(true);
       this.events.blocked(kind);
     }, BLOCKED_AFTER_MS);
