@@ -329,3 +329,20 @@ test("the browser goes offline and online: reconnecting at once, registered agai
   t.diagnostic(`network back → registered in ${Date.now() - back} ms`);
   assert.equal(await vw(olga, () => window.vw.el().getState()), 'ready');
 });
+
+test('bindings: a tab reloaded 10 times holds one binding at the registrar; two tabs hold two', async () => {
+  const { queryBindings } = await import('../harness/sip-query.js');
+  const bindings = () => queryBindings({ wsUrl: kam.wsUrl, user: 'quincy', domain: DOMAIN, secret: SECRET });
+  const tab = await openPhone('quincy');
+  await waitFor(tab, 'ready');
+  for (let i = 0; i < 10; i++) {
+    await tab.reload({ waitUntil: 'load' });
+    await tab.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+    await vw(tab, (o) => window.vw.configure(o), { token: token('quincy'), server: kam.wsUrl });
+    await waitFor(tab, 'ready');
+  }
+  assert.equal((await bindings()).length, 1, (await bindings()).join('\n'));
+  const other = await openPhone('quincy');
+  await waitFor(other, 'ready');
+  assert.equal((await bindings()).length, 2);
+});
