@@ -563,7 +563,7 @@ export class Call {
       },
       (e: unknown) => {
         if (this.ended) return;
-        this.hooks.error('media-denied', `the microphone could not be opened: ${(e as Error)?.message ?? e}`);
+        this.hooks.error(microphoneErrorCode(e), `the microphone could not be opened: ${(e as Error)?.message ?? e}`);
         this.pending = false;
         if (this.session) this.abort('failed');
         else this.finish('failed');
@@ -634,4 +634,10 @@ export class Call {
     if (!this.session) throw new Error('call has no session yet');
     return this.session;
   }
+}
+
+/** Why getUserMedia failed, in our words: the user (or the site's settings) said no, or there is no microphone. */
+export function microphoneErrorCode(e: unknown): 'microphone-denied' | 'microphone-missing' {
+  const name = (e as DOMException | undefined)?.name;
+  return name === 'NotFoundError' || name === 'OverconstrainedError' || name === 'NotReadableError' ? 'microphone-missing' : 'microphone-denied';
 }

@@ -12,7 +12,7 @@ import {
   type AudioDeviceChoice,
   type AudioDeviceKind,
 } from './audio-devices.js';
-import { Call, type ReferAccept } from './call.js';
+import { Call, microphoneErrorCode, type ReferAccept } from './call.js';
 import { CallHistory } from './call-history.js';
 import type { CallState } from './call-state.js';
 import { DTMF_DIGITS, normalizeDialString } from './dial-string.js';
@@ -215,7 +215,7 @@ export class Phone extends Emitter<PhoneEventMap> {
     this.devices[kind] = deviceId;
     saveDeviceChoice(this.devices);
     for (const call of this.calls.values()) {
-      if (kind === 'microphone') void call.setMicrophone(deviceId).catch((e: Error) => this.emit('error', { code: 'media-denied', message: `the microphone could not be switched: ${e.message}` }));
+      if (kind === 'microphone') void call.setMicrophone(deviceId).catch((e: Error) => this.emit('error', { code: microphoneErrorCode(e), message: `the microphone could not be switched: ${e.message}` }));
       if (kind === 'speaker') void call.setSpeaker(deviceId);
     }
     this.tones.setOutputs(this.devices.ringer, this.devices.speaker);

@@ -27,6 +27,7 @@ import { safeUrl, type UrlUse } from './safe-url.js';
 import { DialogHost } from '../dialog/dialog-host.js';
 import type { Command, DialogConfig } from '../dialog/protocol.js';
 import { normalizeDialString } from '../core/dial-string.js';
+import { microphoneErrorCode } from '../core/call.js';
 import { defaultPopupUrl } from '../popup-url.js';
 
 /** Dialog mode: the properties whose changes the popup gets, and their configuration keys. */
@@ -635,7 +636,7 @@ export class VoiceWidget extends LitElement {
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
       for (const track of stream.getTracks()) track.stop();
     } catch (e) {
-      this.fail('media-denied', `the microphone could not be opened: ${(e as Error).message}`);
+      this.fail(microphoneErrorCode(e), `the microphone could not be opened: ${(e as Error).message}`);
     }
     await this.loadDevices();
   }

@@ -346,3 +346,39 @@ test('bindings: a tab reloaded 10 times holds one binding at the registrar; two 
   await waitFor(other, 'ready');
   assert.equal((await bindings()).length, 2);
 });
+
+test('microphone refused, or none at all: microphone-denied / microphone-missing within 1 s, no half-open call, still registered', async (t) => {
+  const sam = await openPhone('sam');
+  await waitFor(sam, 'ready');
+  const check = async (page, code) => {
+    await waitFor(page, 'ready');
+    const fromSam = await logLength(sam);
+    const started = Date.now();
+    assert.equal(await vw(page, () => window.vw.el().call('sam')), true);
+    const error = await waitFor(page, 'error', { match: { code }, timeout: 3000 }); // 1 s, asserted at 3×
+    t.diagnostic(`${code} after ${Date.now() - started} ms: ${error.message}`);
+    const ended = await waitFor(page, 'call-ended', { timeout: 3000 });
+    assert.equal(ended.cause, 'failed');
+    await sleep(500);
+    assert.equal(await count(sam, 'call-received', fromSam), 0, 'nothing reached the callee');
+    assert.equal(await vw(page, () => window.vw.el().registrationState), 'registered');
+    assert.equal(await vw(page, () => window.vw.el().isReady()), true);
+  };
+
+  const inBrowser = async (without, user, code) => {
+    const other = await launchBrowser({ without });
+    try {
+      const page = await newIsolatedPage(other);
+      await page.goto(web.url + PAGE, { waitUntil: 'load' });
+      await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+      await vw(page, (o) => window.vw.configure(o), { token: token(user), server: kam.wsUrl });
+      await check(page, code);
+    } finally {
+      await other.close();
+    }
+  };
+  // Refused: no one to say yes (headless Chromium without the fake prompt denies the request).
+  await inBrowser(['--use-fake-ui-for-media-stream'], 'rosa', 'microphone-denied');
+  // Missing: no fake devices, on a machine with no sound card.
+  await inBrowser(['--use-fake-device-for-media-stream'], 'tess', 'microphone-missing');
+});
