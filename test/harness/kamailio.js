@@ -196,7 +196,7 @@ export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = STA
 }
 
 /** A throw-away certificate for 127.0.0.1 (and localhost), with the SHA-256 of its public key. */
-function selfSignedCertificate(dir) {
+export function selfSignedCertificate(dir) {
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
   const made = spawnSync('openssl', [

@@ -1,17 +1,20 @@
 // Static file server for the e2e pages, on a random loopback port: the
 // project's own static handler (dist/node), so tests serve what npm start serves.
 import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
 import { createStaticHandler } from '../../dist/node/index.js';
 
 /**
  * Serves files under `root` on http://127.0.0.1:<random port>.
- * @param {{ root: string }} opts
+ * @param {{ root: string, tls?: { cert: string, key: string } }} opts tls: PEM files, for an https:// server
  * @returns {Promise<{ url: string, port: number, stop: () => Promise<void> }>}
  *   url has no trailing slash, e.g. "http://127.0.0.1:40123".
  */
-export async function startStaticServer({ root, allow = ['/dist/', '/demo/', '/themes/', '/test/e2e/pages/'] }) {
+export async function startStaticServer({ root, allow = ['/dist/', '/demo/', '/themes/', '/test/e2e/pages/'], tls }) {
   const serve = createStaticHandler(root, allow);
-  const server = http.createServer(async (req, res) => {
+  const options = tls ? { cert: readFileSync(tls.cert), key: readFileSync(tls.key) } : {};
+  const server = (tls ? https : http).createServer(options, async (req, res) => {
     try {
       if (await serve(req, res)) return;
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
@@ -40,5 +43,5 @@ export async function startStaticServer({ root, allow = ['/dist/', '/demo/', '/t
     });
     return stopped;
   };
-  return { url: `http://127.0.0.1:${port}`, port, stop };
+  return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, port, stop };
 }

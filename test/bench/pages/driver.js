@@ -86,7 +86,8 @@
       const ev = await waitFor((e) => e.type === 'ready' || (e.type === 'error' && e.detail?.code !== 'registration-failed'), { from, timeout });
       bench.probe.on = false;
       if (ev?.type !== 'ready') return { ok: false, cause: ev ? `error ${JSON.stringify(ev.detail)}` : 'timeout', events: types(from) };
-      return { ok: true, ms: ev.t - t0, ...exchange(t0) };
+      const timeline = log.filter((e) => e.seq > from).map((e) => `${e.type}${e.detail?.state ? `:${e.detail.state}` : ''}@${(e.t - t0).toFixed(1)}`);
+      return { ok: true, ms: ev.t - t0, timeline, ...exchange(t0) };
     };
 
     /** ICE servers for the next calls (null: none); waits for the element to take them. */
@@ -146,6 +147,7 @@
       if (ua) return { ok: false, cause: 'already registered' };
       domain = d;
       JsSIP.debug.disable();
+      const tBuild = now();
       ua = new JsSIP.UA({
         sockets: [new JsSIP.WebSocketInterface(server)],
         uri: `sip:${user}@${d}`,
@@ -172,7 +174,7 @@
       const ev = await waitFor((e) => e.type === 'registered' || e.type === 'registrationFailed', { from, timeout });
       bench.probe.on = false;
       if (ev?.type !== 'registered') return { ok: false, cause: ev ? JSON.stringify(ev.detail) : 'timeout', events: types(from) };
-      return { ok: true, ms: ev.t - t0, ...exchange(t0) };
+      return { ok: true, ms: ev.t - t0, fromNewUaMs: ev.t - tBuild, ...exchange(t0) };
     };
 
     let iceServers = [];
