@@ -412,3 +412,20 @@ test('an https page: ws:// to another host is refused as mixed content (invalid-
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a server that vanishes without closing the socket (frozen): found dead within 30 s by the keepalive, registered again once it is back', async (t) => {
+  const vera = await openPhone('vera');
+  await waitFor(vera, 'ready');
+  const from = await logLength(vera);
+  const frozen = Date.now();
+  kam.pause();
+  try {
+    const change = await waitFor(vera, 'registration-change', { from, match: { state: 'reconnecting' }, timeout: 90_000 }); // 30 s at 3×
+    t.diagnostic(`frozen server found dead after ${Date.now() - frozen} ms (${change.cause})`);
+  } finally {
+    kam.resume();
+  }
+  const back = Date.now();
+  await waitFor(vera, 'registration-change', { from, match: { state: 'registered' }, timeout: 15_000 });
+  t.diagnostic(`thawed → registered in ${Date.now() - back} ms`);
+});

@@ -272,6 +272,9 @@ async function launch({ port, udp, tls, runDir, moduleDir, secret, logLevel, sta
   }
 
   let stopped = null;
+  /** Freezes Kamailio (SIGSTOP) and thaws it (SIGCONT): a server that vanishes without closing its sockets. */
+  const pause = () => child.pid && killGroup(child.pid, 'SIGSTOP');
+  const resume = () => child.pid && killGroup(child.pid, 'SIGCONT');
   /** Kills Kamailio at once (SIGKILL, no goodbye): a server that vanishes, for fault tests. */
   const kill = async () => {
     if (child.pid && !exited) killGroup(child.pid, 'SIGKILL');
@@ -282,6 +285,7 @@ async function launch({ port, udp, tls, runDir, moduleDir, secret, logLevel, sta
     stopped ??= (async () => {
       child.ref(); // keep Node alive until Kamailio has really exited
       if (child.pid) {
+        killGroup(child.pid, 'SIGCONT'); // a paused Kamailio would not see SIGTERM
         if (!exited) {
           killGroup(child.pid, 'SIGTERM');
           let timer;
@@ -338,6 +342,8 @@ async function launch({ port, udp, tls, runDir, moduleDir, secret, logLevel, sta
     udp,
     stop,
     kill,
+    pause,
+    resume,
     log,
   };
 }

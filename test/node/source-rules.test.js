@@ -1,4 +1,4 @@
-// postMessage is never sent to '*': every message names its target origin.
+// Rules checked over the source: postMessage always names its target origin; no unload listeners.
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -34,5 +34,14 @@ test("no postMessage(…, '*') anywhere in src/", async () => {
     }
   }
   assert.ok(calls >= 2, `found the postMessage calls (${calls})`);
+  assert.deepEqual(offenders, []);
+});
+
+test('no unload or beforeunload listener in src/ (they spoil the back/forward cache; pagehide is used)', async () => {
+  const offenders = [];
+  for await (const file of files(SRC)) {
+    const text = await readFile(file, 'utf8');
+    if (/addEventListener\(\s*['"`](?:before)?unload['"`]|\.on(?:before)?unload\s*=/.test(text)) offenders.push(path.relative(SRC, file));
+  }
   assert.deepEqual(offenders, []);
 });
