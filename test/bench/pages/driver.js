@@ -83,11 +83,14 @@
       bench.probe.on = true;
       const t0 = now();
       document.body.append(el);
+      // The first render (Lit's first update) runs in the same task as the UA's start.
+      let rendered = null;
+      el.updateComplete.then(() => (rendered = now() - t0));
       const ev = await waitFor((e) => e.type === 'ready' || (e.type === 'error' && e.detail?.code !== 'registration-failed'), { from, timeout });
       bench.probe.on = false;
       if (ev?.type !== 'ready') return { ok: false, cause: ev ? `error ${JSON.stringify(ev.detail)}` : 'timeout', events: types(from) };
       const timeline = log.filter((e) => e.seq > from).map((e) => `${e.type}${e.detail?.state ? `:${e.detail.state}` : ''}@${(e.t - t0).toFixed(1)}`);
-      return { ok: true, ms: ev.t - t0, timeline, ...exchange(t0) };
+      return { ok: true, ms: ev.t - t0, firstRenderDone: rendered, timeline, ...exchange(t0) };
     };
 
     /** ICE servers for the next calls (null: none); waits for the element to take them. */
