@@ -659,8 +659,10 @@ export class Phone extends Emitter<PhoneEventMap> {
         else if (this.ua === ua) this.dropSocket('keepalive failed');
       };
       try {
-        // In JsSIP 3.13, but missing from its type definitions.
-        (ua as unknown as { sendOptions(target: string, body: undefined, options: object): void }).sendOptions(`sip:${this.claims!.sip_domain}`, undefined, {
+        // In JsSIP 3.13, but missing from its type definitions. A URI object, not a string: JsSIP
+        // would read "sip:domain" as a user at the domain (a 407 and a 480 instead of one 200).
+        const server = new JsSIP.URI('sip', undefined as unknown as string, this.claims!.sip_domain);
+        (ua as unknown as { sendOptions(target: unknown, body: undefined, options: object): void }).sendOptions(server, undefined, {
           eventHandlers: {
             succeeded: () => done(true),
             // An answer from the far end, even an error, is a sign of life; a timeout or transport error is not.
