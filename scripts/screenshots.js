@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 import { mintToken } from '../dist/node/index.js';
-import { launchBrowser, newIsolatedPage } from '../test/harness/browser.js';
+import { launchBrowser, newIsolatedPage, withoutGesture } from '../test/harness/browser.js';
 import { startKamailio } from '../test/harness/kamailio.js';
 import { startStaticServer } from '../test/harness/static-server.js';
 
@@ -163,9 +163,8 @@ async function states() {
     const erin = await newIsolatedPage(strict);
     await erin.setViewport({ width: 320, height: 520, deviceScaleFactor: 2 });
     await erin.goto(`${web.url}/test/e2e/pages/widget.html`);
-    // puppeteer's evaluate() counts as a user gesture, which unlocks audio: plain CDP instead.
-    const cdp = await erin.createCDPSession();
-    const quiet = (expression) => cdp.send('Runtime.evaluate', { expression, awaitPromise: true, userGesture: false });
+    // puppeteer's evaluate() counts as a user gesture, which unlocks audio.
+    const quiet = (await withoutGesture(erin)).raw;
     const erinToken = mintToken({ secret: SECRET, user: 'erin', domain: DOMAIN, name: 'Erin' });
     const { background = '#eef0f3', ...theme } = themeAttrs;
     await quiet(`document.body.style.cssText='margin:0;padding:24px;background:${background}'`);

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { mintToken } from '../../dist/node/index.js';
-import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
+import { launchBrowser, newIsolatedPage, withoutGesture } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/bundle-jssip.js';
 import { startSipServer } from '../harness/sip-servers.js';
 import { startStaticServer } from '../harness/static-server.js';
@@ -42,17 +42,6 @@ const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
 const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.waitFor(t, o), type, opts);
 const logLength = (page) => vw(page, () => window.vw.log.length);
 const count = (page, type, from = 0) => vw(page, (t, f) => window.vw.log.slice(f).filter((e) => e.type === t).length, type, from);
-
-/** Evaluates without the user gesture puppeteer's evaluate() grants (CDP userGesture: false). */
-async function withoutGesture(page) {
-  const cdp = await page.createCDPSession();
-  return async (fn, ...args) => {
-    const expression = `(${fn})(...${JSON.stringify(args)})`;
-    const r = await cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true, userGesture: false });
-    if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
-    return r.result.value;
-  };
-}
 
 /** The host page, in dialog mode, configured; window.open is watched to read the popup URL it used. */
 async function openHost(context, user = 'alice') {

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
 import { mintToken } from '../../dist/node/index.js';
-import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
+import { launchBrowser, newIsolatedPage, withoutGesture } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/bundle-jssip.js';
 import { SIP_SERVERS, startSipServer } from '../harness/sip-servers.js';
 import { startStaticServer } from '../harness/static-server.js';
@@ -85,20 +85,6 @@ async function sampleMax(read, n = 6) {
     await sleep(100);
   }
   return max;
-}
-
-/**
- * An evaluator for pages that must see no user gesture: puppeteer's
- * evaluate() runs with one (CDP userGesture: true), which unlocks audio.
- */
-async function withoutGesture(page) {
-  const cdp = await page.createCDPSession();
-  const raw = async (expression) => {
-    const r = await cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true, userGesture: false });
-    if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
-    return r.result.value;
-  };
-  return Object.assign((fn, ...args) => raw(`(${fn})(...${JSON.stringify(args)})`), { raw });
 }
 
 /** A real mouse click (a user gesture) on a part of the widget, found without a gesture. */

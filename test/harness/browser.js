@@ -116,3 +116,19 @@ export async function newIsolatedPage(browser) {
 export function pageLog(page) {
   return pageLogs.get(page) ?? [];
 }
+
+/**
+ * An evaluator for pages that must see no user gesture: puppeteer's
+ * evaluate() runs with one (CDP userGesture: true), which unlocks audio and
+ * lets pop-ups through. Call it as `quiet(fn, ...args)`, or `quiet.raw(expression)`.
+ * @param {import('puppeteer-core').Page} page
+ */
+export async function withoutGesture(page) {
+  const cdp = await page.createCDPSession();
+  const raw = async (expression) => {
+    const r = await cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true, userGesture: false });
+    if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
+    return r.result.value;
+  };
+  return Object.assign((fn, ...args) => raw(`(${fn})(...${JSON.stringify(args)})`), { raw });
+}
