@@ -42,6 +42,8 @@ export default [
         name: 'popup-page',
         generateBundle() {
           this.emitFile({ type: 'asset', fileName: 'voice-widget-popup.html', source: readFileSync('src/dialog/popup.html', 'utf8') });
+          // The loader snippet, for pages that load the bundle async and call VoiceWidget.create() before it arrives.
+          this.emitFile({ type: 'asset', fileName: 'voice-widget-loader.js', source: readFileSync('src/embed/loader-snippet.js', 'utf8') });
         },
       },
     ],

@@ -1,9 +1,11 @@
 /**
- * The script-tag build: `<script src="voice-widget.min.js">` defines `<voice-widget>`.
- * On the popup page of dialog mode (`<html data-voice-widget-popup>`) it also runs the popup's side.
+ * The script-tag build: `<script src="voice-widget.min.js">` defines `<voice-widget>`
+ * and the global `VoiceWidget`; with `data-token`/`data-sip-server` it also places a phone.
+ * On the popup page of dialog mode (`<html data-voice-widget-popup>`) it runs the popup's side.
  */
 import './define.js';
 import { runPopup } from './dialog/popup.js';
+import { installScriptTag } from './embed/script-tag.js';
 
 if (document.documentElement.hasAttribute('data-voice-widget-popup')) {
   // The page's margins, set through the CSSOM: no inline style, so a strict CSP needs no exception.
@@ -13,4 +15,7 @@ if (document.documentElement.hasAttribute('data-voice-widget-popup')) {
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
   else start();
+} else {
+  // document.currentScript is only set while this script first runs.
+  installScriptTag(document.currentScript);
 }

@@ -12,6 +12,8 @@ import type {
   OutboundNumberChangedDetail,
   NoAudioDetail,
   ReadyDetail,
+  LifecycleDetail,
+  BeforeConnectDetail,
   RegistrationChangeDetail,
   StateChangeDetail,
   TokenExpiredDetail,
@@ -23,6 +25,10 @@ import type {
 
 /** Every DOM event `<voice-widget>` fires, with its detail. */
 export interface VoiceWidgetEventMap {
+  'widget-load': CustomEvent<LifecycleDetail>;
+  'panel-open': CustomEvent<LifecycleDetail>;
+  'panel-close': CustomEvent<LifecycleDetail>;
+  'before-connect': CustomEvent<BeforeConnectDetail>;
   ready: CustomEvent<ReadyDetail>;
   'registration-change': CustomEvent<RegistrationChangeDetail>;
   'state-change': CustomEvent<StateChangeDetail>;

@@ -5,6 +5,13 @@
 import './define.js';
 
 export { VoiceWidget } from './element/voice-widget.js';
+export {
+  createVoiceWidget,
+  VoiceWidgetConfigError,
+  VoiceWidgetHandle,
+  type VoiceWidgetConfig,
+  type VoiceWidgetDelegate,
+} from './embed/create.js';
 export { normalizeDialString } from './core/dial-string.js';
 export { decodeToken, TokenFormatError, type TokenClaims } from './shared/token-claims.js';
 export { InvalidStateTransitionError, type CallState } from './core/call-state.js';

@@ -117,6 +117,8 @@ export class Phone extends Emitter<PhoneEventMap> {
   });
   /** What the browser would not play until a user gesture. */
   private readonly blockedAudio = new Set<'tones' | 'call-audio'>();
+  /** This phone's session, named on lifecycle events so a host can correlate them. */
+  readonly sessionId = newId();
 
   constructor() {
     super();
@@ -556,8 +558,10 @@ export class Phone extends Emitter<PhoneEventMap> {
     this.registeredWith = this.token;
     this.everConnected = false;
 
-    ua.on('connecting', () => {
+    ua.on('connecting', (e: { attempts?: number }) => {
       if (this.ua !== ua) return;
+      // JsSIP opens the WebSocket right after this event, in the same task.
+      this.emit('before-connect', { createdAt: Date.now(), sessionId: this.sessionId, url: this.server ?? '', attempt: e?.attempts ?? 0 });
       this.setRegistration(this.everConnected || this.retrying ? 'reconnecting' : 'connecting', null);
       // A server that takes the TCP connection but never answers would hold JsSIP here forever.
       clearTimeout(this.connectTimer);

@@ -82,6 +82,25 @@ export interface Party {
 
 export interface ReadyDetail {}
 
+/**
+ * Lifecycle events (`widget-load`, `panel-open`, `panel-close`, `before-connect`):
+ * when the event was made (ms since the epoch), the widget session it belongs
+ * to, and the call on screen when there is one.
+ */
+export interface LifecycleDetail {
+  createdAt: number;
+  /** One id per widget session (per element), the same on all its lifecycle events. */
+  sessionId: string;
+  callId?: string;
+}
+
+export interface BeforeConnectDetail extends LifecycleDetail {
+  /** The SIP server's WebSocket URL about to be opened. */
+  url: string;
+  /** 0 for the first connection, then how many attempts came before. */
+  attempt: number;
+}
+
 export interface RegistrationChangeDetail {
   state: RegistrationState;
   previous: RegistrationState;
@@ -187,6 +206,7 @@ export interface ErrorDetail {
 /** Core events, by name; the element fires each as a DOM event of the same name. */
 export interface PhoneEventMap {
   ready: ReadyDetail;
+  'before-connect': BeforeConnectDetail;
   'registration-change': RegistrationChangeDetail;
   'state-change': StateChangeDetail;
   'call-received': CallReceivedDetail;

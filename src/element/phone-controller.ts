@@ -7,6 +7,7 @@ import type { Call } from '../core/call.js';
 /** The phone's events, each re-fired on the element under the same name. */
 export const PHONE_EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
   'ready',
+  'before-connect',
   'registration-change',
   'state-change',
   'call-received',

@@ -42,6 +42,13 @@ export const styles = css`
     :host([hidden]) {
       display: none;
     }
+    /* A phone placed by the script tag or createVoiceWidget without a container; the page may move it. */
+    :host([floating]) {
+      position: fixed;
+      inset-block-end: 20px;
+      inset-inline-end: 20px;
+      z-index: 2147483000;
+    }
     *,
     *::before,
     *::after {

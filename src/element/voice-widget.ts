@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { provide } from '@lit/context';
 import { property, state, query } from 'lit/decorators.js';
 import type { PhoneConfig } from '../core/phone.js';
-import type { DtmfMode, ErrorCode, RegistrationState, WidgetState } from '../core/types.js';
+import type { DtmfMode, ErrorCode, LifecycleDetail, RegistrationState, WidgetState } from '../core/types.js';
 import { formatDuration } from './call-timer.js';
 import {
   backspaceIcon,
@@ -23,6 +23,7 @@ import {
 } from './icons.js';
 import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '../core/audio-devices.js';
 import { IncomingNotifier } from './incoming-notifier.js';
+import { ClickToCall } from './click-to-call.js';
 import { safeUrl, type UrlUse } from './safe-url.js';
 import { DialogHost } from '../dialog/dialog-host.js';
 import type { Command, DialogConfig } from '../dialog/protocol.js';
@@ -91,7 +92,13 @@ const jsonConverter = {
  * @attr ice-transport-policy - `all` (default) or `relay` (media only through TURN).
  * @attr busy-policy - `wait` (a second call rings beside the current one, default) or `reject` (486 at once).
  * @attr open - Whether the panel is open (reflects).
+ * @attr floating - Pinned to the bottom-right corner of the window.
+ * @attr click-to-call - `tel:` links and `[data-phone]` elements in the page call through the widget.
  *
+ * @fires widget-load - The widget has rendered for the first time. `{createdAt, sessionId}`
+ * @fires panel-open - The user or the host opened the panel (dialog mode: the popup). `{createdAt, sessionId, callId?}`
+ * @fires panel-close - The panel (dialog mode: the popup) closed. `{createdAt, sessionId, callId?}`
+ * @fires before-connect - Just before the SIP WebSocket opens (first time and each reconnection). `{createdAt, sessionId, url, attempt}`
  * @fires ready - The phone can place calls (first registration and each recovery). `{}`
  * @fires registration-change - `{state, previous, cause}`
  * @fires state-change - `{id, state, previous}`; `id` is null for phone-level states.
@@ -167,6 +174,7 @@ export class VoiceWidget extends LitElement {
     features: () => ({ width: this.popupWidth, height: this.popupHeight }),
     fail: (code, message) => this.fail(code, message),
   });
+  private readonly clickToCallLinks = new ClickToCall(this, (number) => this.callFromPage(number));
 
   @query('input[part="number"]') private numberInput?: HTMLInputElement;
 
@@ -242,6 +250,12 @@ export class VoiceWidget extends LitElement {
   /** Whether the panel is open (attribute `open`). */
   @property({ type: Boolean, reflect: true, attribute: 'open' }) panelOpen = false;
 
+  /** Pins the widget to the bottom-right corner of the window (what the one-line embed and `createVoiceWidget` without a container do). */
+  @property({ type: Boolean, reflect: true }) floating = false;
+
+  /** `tel:` links and `[data-phone]` elements anywhere in the page become calls through this widget (elements added later too). */
+  @property({ attribute: 'click-to-call', type: Boolean }) clickToCall = false;
+
   /** The language of the widget's words: `en` (default) or `es`; without it, the page's `<html lang>`. */
   @property() override lang = '';
 
@@ -261,6 +275,8 @@ export class VoiceWidget extends LitElement {
     this.addEventListener('keydown', this.onKeydown);
     this.addEventListener('transfer', this.onTransfer);
     this.addEventListener('click', this.onAnyClick);
+    this.addEventListener('dialog-open', this.onDialogOpen);
+    this.addEventListener('dialog-close', this.onDialogClose);
     navigator.mediaDevices?.addEventListener?.('devicechange', this.onDeviceChange);
   }
 
@@ -269,7 +285,13 @@ export class VoiceWidget extends LitElement {
     this.removeEventListener('keydown', this.onKeydown);
     this.removeEventListener('transfer', this.onTransfer);
     this.removeEventListener('click', this.onAnyClick);
+    this.removeEventListener('dialog-open', this.onDialogOpen);
+    this.removeEventListener('dialog-close', this.onDialogClose);
     navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
+  }
+
+  override firstUpdated(): void {
+    this.lifecycle('widget-load');
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -284,6 +306,7 @@ export class VoiceWidget extends LitElement {
     if (changed.has('busyPolicy')) this.busyPolicy = this.oneOf('busy-policy', this.busyPolicy, ['wait', 'reject']);
     if (changed.has('iceTransportPolicy')) this.iceTransportPolicy = this.oneOf('ice-transport-policy', this.iceTransportPolicy, ['all', 'relay']);
     if (changed.has('theme')) this.theme = this.oneOf('theme', this.theme, ['light', 'dark', 'auto']);
+    if (changed.has('clickToCall')) this.clickToCallLinks.setEnabled(this.clickToCall);
     if (changed.has('customLogo')) this.logoUrl = this.checkedUrl('custom-logo', this.customLogo, 'resource');
     if (changed.has('customLink')) this.linkUrl = this.checkedUrl('custom-link', this.customLink, 'link');
     if (changed.has('customStyles')) this.loadStyles(this.checkedUrl('custom-styles', this.customStyles, 'resource'));
@@ -506,7 +529,7 @@ export class VoiceWidget extends LitElement {
    */
   open(number?: string): boolean {
     if (this.mode === 'dialog') return this.dialog.open(number ? { number } : {});
-    this.panelOpen = true;
+    this.setPanelOpen(true);
     if (number !== undefined) {
       this.view = 'dialer';
       this.number = String(number);
@@ -521,7 +544,7 @@ export class VoiceWidget extends LitElement {
       else this.dialog.open();
       return;
     }
-    this.panelOpen = force ?? !this.panelOpen;
+    this.setPanelOpen(force ?? !this.panelOpen);
   }
 
   /** The current call's RTCPeerConnection, for diagnostics (getStats). */
@@ -530,6 +553,40 @@ export class VoiceWidget extends LitElement {
   }
 
   // ── handlers ───────────────────────────────────────────────────────────────
+
+  /** Opens or closes the panel for the user or the host's code, and says so (a set `open` attribute says nothing). */
+  private setPanelOpen(open: boolean): void {
+    if (open === this.panelOpen) return;
+    this.panelOpen = open;
+    this.lifecycle(open ? 'panel-open' : 'panel-close');
+  }
+
+  /** Dialog mode: the popup is the panel. */
+  private onDialogOpen = (e: Event): void => {
+    if (e.target === this) this.lifecycle('panel-open');
+  };
+
+  private onDialogClose = (e: Event): void => {
+    if (e.target === this) this.lifecycle('panel-close');
+  };
+
+  /** Fires a lifecycle event, stamped with the time, this widget's session and the call on screen. */
+  private lifecycle(type: 'widget-load' | 'panel-open' | 'panel-close'): void {
+    const detail: LifecycleDetail = { createdAt: Date.now(), sessionId: this.controller.phone.sessionId };
+    const callId = type === 'widget-load' ? undefined : (this.calls[0]?.id ?? undefined);
+    if (callId) detail.callId = callId;
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  /** Click-to-call: a number clicked in the page. What cannot be dialled now waits in the dial field. */
+  private callFromPage(number: string): void {
+    if (this.mode === 'dialog') {
+      this.call(number);
+      return;
+    }
+    if (this.call(number)) this.setPanelOpen(true);
+    else this.open(number);
+  }
 
   /** The popup page: `popup-url` when usable, else the one beside the script. */
   private popupHref(): string {
