@@ -104,13 +104,18 @@
     sendingDevice: () => el().getPeerConnection()?.getSenders().find((s) => s.track?.kind === 'audio')?.track.getSettings().deviceId ?? null,
     /** A shadow-DOM part of the widget, for real (gesture) clicks from the test. */
     part: (name) => el().shadowRoot.querySelector(`[part~="${name}"]`),
-    async inboundAudioLevel() {
+    /** Audio energy received so far and the seconds of audio it spans (inbound-rtp totals). */
+    async inboundAudioEnergy() {
       const pc = el().getPeerConnection();
-      let level = 0;
+      let energy = 0;
+      let seconds = 0;
       (await pc?.getStats())?.forEach((s) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'audio') level = Math.max(level, s.audioLevel ?? 0);
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+          energy += s.totalAudioEnergy ?? 0;
+          seconds += s.totalSamplesDuration ?? 0;
+        }
       });
-      return level;
+      return { energy, seconds };
     },
     async inboundAudioBytes() {
       const pc = el().getPeerConnection();
