@@ -47,8 +47,10 @@
     if (receivers.length) audio.srcObject = new MediaStream(receivers.map((r) => r.track));
   }
 
-  function wireSession(session, originator) {
+  function wireSession(session, originator, request) {
     state.session = session;
+    // What identity the proxy let through (a client's own assertion must not survive).
+    state.assertedIdentity = originator === 'remote' ? (request?.getHeader('P-Asserted-Identity') ?? null) : undefined;
     session.on('peerconnection', () => attachRemoteAudio(session));
     session.on('progress', (e) => record('progress', { originator: e.originator, ...responseInfo(e) }));
     session.on('accepted', (e) => record('accepted', { originator: e.originator }));
@@ -122,7 +124,7 @@
       ua.on('unregistered', () => record('unregistered'));
       ua.on('registrationFailed', (e) => record('registrationFailed', { cause: e.cause, ...responseInfo(e) }));
       ua.on('newRTCSession', (e) => {
-        wireSession(e.session, e.originator);
+        wireSession(e.session, e.originator, e.request);
         if (e.originator === 'remote' && state.autoAnswer) {
           e.session.answer({
             mediaConstraints: { audio: true, video: false },
@@ -145,12 +147,13 @@
      * Calls `target` (user part or full SIP URI); resolves on confirmed/failed.
      * @returns {Promise<{ ok: boolean, setupMs?: number, cause?: string, status?: number, reason?: string }>}
      */
-    call(target, { timeoutMs = 20000 } = {}) {
+    call(target, { timeoutMs = 20000, extraHeaders = [] } = {}) {
       if (!state.ua) return Promise.resolve({ ok: false, cause: 'not started' });
       const from = state.events.length;
       state.timings.call = performance.now();
       state.timings.confirmed = null;
       state.ua.call(target, {
+        extraHeaders,
         mediaConstraints: { audio: true, video: false },
         pcConfig: { iceServers: [] },
       });
