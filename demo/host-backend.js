@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+
 // What a host application's backend does to give its users widget tokens.
 // The browser asks this backend (which knows who the user is); the backend
 // asks the token service with its API key; the API key never reaches the page.
@@ -9,17 +11,10 @@
  * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<boolean>}
  */
 export function createHostBackend({ tokenServiceUrl, apiKey, sipServerUrl, users }) {
-  return async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://host');
-    if (url.pathname === '/demo/api/config' && req.method === 'GET') {
-      return json(res, 200, { sipServer: sipServerUrl, users: Object.keys(users) });
-    }
-    if (url.pathname !== '/demo/api/token' || req.method !== 'POST') return false;
+  /** Finished calls the pages reported (newest first), as a CRM would store them. */
+  const callLog = [];
 
-    // A real backend takes the user from its session, never from the request.
-    const user = url.searchParams.get('user') ?? '';
-    if (!Object.hasOwn(users, user)) return json(res, 403, { error: 'unknown user' });
-
+  async function mint(user) {
     const response = await fetch(`${tokenServiceUrl}/v1/tokens`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
@@ -32,10 +27,77 @@ export function createHostBackend({ tokenServiceUrl, apiKey, sipServerUrl, users
         allowed_domains: ['127.0.0.1', 'localhost'],
       }),
     });
-    if (response.status !== 201) return json(res, 502, { error: `token service answered ${response.status}` });
-    const { token } = await response.json();
-    return json(res, 200, { token });
+    if (response.status !== 201) throw new Error(`token service answered ${response.status}`);
+    return (await response.json()).token;
+  }
+
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://host');
+    if (url.pathname === '/demo/api/config' && req.method === 'GET') {
+      return json(res, 200, { sipServer: sipServerUrl, users: Object.keys(users) });
+    }
+    if (url.pathname === '/demo/api/calls') return calls(req, res, url, callLog);
+    // The one-line embed: the server prints the signed-in user's token into the script tag.
+    if (url.pathname === '/demo/examples/script-tag.html' && req.method === 'GET') {
+      const template = await readFile(new URL('./examples/script-tag.html', import.meta.url), 'utf8');
+      let token;
+      try {
+        token = await mint('dave');
+      } catch (e) {
+        return json(res, 502, { error: e.message });
+      }
+      const page = template.replace('{{token}}', escapeAttribute(token)).replace('{{sipServer}}', escapeAttribute(sipServerUrl));
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+      res.end(page);
+      return true;
+    }
+    if (url.pathname !== '/demo/api/token' || req.method !== 'POST') return false;
+
+    // A real backend takes the user from its session, never from the request.
+    const user = url.searchParams.get('user') ?? '';
+    if (!Object.hasOwn(users, user)) return json(res, 403, { error: 'unknown user' });
+
+    try {
+      return json(res, 200, { token: await mint(user) });
+    } catch (e) {
+      return json(res, 502, { error: e.message });
+    }
   };
+}
+
+const CALL_FIELDS = { id: 'string', user: 'string', direction: 'string', number: 'string', cause: 'string', duration: 'number' };
+
+/** POST a finished call (JSON, as the widget's call-ended detail gives it); GET lists a user's calls. */
+async function calls(req, res, url, callLog) {
+  if (req.method === 'GET') {
+    const user = url.searchParams.get('user');
+    return json(res, 200, callLog.filter((c) => !user || c.user === user));
+  }
+  if (req.method !== 'POST') return json(res, 405, { error: 'GET or POST' });
+  let body = '';
+  for await (const chunk of req) {
+    body += chunk;
+    if (body.length > 4096) return json(res, 413, { error: 'too large' });
+  }
+  let call;
+  try {
+    call = JSON.parse(body);
+  } catch {
+    return json(res, 400, { error: 'not JSON' });
+  }
+  // Keep only known fields of the right types: the log is shown to people.
+  const entry = {};
+  for (const [key, type] of Object.entries(CALL_FIELDS)) {
+    if (typeof call?.[key] !== type) return json(res, 400, { error: `${key} must be a ${type}` });
+    entry[key] = type === 'string' ? call[key].slice(0, 100) : call[key];
+  }
+  callLog.unshift({ ...entry, loggedAt: new Date().toISOString() });
+  callLog.length = Math.min(callLog.length, 200);
+  return json(res, 201, { ok: true });
+}
+
+function escapeAttribute(value) {
+  return String(value).replace(/[&"<>]/g, (c) => ({ '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' })[c]);
 }
 
 function json(res, status, body) {

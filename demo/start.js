@@ -39,7 +39,7 @@ server.use(
     tokenServiceUrl: server.url,
     apiKey: server.secrets.apiKey,
     sipServerUrl: server.sipUrl,
-    users: { alice: 'Alice', bob: 'Bob', carol: 'Carol' },
+    users: { alice: 'Alice', bob: 'Bob', carol: 'Carol', dave: 'Dave', erin: 'Erin' },
   }),
 );
 

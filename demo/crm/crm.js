@@ -23,11 +23,9 @@ phone.addEventListener('token-expired', async (e) => {
   if (e.detail.reason === 'expired') phone.token = await fetchToken();
 });
 
-// Click-to-call: a click is the user gesture that lets the phone window open.
-document.addEventListener('click', (e) => {
-  const button = e.target instanceof Element ? e.target.closest('[data-call]') : null;
-  if (button) phone.call(button.dataset.call);
-});
+// No click handler of our own: the element's click-to-call attribute turns the
+// tel: links and [data-phone] buttons into calls, and the click is the user
+// gesture that lets the phone window open.
 
 const config = await (await fetch('../api/config', { cache: 'no-store' })).json();
 phone.setAttribute('sip-server', config.sipServer);

@@ -158,6 +158,15 @@ export class VoiceWidgetHandle {
     this.element.token = value;
   }
 
+  /** The SIP server's WebSocket URL. */
+  get sipServer(): string | null {
+    return this.element.sipServer;
+  }
+
+  set sipServer(value: string | null) {
+    this.element.sipServer = value;
+  }
+
   /** Calls `fn(detail, event)` for each event named `type` (any of the element's events). */
   on<K extends keyof VoiceWidgetEventMap>(type: K, fn: Listener<K>): this {
     if (typeof fn !== 'function') throw new VoiceWidgetConfigError(`on(${JSON.stringify(type)}): the listener must be a function`);

@@ -169,7 +169,7 @@ describe('npm start', () => {
       await crm.goto(new URL('crm/contacts.html', url).href);
       await crm.waitForFunction(() => document.getElementById('phone')?.token, { timeout: 10000, polling: 100 });
       const popupTarget = browser.waitForTarget((target) => target.url().includes('voice-widget-popup.html'), { timeout: 5000 });
-      await crm.click('[data-call="bob"]');
+      await crm.click('[data-phone="bob"]');
       await popupTarget;
       await page.waitForFunction(() => document.getElementById('bob').getState() === 'incoming', { timeout: 10000, polling: 100 });
       await page.evaluate(() => document.getElementById('bob').answer());
