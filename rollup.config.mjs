@@ -21,7 +21,8 @@ export default [
     input: { index: 'src/index.ts', define: 'src/define.ts' },
     external: (id) => /^(lit|@lit\/context|jssip|tslib)(\/|$)/.test(id),
     output: { dir: 'dist', format: 'es', sourcemap: true, preserveModules: true, preserveModulesRoot: 'src' },
-    plugins: [production, browserTs({ declaration: true, declarationDir: 'dist', outDir: 'dist' })],
+    // The maps carry the TypeScript itself (src/ is not shipped), so a user's devtools can show it.
+    plugins: [production, browserTs({ declaration: true, declarationDir: 'dist', outDir: 'dist', inlineSources: true })],
   },
   // (b) script-tag build: everything bundled and minified; licence comments kept.
   {
@@ -61,6 +62,7 @@ export default [
         declarationDir: 'dist',
         outDir: 'dist',
         rootDir: 'src',
+        inlineSources: true,
       }),
     ],
   },

@@ -70,6 +70,9 @@ const jsonConverter = {
 };
 
 /**
+ * A web phone in one element. Importing `voice-widget` registers it. Theme
+ * variables left unset take the `theme`'s value; the defaults listed are `theme="light"`'s.
+ *
  * @summary A web phone: registers with a SIP-over-WebSocket server and makes and receives calls.
  * @tag voice-widget
  *
@@ -119,15 +122,18 @@ const jsonConverter = {
  * @fires dialog-open - Dialog mode: the popup window opened. `{}`
  * @fires dialog-attached - Dialog mode: this page took up a running popup. `{state, calls}`
  * @fires dialog-close - Dialog mode: the popup closed. `{reason}`
+ * @fires token-expiring - A quarter of the token's lifetime before it ends: set a new `token` now. `{expiresAt, secondsLeft}`
  * @fires token-expired - The token expired or was refused; set a new one. `{reason}`
  * @fires error - Does not bubble. `{code, message}`
  *
  * @csspart launcher - The round button that opens the panel.
  * @csspart panel - The phone panel.
  * @csspart header - The panel's header (logo, title, close).
+ * @csspart close-button - The header's close button.
  * @csspart logo - The logo.
  * @csspart status - The registration status line.
  * @csspart dialpad - The twelve-key pad (dialling and in-call DTMF).
+ * @csspart key - Each key of the dial pad (exported from it).
  * @csspart number - The number field.
  * @csspart call-button - The Call button.
  * @csspart incoming - The incoming-call screen.
@@ -155,12 +161,50 @@ const jsonConverter = {
  * @csspart sound-blocked - The bar shown while the browser blocks sound.
  * @csspart enable-sound - Its "Enable sound" button.
  *
- * @cssprop --widget-width - Panel width (264px).
- * @cssprop --widget-height - Panel height (460px).
- * @cssprop --text-high-contrast - Main text.
- * @cssprop --bg-background - Panel background.
- * @cssprop --fg-accent - Call/answer buttons and the online dot.
- * @cssprop --fg-negative - Hang-up/decline buttons and problems.
+ * @cssprop [--widget-width=264px] - Panel width.
+ * @cssprop [--widget-height=460px] - Panel height.
+ * @cssprop [--text-high-contrast=#101828] - Main text: the number typed, names, history entries, dial pad digits.
+ * @cssprop [--text-medium-contrast=#475467] - The status line, addresses, notes, setting labels.
+ * @cssprop [--text-low-contrast=#667085] - Secondary text: dial pad letters, placeholders, labels, times.
+ * @cssprop [--text-accent=#12733b] - The call timer and progress; text buttons.
+ * @cssprop [--text-inverted=#fff] - Text on filled buttons and on the missed-call badge.
+ * @cssprop [--text-negative=#d92d20] - A failed call's outcome, missed calls, problems, the no-audio warning.
+ * @cssprop [--bg-background=#fff] - The panel.
+ * @cssprop [--bg-header=#fff] - The header.
+ * @cssprop [--bg-navigation=#fff] - The navigation bar.
+ * @cssprop [--bg-status=#f9fafb] - The status line, the second-call banner, the sound prompt.
+ * @cssprop [--bg-brand=#f2f4f7] - The caller's avatar.
+ * @cssprop [--bg-border=#e4e7ec] - The panel's border and dividers, the number field's underline.
+ * @cssprop [--fg-high-contrast=#f2f4f7] - The round in-call tools (mute, hold, transfer, keypad).
+ * @cssprop [--fg-accent=#188545] - Call, Answer and the launcher; an in-call tool that is on; the online dot.
+ * @cssprop [--fg-negative=#e52625] - Hang up and Decline, the missed-call badge, the offline dot.
+ * @cssprop [--fg-warning=#e7b006] - The status dot while connecting or offline.
+ * @cssprop [--fg-brand=#22aa5c] - The initial in the caller's avatar.
+ * @cssprop [--fg-inverted=#fff] - Icons on filled buttons.
+ * @cssprop [--fg-logo=#22aa5c] - The built-in logo.
+ * @cssprop [--a-high-contrast=#344054] - Icons of the in-call tools.
+ * @cssprop [--a-active=#188545] - The selected navigation item.
+ * @cssprop [--a-inactive=#667085] - The other navigation items, the close button, history arrows.
+ * @cssprop [--text-inverted-disabled=#98a2b3] - Text of a disabled filled button.
+ * @cssprop [--bg-hover=#f2f4f7] - Hovered flat buttons: dial pad keys, navigation, history entries.
+ * @cssprop [--bg-pressed=#e4e7ec] - Pressed flat buttons.
+ * @cssprop [--bg-border-active=#188545] - Focus rings, the focused number field, the second-call banner.
+ * @cssprop [--fg-accent-hover=#157a3f] - `--fg-accent` buttons, hovered.
+ * @cssprop [--fg-accent-pressed=#116634] - `--fg-accent` buttons, pressed.
+ * @cssprop [--fg-accent-disabled=#d0d5dd] - `--fg-accent` buttons, disabled (Call before registration).
+ * @cssprop [--fg-negative-hover=#c4201f] - Hang up and Decline, hovered.
+ * @cssprop [--fg-negative-pressed=#9f1a19] - Hang up and Decline, pressed.
+ * @cssprop [--fg-negative-disabled=#d0d5dd] - Hang up and Decline, disabled (while an answer connects).
+ * @cssprop [--fg-high-contrast-hover=#e4e7ec] - The in-call tools, hovered.
+ * @cssprop [--fg-high-contrast-pressed=#d0d5dd] - The in-call tools, pressed.
+ * @cssprop [--fg-high-contrast-disabled=#f9fafb] - The in-call tools, disabled (awaiting the far end).
+ * @cssprop [--fg-inverted-disabled=#fff] - Icons on disabled filled buttons.
+ * @cssprop [--a-hover=#475467] - Navigation and header icons, hovered.
+ * @cssprop [--a-pressed=#101828] - Navigation and header icons, pressed.
+ * @cssprop [--a-disabled=#d0d5dd] - Navigation and header icons, disabled.
+ * @cssprop [--switch-background=#d0d5dd] - The settings switch, off.
+ * @cssprop [--switch-background-checked=#188545] - The settings switch, on.
+ * @cssprop [--switch-foreground=#fff] - The settings switch's knob.
  */
 export class VoiceWidget extends LitElement {
   static override styles = styles;
@@ -207,8 +251,10 @@ export class VoiceWidget extends LitElement {
   /** Dialog mode: the popup page's URL (default: voice-widget-popup.html beside the script). */
   @property({ attribute: 'popup-url' }) popupUrl: string | null = null;
 
+  /** Dialog mode: the popup's width in CSS pixels. */
   @property({ attribute: 'popup-width', type: Number }) popupWidth = 264;
 
+  /** Dialog mode: the popup's height in CSS pixels. */
   @property({ attribute: 'popup-height', type: Number }) popupHeight = 460;
 
   /** No launcher button: the host opens the phone from its own controls (`open()`, `call()`). */
@@ -235,10 +281,13 @@ export class VoiceWidget extends LitElement {
   @state() private stylesUrl: string | null = null;
   private stylesTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** The header's title (null: the language's word for "Phone"). */
   @property({ attribute: 'window-title' }) windowTitle: string | null = null;
 
+  /** How digits are sent on a call: `info` (SIP INFO) or `rfc2833` (telephone-events in the media). */
   @property({ attribute: 'dtmf-mode' }) dtmfMode: DtmfMode = 'info';
 
+  /** STUN/TURN servers (attribute: a JSON array of `RTCIceServer`); overrides the token's `ice_servers`. */
   @property({ attribute: 'ice-servers', converter: jsonConverter }) iceServers: RTCIceServer[] | null = null;
 
   /** `all` (default) or `relay`: media only through the TURN servers (the token's or `ice-servers`). */
@@ -393,11 +442,13 @@ export class VoiceWidget extends LitElement {
     return this.controller.phone.setMuted(true);
   }
 
+  /** Unmutes the microphone of the current call. */
   unmute(): boolean {
     if (this.mode === 'dialog') return this.remote('unmute');
     return this.controller.phone.setMuted(false);
   }
 
+  /** Whether the current call's microphone is muted. */
   isMuted(): boolean {
     if (this.mode === 'dialog') return this.dialog.snapshot?.muted ?? false;
     return this.controller.phone.muted;
@@ -409,6 +460,7 @@ export class VoiceWidget extends LitElement {
     return this.command(this.controller.phone.setHeld(true));
   }
 
+  /** Resumes a held call; `hold-change` fires when the far end confirms. */
   unhold(): boolean {
     if (this.mode === 'dialog') return this.remote('unhold');
     return this.command(this.controller.phone.setHeld(false));
