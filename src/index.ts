@@ -19,3 +19,17 @@ export type * from './core/types.js';
 export type { VoiceWidgetEventMap } from './events.js';
 export type { AudioDevice, AudioDeviceChoice, AudioDeviceKind, AudioDeviceList } from './core/audio-devices.js';
 export { en, es, type Strings } from './element/strings.js';
+export { connectWidgetFrame, WidgetBridgeError, type WidgetFrame, type WidgetFrameOptions, type BridgeEventDetail } from './bridge/host.js';
+export {
+  BRIDGE_COMMANDS,
+  BRIDGE_EVENTS,
+  BRIDGE_PROTOCOL,
+  BRIDGE_VERSION,
+  type BridgeCommandName,
+  type BridgeCommands,
+  type BridgeEventName,
+  type BridgeHello,
+  type BridgeCall,
+  type BridgeErrorCode,
+  type BridgeMessage,
+} from './bridge/protocol.js';

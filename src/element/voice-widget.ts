@@ -30,6 +30,7 @@ import type { Command, DialogConfig } from '../dialog/protocol.js';
 import { normalizeDialString } from '../core/dial-string.js';
 import { microphoneErrorCode } from '../core/call.js';
 import { defaultPopupUrl } from '../popup-url.js';
+import { FrameBridge } from '../bridge/frame-bridge.js';
 
 /** Dialog mode: the properties whose changes the popup gets, and their configuration keys. */
 const FORWARDED: ReadonlyArray<[string, keyof DialogConfig]> = [
@@ -97,6 +98,7 @@ const jsonConverter = {
  * @attr open - Whether the panel is open (reflects).
  * @attr floating - Pinned to the bottom-right corner of the window.
  * @attr click-to-call - `tel:` links and `[data-phone]` elements in the page call through the widget.
+ * @attr bridge-origins - Iframe bridge: space-separated origins (`https://crm.example.com`, `https://*.example.com` for subdomains) whose page, as this frame's parent, may run the element's methods and get its events by postMessage.
  *
  * @fires widget-load - The widget has rendered for the first time. `{createdAt, sessionId}`
  * @fires panel-open - The user or the host opened the panel (dialog mode: the popup). `{createdAt, sessionId, callId?}`
@@ -219,6 +221,8 @@ export class VoiceWidget extends LitElement {
     fail: (code, message) => this.fail(code, message),
   });
   private readonly clickToCallLinks = new ClickToCall(this, (number) => this.callFromPage(number));
+  /** Iframe bridge: the parent page drives this element by postMessage (see `bridge-origins`). */
+  private readonly bridge = new FrameBridge(this, (code, message) => this.fail(code, message));
 
   @query('input[part="number"]') private numberInput?: HTMLInputElement;
 
@@ -311,6 +315,13 @@ export class VoiceWidget extends LitElement {
   /** Replaces any of the widget's words (see `Strings`); merged over the language's set. */
   @property({ attribute: false }) strings: Partial<Strings> | null = null;
 
+  /**
+   * Iframe bridge: space-separated origins whose page, as this frame's parent, may run the element's
+   * methods and get its events by postMessage. Exact (`https://crm.example.com`) or `https://*.example.com`
+   * (subdomains, not the domain itself). No bridge when empty, or when the page is not in a frame.
+   */
+  @property({ attribute: 'bridge-origins' }) bridgeOrigins: string | null = null;
+
   /** The registration state: `connecting | registered | reconnecting | unregistered | failed` (dialog mode: the popup's). */
   get registrationState(): RegistrationState {
     if (this.mode === 'dialog') return (this.dialog.snapshot?.registrationState as RegistrationState | undefined) ?? 'unregistered';
@@ -351,6 +362,7 @@ export class VoiceWidget extends LitElement {
       // In dialog mode the popup's phone registers; this one never goes on the network.
       this.controller.setActive(this.mode !== 'dialog');
     }
+    if (changed.has('bridgeOrigins')) this.bridge.setOrigins(this.bridgeOrigins);
     if (changed.has('dtmfMode')) this.dtmfMode = this.oneOf('dtmf-mode', this.dtmfMode, ['info', 'rfc2833']);
     if (changed.has('busyPolicy')) this.busyPolicy = this.oneOf('busy-policy', this.busyPolicy, ['wait', 'reject']);
     if (changed.has('iceTransportPolicy')) this.iceTransportPolicy = this.oneOf('ice-transport-policy', this.iceTransportPolicy, ['all', 'relay']);

@@ -1,0 +1,212 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import {
+  BRIDGE_EVENTS,
+  BRIDGE_PROTOCOL,
+  BRIDGE_VERSION,
+  eventMessage,
+  isBridgeCommand,
+  originAllowed,
+  parseAllowList,
+  parseCommand,
+  responseMessage,
+  TokenBucket,
+  type BridgeCommandName,
+  type BridgeResult,
+  type OriginPattern,
+} from './protocol.js';
+
+/** What the bridge drives: the element's public methods (VoiceWidget has them all). */
+export interface BridgeTarget extends ReactiveControllerHost, HTMLElement {
+  call(number: string): boolean;
+  answer(): boolean;
+  reject(): boolean;
+  hangup(): boolean;
+  sendDtmf(digits: string): boolean;
+  mute(): boolean;
+  unmute(): boolean;
+  isMuted(): boolean;
+  hold(): boolean;
+  unhold(): boolean;
+  isOnHold(): boolean;
+  transfer(number: string): boolean;
+  selectOutboundNumber(number: string | null): boolean;
+  clearHistory(): void;
+  reset(): void;
+  open(number?: string): boolean;
+  toggle(force?: boolean): void;
+  getState(): string;
+  readonly registrationState: string;
+  readonly calls: Array<{ id: string; state: string; direction: string; number: string; name: string }>;
+  isReady(): boolean;
+}
+
+const MAX_NUMBER = 256;
+const str = (v: unknown, max = MAX_NUMBER): v is string => typeof v === 'string' && v.length <= max;
+
+/** Each command: its arguments' check, and how it runs on the element. */
+const RUN: { [K in BridgeCommandName]: { args: (a: unknown[]) => boolean; run: (el: BridgeTarget, a: unknown[]) => unknown } } = {
+  hello: { args: (a) => a.length === 0, run: (el) => ({ version: BRIDGE_VERSION, state: el.getState(), registrationState: el.registrationState, ready: el.isReady(), calls: el.calls }) },
+  call: { args: (a) => a.length === 1 && str(a[0]), run: (el, a) => el.call(a[0] as string) },
+  answer: { args: (a) => a.length === 0, run: (el) => el.answer() },
+  reject: { args: (a) => a.length === 0, run: (el) => el.reject() },
+  hangup: { args: (a) => a.length === 0, run: (el) => el.hangup() },
+  sendDtmf: { args: (a) => a.length === 1 && str(a[0], 64), run: (el, a) => el.sendDtmf(a[0] as string) },
+  mute: { args: (a) => a.length === 0, run: (el) => el.mute() },
+  unmute: { args: (a) => a.length === 0, run: (el) => el.unmute() },
+  isMuted: { args: (a) => a.length === 0, run: (el) => el.isMuted() },
+  hold: { args: (a) => a.length === 0, run: (el) => el.hold() },
+  unhold: { args: (a) => a.length === 0, run: (el) => el.unhold() },
+  isOnHold: { args: (a) => a.length === 0, run: (el) => el.isOnHold() },
+  transfer: { args: (a) => a.length === 1 && str(a[0]), run: (el, a) => el.transfer(a[0] as string) },
+  selectOutboundNumber: { args: (a) => a.length === 1 && (a[0] === null || str(a[0])), run: (el, a) => el.selectOutboundNumber(a[0] as string | null) },
+  clearHistory: { args: (a) => a.length === 0, run: (el) => el.clearHistory() },
+  reset: { args: (a) => a.length === 0, run: (el) => el.reset() },
+  open: { args: (a) => a.length === 0 || (a.length === 1 && str(a[0])), run: (el, a) => (a.length === 1 ? el.open(a[0] as string) : el.open()) },
+  close: { args: (a) => a.length === 0, run: (el) => el.toggle(false) },
+  getState: { args: (a) => a.length === 0, run: (el) => el.getState() },
+  getRegistrationState: { args: (a) => a.length === 0, run: (el) => el.registrationState },
+  getCalls: { args: (a) => a.length === 0, run: (el) => el.calls },
+  isReady: { args: (a) => a.length === 0, run: (el) => el.isReady() },
+};
+
+/**
+ * The frame's side of the iframe bridge: when `<voice-widget bridge-origins>`
+ * runs in an iframe, its parent window may run the element's methods and gets
+ * its events.
+ *
+ * Trust: a command counts only when it comes from `window.parent` itself, from
+ * an origin on the allow-list, within the token bucket, and passes the schema.
+ * Everything else is dropped without a reply. Events go only to the host
+ * origin learned from `location.ancestorOrigins[0]` (when the browser has it
+ * and the list allows it) or from the last valid command; never to '*'.
+ *
+ * Flood: past the bucket (20 a second, bursts of 40) a command is answered
+ * `rate-limited` at most once a second; the others are dropped unanswered (a
+ * flood must not become a flood of replies), and the host helper's timeout
+ * settles them.
+ */
+export class FrameBridge implements ReactiveController {
+  private patterns: OriginPattern[] = [];
+  /** The origin events go to; null until one is known and allowed. */
+  private hostOrigin: string | null = null;
+  private listening = false;
+  private connected = false;
+  private bucket = new TokenBucket();
+  /** When a command was last answered `rate-limited`: at most one such answer a second. */
+  private limitedAnsweredAt = -Infinity;
+  /** Origins already checked: a flood from one origin costs a map lookup each. */
+  private readonly verdicts = new Map<string, boolean>();
+
+  constructor(
+    private readonly host: BridgeTarget,
+    private readonly fail: (code: 'invalid-attribute', message: string) => void,
+  ) {
+    host.addController(this);
+  }
+
+  /** The `bridge-origins` attribute changed. */
+  setOrigins(value: string | null): void {
+    const { patterns, invalid } = parseAllowList(value);
+    if (invalid.length > 0) {
+      const shown = invalid.slice(0, 3).map((e) => JSON.stringify(e.slice(0, 80)));
+      this.fail('invalid-attribute', `bridge-origins: not an origin (https://host[:port] or https://*.domain): ${shown.join(', ')}`);
+    }
+    this.patterns = patterns;
+    this.verdicts.clear();
+    if (this.hostOrigin && !this.allowed(this.hostOrigin)) this.hostOrigin = null;
+    this.sync();
+  }
+
+  hostConnected(): void {
+    this.connected = true;
+    this.sync();
+  }
+
+  hostDisconnected(): void {
+    this.connected = false;
+    this.sync();
+  }
+
+  /** Listens while the element is in the page, in a frame, with a non-empty allow-list. */
+  private sync(): void {
+    const want = this.connected && this.patterns.length > 0 && window.parent !== window;
+    if (want === this.listening) return;
+    this.listening = want;
+    if (want) {
+      window.addEventListener('message', this.onMessage);
+      for (const name of BRIDGE_EVENTS) this.host.addEventListener(name, this.onEvent);
+      // Events may flow before the host says hello, where the browser tells who the parent is.
+      const ancestor = location.ancestorOrigins?.[0];
+      if (!this.hostOrigin && ancestor && this.allowed(ancestor)) this.hostOrigin = ancestor;
+    } else {
+      window.removeEventListener('message', this.onMessage);
+      for (const name of BRIDGE_EVENTS) this.host.removeEventListener(name, this.onEvent);
+      this.hostOrigin = null;
+    }
+  }
+
+  private allowed(origin: string): boolean {
+    let verdict = this.verdicts.get(origin);
+    if (verdict === undefined) {
+      verdict = originAllowed(origin, this.patterns);
+      // Bounded: a prober cycling origins cannot grow it without end.
+      if (this.verdicts.size >= 32) this.verdicts.clear();
+      this.verdicts.set(origin, verdict);
+    }
+    return verdict;
+  }
+
+  private onMessage = (e: MessageEvent): void => {
+    // Cheapest checks first: the parent window itself, our marker, an allowed origin.
+    if (e.source !== window.parent) return;
+    const data: unknown = e.data;
+    if (typeof data !== 'object' || data === null || (data as { protocol?: unknown }).protocol !== BRIDGE_PROTOCOL) return;
+    if (!this.allowed(e.origin)) return;
+    const parent = e.source as Window;
+    if (!this.bucket.take()) {
+      const now = performance.now();
+      if (now - this.limitedAnsweredAt < 1000) return;
+      const command = parseCommand(data);
+      if (!command) return;
+      this.limitedAnsweredAt = now;
+      this.reply(parent, e.origin, command.requestId, command.name, {
+        ok: false,
+        error: { code: 'rate-limited', message: 'too many commands; further ones are dropped until the rate falls under 20 a second' },
+      });
+      return;
+    }
+    const command = parseCommand(data);
+    if (!command) return;
+    // A valid command from the parent: events follow this origin from now on.
+    this.hostOrigin = e.origin;
+    this.reply(parent, e.origin, command.requestId, command.name, this.run(command.name, command.payload.args));
+  };
+
+  private run(name: string, args: unknown[]): BridgeResult {
+    if (!isBridgeCommand(name)) return { ok: false, error: { code: 'unknown-command', message: `no command ${JSON.stringify(name)}` } };
+    const command = RUN[name];
+    if (!command.args(args)) return { ok: false, error: { code: 'invalid-arguments', message: `wrong arguments for ${name}` } };
+    try {
+      return { ok: true, result: plain(command.run(this.host, args)) };
+    } catch (err) {
+      return { ok: false, error: { code: 'command-failed', message: String((err as Error)?.message ?? err).slice(0, 200) } };
+    }
+  }
+
+  private reply(target: Window, origin: string, requestId: string, name: string, payload: BridgeResult): void {
+    target.postMessage(responseMessage(requestId, name, payload), origin);
+  }
+
+  private onEvent = (e: Event): void => {
+    const origin = this.hostOrigin;
+    if (!origin) return;
+    // An explicit target origin: if the parent is no longer on it, the browser drops the message.
+    window.parent.postMessage(eventMessage(e.type, plain((e as CustomEvent).detail)), origin);
+  };
+}
+
+/** Data as JSON has it: what crosses the bridge (no functions, no class instances, no undefined). */
+function plain(value: unknown): unknown {
+  if (value === undefined) return null;
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}

@@ -1,0 +1,398 @@
+/**
+ * The iframe bridge's messages: a host page drives a `<voice-widget>` that runs
+ * in an iframe of it. Every message is one envelope:
+ *
+ *   {protocol: 'voice-widget', version: 1, type, requestId, name, payload}
+ *
+ *   host → frame: command  {requestId, name: a command, payload: {args: [...]}}
+ *   frame → host: response {requestId (the command's), name (the command's), payload: {ok: true, result} | {ok: false, error: {code, message}}}
+ *   frame → host: event    {requestId: null, name: an event of the element, payload: its detail}
+ *
+ * Anything else, and anything outside the bounds below, is dropped without a
+ * word (a reply would help a prober). This module imports nothing: the host
+ * helper ships it without the element or JsSIP.
+ */
+
+/** Marks our messages among everything else a window may receive. */
+export const BRIDGE_PROTOCOL = 'voice-widget';
+export const BRIDGE_VERSION = 1;
+
+/** The element's methods (and a few getters) a host may run, with `hello` to introduce itself. */
+export const BRIDGE_COMMANDS = [
+  'hello',
+  'call',
+  'answer',
+  'reject',
+  'hangup',
+  'sendDtmf',
+  'mute',
+  'unmute',
+  'isMuted',
+  'hold',
+  'unhold',
+  'isOnHold',
+  'transfer',
+  'selectOutboundNumber',
+  'clearHistory',
+  'reset',
+  'open',
+  'close',
+  'getState',
+  'getRegistrationState',
+  'getCalls',
+  'isReady',
+] as const;
+export type BridgeCommandName = (typeof BRIDGE_COMMANDS)[number];
+
+/** A call as `getCalls` (the element's `calls`) lists it. */
+export interface BridgeCall {
+  id: string;
+  state: string;
+  direction: string;
+  number: string;
+  name: string;
+}
+
+/** What `hello` answers: enough for a host that arrives late to catch up. */
+export interface BridgeHello {
+  version: number;
+  state: string;
+  registrationState: string;
+  ready: boolean;
+  calls: BridgeCall[];
+}
+
+/** Each command's arguments and result. */
+export interface BridgeCommands {
+  hello: { args: []; result: BridgeHello };
+  call: { args: [number: string]; result: boolean };
+  answer: { args: []; result: boolean };
+  reject: { args: []; result: boolean };
+  hangup: { args: []; result: boolean };
+  sendDtmf: { args: [digits: string]; result: boolean };
+  mute: { args: []; result: boolean };
+  unmute: { args: []; result: boolean };
+  isMuted: { args: []; result: boolean };
+  hold: { args: []; result: boolean };
+  unhold: { args: []; result: boolean };
+  isOnHold: { args: []; result: boolean };
+  transfer: { args: [number: string]; result: boolean };
+  selectOutboundNumber: { args: [number: string | null]; result: boolean };
+  clearHistory: { args: []; result: null };
+  reset: { args: []; result: null };
+  open: { args: [] | [number: string]; result: boolean };
+  close: { args: []; result: null };
+  getState: { args: []; result: string };
+  getRegistrationState: { args: []; result: string };
+  getCalls: { args: []; result: BridgeCall[] };
+  isReady: { args: []; result: boolean };
+}
+
+/**
+ * The element's events the frame forwards to its host: the phone's, dialog
+ * mode's, `warning`, and the lifecycle events. A unit test keeps this list a
+ * superset of the element's PHONE_EVENTS (not imported here: it lives beside JsSIP).
+ */
+export const BRIDGE_EVENTS = [
+  'ready',
+  'registration-change',
+  'state-change',
+  'call-received',
+  'call-started',
+  'call-ended',
+  'dtmf',
+  'mute-change',
+  'hold-change',
+  'transfer',
+  'outbound-number-changed',
+  'no-audio',
+  'audio-restored',
+  'audio-blocked',
+  'audio-unblocked',
+  'audio-device-change',
+  'token-expiring',
+  'token-expired',
+  'warning',
+  'error',
+  'dialog-open',
+  'dialog-attached',
+  'dialog-close',
+  'widget-load',
+  'panel-open',
+  'panel-close',
+  'before-connect',
+] as const;
+export type BridgeEventName = (typeof BRIDGE_EVENTS)[number];
+
+/** Error codes a response may carry. */
+export type BridgeErrorCode =
+  /** More commands than the frame's token bucket allows (see RATE_PER_SECOND). */
+  | 'rate-limited'
+  /** A command this widget does not know (a newer host?). */
+  | 'unknown-command'
+  /** Arguments of the wrong number or type. */
+  | 'invalid-arguments'
+  /** The element threw. */
+  | 'command-failed'
+  /** Host side: no response within the timeout. */
+  | 'timeout'
+  /** Host side: the connection was closed before the response. */
+  | 'closed';
+
+export interface BridgeErrorInfo {
+  code: string;
+  message: string;
+}
+
+export type BridgeResult = { ok: true; result: unknown } | { ok: false; error: BridgeErrorInfo };
+
+export interface CommandMessage {
+  protocol: typeof BRIDGE_PROTOCOL;
+  version: typeof BRIDGE_VERSION;
+  type: 'command';
+  requestId: string;
+  /** Checked against BRIDGE_COMMANDS by the frame, so an unknown one can be answered `unknown-command`. */
+  name: string;
+  payload: { args: unknown[] };
+}
+
+export interface ResponseMessage {
+  protocol: typeof BRIDGE_PROTOCOL;
+  version: typeof BRIDGE_VERSION;
+  type: 'response';
+  requestId: string;
+  name: string;
+  payload: BridgeResult;
+}
+
+export interface EventMessage {
+  protocol: typeof BRIDGE_PROTOCOL;
+  version: typeof BRIDGE_VERSION;
+  type: 'event';
+  requestId: null;
+  name: string;
+  payload: unknown;
+}
+
+export type BridgeMessage = CommandMessage | ResponseMessage | EventMessage;
+
+/** Token bucket for commands: a steady 20 a second, bursts of 40. */
+export const RATE_PER_SECOND = 20;
+export const RATE_BURST = 40;
+
+/** Bounds on a message: characters in all its strings and keys, nesting, and collection sizes. */
+export const MAX_MESSAGE_CHARS = 65_536;
+const MAX_DEPTH = 8;
+const MAX_ITEMS = 256;
+const MAX_NODES = 2_048;
+const MAX_ARGS = 4;
+
+const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const NAME = /^[a-zA-Z][a-zA-Z-]{0,39}$/;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A plain object (not an array, not a class instance). */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * JSON-like data within bounds, with no key anywhere that could reach a
+ * prototype. One walk with a budget, so a huge or deep message costs little
+ * before it is refused.
+ */
+export function isPlainData(value: unknown): boolean {
+  const budget = { chars: MAX_MESSAGE_CHARS, nodes: MAX_NODES };
+  const walk = (v: unknown, depth: number): boolean => {
+    if (--budget.nodes < 0 || depth > MAX_DEPTH) return false;
+    if (v === null || typeof v === 'boolean') return true;
+    if (typeof v === 'number') return Number.isFinite(v);
+    if (typeof v === 'string') return (budget.chars -= v.length) >= 0;
+    if (Array.isArray(v)) {
+      if (v.length > MAX_ITEMS || Object.getPrototypeOf(v) !== Array.prototype) return false;
+      for (let i = 0; i < v.length; i++) if (!walk(v[i], depth + 1)) return false;
+      return true;
+    }
+    if (!isRecord(v)) return false;
+    const keys = Object.keys(v);
+    if (keys.length > MAX_ITEMS) return false;
+    for (const key of keys) {
+      if (FORBIDDEN_KEYS.has(key) || (budget.chars -= key.length) < 0 || !walk(v[key], depth + 1)) return false;
+    }
+    return true;
+  };
+  return walk(value, 0);
+}
+
+/** The envelope's fields, checked; null when it is not ours or not whole. */
+function inEnvelope(data: unknown): Record<string, unknown> | null {
+  if (!isRecord(data) || data.protocol !== BRIDGE_PROTOCOL || data.version !== BRIDGE_VERSION) return null;
+  // Nothing but the six fields: an extra one is a sign of someone else's message, or of a probe.
+  for (const key of Object.keys(data)) if (!ENVELOPE_KEYS.has(key)) return null;
+  if (typeof data.name !== 'string' || !NAME.test(data.name)) return null;
+  return isPlainData(data) ? data : null;
+}
+const ENVELOPE_KEYS = new Set(['protocol', 'version', 'type', 'requestId', 'name', 'payload']);
+
+/** A command, as the frame accepts it (the name is checked later, so it can be answered), or null. */
+export function parseCommand(data: unknown): CommandMessage | null {
+  const m = inEnvelope(data);
+  if (!m || m.type !== 'command' || typeof m.requestId !== 'string' || !REQUEST_ID.test(m.requestId)) return null;
+  const payload = m.payload;
+  if (!isRecord(payload) || Object.keys(payload).some((k) => k !== 'args')) return null;
+  const args = payload.args === undefined ? [] : payload.args;
+  if (!Array.isArray(args) || args.length > MAX_ARGS) return null;
+  return { protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'command', requestId: m.requestId, name: m.name as string, payload: { args } };
+}
+
+/** A response or an event, as the host accepts it, or null. */
+export function parseFrameMessage(data: unknown): ResponseMessage | EventMessage | null {
+  const m = inEnvelope(data);
+  if (!m) return null;
+  if (m.type === 'event') {
+    if (m.requestId !== null || !/^[a-z][a-z-]{0,39}$/.test(m.name as string)) return null;
+    return { protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'event', requestId: null, name: m.name as string, payload: m.payload ?? null };
+  }
+  if (m.type !== 'response' || typeof m.requestId !== 'string' || !REQUEST_ID.test(m.requestId)) return null;
+  const p = m.payload;
+  if (!isRecord(p)) return null;
+  let payload: BridgeResult;
+  if (p.ok === true && Object.keys(p).every((k) => k === 'ok' || k === 'result')) {
+    payload = { ok: true, result: p.result ?? null };
+  } else if (p.ok === false && isRecord(p.error) && typeof p.error.code === 'string' && NAME.test(p.error.code) && typeof p.error.message === 'string') {
+    payload = { ok: false, error: { code: p.error.code, message: p.error.message.slice(0, 1000) } };
+  } else return null;
+  return { protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'response', requestId: m.requestId, name: m.name as string, payload };
+}
+
+export function isBridgeCommand(name: string): name is BridgeCommandName {
+  return (BRIDGE_COMMANDS as readonly string[]).includes(name);
+}
+
+export function commandMessage(requestId: string, name: string, args: unknown[]): CommandMessage {
+  return { protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'command', requestId, name, payload: { args } };
+}
+
+export function responseMessage(requestId: string, name: string, payload: BridgeResult): ResponseMessage {
+  return { protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'response', requestId, name, payload };
+}
+
+export function eventMessage(name: string, detail: unknown): EventMessage {
+  return { protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'event', requestId: null, name, payload: detail };
+}
+
+// ── origins ─────────────────────────────────────────────────────────────────
+
+/** One entry of an allow-list: an exact origin, or every subdomain of a host (`*.` prefix). */
+export interface OriginPattern {
+  scheme: 'https:' | 'http:';
+  /** The host, lower case; for a wildcard, the part after `*.`. */
+  host: string;
+  /** The port as URL gives it: '' for the scheme's default. */
+  port: string;
+  subdomains: boolean;
+}
+
+/** A placeholder label for the `*`, so URL can check the rest; it cannot occur in a host (not a valid label start). */
+const STAR = 'x--wildcard--x';
+
+/**
+ * An allow-list entry, or null: `https://crm.example.com`, `http://127.0.0.1:8080`,
+ * or `https://*.example.com[:port]` (subdomains only, never the bare domain).
+ * Entries must be written as the browser writes origins: scheme, lower-case
+ * host, port only when not the default; no path, no user, no trailing slash.
+ * A wildcard needs at least two labels after it (no `*.com`) and is refused
+ * on IP addresses.
+ */
+export function parseOriginPattern(entry: string): OriginPattern | null {
+  const subdomains = entry.startsWith('https://*.') || entry.startsWith('http://*.');
+  const text = subdomains ? entry.replace('*.', `${STAR}.`) : entry;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== text || text.includes('*')) return null;
+  let host = url.hostname;
+  if (subdomains) {
+    if (!host.startsWith(`${STAR}.`)) return null;
+    host = host.slice(STAR.length + 1);
+    if (host.split('.').length < 2 || /^[\d.]+$/.test(host) || host.includes(STAR)) return null;
+  } else if (host.includes(STAR)) return null;
+  return { scheme: url.protocol, host, port: url.port, subdomains };
+}
+
+/** Parses a space-separated allow-list; entries that are not valid are returned apart, to be reported. */
+export function parseAllowList(value: string | null | undefined): { patterns: OriginPattern[]; invalid: string[] } {
+  const patterns: OriginPattern[] = [];
+  const invalid: string[] = [];
+  for (const entry of String(value ?? '').split(/\s+/)) {
+    if (entry === '') continue;
+    const pattern = parseOriginPattern(entry);
+    if (pattern) patterns.push(pattern);
+    else invalid.push(entry);
+  }
+  return { patterns, invalid };
+}
+
+/**
+ * Whether a message's origin (`MessageEvent.origin`, `location.ancestorOrigins`)
+ * is on the list. `null` (opaque origins: sandboxed frames, data: URLs) never is.
+ */
+export function originAllowed(origin: string, patterns: readonly OriginPattern[]): boolean {
+  if (typeof origin !== 'string' || origin === 'null' || patterns.length === 0) return false;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  // An origin is exactly scheme://host[:port]; anything else did not come from a browser.
+  if (url.origin !== origin) return false;
+  return patterns.some(
+    (p) =>
+      p.scheme === url.protocol &&
+      p.port === url.port &&
+      (p.subdomains ? url.hostname.endsWith(`.${p.host}`) && url.hostname.length > p.host.length + 1 : url.hostname === p.host),
+  );
+}
+
+/** An exact origin (`scheme://host[:port]`, http or https), or null: what the host helper targets. */
+export function exactOrigin(value: string | null | undefined): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+// ── flood control ─────────────────────────────────────────────────────────────
+
+/** A token bucket: `take()` is true while the rate holds. */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly perSecond = RATE_PER_SECOND,
+    private readonly burst = RATE_BURST,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.tokens = burst;
+    this.last = now();
+  }
+
+  take(): boolean {
+    const t = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.perSecond);
+    this.last = t;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
