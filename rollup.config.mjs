@@ -45,6 +45,12 @@ export default [
           this.emitFile({ type: 'asset', fileName: 'voice-widget-popup.html', source: readFileSync('src/dialog/popup.html', 'utf8') });
           // The loader snippet, for pages that load the bundle async and call VoiceWidget.create() before it arrives.
           this.emitFile({ type: 'asset', fileName: 'voice-widget-loader.js', source: readFileSync('src/embed/loader-snippet.js', 'utf8') });
+          // A classic script with no exports; the global it sets up is typed with voice-widget.min.js.
+          this.emitFile({
+            type: 'asset',
+            fileName: 'voice-widget-loader.d.ts',
+            source: "// Classic script: defines window.VoiceWidget (typed by 'voice-widget/voice-widget.min.js') before the bundle loads.\nexport {};\n",
+          });
         },
       },
     ],
