@@ -6,6 +6,7 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { minifyCssTemplates } from './scripts/rollup-minify-css.mjs';
 import { thirdPartyNotices } from './scripts/rollup-third-party-notices.mjs';
 
@@ -70,6 +71,35 @@ export default [
         rootDir: 'src',
         inlineSources: true,
       }),
+    ],
+  },
+  // (d) The framework examples in demo/examples/ (React, Vue, the HubSpot bridge), bundled the way an
+  // app's own build would: `import 'voice-widget'` is the npm build in dist/ from (a), built just before.
+  {
+    input: { react: 'demo/examples/react.js', vue: 'demo/examples/vue.js', hubspot: 'demo/examples/hubspot.js' },
+    output: { dir: 'demo/examples/build', format: 'es', sourcemap: false, chunkFileNames: 'chunk-[name].js' },
+    plugins: [
+      {
+        name: 'example-aliases',
+        resolveId(id, importer) {
+          if (id === 'voice-widget') return fileURLToPath(new URL('./dist/index.js', import.meta.url));
+          // The Vue build with the template compiler: the examples' templates are strings, compiled in the page.
+          if (id === 'vue') return this.resolve('vue/dist/vue.esm-bundler.js', importer, { skipSelf: true });
+          return null;
+        },
+      },
+      replace({
+        preventAssignment: true,
+        values: {
+          'process.env.NODE_ENV': '"production"',
+          __VUE_OPTIONS_API__: 'true',
+          __VUE_PROD_DEVTOOLS__: 'false',
+          __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+        },
+      }),
+      resolve({ browser: true, preferBuiltins: false, exportConditions: ['browser', 'production'] }),
+      commonjs(),
+      json({ preferConst: true, compact: true }), // JsSIP reads its version from its package.json
     ],
   },
 ];

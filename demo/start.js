@@ -13,7 +13,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STATE_DIR = process.env.VOICE_WIDGET_STATE_DIR ?? fileURLToPath(new URL('../.voice-widget/', import.meta.url));
 const verbose = Boolean(process.env.VOICE_WIDGET_VERBOSE);
 
-if (!existsSync(new URL('../dist/voice-widget.min.js', import.meta.url)) || !existsSync(new URL('../dist/node/index.js', import.meta.url))) {
+// The examples' bundles (demo/examples/build/) come from the same build as dist/.
+const BUILT = ['../dist/voice-widget.min.js', '../dist/node/index.js', ...['react', 'vue', 'hubspot'].map((name) => `./examples/build/${name}.js`)];
+if (!BUILT.every((file) => existsSync(new URL(file, import.meta.url)))) {
   console.log('voice-widget: building…');
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }
