@@ -15,6 +15,8 @@ import {
 const CLOSED_POLL_MS = 500;
 /** A popup that has not asked for its configuration by then lost its opener (a Cross-Origin-Opener-Policy). */
 const DETACHED_AFTER_MS = 3_000;
+/** Set while this tab has a popup attached, so the next page of the tab knows one may still be running. */
+const POPUP_RUNNING_KEY = 'voice-widget:dialog-popup-running';
 
 export type DialogState = 'closed' | 'opening' | 'open' | 'blocked' | 'detached';
 
@@ -99,9 +101,27 @@ export class DialogHost implements ReactiveController {
     const { width, height } = this.options.features();
     const left = Math.max(0, (screen.availWidth || 1024) - width - 24);
     const top = Math.max(0, (screen.availHeight || 768) - height - 64);
+    const features = `popup=yes,width=${width},height=${height},left=${left},top=${top}`;
     let popup: Window | null = null;
     try {
-      popup = window.open(url.href, POPUP_NAME, `popup=yes,width=${width},height=${height},left=${left},top=${top}`);
+      if (popupMayBeRunning()) {
+        // This page is new and the popup of the tab's previous page has not said hello yet: reach it by
+        // name without loading anything into it (loading would end its call). A window that comes back
+        // empty is a new one: only then load the popup page.
+        popup = window.open('', POPUP_NAME, features);
+        if (popup && !isEmptyWindow(popup)) {
+          this.tokens.delete(token);
+          this.popup = popup;
+          this.setState('opening');
+          this.watch();
+          // Its hello attaches it; what was asked for waits in the queue until then.
+          if (Object.keys(extra).length > 0) this.send({ type: 'update', config: extra });
+          return true;
+        }
+        popup?.location.replace(url.href);
+      } else {
+        popup = window.open(url.href, POPUP_NAME, features);
+      }
     } catch {
       popup = null;
     }
@@ -189,7 +209,8 @@ export class DialogHost implements ReactiveController {
           this.watch();
         }
         this.reattaching = true;
-        this.handOver(this.options.config());
+        // A new page may not have its token or server yet: what it lacks, the popup keeps (updates follow).
+        this.handOver(definedOnly(this.options.config()));
         return;
       default:
         if (source !== this.popup) return;
@@ -201,6 +222,7 @@ export class DialogHost implements ReactiveController {
         this.snapshot = message.snapshot;
         clearTimeout(this.detachTimer);
         this.setState('open');
+        setPopupRunning(true);
         if (first && this.reattaching) this.fire('dialog-attached', { state: message.snapshot.state, calls: message.snapshot.calls });
         this.reattaching = false;
         for (const queued of this.queue.splice(0)) this.send(queued);
@@ -257,6 +279,7 @@ export class DialogHost implements ReactiveController {
   private closed(reason: 'user' | 'host' | 'error'): void {
     clearInterval(this.closedTimer);
     this.popup = null;
+    setPopupRunning(false);
     this.detach();
     if (this.state !== 'detached') this.setState('closed');
     this.fire('dialog-close', { reason });
@@ -283,4 +306,36 @@ export class DialogHost implements ReactiveController {
     const bubbles = name !== 'error';
     this.host.dispatchEvent(new CustomEvent(name, { detail, bubbles, composed: bubbles }));
   }
+}
+
+/** Whether a popup this tab opened may still run (the flag is cleared when the popup closes). */
+function popupMayBeRunning(): boolean {
+  try {
+    return sessionStorage.getItem(POPUP_RUNNING_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+function setPopupRunning(running: boolean): void {
+  try {
+    if (running) sessionStorage.setItem(POPUP_RUNNING_KEY, '1');
+    else sessionStorage.removeItem(POPUP_RUNNING_KEY);
+  } catch {
+    // No storage: a click before the popup's hello opens it afresh, as without this flag.
+  }
+}
+
+/** A window just made by `window.open('', name)`: still about:blank, readable because it has our origin. */
+function isEmptyWindow(popup: Window): boolean {
+  try {
+    return popup.location.href === 'about:blank';
+  } catch {
+    return false; // Another origin: our popup page, already running.
+  }
+}
+
+/** The configuration without the values this page has not set. */
+function definedOnly(config: DialogConfig): DialogConfig {
+  return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null && value !== undefined && value !== '')) as DialogConfig;
 }

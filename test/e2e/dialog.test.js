@@ -216,11 +216,53 @@ test('dialog mode: open from a click, call through the popup, events at the host
   assert.equal(await popupEl(popup, () => document.querySelector('voice-widget').getState()), 'in-progress');
 
   // 6. The host page reloads mid-call: audio goes on; the new page re-attaches and gets the call.
+  //    The user clicks the launcher before the popup's hello has arrived (held back here), and the
+  //    new page has no token or server yet: the popup is found by name, not reloaded, and keeps both.
+  await popupEl(popup, () => (window.loadedOnce = true));
+  const popupToken = await popupEl(popup, () => document.querySelector('voice-widget').token);
+  const holdHellos = await host.evaluateOnNewDocument(() => {
+    window.heldHellos = 0;
+    window.holdHellos = true;
+    window.addEventListener('message', (e) => {
+      if (window.holdHellos && e.data?.type === 'hello') {
+        window.heldHellos++;
+        e.stopImmediatePropagation();
+      }
+    }, true);
+  });
   const reloadedAt = Date.now();
+  await host.reload({ waitUntil: 'load' });
+  await (await withoutGesture(host))((url) => {
+    window.openedUrls = [];
+    const open = window.open;
+    window.open = function (...args) {
+      window.openedUrls.push(String(args[0]));
+      return open.apply(this, args);
+    };
+    document.getElementById('phone').setAttribute('popup-url', url);
+  }, popupUrl);
+  await host.waitForFunction(() => window.heldHellos > 0, { timeout: 3000, polling: 50 });
+  const launcher = await vw(host, () => {
+    const r = document.getElementById('phone').shadowRoot.querySelector('[part~="launcher"]').getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  });
+  await host.mouse.click(launcher.x, launcher.y);
+  assert.deepEqual(await vw(host, () => window.openedUrls), [''], 'the popup was looked up by name, nothing loaded');
+  await vw(host, () => (window.holdHellos = false));
+  await host.removeScriptToEvaluateOnNewDocument(holdHellos.identifier);
+  await host.waitForFunction(() => document.getElementById('phone').getState() === 'in-progress', { timeout: 5000, polling: 50 });
+  t.diagnostic(`host reload → attached by a click before the popup's hello: ${Date.now() - reloadedAt} ms`);
+  assert.equal(await popupEl(popup, () => window.loadedOnce), true, 'the popup was not reloaded');
+  assert.equal(await popupEl(popup, () => document.querySelector('voice-widget').token), popupToken, 'the popup kept its token');
+  assert.equal(await popupEl(popup, () => document.querySelector('voice-widget').registrationState), 'registered');
+  assert.ok(await audioRising(popup, 'voice-widget'), 'audio continued through the reload and the click');
+  // Once the page has its token and server, a second reload re-attaches on the popup's hello alone.
+  await configureHost(host, 'alice');
+  const reloadedAgainAt = Date.now();
   await host.reload({ waitUntil: 'load' });
   await configureHost(host, 'alice');
   const attached = await waitFor(host, 'dialog-attached', { timeout: 5000 });
-  t.diagnostic(`host reload → dialog-attached: ${Date.now() - reloadedAt} ms`);
+  t.diagnostic(`host reload → dialog-attached: ${Date.now() - reloadedAgainAt} ms`);
   assert.equal(attached.state, 'in-progress');
   assert.equal(attached.calls.length, 1);
   assert.equal(attached.calls[0].number, 'bob');
