@@ -152,5 +152,8 @@ describe('embedding', () => {
     // The backend keeps only what it expects.
     const bad = await fetch(`${dev.url}/demo/api/calls`, { method: 'POST', body: JSON.stringify({ user: 'erin', id: 1 }) });
     assert.equal(bad.status, 400);
+    const huge = await fetch(`${dev.url}/demo/api/calls`, { method: 'POST', body: JSON.stringify({ user: 'x'.repeat(5000) }) });
+    assert.equal(huge.status, 413);
+    assert.equal((await (await fetch(`${dev.url}/demo/api/calls`)).json()).length, 1, 'nothing more was stored');
   });
 });
