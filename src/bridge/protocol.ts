@@ -9,9 +9,10 @@
  *   frame → host: event    {requestId: null, name: an event of the element, payload: its detail}
  *
  * Anything else, and anything outside the bounds below, is dropped without a
- * word (a reply would help a prober). This module imports nothing: the host
- * helper ships it without the element or JsSIP.
+ * word (a reply would help a prober). This module imports only the event
+ * names: the host helper ships it without the element or JsSIP.
  */
+import { ELEMENT_EVENTS } from '../event-names.js';
 
 /** Marks our messages among everything else a window may receive. */
 export const BRIDGE_PROTOCOL = 'voice-widget';
@@ -88,40 +89,8 @@ export interface BridgeCommands {
   isReady: { args: []; result: boolean };
 }
 
-/**
- * The element's events the frame forwards to its host: the phone's, dialog
- * mode's, `warning`, and the lifecycle events. A unit test keeps this list a
- * superset of the element's PHONE_EVENTS (not imported here: it lives beside JsSIP).
- */
-export const BRIDGE_EVENTS = [
-  'ready',
-  'registration-change',
-  'state-change',
-  'call-received',
-  'call-started',
-  'call-ended',
-  'dtmf',
-  'mute-change',
-  'hold-change',
-  'transfer',
-  'outbound-number-changed',
-  'no-audio',
-  'audio-restored',
-  'audio-blocked',
-  'audio-unblocked',
-  'audio-device-change',
-  'token-expiring',
-  'token-expired',
-  'warning',
-  'error',
-  'dialog-open',
-  'dialog-attached',
-  'dialog-close',
-  'widget-load',
-  'panel-open',
-  'panel-close',
-  'before-connect',
-] as const;
+/** The element's events the frame forwards to its host: all of them. */
+export const BRIDGE_EVENTS = ELEMENT_EVENTS;
 export type BridgeEventName = (typeof BRIDGE_EVENTS)[number];
 
 /** Error codes a response may carry. */

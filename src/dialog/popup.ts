@@ -1,5 +1,5 @@
 import type { VoiceWidget } from '../element/voice-widget.js';
-import { PHONE_EVENTS } from '../element/phone-controller.js';
+import { PHONE_EVENTS } from '../event-names.js';
 import { envelope, exactOrigin, parseHostMessage, type Command, type DialogConfig, type DialogSnapshot, type PopupMessage } from './protocol.js';
 
 /** Where the popup remembers its opener's origin, so a reload can re-handshake. */
@@ -10,7 +10,7 @@ const FIRST_CALL_WAIT_MS = 15_000;
 const HELLO_EVERY_MS = 400;
 
 /** Events the popup relays to its host: the phone's, and the element's own. */
-const RELAYED = [...PHONE_EVENTS, 'warning', 'audio-device-change'] as const;
+const RELAYED = [...PHONE_EVENTS, 'warning'] as const;
 
 /**
  * The popup page's side of dialog mode (runs in `voice-widget-popup.html`).

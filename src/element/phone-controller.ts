@@ -3,30 +3,8 @@ import { Phone, type PhoneConfig } from '../core/phone.js';
 import type { ErrorCode, PhoneEventMap } from '../core/types.js';
 import type { CallSnapshot, PhoneSnapshot } from './phone-context.js';
 import type { Call } from '../core/call.js';
+import { PHONE_EVENTS } from '../event-names.js';
 
-/** The phone's events, each re-fired on the element under the same name. */
-export const PHONE_EVENTS: ReadonlyArray<keyof PhoneEventMap> = [
-  'ready',
-  'before-connect',
-  'registration-change',
-  'state-change',
-  'call-received',
-  'call-started',
-  'call-ended',
-  'dtmf',
-  'mute-change',
-  'hold-change',
-  'transfer',
-  'outbound-number-changed',
-  'no-audio',
-  'audio-restored',
-  'audio-blocked',
-  'audio-unblocked',
-  'audio-device-change',
-  'token-expiring',
-  'token-expired',
-  'error',
-];
 
 /** Problems the status line names (in words from the strings); details go to the `error` event. */
 const PROBLEMS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid-token', 'invalid-server', 'invalid-attribute', 'registration-failed']);

@@ -16,6 +16,7 @@ import type {
   TokenExpiredDetail,
 } from '../core/types.js';
 import type { Strings } from '../element/strings.js';
+import { COMMANDS } from '../dialog/protocol.js';
 
 /** Methods called for the matching events; any may be left out. A delegate that throws does not stop the phone. */
 export interface VoiceWidgetDelegate {
@@ -90,27 +91,15 @@ const PROPERTIES: Record<string, ['string' | 'boolean' | 'number' | 'array' | 'o
   strings: ['object', 'strings'],
 };
 
-/** The element's methods a handle offers as its own. */
+/** The element's methods a handle offers as its own: those dialog mode runs in its popup, and the rest. */
 const METHODS = [
-  'call',
-  'answer',
-  'reject',
-  'hangup',
-  'sendDtmf',
-  'mute',
-  'unmute',
+  ...COMMANDS,
   'isMuted',
-  'hold',
-  'unhold',
   'isOnHold',
-  'transfer',
-  'selectOutboundNumber',
   'open',
   'toggle',
   'getState',
   'isReady',
-  'reset',
-  'clearHistory',
   'listAudioDevices',
   'setAudioDevice',
   'enableAudio',

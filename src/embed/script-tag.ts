@@ -3,6 +3,7 @@
  * through the loader snippet before this script arrived, and the one-line
  * embed (`<script src=… data-token=… data-sip-server=…>`).
  */
+import { CONFIG_KEYS } from '../dialog/protocol.js';
 import { createVoiceWidget, VoiceWidgetConfigError, type VoiceWidgetConfig, type VoiceWidgetHandle } from './create.js';
 
 /** What the loader snippet (src/embed/loader-snippet.js) leaves behind: each early `create` and the calls made on its handle. */
@@ -25,27 +26,16 @@ declare global {
   }
 }
 
-/** The script tag's `data-*` names that become the element's attributes (all else is ignored). */
-const DATA_ATTRIBUTES = [
-  'token',
-  'sip-server',
+/** The script tag's `data-*` names that become the element's attributes (all else is ignored): what dialog mode forwards, and the rest. */
+const DATA_ATTRIBUTES: readonly string[] = [
+  ...CONFIG_KEYS.filter((key) => key !== 'strings' && key !== 'number'),
   'mode',
-  'theme',
-  'lang',
-  'custom-logo',
-  'custom-link',
-  'custom-styles',
-  'hide-logo',
-  'window-title',
   'hide-launcher',
   'click-to-call',
+  'bridge-origins',
   'popup-url',
   'popup-width',
   'popup-height',
-  'dtmf-mode',
-  'ice-servers',
-  'ice-transport-policy',
-  'busy-policy',
 ];
 
 /** Sets up `window.VoiceWidget`, runs what was queued before, and places the one-line embed's phone. */

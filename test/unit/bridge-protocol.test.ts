@@ -16,7 +16,7 @@ import {
   TokenBucket,
 } from '../../src/bridge/protocol.js';
 import { connectWidgetFrame, WidgetBridgeError } from '../../src/bridge/host.js';
-import { PHONE_EVENTS } from '../../src/element/phone-controller.js';
+import { PHONE_EVENTS } from '../../src/event-names.js';
 
 const env = (m: Record<string, unknown>) => ({ protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, ...m });
 const cmd = (name: string, args: unknown[] = [], requestId = 'r-1') => env({ type: 'command', requestId, name, payload: { args } });
