@@ -38,6 +38,7 @@ export function createHostBackend({ tokenServiceUrl, apiKey, sipServerUrl, users
     }
     if (url.pathname === '/demo/api/calls') return calls(req, res, url, callLog);
     // The one-line embed: the server prints the signed-in user's token into the script tag.
+    // (Here always Dave's: a real backend takes the user from its session and requires a login.)
     if (url.pathname === '/demo/examples/script-tag.html' && req.method === 'GET') {
       const template = await readFile(new URL('./examples/script-tag.html', import.meta.url), 'utf8');
       let token;
@@ -46,7 +47,8 @@ export function createHostBackend({ tokenServiceUrl, apiKey, sipServerUrl, users
       } catch (e) {
         return json(res, 502, { error: e.message });
       }
-      const page = template.replace('{{token}}', escapeAttribute(token)).replace('{{sipServer}}', escapeAttribute(sipServerUrl));
+      // Replacer functions: a `$&` in a value must not be read as a pattern.
+      const page = template.replace('{{token}}', () => escapeAttribute(token)).replace('{{sipServer}}', () => escapeAttribute(sipServerUrl));
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
       res.end(page);
       return true;
@@ -74,6 +76,8 @@ async function calls(req, res, url, callLog) {
     return json(res, 200, callLog.filter((c) => !user || c.user === user));
   }
   if (req.method !== 'POST') return json(res, 405, { error: 'GET or POST' });
+  // JSON only: a cross-site form or text/plain beacon cannot post without a CORS preflight then.
+  if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return json(res, 415, { error: 'send JSON' });
   let body = '';
   for await (const chunk of req) {
     body += chunk;

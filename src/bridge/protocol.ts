@@ -273,7 +273,8 @@ const STAR = 'x--wildcard--x';
  * Entries must be written as the browser writes origins: scheme, lower-case
  * host, port only when not the default; no path, no user, no trailing slash.
  * A wildcard needs at least two labels after it (no `*.com`) and is refused
- * on IP addresses.
+ * on IP addresses. `http:` is accepted only on loopback (`localhost`,
+ * `*.localhost`, 127.0.0.0/8, `[::1]`).
  */
 export function parseOriginPattern(entry: string): OriginPattern | null {
   const subdomains = entry.startsWith('https://*.') || entry.startsWith('http://*.');
@@ -286,6 +287,8 @@ export function parseOriginPattern(entry: string): OriginPattern | null {
   }
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== text || text.includes('*')) return null;
   let host = url.hostname;
+  // Plain http lets anyone on the network pose as the host (and place calls): loopback only, for development.
+  if (url.protocol === 'http:' && !isLoopback(subdomains ? host.slice(STAR.length + 1) : host)) return null;
   if (subdomains) {
     if (!host.startsWith(`${STAR}.`)) return null;
     host = host.slice(STAR.length + 1);
@@ -364,4 +367,9 @@ export class TokenBucket {
     this.tokens -= 1;
     return true;
   }
+}
+
+/** Loopback names and addresses, where plain http cannot be overheard. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]';
 }

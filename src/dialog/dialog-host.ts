@@ -33,6 +33,8 @@ interface DialogHostOptions {
   features(): { width: number; height: number };
   /** Reports a problem as the element's `error` event. */
   fail(code: 'popup-blocked' | 'popup-detached', message: string): void;
+  /** The element's session id: lifecycle events relayed from the popup carry it, not the popup's own. */
+  sessionId(): string;
 }
 
 /**
@@ -114,8 +116,10 @@ export class DialogHost implements ReactiveController {
           this.popup = popup;
           this.setState('opening');
           this.watch();
+          this.expectAttach(popup);
           // Its hello attaches it; what was asked for waits in the queue until then.
           if (Object.keys(extra).length > 0) this.send({ type: 'update', config: extra });
+          this.fire('dialog-open', {});
           return true;
         }
         popup?.location.replace(url.href);
@@ -135,6 +139,13 @@ export class DialogHost implements ReactiveController {
     this.pendingExtra = extra;
     this.setState('opening');
     this.watch();
+    this.expectAttach(popup);
+    this.fire('dialog-open', {});
+    return true;
+  }
+
+  /** A popup that has not attached in time cannot reach this page (its opener was severed, or it hangs). */
+  private expectAttach(popup: Window): void {
     clearTimeout(this.detachTimer);
     this.detachTimer = setTimeout(() => {
       if (this.attached || this.popup !== popup) return;
@@ -142,8 +153,6 @@ export class DialogHost implements ReactiveController {
       this.options.fail('popup-detached', 'the phone window cannot talk to this page (is a Cross-Origin-Opener-Policy severing the opener?)');
       this.closed('error');
     }, DETACHED_AFTER_MS);
-    this.fire('dialog-open', {});
-    return true;
   }
 
   /** Closes the popup (its call ends). */
@@ -231,8 +240,9 @@ export class DialogHost implements ReactiveController {
       case 'event':
         this.snapshot = message.snapshot;
         this.host.requestUpdate();
-        // The popup's events, as if this element had fired them (`error` never bubbles).
-        this.fire(message.name, message.detail);
+        // The popup's events, as if this element had fired them (`error` never bubbles); lifecycle
+        // events name this element's session, which outlives the popup's reloads.
+        this.fire(message.name, ownSession(message.detail, this.options.sessionId()));
         return;
       case 'bye':
         this.detach();
@@ -338,4 +348,10 @@ function isEmptyWindow(popup: Window): boolean {
 /** The configuration without the values this page has not set. */
 function definedOnly(config: DialogConfig): DialogConfig {
   return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null && value !== undefined && value !== '')) as DialogConfig;
+}
+
+/** A relayed detail with `sessionId` (the lifecycle events) re-stamped with this element's session. */
+function ownSession(detail: unknown, sessionId: string): unknown {
+  if (detail === null || typeof detail !== 'object' || !('sessionId' in detail)) return detail;
+  return { ...detail, sessionId };
 }

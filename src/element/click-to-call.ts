@@ -2,6 +2,10 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 /** What turns into a call: `tel:` links, and any element that names a number in `data-phone`. */
 const TARGET = 'a[href^="tel:" i], [data-phone]';
+/** Controls with a job of their own: a click on one inside a `[data-phone]` row or card is theirs, not a call. */
+const CONTROL = 'a[href], button, input, select, textarea, label, summary, [contenteditable], [role="button"], [role="link"], [role="checkbox"], [role="menuitem"]';
+/** Marks a part of the page where click-to-call stays out. */
+const OPT_OUT = '[data-no-click-to-call]';
 
 /**
  * Click-to-call: while enabled, clicks on `tel:` links and `[data-phone]`
@@ -52,8 +56,12 @@ export class ClickToCall implements ReactiveController {
     const path = e.composedPath();
     // Clicks inside the widget itself are its own business.
     if (path.includes(this.host)) return;
-    const target = path.find((n): n is Element => n instanceof Element && n.matches(TARGET));
-    if (!target) return;
+    const elements = path.filter((n): n is Element => n instanceof Element);
+    const target = elements.find((n) => n.matches(TARGET));
+    if (!target || elements.some((n) => n.matches(OPT_OUT))) return;
+    // The nearest control must be the phone element itself (a Call button or a tel: link), or none at all.
+    const control = elements.find((n) => n.matches(CONTROL));
+    if (control && control !== target && elements.indexOf(control) < elements.indexOf(target)) return;
     const number = numberOf(target);
     if (number === null) return;
     e.preventDefault();

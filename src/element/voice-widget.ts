@@ -219,6 +219,7 @@ export class VoiceWidget extends LitElement {
     config: () => this.dialogConfig(),
     features: () => ({ width: this.popupWidth, height: this.popupHeight }),
     fail: (code, message) => this.fail(code, message),
+    sessionId: () => this.controller.phone.sessionId,
   });
   private readonly clickToCallLinks = new ClickToCall(this, (number) => this.callFromPage(number));
   /** Iframe bridge: the parent page drives this element by postMessage (see `bridge-origins`). */

@@ -17,6 +17,7 @@ import type {
 } from '../core/types.js';
 import type { Strings } from '../element/strings.js';
 import { COMMANDS } from '../dialog/protocol.js';
+import { ELEMENT_EVENTS } from '../event-names.js';
 
 /** Methods called for the matching events; any may be left out. A delegate that throws does not stop the phone. */
 export interface VoiceWidgetDelegate {
@@ -134,6 +135,11 @@ export class VoiceWidgetHandle {
   private readonly listeners = new Map<string, Map<Function, EventListener>>();
   private destroyed = false;
 
+  /** Whether `destroy()` was called. */
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
   constructor(element: VoiceWidget) {
     this.element = element;
   }
@@ -159,6 +165,8 @@ export class VoiceWidgetHandle {
   /** Calls `fn(detail, event)` for each event named `type` (any of the element's events). */
   on<K extends keyof VoiceWidgetEventMap>(type: K, fn: Listener<K>): this {
     if (typeof fn !== 'function') throw new VoiceWidgetConfigError(`on(${JSON.stringify(type)}): the listener must be a function`);
+    // A misspelt name would never fire: say so at once.
+    if (!(ELEMENT_EVENTS as readonly string[]).includes(type)) throw new VoiceWidgetConfigError(`on(${JSON.stringify(type)}): no such event`);
     let byFn = this.listeners.get(type);
     if (!byFn) this.listeners.set(type, (byFn = new Map()));
     if (byFn.has(fn)) return this;
@@ -222,6 +230,10 @@ export function createVoiceWidget(config: VoiceWidgetConfig): VoiceWidgetHandle 
   if (delegate !== undefined && (delegate === null || typeof delegate !== 'object')) {
     throw new VoiceWidgetConfigError('createVoiceWidget: delegate must be an object with on… methods');
   }
+  // A misspelt on… method would never be called.
+  for (const key of delegate ? Object.keys(delegate) : []) {
+    if (/^on[A-Z]/.test(key) && !DELEGATED.some(([method]) => method === key)) throw new VoiceWidgetConfigError(`createVoiceWidget: the delegate has an unknown method ${JSON.stringify(key)}`);
+  }
   const parent = containerOf(config.container);
 
   const element = document.createElement('voice-widget');
@@ -233,18 +245,25 @@ export function createVoiceWidget(config: VoiceWidgetConfig): VoiceWidgetHandle 
       handle.on(type, (detail) => {
         const fn = delegate[method] as ((arg: unknown) => void) | undefined;
         if (typeof fn !== 'function') return;
-        try {
-          fn.call(delegate, (pick as (d: unknown) => unknown)(detail));
-        } catch (e) {
+        const report = (e: unknown) =>
           // The host's bug must not break the phone; it still reaches the console.
           queueMicrotask(() => {
             throw e;
           });
+        try {
+          const result: unknown = fn.call(delegate, (pick as (d: unknown) => unknown)(detail));
+          // An async delegate that rejects is reported the same way.
+          if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, report);
+        } catch (e) {
+          report(e);
         }
       });
     }
   }
-  (parent ?? document.body).append(element);
+  if (parent) parent.append(element);
+  // Called from a script in <head>: the floating phone goes into the body once there is one.
+  else if (document.body) document.body.append(element);
+  else document.addEventListener('DOMContentLoaded', () => handle.isDestroyed || document.body.append(element), { once: true });
   return handle;
 }
 

@@ -5,12 +5,14 @@
   V.create = function (c) {
     var t = { q: [] };
     V.q.push({ t: t, c: c });
-    return new Proxy(t, {
+    var h = new Proxy(t, {
       get: function (t, k) {
         if (t.r) return typeof t.r[k] === 'function' ? t.r[k].bind(t.r) : t.r[k];
-        if (k === 'then') return undefined;
+        // Not methods: promises' then, symbols, and the handle's data properties.
+        if (typeof k !== 'string' || k === 'then' || k === 'token' || k === 'sipServer' || k === 'element') return undefined;
         return function () {
           t.q.push([k, [].slice.call(arguments)]);
+          return h;
         };
       },
       set: function (t, k, v) {
@@ -19,5 +21,6 @@
         return true;
       },
     });
+    return h;
   };
 })(window);

@@ -50,9 +50,9 @@ export function installScriptTag(script: HTMLOrSVGScriptElement | null): void {
       api.embedded = embed(script);
     }
   };
-  // A script in <head> runs before <body> exists; the phone goes into the body.
-  if (document.body) ready();
-  else document.addEventListener('DOMContentLoaded', ready, { once: true });
+  // An async script may run while the page is still parsing: the containers the queued calls name may not exist yet.
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready, { once: true });
+  else ready();
 }
 
 /** Creates a widget queued by the loader snippet and replays the calls made on its stand-in, in order. */

@@ -140,6 +140,12 @@ test('dialog mode: open from a click, call through the popup, events at the host
   assert.match(await vw(host, () => window.vw.el().shadowRoot.querySelector('[part~="launcher"]').getAttribute('aria-label')), /not received/);
 
   // 1. Open from a click. The popup's URL carries only a config token, in the fragment, and drops it at once.
+  await vw(host, () => {
+    window.lifecycle = [];
+    for (const type of ['panel-open', 'panel-close', 'before-connect', 'widget-load']) {
+      window.vw.el().addEventListener(type, (e) => window.lifecycle.push({ type, ...e.detail }));
+    }
+  });
   const clickedAt = Date.now();
   const popup = await clickLauncher(host);
   await waitFor(host, 'dialog-open');
@@ -156,6 +162,11 @@ test('dialog mode: open from a click, call through the popup, events at the host
   assert.equal(popup.url(), popupUrl, 'the fragment is gone from the address bar');
   assert.equal(await vw(host, () => window.vw.el().getState()), 'ready');
   assert.equal(await vw(host, () => window.vw.el().registrationState), 'registered');
+  // Lifecycle at the host: the popup opening is panel-open; the popup's socket is before-connect, in this element's session.
+  const lifecycle = await vw(host, () => window.lifecycle);
+  assert.deepEqual(lifecycle.map((e) => e.type), ['panel-open', 'before-connect'], JSON.stringify(lifecycle));
+  assert.equal(lifecycle[1].sessionId, lifecycle[0].sessionId);
+  assert.equal(lifecycle[1].url, sip.wsUrl);
   const headers = (await fetch(popupUrl)).headers;
   assert.equal(headers.get('referrer-policy'), 'no-referrer');
   assert.equal(headers.get('x-frame-options'), 'DENY');

@@ -150,9 +150,12 @@ describe('embedding', () => {
     t.diagnostic(`call logged: ${JSON.stringify(logged[0])}`);
 
     // The backend keeps only what it expects.
-    const bad = await fetch(`${dev.url}/demo/api/calls`, { method: 'POST', body: JSON.stringify({ user: 'erin', id: 1 }) });
+    const post = (body, type = 'application/json') => fetch(`${dev.url}/demo/api/calls`, { method: 'POST', headers: { 'Content-Type': type }, body });
+    // A cross-site form or beacon (text/plain, no preflight) cannot write to the log.
+    assert.equal((await post(JSON.stringify({ user: 'erin', id: 'x', direction: 'outbound', number: 'bob', cause: 'x', duration: 1 }), 'text/plain')).status, 415);
+    const bad = await post(JSON.stringify({ user: 'erin', id: 1 }));
     assert.equal(bad.status, 400);
-    const huge = await fetch(`${dev.url}/demo/api/calls`, { method: 'POST', body: JSON.stringify({ user: 'x'.repeat(5000) }) });
+    const huge = await post(JSON.stringify({ user: 'x'.repeat(5000) }));
     assert.equal(huge.status, 413);
     assert.equal((await (await fetch(`${dev.url}/demo/api/calls`)).json()).length, 1, 'nothing more was stored');
   });

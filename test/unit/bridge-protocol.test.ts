@@ -137,6 +137,10 @@ describe('bridge protocol', () => {
         'javascript:alert(1)',
         'https://*.127.0.0.1',
         'crm.example.com',
+        // Plain http only on loopback: elsewhere anyone on the network could pose as the host.
+        'http://crm.example.com',
+        'http://*.example.com',
+        'http://10.0.0.5:8080',
       ]) {
         expect(parseOriginPattern(bad), bad).to.equal(null);
       }
@@ -186,8 +190,8 @@ describe('bridge protocol', () => {
       ]) {
         expect(originAllowed(origin, allow), origin).to.equal(false);
       }
-      expect(originAllowed('http://a.example.com:8080', list('http://*.example.com:8080'))).to.equal(true);
-      expect(originAllowed('http://a.example.com', list('http://*.example.com:8080'))).to.equal(false);
+      expect(originAllowed('http://a.app.localhost:8080', list('http://*.app.localhost:8080'))).to.equal(true);
+      expect(originAllowed('http://a.app.localhost', list('http://*.app.localhost:8080'))).to.equal(false);
     });
 
     it('an empty list allows nothing; loopback ports must match', () => {

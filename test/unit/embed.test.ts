@@ -78,6 +78,11 @@ describe('createVoiceWidget', () => {
     expect(e).to.be.instanceOf(TypeError);
     expect(e.name).to.equal('VoiceWidgetConfigError');
     expect(e.message).to.contain('unknown option "tokn"');
+    // Misspelt delegate methods and event names would never fire: refused at once.
+    expect(() => createVoiceWidget({ delegate: { onCallRecieved() {} } as never })).to.throw(VoiceWidgetConfigError, /onCallRecieved/);
+    expect(document.querySelectorAll('voice-widget').length).to.equal(before);
+    const h = create({ delegate: { onReady() {}, state: 1 } as never });
+    expect(() => h.on('call-start' as never, () => {})).to.throw(VoiceWidgetConfigError, /no such event/);
   });
 
   it('calls the delegate for its events, and a handle offers the element methods, on/off, token and destroy', async () => {
@@ -235,6 +240,38 @@ describe('click-to-call', () => {
     page.removeEventListener('click', watch);
   });
 
+  it('a control inside a [data-phone] row keeps its own click (a checkbox, an Edit button, a link); data-no-click-to-call opts out', async () => {
+    const row = await fixture<HTMLDivElement>(html`<div>
+      <div id="row" data-phone="bob">
+        <span id="name">Bob</span>
+        <input id="pick" type="checkbox" />
+        <button id="edit" type="button">Edit</button>
+        <a id="profile" href="#profile">profile</a>
+      </div>
+      <div data-no-click-to-call><a id="quiet" href="tel:300">300</a></div>
+    </div>`);
+    const el = await fixture<VoiceWidget>(html`<voice-widget click-to-call></voice-widget>`);
+    const box = row.querySelector<HTMLInputElement>('#pick')!;
+    box.click();
+    expect(box.checked, 'the checkbox toggled').to.equal(true);
+    for (const id of ['#edit', '#profile', '#quiet']) {
+      let prevented: boolean | null = null;
+      const watch = (e: Event) => {
+        prevented = e.defaultPrevented;
+        e.preventDefault();
+      };
+      row.addEventListener('click', watch);
+      row.querySelector<HTMLElement>(id)!.click();
+      row.removeEventListener('click', watch);
+      expect(prevented, id).to.equal(false);
+    }
+    expect(el.panelOpen).to.equal(false);
+    // The row itself (not a control in it) still calls.
+    row.querySelector<HTMLElement>('#name')!.click();
+    await el.updateComplete;
+    expect((part(el, 'number') as HTMLInputElement).value).to.equal('bob');
+  });
+
   it('does nothing while off, and stops when the attribute goes or the widget leaves the page', async () => {
     const link = await fixture<HTMLAnchorElement>(html`<a href="tel:100">100</a>`);
     const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
@@ -314,6 +351,31 @@ describe('script tag', () => {
     expect(closes).to.equal(1);
     expect(typeof (window.VoiceWidget as { create: unknown }).create).to.equal('function');
     stub.destroy();
+  });
+
+  it('an async script that runs while the page is still parsing waits for it before placing queued widgets', async () => {
+    const source = await (await fetch('/src/embed/loader-snippet.js')).text();
+    new Function(source)();
+    const stub = (window.VoiceWidget as unknown as { create: typeof createVoiceWidget }).create({ container: 'later-slot' });
+    // Symbols (console.log, template strings) are not queued as calls; methods chain as after loading.
+    expect((stub as unknown as Record<symbol, unknown>)[Symbol.toPrimitive]).to.equal(undefined);
+    expect(stub.on('ready', () => {})).to.equal(stub);
+    const state = Object.getOwnPropertyDescriptor(Document.prototype, 'readyState')!;
+    Object.defineProperty(document, 'readyState', { configurable: true, get: () => 'loading' });
+    try {
+      installScriptTag(null);
+    } finally {
+      delete (document as { readyState?: unknown }).readyState;
+      expect(Object.getOwnPropertyDescriptor(Document.prototype, 'readyState')).to.deep.equal(state);
+    }
+    const slot = document.createElement('div');
+    slot.id = 'later-slot';
+    document.body.append(slot);
+    expect(slot.querySelector('voice-widget'), 'nothing yet').to.equal(null);
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    expect(slot.querySelector('voice-widget')).to.exist;
+    stub.destroy();
+    slot.remove();
   });
 
   it('data-token and data-sip-server place a floating phone configured from the tag; without them nothing is placed', async () => {
