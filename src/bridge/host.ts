@@ -85,11 +85,30 @@ export function connectWidgetFrame(iframe: HTMLIFrameElement, options: WidgetFra
   let helloTimer: ReturnType<typeof setTimeout> | undefined;
   let helloSince = 0;
   let resolveReady!: (hello: BridgeHello) => void;
-  let ready = new Promise<BridgeHello>((resolve) => (resolveReady = resolve));
+  let rejectReady!: (err: Error) => void;
+  const newReady = () => {
+    const promise = new Promise<BridgeHello>((resolve, reject) => {
+      resolveReady = resolve;
+      rejectReady = reject;
+    });
+    // Settled on close(): that is no unhandled rejection when nobody waits for it.
+    promise.catch(() => {});
+    return promise;
+  };
+  let ready = newReady();
 
   const post = (id: string, name: string, args: unknown[]) => {
-    // The frame's exact origin: if it navigated elsewhere, the browser drops the message.
-    iframe.contentWindow?.postMessage(commandMessage(id, name, args), origin);
+    try {
+      // The frame's exact origin: if it navigated elsewhere, the browser drops the message.
+      iframe.contentWindow?.postMessage(commandMessage(id, name, args), origin);
+    } catch (err) {
+      // Arguments that cannot be cloned fail this command only.
+      const p = pending.get(id);
+      if (!p) throw err;
+      pending.delete(id);
+      clearTimeout(p.timer);
+      p.reject(new WidgetBridgeError('invalid-arguments', (err as Error).message));
+    }
   };
 
   /** The last few hellos sent: an answer to any of them will do. */
@@ -97,7 +116,8 @@ export function connectWidgetFrame(iframe: HTMLIFrameElement, options: WidgetFra
 
   const sayHello = () => {
     clearTimeout(helloTimer);
-    if (closed || connected) return;
+    // An iframe taken out of the page is greeted again by its next load, if it ever comes back.
+    if (closed || connected || !iframe.isConnected) return;
     const id = nextId();
     hellos.push(id);
     if (hellos.length > 8) hellos.shift();
@@ -116,7 +136,7 @@ export function connectWidgetFrame(iframe: HTMLIFrameElement, options: WidgetFra
 
   const onLoad = () => {
     // The frame (re)loaded: a new widget, to greet again; commands wait for it.
-    if (connected) ready = new Promise<BridgeHello>((resolve) => (resolveReady = resolve));
+    if (connected) ready = newReady();
     connected = false;
     helloSince = Date.now();
     sayHello();
@@ -189,6 +209,7 @@ export function connectWidgetFrame(iframe: HTMLIFrameElement, options: WidgetFra
       window.removeEventListener('message', onMessage);
       iframe.removeEventListener('load', onLoad);
       queue = [];
+      if (!connected) rejectReady(new WidgetBridgeError('closed', 'the bridge is closed'));
       for (const p of pending.values()) {
         clearTimeout(p.timer);
         p.reject(new WidgetBridgeError('closed', 'the bridge is closed'));

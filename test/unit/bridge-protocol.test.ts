@@ -271,6 +271,24 @@ describe('bridge protocol', () => {
       frame.remove();
     });
 
+    it('a command whose arguments cannot be cloned fails alone; close() before the frame answered settles ready', async () => {
+      const frame = await fakeFrame();
+      const bridge = connectWidgetFrame(frame, { origin: location.origin, timeout: 300 });
+      // Both wait for hello; the first cannot be posted, the second still runs.
+      const bad = bridge.command('sendDtmf', (() => '1') as never).catch((e: unknown) => e);
+      const good = bridge.command('getState');
+      expect(((await bad) as WidgetBridgeError).code).to.equal('invalid-arguments');
+      expect(await good).to.equal('ready');
+      bridge.close();
+      frame.remove();
+
+      // A frame not in the page is not greeted (its load will); closing settles ready.
+      const lone = document.createElement('iframe');
+      const idle = connectWidgetFrame(lone, { origin: location.origin, timeout: 100 });
+      idle.close();
+      expect(((await idle.ready.catch((e: unknown) => e)) as WidgetBridgeError).code).to.equal('closed');
+    });
+
     it('wants an exact origin, never a wildcard', () => {
       const frame = document.createElement('iframe');
       for (const origin of ['*', 'https://*.example.com', 'https://crm.example.com/', '']) {
