@@ -35,6 +35,8 @@ interface DialogHostOptions {
   fail(code: 'popup-blocked' | 'popup-detached', message: string): void;
   /** The element's session id: lifecycle events relayed from the popup carry it, not the popup's own. */
   sessionId(): string;
+  /** The popup (the element's panel in dialog mode) opened or closed. */
+  panel(open: boolean): void;
 }
 
 /**
@@ -119,7 +121,7 @@ export class DialogHost implements ReactiveController {
           this.expectAttach(popup);
           // Its hello attaches it; what was asked for waits in the queue until then.
           if (Object.keys(extra).length > 0) this.send({ type: 'update', config: extra });
-          this.fire('dialog-open', {});
+          this.opened();
           return true;
         }
         popup?.location.replace(url.href);
@@ -140,8 +142,13 @@ export class DialogHost implements ReactiveController {
     this.setState('opening');
     this.watch();
     this.expectAttach(popup);
-    this.fire('dialog-open', {});
+    this.opened();
     return true;
+  }
+
+  private opened(): void {
+    this.fire('dialog-open', {});
+    this.options.panel(true);
   }
 
   /** A popup that has not attached in time cannot reach this page (its opener was severed, or it hangs). */
@@ -293,6 +300,7 @@ export class DialogHost implements ReactiveController {
     this.detach();
     if (this.state !== 'detached') this.setState('closed');
     this.fire('dialog-close', { reason });
+    this.options.panel(false);
   }
 
   private detach(): void {

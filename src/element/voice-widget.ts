@@ -220,6 +220,7 @@ export class VoiceWidget extends LitElement {
     features: () => ({ width: this.popupWidth, height: this.popupHeight }),
     fail: (code, message) => this.fail(code, message),
     sessionId: () => this.controller.phone.sessionId,
+    panel: (open) => this.lifecycle(open ? 'panel-open' : 'panel-close'),
   });
   private readonly clickToCallLinks = new ClickToCall(this, (number) => this.callFromPage(number));
   /** Iframe bridge: the parent page drives this element by postMessage (see `bridge-origins`). */
@@ -336,8 +337,6 @@ export class VoiceWidget extends LitElement {
     this.addEventListener('keydown', this.onKeydown);
     this.addEventListener('transfer', this.onTransfer);
     this.addEventListener('click', this.onAnyClick);
-    this.addEventListener('dialog-open', this.onDialogOpen);
-    this.addEventListener('dialog-close', this.onDialogClose);
     navigator.mediaDevices?.addEventListener?.('devicechange', this.onDeviceChange);
   }
 
@@ -346,8 +345,6 @@ export class VoiceWidget extends LitElement {
     this.removeEventListener('keydown', this.onKeydown);
     this.removeEventListener('transfer', this.onTransfer);
     this.removeEventListener('click', this.onAnyClick);
-    this.removeEventListener('dialog-open', this.onDialogOpen);
-    this.removeEventListener('dialog-close', this.onDialogClose);
     navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
   }
 
@@ -626,19 +623,10 @@ export class VoiceWidget extends LitElement {
     this.lifecycle(open ? 'panel-open' : 'panel-close');
   }
 
-  /** Dialog mode: the popup is the panel. */
-  private onDialogOpen = (e: Event): void => {
-    if (e.target === this) this.lifecycle('panel-open');
-  };
-
-  private onDialogClose = (e: Event): void => {
-    if (e.target === this) this.lifecycle('panel-close');
-  };
-
   /** Fires a lifecycle event, stamped with the time, this widget's session and the call on screen. */
   private lifecycle(type: 'widget-load' | 'panel-open' | 'panel-close'): void {
     const detail: LifecycleDetail = { createdAt: Date.now(), sessionId: this.controller.phone.sessionId };
-    const callId = type === 'widget-load' ? undefined : (this.calls[0]?.id ?? undefined);
+    const callId = type === 'widget-load' ? undefined : this.calls[0]?.id;
     if (callId) detail.callId = callId;
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
