@@ -5,15 +5,13 @@ import {
   BRIDGE_VERSION,
   eventMessage,
   isBridgeCommand,
-  originAllowed,
-  parseAllowList,
   parseCommand,
   responseMessage,
   TokenBucket,
   type BridgeCommandName,
   type BridgeResult,
-  type OriginPattern,
 } from './protocol.js';
+import { originAllowed, parseAllowList, type OriginPattern } from '../shared/origins.js';
 
 /** What the bridge drives: the element's public methods (VoiceWidget has them all). */
 export interface BridgeTarget extends ReactiveControllerHost, HTMLElement {

@@ -6,13 +6,13 @@
 import type { VoiceWidgetEventMap } from '../events.js';
 import {
   commandMessage,
-  exactOrigin,
   parseFrameMessage,
   type BridgeCommandName,
   type BridgeCommands,
   type BridgeEventName,
   type BridgeHello,
 } from './protocol.js';
+import { exactOrigin } from '../shared/origins.js';
 
 export interface WidgetFrameOptions {
   /** The widget frame's exact origin (`https://phone.example.com`): the only one messages go to and come from. */

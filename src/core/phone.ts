@@ -3,6 +3,7 @@ import type { UA } from 'jssip/lib/UA';
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import { CLOSE_REVOKED, WIDGET_TOKEN_HEADER } from '../shared/protocol.js';
 import { cleanDisplayName } from '../shared/display-name.js';
+import { isLoopbackHost } from '../shared/origins.js';
 import { decodeToken, isIceServerList, TokenFormatError, type TokenClaims } from '../shared/token-claims.js';
 import {
   AUDIO_DEVICE_KINDS,
@@ -1036,7 +1037,7 @@ function isWebSocketUrl(value: string): boolean {
 function mixedContent(value: string): boolean {
   if (typeof location === 'undefined' || location.protocol !== 'https:') return false;
   const url = new URL(value);
-  return url.protocol === 'ws:' && !/^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(url.hostname);
+  return url.protocol === 'ws:' && !isLoopbackHost(url.hostname);
 }
 
 function newId(): string {

@@ -1,6 +1,7 @@
 import type { VoiceWidget } from '../element/voice-widget.js';
 import { PHONE_EVENTS } from '../event-names.js';
-import { envelope, exactOrigin, parseHostMessage, type Command, type DialogConfig, type DialogSnapshot, type PopupMessage } from './protocol.js';
+import { chooseHost, readHostList } from './popup-hosts.js';
+import { envelope, parseHostMessage, type Command, type DialogConfig, type DialogSnapshot, type PopupMessage } from './protocol.js';
 
 /** Where the popup remembers its opener's origin, so a reload can re-handshake. */
 const ORIGIN_KEY = 'voice-widget:dialog-host-origin';
@@ -8,6 +9,8 @@ const ORIGIN_KEY = 'voice-widget:dialog-host-origin';
 const FIRST_CALL_WAIT_MS = 15_000;
 /** While detached (the host page reloading or navigating), how often the popup says hello. */
 const HELLO_EVERY_MS = 400;
+/** How long a popup opened by an unlisted origin shows why before it closes. */
+const REFUSED_CLOSE_MS = 3_000;
 
 /** Events the popup relays to its host: the phone's, and the element's own. */
 const RELAYED = [...PHONE_EVENTS, 'warning'] as const;
@@ -15,10 +18,14 @@ const RELAYED = [...PHONE_EVENTS, 'warning'] as const;
 /**
  * The popup page's side of dialog mode (runs in `voice-widget-popup.html`).
  * Takes its one-time config token from the URL fragment and removes it from
- * the address bar at once, redeems it with its opener (exact origin both
- * ways), then runs the phone and relays every event to the host page. When
- * the host page reloads or navigates, the popup keeps the call and says hello
- * until a page of that origin in the same tab takes it up again.
+ * the address bar at once. The opener's origin, also in the fragment, only
+ * picks among the hosts the served page lists (its `voice-widget-host-origins`
+ * meta tag; without one, the popup's own origin): an opener off the list gets
+ * no message, its messages are never read, nothing registers, and the window
+ * closes. A listed opener redeems the token (exact origin both ways), then the
+ * popup runs the phone and relays every event to it. When the host page
+ * reloads or navigates, the popup keeps the call and says hello, to that
+ * origin only, until a page of it in the same tab takes it up again.
  */
 export function runPopup(): void {
   // Refuse to run inside a frame: the phone is a top-level window or nothing.
@@ -30,23 +37,33 @@ export function runPopup(): void {
   const configToken = params.get('vw');
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 
-  let hostOrigin = exactOrigin(params.get('origin'));
+  // A fresh opener's claim, else (a reload) the claim this window accepted before; the list decides either way.
+  let claimed = params.get('origin');
   try {
-    if (hostOrigin) sessionStorage.setItem(ORIGIN_KEY, hostOrigin);
-    else hostOrigin = exactOrigin(sessionStorage.getItem(ORIGIN_KEY));
+    claimed ??= sessionStorage.getItem(ORIGIN_KEY);
   } catch {
     // No storage: a reload cannot re-handshake, the user reopens from the app.
   }
+  const choice = chooseHost(claimed, readHostList(document), location.origin);
 
   const el = document.querySelector('voice-widget') as VoiceWidget | null;
   const notice = document.getElementById('notice');
   if (!el) return;
-  if (!hostOrigin || !window.opener) {
+  if (choice.kind === 'refused') {
+    refuse(el, choice.origin);
+    return;
+  }
+  if (choice.kind === 'none' || !window.opener) {
     el.hidden = true;
     if (notice) notice.hidden = false;
     return;
   }
-  const origin = hostOrigin;
+  const origin = choice.origin;
+  try {
+    sessionStorage.setItem(ORIGIN_KEY, origin);
+  } catch {
+    // As above.
+  }
   el.setAttribute('data-popup', '');
   el.panelOpen = true;
 
@@ -118,6 +135,30 @@ export function runPopup(): void {
 
   if (configToken) send({ type: 'redeem', token: configToken });
   else sayHello();
+}
+
+/**
+ * An opener off the list: the phone is taken out before it can connect, the
+ * page says why, and the window closes. Nothing is sent to anyone and no
+ * message listener exists, so the opener learns nothing but that it closed.
+ */
+function refuse(el: VoiceWidget, origin: string): void {
+  el.remove();
+  try {
+    sessionStorage.removeItem(ORIGIN_KEY);
+  } catch {
+    // Nothing remembered, nothing to forget.
+  }
+  const refused = document.getElementById('refused');
+  const who = document.getElementById('refused-origin');
+  if (who) who.textContent = origin;
+  if (refused) {
+    refused.style.padding = '0 1.5em';
+    refused.hidden = false;
+  }
+  console.error(`voice-widget: ${origin} is not among this popup's hosts (meta voice-widget-host-origins); the phone does not start`);
+  // Windows a script opened may close themselves; one opened by hand stays, with the message.
+  setTimeout(() => window.close(), REFUSED_CLOSE_MS);
 }
 
 function run(el: VoiceWidget, name: Command, args: unknown[]): void {

@@ -197,17 +197,6 @@ export function parseHostMessage(data: unknown): HostMessage | null {
   }
 }
 
-/** An origin as `scheme://host[:port]`, exactly, or null. */
-export function exactOrigin(value: string | null | undefined): string | null {
-  if (!value) return null;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value ? value : null;
-  } catch {
-    return null;
-  }
-}
-
 /** A random config token: 128 bits, base64url. */
 export function newConfigToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));

@@ -5,7 +5,7 @@
  * `data:`, `blob:` or anything else.
  */
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+import { isLoopbackHost } from '../shared/origins.js';
 
 export type UrlUse = 'resource' | 'link';
 
@@ -18,6 +18,6 @@ export function safeUrl(value: string, use: UrlUse): string | null {
     return null;
   }
   if (url.protocol === 'https:') return url.href;
-  if (url.protocol === 'http:' && (use === 'link' || LOOPBACK.test(url.hostname))) return url.href;
+  if (url.protocol === 'http:' && (use === 'link' || isLoopbackHost(url.hostname))) return url.href;
   return null;
 }

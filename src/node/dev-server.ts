@@ -19,6 +19,11 @@ export interface DevServerOptions {
   sipPort?: number;
   /** SIP domain served. */
   domain?: string;
+  /**
+   * The host pages the popup of dialog mode obeys (`bridge-origins` syntax);
+   * default `env.VOICE_WIDGET_POPUP_HOSTS`; unset, the popup obeys its own origin.
+   */
+  popupHosts?: string;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -45,6 +50,9 @@ export interface DevServer {
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const log = options.log ?? (() => {});
   const domain = options.domain ?? 'voice.test';
+  // First: a mistyped host list stops the start before anything listens.
+  const popupHosts = options.popupHosts ?? ((options.env ?? process.env).VOICE_WIDGET_POPUP_HOSTS || undefined);
+  const statics = createStaticHandler(options.root, options.static ?? ['/demo/', '/dist/', '/themes/'], { popupHosts });
   const secrets = await loadSecrets(options.stateDir, options.env);
   const tokens = await TokenService.open({
     secret: secrets.secret,
@@ -63,7 +71,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   tokens.onRevoke((jti) => sip.disconnectToken(jti));
 
   const handlers: RequestHandler[] = [(req, res) => tokens.handle(req, res)];
-  const statics = createStaticHandler(options.root, options.static ?? ['/demo/', '/dist/', '/themes/']);
   let port = 0;
   const server = http.createServer(async (req, res) => {
     try {

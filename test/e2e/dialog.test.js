@@ -1,9 +1,11 @@
 // Dialog mode end to end: the host page on http://127.0.0.1:<port>, the popup
-// on http://localhost:<port> (another origin), a forger on a third origin,
-// calls through a real Kamailio, and Chromium's pop-up blocker left on.
+// on http://localhost:<port> (another origin, whose page lists the host in its
+// voice-widget-host-origins meta tag), a forger and a would-be host on a third
+// origin, calls through a real Kamailio, and Chromium's pop-up blocker left on.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WebSocketServer } from 'ws';
 
 import { mintToken } from '../../dist/node/index.js';
 import { launchBrowser, newIsolatedPage, withoutGesture } from '../harness/browser.js';
@@ -22,7 +24,8 @@ let popupUrl;
 let hostOrigin;
 
 before(async () => {
-  web = await startStaticServer({ root: REPO_ROOT });
+  // The popup page, served on localhost, obeys the host page on 127.0.0.1 (this server's url) and nothing else.
+  web = await startStaticServer({ root: REPO_ROOT, popupHosts: (url) => url });
   third = await startStaticServer({ root: REPO_ROOT });
   sip = await startSipServer('kamailio', { secret: SECRET, domain: DOMAIN });
   browser = await launchBrowser({ popupBlocking: true });
@@ -171,6 +174,7 @@ test('dialog mode: open from a click, call through the popup, events at the host
   assert.equal(headers.get('referrer-policy'), 'no-referrer');
   assert.equal(headers.get('x-frame-options'), 'DENY');
   assert.match(headers.get('content-security-policy'), /frame-ancestors 'none'/);
+  assert.ok((await (await fetch(popupUrl)).text()).includes(`<meta name="voice-widget-host-origins" content="${hostOrigin}" />`), 'the host is listed by the server');
 
   // 2. A second redemption of the same config token gets nothing.
   await popupEl(popup, () => {
@@ -355,4 +359,63 @@ test('dialog mode: a host whose Cross-Origin-Opener-Policy severs the popup gets
   assert.deepEqual(await waitFor(host, 'dialog-close', { timeout: 3000 }), { reason: 'error' });
   assert.equal(await vw(host, () => window.vw.el().shadowRoot.querySelector('[part~="launcher"]').dataset.dialog), 'detached');
   await context.close();
+});
+
+/** A SIP server as an attacker would run one: a WebSocket server on a free loopback port that records every connection. */
+async function startRecordingWs() {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  const seen = [];
+  wss.on('connection', (socket, req) => {
+    seen.push({ origin: req.headers.origin, messages: [] });
+    socket.on('message', (data) => seen.at(-1).messages.push(String(data).split('\r\n')[0]));
+  });
+  return { url: `ws://127.0.0.1:${wss.address().port}`, seen, stop: () => new Promise((resolve) => wss.close(() => resolve())) };
+}
+
+test("dialog mode: a site off the popup's host list gets nothing, whether it opens the popup with its own origin or re-opens it by name after taking over the app's tab", async (t) => {
+  const attackerSip = await startRecordingWs();
+  const context = await browser.createBrowserContext();
+  const thiefUrl = `${third.url}/test/e2e/pages/popup-thief.html`;
+  const thiefOrigin = new URL(third.url).origin;
+  const config = { token: token('mallory'), 'sip-server': attackerSip.url };
+  try {
+    /** The refused popup says why, has no phone, and closes by itself; resolves with what it showed. */
+    const refusedThenClosed = async (popup, thief) => {
+      await popup.waitForFunction(() => document.getElementById('refused')?.hidden === false, { timeout: 5000, polling: 50 });
+      const shown = await popupEl(popup, () => ({ text: document.getElementById('refused').innerText, phones: document.querySelectorAll('voice-widget').length }));
+      const at = Date.now();
+      await thief.waitForFunction(() => window.thief.popup?.closed === true, { timeout: 9000, polling: 100 }); // 3 s, asserted at 3×
+      t.diagnostic(`refusal shown → popup closed: ${Date.now() - at} ms`);
+      return shown;
+    };
+
+    // 1. The other site opens the popup page itself, with its own origin in the fragment (a click: a gesture).
+    const thief = await context.newPage();
+    await thief.goto(thiefUrl, { waitUntil: 'load' });
+    const popupTarget = browser.waitForTarget((tg) => tg.url().startsWith(popupUrl), { timeout: 5000 });
+    assert.equal(await thief.evaluate((u, c) => window.thief.open(u, c), popupUrl, config), true);
+    const stolen = await (await popupTarget).page();
+    const shown = await refusedThenClosed(stolen, thief);
+    assert.ok(shown.text.includes(`does not work for ${thiefOrigin}`), shown.text);
+    assert.equal(shown.phones, 0, 'no phone on the refused page');
+    assert.deepEqual(await thief.evaluate(() => window.thief.received), [], 'the other site received no message');
+    assert.deepEqual(attackerSip.seen, [], 'no WebSocket reached the other site\'s SIP server: no REGISTER, no INVITE');
+
+    // 2. The app's tab opens the popup (listed host); then a page of the other site takes the tab over
+    //    and re-opens the running popup by its name, with its own origin in the fragment.
+    const host = await openHost(context);
+    const popup = await clickLauncher(host);
+    await waitFor(host, 'ready', { timeout: 10000 });
+    await Promise.all([host.waitForNavigation({ waitUntil: 'load' }), vw(host, (u) => location.assign(u), thiefUrl)]);
+    await sleep(1000); // the popup, detached, says hello every 400 ms: to the listed origin only
+    assert.equal(await host.evaluate((u, c) => window.thief.open(u, c), popupUrl, config), true);
+    const again = await refusedThenClosed(popup, host); // the same window, navigated by name
+    assert.match(again.text, /does not work for/);
+    assert.deepEqual(await host.evaluate(() => window.thief.received), [], 'no hello, no redeem reached the page that took the tab');
+    assert.deepEqual(attackerSip.seen, [], 'no WebSocket reached the other site\'s SIP server');
+  } finally {
+    await context.close();
+    await attackerSip.stop();
+  }
 });

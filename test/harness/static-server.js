@@ -7,12 +7,15 @@ import { createStaticHandler } from '../../dist/node/index.js';
 
 /**
  * Serves files under `root` on http://127.0.0.1:<random port>.
- * @param {{ root: string, tls?: { cert: string, key: string } }} opts tls: PEM files, for an https:// server
+ * @param {{ root: string, tls?: { cert: string, key: string }, popupHosts?: string | ((url: string) => string) }} opts
+ *   tls: PEM files, for an https:// server; popupHosts: the popup page's host list
+ *   (its voice-widget-host-origins meta tag), or a function of this server's url giving it
  * @returns {Promise<{ url: string, port: number, stop: () => Promise<void> }>}
  *   url has no trailing slash, e.g. "http://127.0.0.1:40123".
  */
-export async function startStaticServer({ root, allow = ['/dist/', '/demo/', '/themes/', '/test/e2e/pages/'], tls }) {
-  const serve = createStaticHandler(root, allow);
+export async function startStaticServer({ root, allow = ['/dist/', '/demo/', '/themes/', '/test/e2e/pages/'], tls, popupHosts }) {
+  // Made once the port is known, so the host list may name this very server.
+  let serve;
   const options = tls ? { cert: readFileSync(tls.cert), key: readFileSync(tls.key) } : {};
   const server = (tls ? https : http).createServer(options, async (req, res) => {
     try {
@@ -34,6 +37,13 @@ export async function startStaticServer({ root, allow = ['/dist/', '/demo/', '/t
     server.listen(0, '127.0.0.1', resolve);
   });
   const { port } = server.address();
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  try {
+    serve = createStaticHandler(root, allow, { popupHosts: typeof popupHosts === 'function' ? popupHosts(url) : popupHosts });
+  } catch (e) {
+    server.close();
+    throw e;
+  }
 
   let stopped = null;
   const stop = () => {
@@ -43,5 +53,5 @@ export async function startStaticServer({ root, allow = ['/dist/', '/demo/', '/t
     });
     return stopped;
   };
-  return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, port, stop };
+  return { url, port, stop };
 }
