@@ -13,6 +13,8 @@
     open(popupUrl, config) {
       thief.config = config;
       const url = new URL(popupUrl);
+      // A query of its own: a URL that differs only in its fragment would not reload a running popup.
+      url.search = '?again';
       url.hash = new URLSearchParams({ vw: 'AAAAAAAAAAAAAAAAAAAAAA', origin: location.origin }).toString();
       thief.popup = window.open(url.href, 'voice-widget-dialog', 'popup=yes,width=360,height=640');
       const target = url.origin;
