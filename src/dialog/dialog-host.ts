@@ -15,6 +15,9 @@ import {
 const CLOSED_POLL_MS = 500;
 /** A popup that has not asked for its configuration by then lost its opener (a Cross-Origin-Opener-Policy). */
 const DETACHED_AFTER_MS = 3_000;
+/** Why a popup never attaches: the opener severed, or this origin not among the popup page's hosts (it then closes). */
+const DETACHED_MESSAGE =
+  "the phone window cannot talk to this page (is this page's origin missing from the popup page's voice-widget-host-origins, or a Cross-Origin-Opener-Policy severing the opener?)";
 /** Set while this tab has a popup attached, so the next page of the tab knows one may still be running. */
 const POPUP_RUNNING_KEY = 'voice-widget:dialog-popup-running';
 
@@ -157,7 +160,7 @@ export class DialogHost implements ReactiveController {
     this.detachTimer = setTimeout(() => {
       if (this.attached || this.popup !== popup) return;
       this.setState('detached');
-      this.options.fail('popup-detached', 'the phone window cannot talk to this page (is a Cross-Origin-Opener-Policy severing the opener?)');
+      this.options.fail('popup-detached', DETACHED_MESSAGE);
       this.closed('error');
     }, DETACHED_AFTER_MS);
   }
@@ -285,7 +288,7 @@ export class DialogHost implements ReactiveController {
       if (!this.attached && this.state === 'opening' && !byHost) {
         clearTimeout(this.detachTimer);
         this.setState('detached');
-        this.options.fail('popup-detached', 'the phone window cannot talk to this page (is a Cross-Origin-Opener-Policy severing the opener?)');
+        this.options.fail('popup-detached', DETACHED_MESSAGE);
         this.closed('error');
         return;
       }

@@ -107,6 +107,27 @@ describe('token service and the embedded SIP server', () => {
     assert.equal(originAllowed(null, []), true);
   });
 
+  test("VOICE_WIDGET_POPUP_HOSTS is served as the popup page's host list; unset, the page as built; a list with a non-origin stops the start", async () => {
+    const popupPath = '/dist/voice-widget-popup.html';
+    const built = await (await fetch(`${dev.url}${popupPath}`)).text();
+    assert.ok(!/<meta name="voice-widget-host-origins"[^>]*>\s*<meta name="referrer"/.test(built), 'no list unless one is set');
+    const hosts = 'https://crm.example.com  http://localhost:3000';
+    const ownState = path.join(stateDir, 'popup-hosts'); // a store of its own: one store per process
+    const listed = await startDevServer({ root: REPO_ROOT, stateDir: ownState, port: 0, sipPort: 0, env: { VOICE_WIDGET_POPUP_HOSTS: hosts } });
+    try {
+      const res = await fetch(`${listed.url}${popupPath}`);
+      const page = await res.text();
+      assert.equal(Number(res.headers.get('content-length')), Buffer.byteLength(page));
+      assert.match(page, /<meta charset="utf-8" \/>\n {4}<meta name="voice-widget-host-origins" content="https:\/\/crm\.example\.com http:\/\/localhost:3000" \/>/);
+      assert.equal(page.replace(/\n {4}<meta name="voice-widget-host-origins" content="[^"]*" \/>/, ''), built);
+    } finally {
+      await listed.stop();
+    }
+    for (const bad of ['http://crm.example.com', 'https://crm.example.com/', '*', 'https://crm.example.com" onload="x']) {
+      await assert.rejects(startDevServer({ root: REPO_ROOT, stateDir: ownState, port: 0, sipPort: 0, env: { VOICE_WIDGET_POPUP_HOSTS: bad } }), /VOICE_WIDGET_POPUP_HOSTS/, bad);
+    }
+  });
+
   for (const kind of ['embedded', 'kamailio']) {
     test(`a token minted by the CLI registers with the ${kind} server`, async () => {
       const secret = kind === 'embedded' ? dev.secrets.secret : 'cli-e2e-secret-0123456789';
