@@ -157,7 +157,8 @@ function refuse(el: VoiceWidget, origin: string): void {
     refused.hidden = false;
   }
   console.error(`voice-widget: ${origin} is not among this popup's hosts (meta voice-widget-host-origins); the phone does not start`);
-  // Windows a script opened may close themselves; one opened by hand stays, with the message.
+  // A window a script opened closes (even with noopener); one opened by hand stays, with the message.
+  if (!window.opener) document.getElementById('refused-closing')?.remove();
   setTimeout(() => window.close(), REFUSED_CLOSE_MS);
 }
 

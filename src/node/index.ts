@@ -16,6 +16,6 @@ export {
 } from './token.js';
 export { SipServer, WIDGET_TOKEN_HEADER, CLOSE_REVOKED, type SipServerOptions } from './sip/sip-server.js';
 export * from './token-service/index.js';
-export { createStaticHandler, type RequestHandler } from './static-files.js';
+export { createStaticHandler, type RequestHandler, type StaticOptions } from './static-files.js';
 export { startDevServer, type DevServer, type DevServerOptions } from './dev-server.js';
 export { loadSecrets, type DevSecrets } from './secrets.js';
