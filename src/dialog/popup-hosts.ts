@@ -1,12 +1,7 @@
-import { exactOrigin, originAllowed, parseAllowList } from '../shared/origins.js';
+import { exactOrigin, HOST_ORIGINS_META, originAllowed, parseAllowList } from '../shared/origins.js';
 
-/**
- * The meta tag, in the popup page as served, that lists the host pages the
- * popup obeys: `<meta name="voice-widget-host-origins" content="https://crm.example.com https://*.example.com">`,
- * the syntax of `bridge-origins`. Whoever serves the page fixes it; nothing
- * the opener writes (the URL, a message) can add to it.
- */
-export const HOST_ORIGINS_META = 'voice-widget-host-origins';
+// The popup's hosts come from HOST_ORIGINS_META, in the syntax of `bridge-origins`. Whoever serves
+// the page fixes the list; nothing the opener writes (the URL, a message) can add to it.
 
 export type HostChoice =
   /** The opener claimed a listed origin: the popup obeys it, and only it. */

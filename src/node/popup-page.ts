@@ -1,7 +1,4 @@
-import { parseAllowList } from '../shared/origins.js';
-
-/** The meta tag the popup page reads its hosts from (src/dialog/popup-hosts.ts). */
-const META_NAME = 'voice-widget-host-origins';
+import { HOST_ORIGINS_META, parseAllowList } from '../shared/origins.js';
 
 /**
  * The popup page's host list, checked: the same syntax as `bridge-origins`.
@@ -17,7 +14,7 @@ export function checkPopupHosts(list: string): string {
 
 /** The popup page with its host list as a meta tag, first in <head> after the charset (the first such tag is the one read). */
 export function withPopupHosts(html: string, list: string): string {
-  const tag = `<meta name="${META_NAME}" content="${checkPopupHosts(list).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}" />`;
+  const tag = `<meta name="${HOST_ORIGINS_META}" content="${checkPopupHosts(list).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}" />`;
   const charset = /<meta charset="[^"]*"\s*\/?>/i.exec(html);
   const at = charset ? charset.index + charset[0].length : html.search(/<head[^>]*>/i) + (/<head[^>]*>/i.exec(html)?.[0].length ?? 0);
   return `${html.slice(0, at)}\n    ${tag}${html.slice(at)}`;

@@ -6,6 +6,13 @@
  * no imports; the node side uses it too, to check its configuration.
  */
 
+/**
+ * The meta tag, in the popup page as served, that lists the host pages the
+ * popup obeys: `<meta name="voice-widget-host-origins" content="https://crm.example.com https://*.example.com">`.
+ * Written by whoever serves the page (the node side can fill it in), read by the popup.
+ */
+export const HOST_ORIGINS_META = 'voice-widget-host-origins';
+
 /** One entry of an allow-list: an exact origin, or every subdomain of a host (`*.` prefix). */
 export interface OriginPattern {
   scheme: 'https:' | 'http:';
