@@ -5,6 +5,7 @@ import { loadSecrets, type DevSecrets } from './secrets.js';
 import { SipServer } from './sip/sip-server.js';
 import { createStaticHandler, type RequestHandler } from './static-files.js';
 import { TokenService } from './token-service/index.js';
+import { storeLimitsFromEnv } from './token-service/store-limits.js';
 
 export interface DevServerOptions {
   /** The repository or package root; only `static` prefixes below it are served. */
@@ -19,6 +20,7 @@ export interface DevServerOptions {
   sipPort?: number;
   /** SIP domain served. */
   domain?: string;
+  /** Secrets and the token store's limits (VOICE_WIDGET_TOKEN_STORE_MAX_*) are read from here; default process.env. */
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -50,6 +52,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     secret: secrets.secret,
     apiKeys: [secrets.apiKey],
     storePath: path.join(options.stateDir, 'tokens.json'),
+    storeLimits: storeLimitsFromEnv(options.env ?? process.env),
     domain,
     log,
   });
