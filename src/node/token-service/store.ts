@@ -127,11 +127,6 @@ export class TokenStore {
     return entry?.revoked_at !== undefined && Date.parse(entry.expires_at) > this.now();
   }
 
-  /** Size of the store file in bytes and its record count, as last written. */
-  size(): { bytes: number; records: number } {
-    return { bytes: this.#bytes, records: this.#records.size };
-  }
-
   /**
    * Runs `change` on a copy of the records, writes the copy, and only then
    * makes it current. If `change` throws, the result would take the store past
