@@ -10,7 +10,7 @@ function show(who, type, detail) {
 }
 
 async function fetchToken(user) {
-  const response = await fetch(`./api/token?user=${encodeURIComponent(user)}`, { method: 'POST' });
+  const response = await fetch(`./api/token?user=${encodeURIComponent(user)}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } });
   if (!response.ok) throw new Error(`token request failed: ${response.status}`);
   return (await response.json()).token;
 }

@@ -55,6 +55,9 @@ export function createHostBackend({ tokenServiceUrl, apiKey, sipServerUrl, users
     }
     if (url.pathname !== '/demo/api/token' || req.method !== 'POST') return false;
 
+    // A JSON Content-Type is what a cross-site page cannot send without a CORS preflight
+    // (which this server never answers): no other site can mint tokens here or use up the rate limit.
+    if (!sentAsJson(req)) return json(res, 415, { error: 'send Content-Type: application/json' });
     // A real backend takes the user from its session, never from the request.
     const user = url.searchParams.get('user') ?? '';
     if (!Object.hasOwn(users, user)) return json(res, 403, { error: 'unknown user' });
@@ -77,7 +80,7 @@ async function calls(req, res, url, callLog) {
   }
   if (req.method !== 'POST') return json(res, 405, { error: 'GET or POST' });
   // JSON only: a cross-site form or text/plain beacon cannot post without a CORS preflight then.
-  if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return json(res, 415, { error: 'send JSON' });
+  if (!sentAsJson(req)) return json(res, 415, { error: 'send JSON' });
   let body = '';
   for await (const chunk of req) {
     body += chunk;
@@ -98,6 +101,11 @@ async function calls(req, res, url, callLog) {
   callLog.unshift({ ...entry, loggedAt: new Date().toISOString() });
   callLog.length = Math.min(callLog.length, 200);
   return json(res, 201, { ok: true });
+}
+
+/** `Content-Type: application/json` (a text/plain body that holds JSON does not count). */
+function sentAsJson(req) {
+  return /^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
 }
 
 function escapeAttribute(value) {

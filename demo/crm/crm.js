@@ -14,7 +14,7 @@ for (const type of EVENTS) {
 }
 
 async function fetchToken() {
-  const response = await fetch('../api/token?user=carol', { method: 'POST' });
+  const response = await fetch('../api/token?user=carol', { method: 'POST', headers: { 'Content-Type': 'application/json' } });
   if (!response.ok) throw new Error(`token request failed: ${response.status}`);
   return (await response.json()).token;
 }

@@ -10,7 +10,7 @@ const phone = document.getElementById('phone');
 const status = document.getElementById('status');
 
 async function fetchToken() {
-  const response = await fetch(`/demo/api/token?user=${encodeURIComponent(user)}`, { method: 'POST' });
+  const response = await fetch(`/demo/api/token?user=${encodeURIComponent(user)}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } });
   if (!response.ok) throw new Error(`token request failed: ${response.status}`);
   return (await response.json()).token;
 }

@@ -8,7 +8,7 @@ const show = (text) => {
 };
 
 async function fetchToken() {
-  const response = await fetch('../api/token?user=erin', { method: 'POST' });
+  const response = await fetch('../api/token?user=erin', { method: 'POST', headers: { 'Content-Type': 'application/json' } });
   if (!response.ok) throw new Error(`token request failed: ${response.status}`);
   return (await response.json()).token;
 }

@@ -11,7 +11,7 @@ const user = new URLSearchParams(location.search).get('user') ?? 'alice';
 
 // The host backend (demo/host-backend.js) asks the token service; the API key stays there.
 async function fetchToken() {
-  const response = await fetch(`/demo/api/token?user=${encodeURIComponent(user)}`, { method: 'POST' });
+  const response = await fetch(`/demo/api/token?user=${encodeURIComponent(user)}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } });
   if (!response.ok) throw new Error(`token request failed: ${response.status}`);
   return (await response.json()).token;
 }

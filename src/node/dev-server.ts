@@ -5,6 +5,7 @@ import { loadSecrets, type DevSecrets } from './secrets.js';
 import { SipServer } from './sip/sip-server.js';
 import { createStaticHandler, type RequestHandler } from './static-files.js';
 import { TokenService } from './token-service/index.js';
+import { storeLimitsFromEnv } from './token-service/store-limits.js';
 
 export interface DevServerOptions {
   /** The repository or package root; only `static` prefixes below it are served. */
@@ -24,6 +25,7 @@ export interface DevServerOptions {
    * default `env.VOICE_WIDGET_POPUP_HOSTS`; unset, the popup obeys its own origin.
    */
   popupHosts?: string;
+  /** Secrets and the token store's limits (VOICE_WIDGET_TOKEN_STORE_MAX_*) are read from here; default process.env. */
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -58,6 +60,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     secret: secrets.secret,
     apiKeys: [secrets.apiKey],
     storePath: path.join(options.stateDir, 'tokens.json'),
+    storeLimits: storeLimitsFromEnv(options.env ?? process.env),
     domain,
     log,
   });

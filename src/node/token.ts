@@ -11,6 +11,7 @@ import {
   JWT_HEADER,
   TokenFormatError,
   decodeToken,
+  isCanonicalToken,
   originAllowed,
   type IceServerClaim,
   type TokenClaims,
@@ -129,7 +130,9 @@ export class TokenVerificationError extends Error {
 
 /**
  * Verifies a token's signature and expiry and returns its claims.
- * Throws `TokenVerificationError` with a reason.
+ * Throws `TokenVerificationError` with a reason. Only the exact string that
+ * was minted verifies: surrounding whitespace, padding, or base64url with
+ * stray bits (see isCanonicalToken) are `malformed`.
  */
 export function verifyToken(token: string, secret: string, now: number = Date.now()): TokenClaims {
   let claims: TokenClaims;
@@ -138,7 +141,10 @@ export function verifyToken(token: string, secret: string, now: number = Date.no
   } catch (e) {
     throw new TokenVerificationError(e instanceof TokenFormatError ? e.message : 'malformed token', 'malformed');
   }
-  const [head, body, mac] = token.trim().split('.');
+  if (!isCanonicalToken(token)) {
+    throw new TokenVerificationError('token is not in canonical form (whitespace around it, padding, or stray bits in base64url)', 'malformed');
+  }
+  const [head, body, mac] = token.split('.');
   const expected = createHmac('sha256', secret).update(`${head}.${body}`).digest();
   const given = Buffer.from(mac, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

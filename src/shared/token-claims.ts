@@ -79,6 +79,32 @@ export function base64UrlDecode(input: string): string {
   return new TextDecoder().decode(bytes);
 }
 
+// base64url characters whose value has its low 4 (or 2) bits clear: the only
+// ones that may end a part whose length is 2 (or 3) more than a multiple of 4.
+const LAST_OF_2 = /[AQgw]$/;
+const LAST_OF_3 = /[AEIMQUYcgkosw048]$/;
+
+/**
+ * Whether `token` is exactly the string its issuer produced: three parts of
+ * unpadded base64url, nothing around them, and no set bits past the data in
+ * any part's last character (which decoders ignore, so a token with them
+ * flipped would otherwise verify as the same token). Servers require it, so
+ * exactly one string verifies per token and its SHA-256 names it.
+ */
+export function isCanonicalToken(token: string): boolean {
+  const parts = token.split('.');
+  return (
+    parts.length === 3 &&
+    parts.every(
+      (part) =>
+        /^[A-Za-z0-9_-]+$/.test(part) &&
+        part.length % 4 !== 1 &&
+        (part.length % 4 !== 2 || LAST_OF_2.test(part)) &&
+        (part.length % 4 !== 3 || LAST_OF_3.test(part)),
+    )
+  );
+}
+
 /**
  * Splits a token and validates the shape of its claims. Does NOT verify the
  * signature (the browser has no secret); servers call `verifyToken` instead.

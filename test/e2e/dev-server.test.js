@@ -4,6 +4,7 @@
 // SIP servers.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -146,65 +147,115 @@ describe('token service and the embedded SIP server', () => {
 });
 
 describe('npm start', () => {
-  test('brings up the demo with two registered phones that call each other', async (t) => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-start-'));
-    const started = Date.now();
-    const child = spawn(process.execPath, ['demo/start.js'], {
+  const apiKey = 'npm-start-test-api-key-0123456789';
+  let dir;
+  let child;
+  let url;
+  let started;
+  let listening;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-start-'));
+    started = Date.now();
+    child = spawn(process.execPath, ['demo/start.js'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, PORT: '0', SIP_PORT: '0', VOICE_WIDGET_STATE_DIR: dir },
+      env: { ...process.env, PORT: '0', SIP_PORT: '0', VOICE_WIDGET_STATE_DIR: dir, VOICE_WIDGET_API_KEY: apiKey },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    try {
-      const url = await new Promise((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d) => {
-          out += d;
-          const m = /open (http:\/\/127\.0\.0\.1:\d+\/demo\/)/.exec(out);
-          if (m) resolve(m[1]);
-        });
-        child.on('exit', (code) => reject(new Error(`npm start exited ${code}: ${out}`)));
-        setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 20000);
+    url = await new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /open (http:\/\/127\.0\.0\.1:\d+\/demo\/)/.exec(out);
+        if (m) resolve(m[1]);
       });
-      const listening = Date.now();
-      const page = await newIsolatedPage(browser);
-      pages.push(page);
-      await page.goto(url);
-      await page.waitForFunction(
-        () => ['alice', 'bob'].every((id) => document.getElementById(id)?.getState?.() === 'ready'),
-        { timeout: 15000, polling: 20 },
-      );
-      t.diagnostic(`process start → URL printed ${listening - started} ms; → both demo phones registered ${Date.now() - started} ms`);
-      await page.evaluate(() => document.getElementById('alice').call('bob'));
-      await page.waitForFunction(() => document.getElementById('bob').getState() === 'incoming', { timeout: 10000 });
-      await page.evaluate(() => document.getElementById('bob').answer());
-      await page.waitForFunction(
-        () => document.getElementById('alice').getState() === 'in-progress' && document.getElementById('bob').getState() === 'in-progress',
-        { timeout: 10000 },
-      );
-      await page.evaluate(() => document.getElementById('alice').hangup());
-      await page.waitForFunction(() => document.getElementById('bob').getState() === 'completed', { timeout: 10000 });
+      child.on('exit', (code) => reject(new Error(`npm start exited ${code}: ${out}`)));
+      setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 20000);
+    });
+    listening = Date.now();
+  });
 
-      // The CRM demo: Carol's phone in a popup; a call survives moving from Contacts to Deals.
-      // (Pages in the background get no animation frames: poll on a timer.)
-      const crm = await page.browserContext().newPage();
-      await crm.goto(new URL('crm/contacts.html', url).href);
-      await crm.waitForFunction(() => document.getElementById('phone')?.token, { timeout: 10000, polling: 100 });
-      const popupTarget = browser.waitForTarget((target) => target.url().includes('voice-widget-popup.html'), { timeout: 5000 });
-      await crm.click('[data-phone="bob"]');
-      await popupTarget;
-      await page.waitForFunction(() => document.getElementById('bob').getState() === 'incoming', { timeout: 10000, polling: 100 });
-      await page.evaluate(() => document.getElementById('bob').answer());
-      await crm.waitForFunction(() => document.getElementById('phone').getState() === 'in-progress', { timeout: 10000, polling: 100 });
-      await Promise.all([crm.waitForNavigation(), crm.click('a[href="./deals.html"]')]);
-      await crm.waitForFunction(() => document.getElementById('phone').getState() === 'in-progress', { timeout: 5000, polling: 50 });
-      assert.match(await crm.evaluate(() => document.getElementById('log').textContent), /dialog-attached \{"state":"in-progress","calls":\[\{/);
-      assert.equal(await page.evaluate(() => document.getElementById('bob').getState()), 'in-progress');
-      await crm.evaluate(() => document.getElementById('phone').hangup());
-      await page.waitForFunction(() => document.getElementById('bob').getState() === 'completed', { timeout: 10000, polling: 100 });
-    } finally {
+  after(async () => {
+    if (child) {
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
-      await rm(dir, { recursive: true, force: true });
+    }
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('brings up the demo with two registered phones that call each other', async (t) => {
+    const page = await newIsolatedPage(browser);
+    pages.push(page);
+    await page.goto(url);
+    await page.waitForFunction(
+      () => ['alice', 'bob'].every((id) => document.getElementById(id)?.getState?.() === 'ready'),
+      { timeout: 15000, polling: 20 },
+    );
+    t.diagnostic(`process start → URL printed ${listening - started} ms; → both demo phones registered ${Date.now() - started} ms`);
+    await page.evaluate(() => document.getElementById('alice').call('bob'));
+    await page.waitForFunction(() => document.getElementById('bob').getState() === 'incoming', { timeout: 10000 });
+    await page.evaluate(() => document.getElementById('bob').answer());
+    await page.waitForFunction(
+      () => document.getElementById('alice').getState() === 'in-progress' && document.getElementById('bob').getState() === 'in-progress',
+      { timeout: 10000 },
+    );
+    await page.evaluate(() => document.getElementById('alice').hangup());
+    await page.waitForFunction(() => document.getElementById('bob').getState() === 'completed', { timeout: 10000 });
+
+    // The CRM demo: Carol's phone in a popup; a call survives moving from Contacts to Deals.
+    // (Pages in the background get no animation frames: poll on a timer.)
+    const crm = await page.browserContext().newPage();
+    await crm.goto(new URL('crm/contacts.html', url).href);
+    await crm.waitForFunction(() => document.getElementById('phone')?.token, { timeout: 10000, polling: 100 });
+    const popupTarget = browser.waitForTarget((target) => target.url().includes('voice-widget-popup.html'), { timeout: 5000 });
+    await crm.click('[data-phone="bob"]');
+    await popupTarget;
+    await page.waitForFunction(() => document.getElementById('bob').getState() === 'incoming', { timeout: 10000, polling: 100 });
+    await page.evaluate(() => document.getElementById('bob').answer());
+    await crm.waitForFunction(() => document.getElementById('phone').getState() === 'in-progress', { timeout: 10000, polling: 100 });
+    await Promise.all([crm.waitForNavigation(), crm.click('a[href="./deals.html"]')]);
+    await crm.waitForFunction(() => document.getElementById('phone').getState() === 'in-progress', { timeout: 5000, polling: 50 });
+    assert.match(await crm.evaluate(() => document.getElementById('log').textContent), /dialog-attached \{"state":"in-progress","calls":\[\{/);
+    assert.equal(await page.evaluate(() => document.getElementById('bob').getState()), 'in-progress');
+    await crm.evaluate(() => document.getElementById('phone').hangup());
+    await page.waitForFunction(() => document.getElementById('bob').getState() === 'completed', { timeout: 10000, polling: 100 });
+  });
+
+  test('the demo token route mints nothing for a cross-site page: no-cors POSTs are refused, a JSON POST needs a preflight it never gets', async () => {
+    // Erin's: no demo page open here asks for them.
+    const tokensIssued = async () =>
+      (await (await fetch(new URL('/v1/tokens', url), { headers: { Authorization: `Bearer ${apiKey}` } })).json()).filter((r) => r.sip_user === 'erin').length;
+    const before = await tokensIssued();
+    // The attacker's page, on another loopback origin.
+    const evil = http.createServer((req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>elsewhere</title>'));
+    await new Promise((resolve) => evil.listen(0, '127.0.0.2', resolve));
+    try {
+      const page = await newIsolatedPage(browser);
+      pages.push(page);
+      await page.goto(`http://127.0.0.2:${evil.address().port}/`);
+      const outcomes = await page.evaluate(async (target) => {
+        const attempt = (init) =>
+          fetch(target, { method: 'POST', body: JSON.stringify({ user: 'erin' }), ...init }).then(
+            (r) => r.type,
+            (e) => e.name,
+          );
+        return [
+          await attempt({ mode: 'no-cors' }), // text/plain: a "simple" request, sent without asking
+          await attempt({ mode: 'no-cors', headers: { 'Content-Type': 'application/json' } }), // the browser drops the header
+          await attempt({ mode: 'cors', headers: { 'Content-Type': 'application/json' } }), // needs a preflight first
+        ];
+      }, new URL('api/token?user=erin', url).href);
+      assert.deepEqual(outcomes, ['opaque', 'opaque', 'TypeError']);
+      assert.equal(await tokensIssued(), before, 'no token minted for the other site');
+      // The demo's own page, same origin, still gets its token.
+      const own = await newIsolatedPage(browser);
+      pages.push(own);
+      await own.goto(url);
+      const status = await own.evaluate(async () => (await fetch('./api/token?user=erin', { method: 'POST', headers: { 'Content-Type': 'application/json' } })).status);
+      assert.equal(status, 200);
+      assert.equal(await tokensIssued(), before + 1);
+    } finally {
+      await new Promise((resolve) => evil.close(resolve));
     }
   });
 });

@@ -41,7 +41,7 @@ async function openBob(t) {
   t.after(() => page.browserContext().close().catch(() => {}));
   await page.goto(`${dev.url}/test/e2e/pages/widget.html`);
   await page.waitForFunction(() => window.vw && customElements.get('voice-widget'));
-  const { token } = await (await fetch(`${dev.url}/demo/api/token?user=bob`, { method: 'POST' })).json();
+  const { token } = await (await fetch(`${dev.url}/demo/api/token?user=bob`, { method: 'POST', headers: { 'Content-Type': 'application/json' } })).json();
   await page.evaluate((o) => window.vw.configure(o), { token, server: dev.sipUrl });
   await page.evaluate(() => window.vw.waitFor('ready'));
   return page;

@@ -20,6 +20,8 @@ declare module 'jssip/lib/Parser.js' {
     reason_phrase?: string;
     headers: Record<string, Array<{ raw: string; parsed?: unknown }>>;
     body?: string;
+    /** The message as received. */
+    data?: string;
     call_id: string;
     cseq: number;
     from: ParsedNameAddr;

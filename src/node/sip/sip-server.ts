@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_REVOKED, WIDGET_TOKEN_HEADER } from '../../shared/protocol.js';
 import { originAllowed, type TokenClaims } from '../../shared/token-claims.js';
 import { TokenVerificationError, verifyToken } from '../token.js';
+import { sentToken } from './widget-token.js';
 import type { TokenCheck } from '../token-service/index.js';
 import { DigestAuth } from './digest.js';
 import { SipMessage, contactKey, parseNameAddr } from './message.js';
@@ -264,9 +265,9 @@ export class SipServer {
 
   private onRegister(conn: Connection, msg: SipMessage): void {
     const user = msg.to.uri.user ?? '';
-    const token = msg.get(WIDGET_TOKEN_HEADER);
+    const token = sentToken(msg); // exactly as sent: a padded or trimmed variant is an Invalid Token
     if (!token) return this.reply(conn, msg, 403, 'Token Required');
-    const check = this.checkToken(token.trim());
+    const check = this.checkToken(token);
     if (!check.ok) {
       this.log(`conn ${conn.id}: REGISTER ${user}: token ${check.reason}`);
       if (check.reason === 'expired') return this.reply(conn, msg, 403, 'Credentials Expired');
@@ -296,7 +297,7 @@ export class SipServer {
     if (result.username !== claims.sip_auth_user) return this.reply(conn, msg, 403, 'Forbidden (Credential Mismatch)');
 
     conn.claims = claims;
-    conn.token = token.trim();
+    conn.token = token;
     conn.jtis.add(claims.jti);
     if (conn.idleTimer) {
       clearTimeout(conn.idleTimer);

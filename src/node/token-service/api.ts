@@ -10,6 +10,7 @@ import type { ApiKeys } from './auth.js';
 import { ApiError, readJson, requireJson, sendError, sendJson } from './http-io.js';
 import { addressKey, type RateLimiter } from './rate-limit.js';
 import type { StoredToken, TokenRecord, TokenStore } from './store.js';
+import { TokenStoreFullError } from './store-limits.js';
 import { parseCreate, parsePayloadUpdate } from './validate.js';
 import { TOKEN_ID } from '../../shared/token-claims.js';
 
@@ -57,6 +58,8 @@ export async function handleRequest(ctx: ApiContext, req: IncomingMessage, res: 
   } catch (e) {
     if (e instanceof ApiError) {
       answer = e;
+    } else if (e instanceof TokenStoreFullError) {
+      answer = new ApiError(507, 'store-full', e.message);
     } else if (ctx.closed()) {
       answer = new ApiError(503, 'unavailable', 'the token service is shut down');
     } else {
@@ -172,12 +175,8 @@ async function replacePayload(ctx: ApiContext, req: IncomingMessage, id: string)
 }
 
 async function revoke(ctx: ApiContext, id: string): Promise<Answer> {
-  await ctx.store.mutate((draft) => {
-    const record = draft.get(id);
-    if (!record || record.revoked_at !== undefined) throw notFound(`no active token ${id}`);
-    // Kept until it expires: the record is the deny-list entry.
-    draft.set(id, { ...record, revoked_at: new Date(ctx.now()).toISOString() });
-  });
+  // Never refused for the store's size (see TokenStore.revoke).
+  if (!(await ctx.store.revoke(id))) throw notFound(`no active token ${id}`);
   ctx.revoked(id);
   return { status: 200, body: { success: true } };
 }

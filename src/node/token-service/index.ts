@@ -5,3 +5,4 @@
 export { TokenService, type TokenServiceOptions, type TokenCheck } from './service.js';
 export type { TokenRecord } from './store.js';
 export { TokenStoreError } from './store.js';
+export { DEFAULT_STORE_LIMITS, STORE_LIMIT_ENV, TokenStoreFullError, type StoreLimits } from './store-limits.js';

@@ -8,6 +8,7 @@ import { handleRequest, type ApiContext } from './api.js';
 import { ApiKeys } from './auth.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.js';
 import { TokenStore } from './store.js';
+import { storeLimits, type StoreLimits } from './store-limits.js';
 import { SIP_DOMAIN } from '../../shared/token-claims.js';
 
 export interface TokenServiceOptions {
@@ -23,6 +24,12 @@ export interface TokenServiceOptions {
   now?: () => number;
   /** Per API key (or per client address without a valid key). Default 20/s, burst 40. */
   rateLimit?: { perSecond: number; burst: number };
+  /**
+   * Caps on the store; a create (or a larger payload) past one gets 507
+   * `store-full`. Revocation is never refused. Default 10,000 records and
+   * 16 MiB (16777216 bytes).
+   */
+  storeLimits?: Partial<StoreLimits>;
   /** One line per request: method, path, status, ms. Never a token or an API key. */
   log?: (line: string) => void;
 }
@@ -61,8 +68,9 @@ export class TokenService {
   /** Checks the options and loads the store. Rejects with TypeError on a bad option, TokenStoreError on an unreadable store. */
   static async open(options: TokenServiceOptions): Promise<TokenService> {
     checkOptions(options);
+    const limits = storeLimits(options.storeLimits);
     const now = options.now ?? Date.now;
-    const store = await TokenStore.open(options.storePath, now);
+    const store = await TokenStore.open(options.storePath, now, limits);
     return new TokenService(options, store, now);
   }
 

@@ -1,13 +1,18 @@
 /**
- * The token service's persistent store: one JSON file, rewritten atomically.
+ * The token service's persistent store: one JSON file, rewritten atomically,
+ * plus the deny-list's own small file (revocations.ts).
  *
  * No database and no native addon: the whole store is small (one record per
- * live token) and every write replaces the file with write-temp, fsync,
- * rename, so a crash leaves either the old file or the new one, never half
- * of each. Writes run one at a time; readers see only committed state.
+ * live token, compact JSON, capped by StoreLimits) and every write replaces
+ * the file with write-temp, fsync, rename, so a crash leaves either the old
+ * file or the new one, never half of each. Writes run one at a time; readers
+ * see only committed state.
  */
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
+import { readRevocations, revocationsPath, serializeRevocations, type Revocation } from './revocations.js';
+import { TokenStoreFullError, type StoreLimits } from './store-limits.js';
 import type { CreateRequest } from './validate.js';
 import { TOKEN_ID } from '../../shared/token-claims.js';
 
@@ -45,23 +50,32 @@ const openPaths = new Set<string>();
 
 export class TokenStore {
   #records: ReadonlyMap<string, StoredToken>;
+  #revoked: ReadonlyMap<string, Revocation>;
+  /** Size of the store file as last written or read. */
+  #bytes: number;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  readonly revokedPath: string;
 
   private constructor(
     readonly path: string,
-    records: Map<string, StoredToken>,
+    state: { records: Map<string, StoredToken>; revoked: Map<string, Revocation>; bytes: number },
+    private readonly limits: StoreLimits,
     private readonly now: () => number,
   ) {
-    this.#records = records;
+    this.#records = state.records;
+    this.#revoked = state.revoked;
+    this.#bytes = state.bytes;
+    this.revokedPath = revocationsPath(path);
   }
 
   /**
    * Loads the store, or starts empty when the file does not exist yet (it is
-   * created on the first write). A file that cannot be parsed is an error:
-   * wiping it would silently un-revoke tokens.
+   * created on the first write), and applies the deny-list file over it. A
+   * file that cannot be parsed is an error: wiping it would silently
+   * un-revoke tokens.
    */
-  static async open(path: string, now: () => number): Promise<TokenStore> {
+  static async open(path: string, now: () => number, limits: StoreLimits): Promise<TokenStore> {
     const file = resolve(path);
     if (openPaths.has(file)) throw new TokenStoreError(`token store ${file} is already open in this process`, file);
     openPaths.add(file);
@@ -76,7 +90,14 @@ export class TokenStore {
         }
       }
       const records = text === undefined ? new Map<string, StoredToken>() : parseStore(text, file);
-      return new TokenStore(file, withoutExpired(records, now()), now);
+      const revoked = await readRevocations(revocationsPath(file), (detail) => corruptError(file, detail));
+      const t = now();
+      for (const entry of revoked.values()) {
+        const record = records.get(entry.uuid);
+        if (record && record.revoked_at === undefined) records.set(entry.uuid, revokedRecord(record, entry.revoked_at));
+      }
+      const state = { records: withoutExpired(records, t), revoked: withoutExpired(revoked, t), bytes: Buffer.byteLength(text ?? '') };
+      return new TokenStore(file, state, limits, now);
     } catch (e) {
       openPaths.delete(file);
       throw e;
@@ -102,26 +123,55 @@ export class TokenStore {
 
   /** Revoked and not yet expired: on the deny-list. */
   isRevoked(uuid: string): boolean {
-    const record = this.#records.get(uuid);
-    return record?.revoked_at !== undefined && Date.parse(record.expires_at) > this.now();
+    const entry = this.#revoked.get(uuid) ?? this.#records.get(uuid);
+    return entry?.revoked_at !== undefined && Date.parse(entry.expires_at) > this.now();
   }
 
   /**
    * Runs `change` on a copy of the records, writes the copy, and only then
-   * makes it current. If `change` throws or the write fails, nothing changes
-   * (in memory or on disk). Calls run strictly one after another.
+   * makes it current. If `change` throws, the result would take the store past
+   * its limits (TokenStoreFullError), or the write fails, nothing changes (in
+   * memory or on disk). Calls run strictly one after another.
    */
   mutate<T>(change: (draft: Map<string, StoredToken>) => T): Promise<T> {
-    const run = this.#queue.then(async () => {
-      if (this.#closed) throw new TokenStoreError(`token store ${this.path} is closed`, this.path);
+    return this.#enqueue(async () => {
       const draft = withoutExpired(this.#records, this.now());
       const result = change(draft);
-      await this.#write(draft);
+      const data = serializeStore(draft);
+      this.#checkLimits(draft.size, Buffer.byteLength(data));
+      await this.#write(data);
       this.#records = draft;
       return result;
     });
-    this.#queue = run.catch(() => undefined);
-    return run;
+  }
+
+  /**
+   * Revokes an active token; false when there is none with that id. Never
+   * refused for the store's size: the deny-list file is written first, and
+   * once it is on disk the revocation holds, even if rewriting the store
+   * (which drops the record's payload) then fails.
+   */
+  revoke(uuid: string): Promise<boolean> {
+    return this.#enqueue(async () => {
+      const now = this.now();
+      const record = this.#records.get(uuid);
+      if (!record || !isActive(record, now)) return false;
+      const revoked_at = new Date(now).toISOString();
+      const revoked = withoutExpired(this.#revoked, now);
+      revoked.set(uuid, { uuid, revoked_at, expires_at: record.expires_at });
+      await writeFileAtomic(this.revokedPath, serializeRevocations(revoked));
+      this.#revoked = revoked;
+      const draft = withoutExpired(this.#records, now);
+      draft.set(uuid, revokedRecord(record, revoked_at));
+      this.#records = draft;
+      try {
+        await this.#write(serializeStore(draft));
+      } catch (e) {
+        // The next successful write catches the store file up.
+        process.emitWarning(`token store ${this.path}: revocation of ${uuid} is saved in ${this.revokedPath}, but the store file could not be rewritten: ${(e as Error).message}`, 'TokenServiceWarning');
+      }
+      return true;
+    });
   }
 
   /** Waits for queued writes, then refuses further ones. */
@@ -132,60 +182,63 @@ export class TokenStore {
     openPaths.delete(this.path);
   }
 
-  async #write(records: ReadonlyMap<string, StoredToken>): Promise<void> {
-    const data = JSON.stringify({ format: FORMAT, version: VERSION, tokens: [...records.values()] }, null, 2) + '\n';
-    // One fixed temp name is enough: writes are serialized, and a leftover
-    // from a crash is simply overwritten.
-    const tmp = `${this.path}.tmp`;
-    try {
-      const fh = await open(tmp, 'w', 0o600);
-      try {
-        await fh.chmod(0o600); // in case a leftover temp file had other permissions
-        await fh.writeFile(data, 'utf8');
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, this.path);
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw e;
-    }
-    await syncDirectory(dirname(this.path));
+  #enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => {
+      if (this.#closed) throw new TokenStoreError(`token store ${this.path} is closed`, this.path);
+      return job();
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
   }
+
+  // A change that shrinks the store is always allowed, so lowering a limit
+  // below the current size cannot block payload cuts.
+  #checkLimits(records: number, bytes: number): void {
+    const { maxRecords, maxBytes } = this.limits;
+    if (records > maxRecords && records > this.#records.size) {
+      throw new TokenStoreFullError(`the token store is full (${maxRecords} records, revoked ones included until they expire); revoke tokens, wait for some to expire, or raise maxRecords`);
+    }
+    if (bytes > maxBytes && bytes > this.#bytes) {
+      throw new TokenStoreFullError(`the token store would grow to ${bytes} bytes, past its limit of ${maxBytes}; revoke tokens, shorten payloads, wait for some to expire, or raise maxBytes`);
+    }
+  }
+
+  async #write(data: string): Promise<void> {
+    await writeFileAtomic(this.path, data);
+    this.#bytes = Buffer.byteLength(data);
+  }
+}
+
+/** Compact: the payload limit is measured on compact JSON, so the file is what was measured. */
+function serializeStore(records: ReadonlyMap<string, StoredToken>): string {
+  return JSON.stringify({ format: FORMAT, version: VERSION, tokens: [...records.values()] }) + '\n';
+}
+
+/** A revoked record keeps no payload: nothing shows it any more, and dropping it frees room. */
+function revokedRecord(record: StoredToken, revoked_at: string): StoredToken {
+  return { ...record, payload: null, revoked_at };
 }
 
 function isActive(record: StoredToken, now: number): boolean {
   return record.revoked_at === undefined && Date.parse(record.expires_at) > now;
 }
 
-/** Expired records carry no information any more: the token fails `verifyToken` on its own. */
-function withoutExpired(records: ReadonlyMap<string, StoredToken>, now: number): Map<string, StoredToken> {
-  const kept = new Map<string, StoredToken>();
-  for (const [uuid, record] of records) if (Date.parse(record.expires_at) > now) kept.set(uuid, record);
+/** Expired entries carry no information any more: the token fails `verifyToken` on its own. */
+function withoutExpired<T extends { expires_at: string }>(entries: ReadonlyMap<string, T>, now: number): Map<string, T> {
+  const kept = new Map<string, T>();
+  for (const [uuid, entry] of entries) if (Date.parse(entry.expires_at) > now) kept.set(uuid, entry);
   return kept;
 }
 
-// Makes the rename itself durable. Not every platform can fsync a directory;
-// there the rename is still atomic, only possibly not yet on disk.
-async function syncDirectory(dir: string): Promise<void> {
-  let fh;
-  try {
-    fh = await open(dir, 'r');
-    await fh.sync();
-  } catch {
-    // best effort
-  } finally {
-    await fh?.close().catch(() => undefined);
-  }
+function corruptError(file: string, detail: string): TokenStoreError {
+  return new TokenStoreError(
+    `token store ${file} is corrupt (${detail}); it was left untouched: restore it from a backup, or move it away to start with an empty store`,
+    file,
+  );
 }
 
 function parseStore(text: string, file: string): Map<string, StoredToken> {
-  const corrupt = (detail: string): TokenStoreError =>
-    new TokenStoreError(
-      `token store ${file} is corrupt (${detail}); it was left untouched: restore it from a backup, or move it away to start with an empty store`,
-      file,
-    );
+  const corrupt = (detail: string): TokenStoreError => corruptError(file, detail);
   let data: unknown;
   try {
     data = JSON.parse(text);

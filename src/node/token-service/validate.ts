@@ -5,8 +5,10 @@
 import { CALLER_ID, DISPLAY_NAME, DOMAIN_NAME, MAX_TTL, MIN_TTL, SIP_USER } from '../../shared/token-claims.js';
 import { ApiError } from './http-io.js';
 
-/** Largest payload, serialized as JSON, in bytes. */
+/** Largest payload, serialized as compact JSON (as the store keeps it), in bytes. */
 export const MAX_PAYLOAD_BYTES = 8 * 1024;
+/** Deepest nesting of objects and arrays in a payload (`{}` is 1, `{"a":[1]}` is 2). */
+export const MAX_PAYLOAD_DEPTH = 8;
 /** Most entries in caller_ids or allowed_domains. */
 const MAX_LIST = 50;
 const DEFAULT_TTL = 3600;
@@ -73,10 +75,20 @@ function requireObject(body: unknown, allowed: string[]): Record<string, unknown
 }
 
 function checkPayload(payload: unknown): unknown {
+  // Depth first: it stops at the limit, before anything walks the whole value.
+  if (deeperThan(payload, MAX_PAYLOAD_DEPTH)) {
+    throw new ApiError(400, 'too-deep', `payload nests objects and arrays deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  }
   if (Buffer.byteLength(JSON.stringify(payload)) > MAX_PAYLOAD_BYTES) {
     throw new ApiError(413, 'too-large', `payload is larger than ${MAX_PAYLOAD_BYTES} bytes as JSON`);
   }
   return payload;
+}
+
+function deeperThan(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (levels === 0) return true;
+  return Object.values(value).some((child) => deeperThan(child, levels - 1));
 }
 
 function stringList(value: unknown, field: string, ok: (s: string) => boolean, what: string): string[] {
