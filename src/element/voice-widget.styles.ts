@@ -580,6 +580,9 @@ export const styles = css`
       text-overflow: ellipsis;
       white-space: nowrap;
     }
+    .transfer-request .who {
+      white-space: normal;
+    }
     .waiting .label {
       display: block;
       font-size: 11px;
