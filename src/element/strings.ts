@@ -46,6 +46,8 @@ export interface Strings {
   transferFailed: string;
   /** A transfer asked by the far end (REFER): who asks (`{name}`), and where to (`{number}`). */
   transferRequest: string;
+  /** Above the target, on the request's banner. */
+  transferRequestBy: string;
   acceptTransfer: string;
   declineTransfer: string;
   callDuration: string;
@@ -123,6 +125,7 @@ export const en: Strings = {
   transferred: 'Transferred to {number}',
   transferFailed: 'Transfer to {number} failed',
   transferRequest: '{name} asks to transfer you to {number}',
+  transferRequestBy: 'Transfer from {name}',
   acceptTransfer: 'Accept transfer',
   declineTransfer: 'Decline transfer',
   callDuration: 'Call duration',
@@ -227,6 +230,7 @@ export const es: Strings = {
   transferred: 'Transferida a {number}',
   transferFailed: 'No se pudo transferir a {number}',
   transferRequest: '{name} pide transferirle a {number}',
+  transferRequestBy: 'Transferencia de {name}',
   acceptTransfer: 'Aceptar la transferencia',
   declineTransfer: 'Rechazar la transferencia',
   callDuration: 'Duración de la llamada',

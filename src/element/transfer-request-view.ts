@@ -15,8 +15,8 @@ export function renderTransferRequest(
 ) {
   if (!request) return nothing;
   const text = fill(t.transferRequest, { name: request.from.name, number: request.target });
-  return html`<div part="transfer-request" class="waiting transfer-request" role="group" aria-label=${t.transfer} data-kind=${request.kind}>
-    <span class="who">${text}</span>
+  return html`<div part="transfer-request" class="waiting transfer-request" role="group" aria-label=${text} data-kind=${request.kind}>
+    <span class="who" title=${text}><span class="label">${fill(t.transferRequestBy, { name: request.from.name })}</span> <strong>${request.target}</strong></span>
     <button part="transfer-decline-button" class="decline small" aria-label=${t.declineTransfer} @click=${() => answer(false)}>${hangupIcon}</button>
     <button part="transfer-accept-button" class="accept small" aria-label=${t.acceptTransfer} @click=${() => answer(true)}>${transferIcon}</button>
     <span class="visually-hidden" role="alert">${text}</span>

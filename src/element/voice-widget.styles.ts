@@ -580,8 +580,10 @@ export const styles = css`
       text-overflow: ellipsis;
       white-space: nowrap;
     }
-    .transfer-request .who {
-      white-space: normal;
+    /* Who asks must stay readable: no capitals, so "Transfer from <name>" fits beside the buttons. */
+    .transfer-request .label {
+      text-transform: none;
+      font-size: 12px;
     }
     .waiting .label {
       display: block;
