@@ -544,9 +544,6 @@ for (const kind of SIP_SERVERS) {
     });
 
     test('refer-policy: a REFER is never obeyed silently. ask: shown, declined → NOTIFY 603 and no INVITE; reject: 603 at once; a target outside the dial rule: 603 even with accept', async (t) => {
-      const carol = await openPhone('carol');
-      await waitFor(carol, 'ready');
-      const fromC = await logLength(carol);
       const from = await connect(alice, bob, 'bob');
       const bobCall = (await events(bob, 'call-started')).at(-1).id;
       const mark = async () => ({ alice: await logLength(alice), bob: await logLength(bob), sent: await vw(bob, () => window.vw.sip.sent.length), got: await vw(alice, () => window.vw.sip.received.length) });
@@ -591,13 +588,11 @@ for (const kind of SIP_SERVERS) {
         await alice.waitForFunction((f) => window.vw.sip.received.slice(f).some((x) => x.startsWith('NOTIFY ') && x.includes('SIP/2.0 603')), { timeout: 10000 }, m.got);
         assert.deepEqual(await wire(m), { notify: 'SIP/2.0 603', invite: false }, target);
       }
-      await sleep(300);
-      assert.equal(await count(carol, 'call-received', fromC), 0, 'no call ever reached carol');
       assert.equal(await vw(bob, () => window.vw.el().getState()), 'in-progress', 'the call went on');
+      assert.equal((await events(bob, 'call-started')).at(-1).id, bobCall, 'bob placed no call');
       await vw(bob, () => window.vw.el().removeAttribute('refer-policy'));
       await vw(alice, () => window.vw.el().hangup());
       await waitFor(bob, 'call-ended', { from: from.callee });
-      await carol.browserContext().close();
     });
 
     test('a second call rings beside the first: decline it, or answer it with the first on hold; busy-policy="reject" answers 486', async () => {
