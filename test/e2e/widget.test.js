@@ -569,6 +569,15 @@ for (const kind of SIP_SERVERS) {
       assert.equal(await requestShown(), null, 'the request is gone from the screen');
       assert.equal(await vw(bob, () => window.vw.el().declineTransfer()), false, 'nothing left to decline');
 
+      // A Refer-To with Replaces (an attended transfer, sent from alice's JsSIP session) is asked as `attended`; declined by the method.
+      const replaces = encodeURIComponent('a1b2c3@voice.test;to-tag=1234;from-tag=5678');
+      m = await mark();
+      await vw(alice, (to) => window.vw.el().controller.phone.foreground.session.refer(to), `sip:carol@${DOMAIN}?Replaces=${replaces}`);
+      assert.deepEqual(await waitFor(bob, 'transfer-requested', { from: m.bob }), { id: bobCall, target: 'carol', kind: 'attended' });
+      assert.equal(await vw(bob, () => window.vw.el().declineTransfer()), true);
+      await alice.waitForFunction((f) => window.vw.sip.received.slice(f).some((x) => x.startsWith('NOTIFY ') && x.includes('SIP/2.0 603')), { timeout: 10000 }, m.got);
+      assert.deepEqual(await wire(m), { notify: 'SIP/2.0 603', invite: false });
+
       // reject: declined at once, nobody asked.
       await vw(bob, () => window.vw.el().setAttribute('refer-policy', 'reject'));
       m = await mark();
@@ -580,9 +589,9 @@ for (const kind of SIP_SERVERS) {
       assert.equal(await count(bob, 'transfer-requested', m.bob), 0);
 
       // accept, but a hostile far end names a target outside the dial rule: another domain (a PSTN
-      // gateway), a ;maddr= that routes elsewhere. Sent from alice's JsSIP session directly.
+      // gateway), a ;maddr= that routes elsewhere, a Replaces that would add a header line to the INVITE.
       await vw(bob, () => window.vw.el().setAttribute('refer-policy', 'accept'));
-      for (const target of ['sip:+19005550100@pstn.example', `sip:carol@${DOMAIN};maddr=127.0.0.9`]) {
+      for (const target of ['sip:+19005550100@pstn.example', `sip:carol@${DOMAIN};maddr=127.0.0.9`, `sip:carol@${DOMAIN}?Replaces=${replaces}%0D%0AX-Evil%3A%201`]) {
         m = await mark();
         await vw(alice, (to) => window.vw.el().controller.phone.foreground.session.refer(to), target);
         await alice.waitForFunction((f) => window.vw.sip.received.slice(f).some((x) => x.startsWith('NOTIFY ') && x.includes('SIP/2.0 603')), { timeout: 10000 }, m.got);
