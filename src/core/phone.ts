@@ -63,6 +63,12 @@ const INSTANCE_KEY = 'voice-widget:instance-id';
 /** Retry delays after a REGISTER failure that is not about the credential. */
 const REGISTER_RETRY_MS = [2_000, 4_000, 8_000, 16_000, 30_000];
 
+/** Phone events that stay inside: the element re-reads the phone on them, but fires nothing. */
+interface InternalEvents {
+  /** The transfer request waiting for the user came, or went (answered, timed out, its call ended). */
+  'transfer-request-change': Record<string, never>;
+}
+
 /**
  * The SIP/WebRTC core: the only module that talks to JsSIP. Commands return
  * whether they were accepted; outcomes arrive as events (`state-change`,
@@ -71,12 +77,6 @@ const REGISTER_RETRY_MS = [2_000, 4_000, 8_000, 16_000, 30_000];
  * A phone does nothing on the network until `start()`; `configure()` only
  * stores (and validates) what it is given.
  */
-/** Phone events that stay inside: the element re-reads the phone on them, but fires nothing. */
-interface InternalEvents {
-  /** The transfer request waiting for the user came, or went (answered, timed out, its call ended). */
-  'transfer-request-change': Record<string, never>;
-}
-
 export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
   private ua: UA | null = null;
   private uaKey = '';
