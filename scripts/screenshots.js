@@ -124,6 +124,12 @@ async function states() {
     await window.vw.el().updateComplete;
   });
   await shot(alice, '06d-transfer');
+  // Alice transfers Bob to Carol: Bob (refer-policy="ask") is asked.
+  await alice.evaluate(() => window.vw.el().transfer('carol'));
+  await bob.evaluate(() => window.vw.waitFor('transfer-requested'));
+  await shot(bob, '06f-transfer-request');
+  await bob.evaluate(() => window.vw.el().declineTransfer());
+  await alice.evaluate(() => window.vw.waitFor('transfer'));
 
   await bob.evaluate(() => window.vw.el().hangup());
   await alice.evaluate(() => window.vw.waitFor('call-ended'));

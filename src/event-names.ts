@@ -18,6 +18,7 @@ export const PHONE_EVENTS = [
   'mute-change',
   'hold-change',
   'transfer',
+  'transfer-requested',
   'outbound-number-changed',
   'no-audio',
   'audio-restored',

@@ -9,6 +9,7 @@ import type {
   MuteChangeDetail,
   HoldChangeDetail,
   TransferDetail,
+  TransferRequestedDetail,
   OutboundNumberChangedDetail,
   NoAudioDetail,
   ReadyDetail,
@@ -39,6 +40,7 @@ export interface VoiceWidgetEventMap {
   'mute-change': CustomEvent<MuteChangeDetail>;
   'hold-change': CustomEvent<HoldChangeDetail>;
   transfer: CustomEvent<TransferDetail>;
+  'transfer-requested': CustomEvent<TransferRequestedDetail>;
   'outbound-number-changed': CustomEvent<OutboundNumberChangedDetail>;
   'no-audio': CustomEvent<NoAudioDetail>;
   'audio-restored': CustomEvent<NoAudioDetail>;

@@ -13,6 +13,7 @@ export {
   type VoiceWidgetDelegate,
 } from './embed/create.js';
 export { normalizeDialString } from './core/dial-string.js';
+export { TRANSFER_DECISION_MS, type ReferPolicy } from './core/transfer-request.js';
 export { decodeToken, TokenFormatError, type TokenClaims } from './shared/token-claims.js';
 export { InvalidStateTransitionError, type CallState } from './core/call-state.js';
 export type * from './core/types.js';

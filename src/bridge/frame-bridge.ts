@@ -27,6 +27,8 @@ export interface BridgeTarget extends ReactiveControllerHost, HTMLElement {
   unhold(): boolean;
   isOnHold(): boolean;
   transfer(number: string): boolean;
+  acceptTransfer(): boolean;
+  declineTransfer(): boolean;
   selectOutboundNumber(number: string | null): boolean;
   clearHistory(): void;
   reset(): void;
@@ -56,6 +58,8 @@ const RUN: { [K in BridgeCommandName]: { args: (a: unknown[]) => boolean; run: (
   unhold: { args: (a) => a.length === 0, run: (el) => el.unhold() },
   isOnHold: { args: (a) => a.length === 0, run: (el) => el.isOnHold() },
   transfer: { args: (a) => a.length === 1 && str(a[0]), run: (el, a) => el.transfer(a[0] as string) },
+  acceptTransfer: { args: (a) => a.length === 0, run: (el) => el.acceptTransfer() },
+  declineTransfer: { args: (a) => a.length === 0, run: (el) => el.declineTransfer() },
   selectOutboundNumber: { args: (a) => a.length === 1 && (a[0] === null || str(a[0])), run: (el, a) => el.selectOutboundNumber(a[0] as string | null) },
   clearHistory: { args: (a) => a.length === 0, run: (el) => el.clearHistory() },
   reset: { args: (a) => a.length === 0, run: (el) => el.reset() },

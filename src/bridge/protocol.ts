@@ -33,6 +33,8 @@ export const BRIDGE_COMMANDS = [
   'unhold',
   'isOnHold',
   'transfer',
+  'acceptTransfer',
+  'declineTransfer',
   'selectOutboundNumber',
   'clearHistory',
   'reset',
@@ -78,6 +80,8 @@ export interface BridgeCommands {
   unhold: { args: []; result: boolean };
   isOnHold: { args: []; result: boolean };
   transfer: { args: [number: string]; result: boolean };
+  acceptTransfer: { args: []; result: boolean };
+  declineTransfer: { args: []; result: boolean };
   selectOutboundNumber: { args: [number: string | null]; result: boolean };
   clearHistory: { args: []; result: null };
   reset: { args: []; result: null };

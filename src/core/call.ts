@@ -2,6 +2,7 @@ import type { RTCSession, EndEvent, IceCandidateEvent, IncomingDTMFEvent, Outgoi
 import { CallStateMachine, type CallState } from './call-state.js';
 import { endCauseFor, terminalStateFor } from './causes.js';
 import { IceGatheringPolicy } from './ice-policy.js';
+import type { ReferUri } from './transfer-request.js';
 import type { CallDirection, DtmfMode, EndCause, ErrorCode, Party } from './types.js';
 
 /** What a call tells its phone. */
@@ -15,8 +16,11 @@ export interface CallHooks {
   transferred(call: Call, target: string, result: 'accepted' | 'failed'): void;
   /** Audio stopped arriving on a call nobody holds (true), or came back (false). */
   audioSilence(call: Call, silent: boolean): void;
-  /** The far end asks this phone to call `target` (a blind transfer); `accept` places that call. */
-  referred(call: Call, target: { user: string; host: string }, accept: ReferAccept, reject: () => void): void;
+  /**
+   * The far end asks this phone to call `target` (REFER). JsSIP has already
+   * answered 202: `accept` places that call, `reject` NOTIFYs `603 Decline`.
+   */
+  referred(call: Call, target: ReferUri, accept: ReferAccept, reject: () => void): void;
   error(code: ErrorCode, message: string): void;
   /** The server refused the call because the credential expired. */
   credentialExpired(): void;
@@ -28,6 +32,39 @@ export interface CallHooks {
 
 /** JsSIP's accept() of a REFER: starts the new session, handing it to `init` at once. */
 export type ReferAccept = (init: (session: RTCSession) => void, options: Record<string, unknown>) => void;
+
+/** The parts of JsSIP's URI class a Refer-To is read from (its headers hold arrays of encoded values). */
+interface JsSipUri {
+  scheme: string;
+  user?: string | null;
+  host: string;
+  port?: number | null;
+  _parameters?: Record<string, unknown>;
+  _headers?: Record<string, string[]>;
+}
+
+function referUriOf(uri: JsSipUri): ReferUri {
+  const headers: Array<[string, string]> = [];
+  for (const [name, values] of Object.entries(uri._headers ?? {})) {
+    for (const value of values) {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(value);
+      } catch {
+        decoded = '\u0000'; // not valid percent-encoding: refused by the rule
+      }
+      headers.push([name, decoded]);
+    }
+  }
+  return {
+    scheme: uri.scheme,
+    user: uri.user ?? null,
+    host: uri.host,
+    port: uri.port ?? null,
+    params: Object.keys(uri._parameters ?? {}),
+    headers,
+  };
+}
 
 /** No RTP or RTCP from the far end for this long, on a call nobody holds, is worth a warning. */
 const NO_AUDIO_MS = 3_000;
@@ -157,10 +194,10 @@ export class Call {
         if (e.originator === 'remote' && reason && /cause=200\b/.test(reason)) this.answeredElsewhere = true;
         this.finish(this.causeOf(e));
       },
-      refer: (e: { request: { refer_to?: { uri: { user?: string; host: string } } }; accept: ReferAccept; reject: () => void }) => {
+      refer: (e: { request: { refer_to?: { uri: JsSipUri } }; accept: ReferAccept; reject: () => void }) => {
         const uri = e.request.refer_to?.uri;
-        if (!uri?.user || this.ended) return e.reject();
-        this.hooks.referred(this, { user: uri.user, host: uri.host }, e.accept, e.reject);
+        if (!uri || this.ended) return e.reject();
+        this.hooks.referred(this, referUriOf(uri), e.accept, e.reject);
       },
       // A hold by the far end (its offer says sendonly or inactive).
       hold: (e: { originator: string }) => this.onRemoteHold(e.originator, true),

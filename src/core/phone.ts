@@ -19,6 +19,7 @@ import type { CallState } from './call-state.js';
 import { DTMF_DIGITS, normalizeDialString } from './dial-string.js';
 import { Emitter } from './emitter.js';
 import { TonePlayer, type ToneKind } from './tones.js';
+import { referTarget, TransferRequests, type PendingTransfer, type ReferPolicy, type ReferUri } from './transfer-request.js';
 import type {
   CallReceivedDetail,
   DtmfMode,
@@ -41,6 +42,8 @@ export interface PhoneConfig {
   busyPolicy?: 'wait' | 'reject';
   /** `relay`: media only through TURN (hides the user's addresses); `all` (default): any path. */
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** A transfer asked by the far end (REFER): `ask` the user (default), `accept` or `reject` at once. */
+  referPolicy?: ReferPolicy;
 }
 
 type ConfigField = 'token' | 'server' | 'ice-servers';
@@ -61,6 +64,12 @@ const INSTANCE_KEY = 'voice-widget:instance-id';
 /** Retry delays after a REGISTER failure that is not about the credential. */
 const REGISTER_RETRY_MS = [2_000, 4_000, 8_000, 16_000, 30_000];
 
+/** Phone events that stay inside: the element re-reads the phone on them, but fires nothing. */
+interface InternalEvents {
+  /** The transfer request waiting for the user came, or went (answered, timed out, its call ended). */
+  'transfer-request-change': Record<string, never>;
+}
+
 /**
  * The SIP/WebRTC core: the only module that talks to JsSIP. Commands return
  * whether they were accepted; outcomes arrive as events (`state-change`,
@@ -69,7 +78,7 @@ const REGISTER_RETRY_MS = [2_000, 4_000, 8_000, 16_000, 30_000];
  * A phone does nothing on the network until `start()`; `configure()` only
  * stores (and validates) what it is given.
  */
-export class Phone extends Emitter<PhoneEventMap> {
+export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
   private ua: UA | null = null;
   private uaKey = '';
   private claims: TokenClaims | null = null;
@@ -81,6 +90,9 @@ export class Phone extends Emitter<PhoneEventMap> {
   private dtmfMode: DtmfMode = 'info';
   private busyPolicy: 'wait' | 'reject' = 'wait';
   private iceTransportPolicy: RTCIceTransportPolicy = 'all';
+  private referPolicy: ReferPolicy = 'ask';
+  /** A transfer the far end asked for, waiting for the user (`refer-policy="ask"`). */
+  private readonly transferRequests = new TransferRequests(() => this.emit('transfer-request-change', {}));
   /** Fields whose last value was refused; the phone is in `error` while any is. */
   private readonly badFields = new Set<ConfigField>();
   /** The current token can no longer register (expired, revoked, refused, or this origin refused). */
@@ -275,6 +287,7 @@ export class Phone extends Emitter<PhoneEventMap> {
   configure(config: PhoneConfig): void {
     if (config.dtmfMode !== undefined) this.dtmfMode = config.dtmfMode === 'rfc2833' ? 'rfc2833' : 'info';
     if (config.busyPolicy !== undefined) this.busyPolicy = config.busyPolicy === 'reject' ? 'reject' : 'wait';
+    if (config.referPolicy !== undefined) this.referPolicy = config.referPolicy === 'accept' || config.referPolicy === 'reject' ? config.referPolicy : 'ask';
     if (config.iceTransportPolicy !== undefined) this.iceTransportPolicy = config.iceTransportPolicy === 'relay' ? 'relay' : 'all';
     if (config.iceServers !== undefined) {
       if (config.iceServers === null || isIceServerList(config.iceServers)) {
@@ -426,6 +439,21 @@ export class Phone extends Emitter<PhoneEventMap> {
     }
     if (!call || call.state !== 'in-progress') return this.noCall('no connected call to transfer');
     return call.transfer(number, `sip:${number}@${domain}`);
+  }
+
+  /** The transfer the far end asks for, waiting for `acceptTransfer()` or `declineTransfer()`, or null. */
+  get transferRequest(): PendingTransfer | null {
+    return this.transferRequests.pending;
+  }
+
+  /** Obeys the waiting transfer request: calls its target; the far end then ends this call. */
+  acceptTransfer(): boolean {
+    return this.transferRequests.settle(true) || this.noCall('no transfer request to accept');
+  }
+
+  /** Refuses the waiting transfer request (NOTIFY `603 Decline`); the call goes on. */
+  declineTransfer(): boolean {
+    return this.transferRequests.settle(false) || this.noCall('no transfer request to decline');
   }
 
   /** Whether this phone holds the current call (confirmed by the far end). */
@@ -852,7 +880,7 @@ export class Phone extends Emitter<PhoneEventMap> {
         holdChanged: (c, held, by) => this.emit('hold-change', { id: c.id, held, by }),
         transferred: (c, target, result) => this.emit('transfer', { id: c.id, target, result }),
         audioSilence: (c, silent) => this.emit(silent ? 'no-audio' : 'audio-restored', { id: c.id }),
-        referred: (_c, target, accept, reject) => this.onReferred(target, accept, reject),
+        referred: (c, target, accept, reject) => this.onReferred(c, target, accept, reject),
         error: (code, message) => this.emit('error', { code, message }),
         credentialExpired: () => this.tokenFailed('expired'),
         audioBlocked: (c) => this.audioBlockedBy('call-audio', c.id),
@@ -894,6 +922,7 @@ export class Phone extends Emitter<PhoneEventMap> {
 
   private onCallEnded(call: Call, cause: EndCause): void {
     this.calls.delete(call.id);
+    this.transferRequests.drop(call.id);
     // Blocked call audio went with the last call; a later call asks again.
     if (this.calls.size === 0) this.blockedAudio.delete('call-audio');
     // Every outbound call reports call-started before call-ended, even one that never left (no microphone).
@@ -922,11 +951,27 @@ export class Phone extends Emitter<PhoneEventMap> {
     return null;
   }
 
-  /** The far end transfers us: call the target it names, in our domain only. */
-  private onReferred(target: { user: string; host: string }, accept: ReferAccept, reject: () => void): void {
+  /**
+   * The far end transfers us (REFER). The target must pass `call()`'s dial
+   * rule; then `refer-policy` decides: ask the user, obey, or refuse. JsSIP
+   * has already answered 202, so refusing is a NOTIFY `603 Decline`.
+   */
+  private onReferred(call: Call, uri: ReferUri, accept: ReferAccept, reject: () => void): void {
+    const target = referTarget(uri, this.claims?.sip_domain ?? '');
+    if (!target || this.referPolicy === 'reject' || this.calls.size > 1) return reject();
+    const obey = () => this.placeTransfer(target.number, accept, reject);
+    if (this.referPolicy === 'accept') return obey();
+    const request = { id: call.id, target: target.number, kind: target.kind, from: call.remote };
+    // One request at a time: a second one while the user decides is refused.
+    if (!this.transferRequests.ask(request, obey, reject)) return reject();
+    this.emit('transfer-requested', { id: request.id, target: request.target, kind: request.kind });
+  }
+
+  /** Calls a transfer's target; JsSIP adds the Refer-To's `Replaces` and reports the outcome to the transferor. */
+  private placeTransfer(number: string, accept: ReferAccept, reject: () => void): void {
+    // Another call arrived while the user decided: the line is taken.
+    if (this.calls.size > 1) return reject();
     const domain = this.claims?.sip_domain ?? '';
-    const number = normalizeDialString(target.user, domain);
-    if (number === null || target.host.toLowerCase() !== domain.toLowerCase() || this.calls.size > 1) return reject();
     const call = this.newCall('outbound', number, { name: number, address: `sip:${number}@${domain}` });
     call.dial((mediaStream) => {
       let session: RTCSession | undefined;

@@ -164,6 +164,15 @@ export interface TransferDetail {
   result: 'accepted' | 'failed';
 }
 
+export interface TransferRequestedDetail {
+  /** The call whose far end asks. */
+  id: string;
+  /** The number it asks this phone to call. */
+  target: string;
+  /** `attended` when the request carries `Replaces` (the far end already talks to the target). */
+  kind: 'blind' | 'attended';
+}
+
 export interface OutboundNumberChangedDetail {
   /** The caller's display name. */
   name: string;
@@ -216,6 +225,7 @@ export interface PhoneEventMap {
   'mute-change': MuteChangeDetail;
   'hold-change': HoldChangeDetail;
   transfer: TransferDetail;
+  'transfer-requested': TransferRequestedDetail;
   'outbound-number-changed': OutboundNumberChangedDetail;
   'no-audio': NoAudioDetail;
   'audio-restored': NoAudioDetail;

@@ -35,6 +35,7 @@ export interface DialogConfig {
   'ice-servers'?: string | null;
   'ice-transport-policy'?: string | null;
   'busy-policy'?: string | null;
+  'refer-policy'?: string | null;
   strings?: Record<string, unknown> | null;
   /** A number to put in the dial field. */
   number?: string | null;
@@ -54,6 +55,7 @@ export const CONFIG_KEYS: ReadonlyArray<keyof DialogConfig> = [
   'ice-servers',
   'ice-transport-policy',
   'busy-policy',
+  'refer-policy',
   'strings',
   'number',
 ];
@@ -80,6 +82,8 @@ export const COMMANDS = [
   'hold',
   'unhold',
   'transfer',
+  'acceptTransfer',
+  'declineTransfer',
   'selectOutboundNumber',
   'clearHistory',
   'reset',

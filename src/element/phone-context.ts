@@ -4,6 +4,7 @@ import type { CallDirection, EndCause, Party, PhoneState, RegistrationState, Wid
 import type { CallState } from '../core/call-state.js';
 import type { HistoryEntry } from '../core/call-history.js';
 import type { Strings } from './strings.js';
+import type { PendingTransfer } from '../core/transfer-request.js';
 
 /** What the panel's parts render. Immutable: a change is a new object, so context consumers are notified. */
 export interface PhoneSnapshot {
@@ -15,6 +16,8 @@ export interface PhoneSnapshot {
   readonly call: CallSnapshot | null;
   /** A second call ringing during the current one. */
   readonly waiting: CallSnapshot | null;
+  /** A transfer the far end asks for, waiting for the user's answer (`refer-policy="ask"`). */
+  readonly transferRequest: PendingTransfer | null;
   /** The last problem worth showing (token, server), as a key of the strings' `problem`, or null. */
   readonly problem: keyof Strings['problem'] | null;
   /** Recent calls, newest first. */

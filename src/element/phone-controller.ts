@@ -35,6 +35,7 @@ export class PhoneController implements ReactiveController {
     clearTimeout(this.stopTimer);
     if (this.unsubscribe.length > 0) return;
     this.unsubscribe = PHONE_EVENTS.map((type) => this.phone.on(type, (detail) => this.relay(type, detail)));
+    this.unsubscribe.push(this.phone.on('transfer-request-change', () => this.refresh()));
     window.addEventListener('online', this.onNetwork);
     window.addEventListener('offline', this.onNetwork);
     window.addEventListener('pagehide', this.onPageHide);
@@ -122,6 +123,7 @@ export class PhoneController implements ReactiveController {
       audioDevices: phone.audioDevices,
       call: call ? snapshotOf(call) : null,
       waiting: phone.waitingCall ? snapshotOf(phone.waitingCall) : null,
+      transferRequest: phone.transferRequest,
     });
   }
 }

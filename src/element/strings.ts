@@ -44,6 +44,12 @@ export interface Strings {
   transferring: string;
   transferred: string;
   transferFailed: string;
+  /** A transfer asked by the far end (REFER): who asks (`{name}`), and where to (`{number}`). */
+  transferRequest: string;
+  /** Above the target, on the request's banner. */
+  transferRequestBy: string;
+  acceptTransfer: string;
+  declineTransfer: string;
   callDuration: string;
   sayCalling: string;
   sayRinging: string;
@@ -118,6 +124,10 @@ export const en: Strings = {
   transferring: 'Transferring to {number}…',
   transferred: 'Transferred to {number}',
   transferFailed: 'Transfer to {number} failed',
+  transferRequest: '{name} asks to transfer you to {number}',
+  transferRequestBy: 'Transfer from {name}',
+  acceptTransfer: 'Accept transfer',
+  declineTransfer: 'Decline transfer',
   callDuration: 'Call duration',
   sayCalling: 'Calling {name}',
   sayRinging: 'Ringing {name}',
@@ -219,6 +229,10 @@ export const es: Strings = {
   transferring: 'Transfiriendo a {number}…',
   transferred: 'Transferida a {number}',
   transferFailed: 'No se pudo transferir a {number}',
+  transferRequest: '{name} pide transferirle a {number}',
+  transferRequestBy: 'Transferencia de {name}',
+  acceptTransfer: 'Aceptar la transferencia',
+  declineTransfer: 'Rechazar la transferencia',
   callDuration: 'Duración de la llamada',
   sayCalling: 'Llamando a {name}',
   sayRinging: 'Sonando en {name}',

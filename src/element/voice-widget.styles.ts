@@ -580,6 +580,11 @@ export const styles = css`
       text-overflow: ellipsis;
       white-space: nowrap;
     }
+    /* Who asks must stay readable: no capitals, so "Transfer from <name>" fits beside the buttons. */
+    .transfer-request .label {
+      text-transform: none;
+      font-size: 12px;
+    }
     .waiting .label {
       display: block;
       font-size: 11px;

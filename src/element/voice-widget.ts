@@ -31,6 +31,8 @@ import { normalizeDialString } from '../core/dial-string.js';
 import { microphoneErrorCode } from '../core/call.js';
 import { defaultPopupUrl } from '../popup-url.js';
 import { FrameBridge } from '../bridge/frame-bridge.js';
+import { REFER_POLICIES, type ReferPolicy } from '../core/transfer-request.js';
+import { renderTransferRequest } from './transfer-request-view.js';
 
 /** Dialog mode: the properties whose changes the popup gets, and their configuration keys. */
 const FORWARDED: ReadonlyArray<[string, keyof DialogConfig]> = [
@@ -47,6 +49,7 @@ const FORWARDED: ReadonlyArray<[string, keyof DialogConfig]> = [
   ['iceServers', 'ice-servers'],
   ['iceTransportPolicy', 'ice-transport-policy'],
   ['busyPolicy', 'busy-policy'],
+  ['referPolicy', 'refer-policy'],
   ['strings', 'strings'],
 ];
 
@@ -95,6 +98,7 @@ const jsonConverter = {
  * @attr ice-servers - JSON array of RTCIceServer; overrides the token's.
  * @attr ice-transport-policy - `all` (default) or `relay` (media only through TURN).
  * @attr busy-policy - `wait` (a second call rings beside the current one, default) or `reject` (486 at once).
+ * @attr refer-policy - The far end asks to transfer the call (REFER): `ask` (show it, declined after 25 s; default), `accept` (obey at once) or `reject` (decline at once).
  * @attr open - Whether the panel is open (reflects).
  * @attr floating - Pinned to the bottom-right corner of the window.
  * @attr click-to-call - `tel:` links and `[data-phone]` elements in the page call through the widget.
@@ -114,6 +118,7 @@ const jsonConverter = {
  * @fires mute-change - The microphone was muted or unmuted. `{id, muted}`
  * @fires hold-change - The call was held or resumed, here or by the far end, once confirmed. `{id, held, by}`
  * @fires transfer - A blind transfer's outcome. `{id, target, result}`
+ * @fires transfer-requested - The far end asks this phone to call someone else (`refer-policy="ask"`); answer with `acceptTransfer()` or `declineTransfer()`. `{id, target, kind}`
  * @fires outbound-number-changed - The user chose another caller ID. `{name, address}`
  * @fires no-audio - Nothing (no RTP, no RTCP) has arrived for 3 s on a call nobody holds. `{id}`
  * @fires audio-restored - Audio arrives again after `no-audio`. `{id}`
@@ -146,6 +151,9 @@ const jsonConverter = {
  * @csspart hold-button - Hold / resume, on a call.
  * @csspart transfer-button - Opens the transfer field, on a call.
  * @csspart transfer - The transfer field and its button.
+ * @csspart transfer-request - The far end's transfer request: who asks, to where, Accept and Decline.
+ * @csspart transfer-accept-button - Accepts the transfer request.
+ * @csspart transfer-decline-button - Declines the transfer request.
  * @csspart no-audio - The warning shown while no audio arrives.
  * @csspart caller-id - The caller ID choice (in settings), when the token lists caller IDs.
  * @csspart call-waiting - A second call ringing during a call, with Answer (holds the current call) and Decline.
@@ -302,6 +310,9 @@ export class VoiceWidget extends LitElement {
   /** A call arriving during a call: `wait` (it rings beside the current one) or `reject` (486 Busy Here at once). */
   @property({ attribute: 'busy-policy' }) busyPolicy: 'wait' | 'reject' = 'wait';
 
+  /** A transfer asked by the far end (REFER): `ask` the user (declined after 25 s), `accept` or `reject` at once. */
+  @property({ attribute: 'refer-policy' }) referPolicy: ReferPolicy = 'ask';
+
   /** Whether the panel is open (attribute `open`). */
   @property({ type: Boolean, reflect: true, attribute: 'open' }) panelOpen = false;
 
@@ -363,6 +374,7 @@ export class VoiceWidget extends LitElement {
     if (changed.has('bridgeOrigins')) this.bridge.setOrigins(this.bridgeOrigins);
     if (changed.has('dtmfMode')) this.dtmfMode = this.oneOf('dtmf-mode', this.dtmfMode, ['info', 'rfc2833']);
     if (changed.has('busyPolicy')) this.busyPolicy = this.oneOf('busy-policy', this.busyPolicy, ['wait', 'reject']);
+    if (changed.has('referPolicy')) this.referPolicy = this.oneOf('refer-policy', this.referPolicy, REFER_POLICIES);
     if (changed.has('iceTransportPolicy')) this.iceTransportPolicy = this.oneOf('ice-transport-policy', this.iceTransportPolicy, ['all', 'relay']);
     if (changed.has('theme')) this.theme = this.oneOf('theme', this.theme, ['light', 'dark', 'auto']);
     if (changed.has('clickToCall')) this.clickToCallLinks.setEnabled(this.clickToCall);
@@ -373,6 +385,7 @@ export class VoiceWidget extends LitElement {
     if (changed.has('iceServers')) config.iceServers = this.iceServers;
     if (changed.has('dtmfMode')) config.dtmfMode = this.dtmfMode;
     if (changed.has('busyPolicy')) config.busyPolicy = this.busyPolicy;
+    if (changed.has('referPolicy')) config.referPolicy = this.referPolicy;
     if (changed.has('iceTransportPolicy')) config.iceTransportPolicy = this.iceTransportPolicy;
     if (changed.has('sipServer')) config.server = this.sipServer;
     if (changed.has('token')) config.token = this.token;
@@ -497,6 +510,18 @@ export class VoiceWidget extends LitElement {
       this.transferNote = { id: this.snapshot.call!.id, text: fill(this.t.transferring, { number }) };
     }
     return sent;
+  }
+
+  /** Obeys the far end's transfer request (`transfer-requested`): calls its target. */
+  acceptTransfer(): boolean {
+    if (this.mode === 'dialog') return this.remote('acceptTransfer');
+    return this.command(this.controller.phone.acceptTransfer());
+  }
+
+  /** Refuses the far end's transfer request (NOTIFY `603 Decline`); the call goes on. */
+  declineTransfer(): boolean {
+    if (this.mode === 'dialog') return this.remote('declineTransfer');
+    return this.command(this.controller.phone.declineTransfer());
   }
 
   /** Chooses the caller ID for outgoing calls: one the token lists, or null for the user's own. */
@@ -662,6 +687,7 @@ export class VoiceWidget extends LitElement {
       'ice-servers': this.iceServers ? JSON.stringify(this.iceServers) : null,
       'ice-transport-policy': this.iceTransportPolicy,
       'busy-policy': this.busyPolicy,
+      'refer-policy': this.referPolicy,
       strings: (this.strings as Record<string, unknown> | null) ?? null,
     };
   }
@@ -1197,6 +1223,7 @@ export class VoiceWidget extends LitElement {
       ${this.keypadOpen
         ? html`<vw-dialpad part="dialpad" exportparts="key" @vw-digit=${this.onDtmfDigit}></vw-dialpad>`
         : nothing}
+      ${renderTransferRequest(this.snapshot.transferRequest, this.t, (accept) => (accept ? this.acceptTransfer() : this.declineTransfer()))}
       ${this.renderWaiting()}
       <div class="actions">
         <button part="hangup-button" class="round decline" aria-label=${this.t.hangUp} @click=${() => this.hangup()}>

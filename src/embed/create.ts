@@ -59,6 +59,7 @@ export interface VoiceWidgetConfig {
   iceServers?: RTCIceServer[];
   iceTransportPolicy?: 'all' | 'relay';
   busyPolicy?: 'wait' | 'reject';
+  referPolicy?: 'ask' | 'accept' | 'reject';
   strings?: Partial<Strings>;
 }
 
@@ -89,6 +90,7 @@ const PROPERTIES: Record<string, ['string' | 'boolean' | 'number' | 'array' | 'o
   iceServers: ['array', 'iceServers'],
   iceTransportPolicy: ['string', 'iceTransportPolicy'],
   busyPolicy: ['string', 'busyPolicy'],
+  referPolicy: ['string', 'referPolicy'],
   strings: ['object', 'strings'],
 };
 

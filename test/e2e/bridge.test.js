@@ -211,6 +211,21 @@ test('iframe bridge: the host calls through the helper and gets events and respo
   assert.equal(calls.length, 1);
   assert.equal(calls[0].number, 'bob');
 
+  // bob asks the widget to transfer (REFER; carol is not registered): transfer-requested reaches the host,
+  // which declines (bob's transfer fails, the call goes on), then accepts (the widget calls carol).
+  for (const answer of ['declineTransfer', 'acceptTransfer']) {
+    from = await host.evaluate(() => window.host.log.length);
+    const fromBob = await bob.evaluate(() => window.vw.log.length);
+    assert.equal(await bob.evaluate(() => window.vw.el().transfer('carol')), true);
+    const asked = await host.evaluate((f) => window.host.waitFor('transfer-requested', { from: f }), from);
+    assert.deepEqual(asked, { id: calls[0].id, target: 'carol', kind: 'blind' });
+    assert.deepEqual(await host.evaluate((name) => window.host.command(name), answer), { ok: true, result: true });
+    if (answer === 'acceptTransfer') assert.equal((await host.evaluate((f) => window.host.waitFor('call-started', { from: f }), from)).number, 'carol');
+    assert.equal((await bob.evaluate((f) => window.vw.waitFor('transfer', { from: f, timeout: 15000 }), fromBob)).result, 'failed');
+  }
+  assert.deepEqual(await host.evaluate(() => window.host.command('declineTransfer')), { ok: true, result: false }, 'nothing left to decline');
+  await host.evaluate((f) => window.host.waitFor('state-change', { from: f, match: { state: 'in-progress' } }), from);
+
   // 4. A flood from the legitimate host mid-call: the bucket lets 40 through, answers one rate-limited, drops the rest.
   const floodStarted = Date.now();
   await host.evaluate(() => window.host.close());
@@ -254,7 +269,7 @@ test('iframe bridge: the host calls through the helper and gets events and respo
   assert.equal(ended.events[0].cause, 'local-hangup');
   await bob.evaluate(() => window.vw.waitFor('call-ended', { match: { cause: 'remote-hangup' } }));
   assert.equal(await count(bob, 'call-received'), 1, 'bob got exactly the one legitimate call');
-  assert.deepEqual(await widget.evaluate(() => window.bridgeRuns.map((r) => r.name)), ['call', 'hangup']);
+  assert.deepEqual(await widget.evaluate(() => window.bridgeRuns.map((r) => r.name)), ['call', 'declineTransfer', 'acceptTransfer', 'declineTransfer', 'hangup']);
 
   // Everything the host page received came from the widget's origin.
   assert.deepEqual(await host.evaluate(() => [...new Set(window.host.raw.map((m) => m.origin))]), [widgetOrigin]);

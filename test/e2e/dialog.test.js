@@ -224,6 +224,23 @@ test('dialog mode: open from a click, call through the popup, events at the host
   assert.ok(await audioRising(popup, 'voice-widget'), 'the popup hears bob');
   assert.ok(await audioRising(bob, '#phone'), 'bob hears the popup');
 
+  // 4b. bob asks the popup to transfer (REFER; carol is not registered). refer-policy reaches the popup;
+  //     transfer-requested reaches the host, whose declineTransfer and acceptTransfer run in the popup.
+  await vw(host, () => window.vw.el().setAttribute('refer-policy', 'reject'));
+  await popup.waitForFunction(() => document.querySelector('voice-widget').referPolicy === 'reject', { timeout: 3000 });
+  await vw(host, () => window.vw.el().removeAttribute('refer-policy'));
+  await popup.waitForFunction(() => document.querySelector('voice-widget').referPolicy === 'ask', { timeout: 3000 });
+  for (const answer of ['declineTransfer', 'acceptTransfer']) {
+    from = { host: await logLength(host), bob: await logLength(bob) };
+    assert.equal(await vw(bob, () => window.vw.el().transfer('carol')), true);
+    assert.deepEqual(await waitFor(host, 'transfer-requested', { from: from.host }), { id: started.id, target: 'carol', kind: 'blind' });
+    assert.equal(await vw(host, (name) => window.vw.el()[name](), answer), true);
+    if (answer === 'acceptTransfer') assert.equal((await waitFor(host, 'call-started', { from: from.host })).number, 'carol');
+    assert.equal((await waitFor(bob, 'transfer', { from: from.bob, timeout: 15000 })).result, 'failed');
+  }
+  await waitFor(host, 'state-change', { from: from.host, match: { state: 'in-progress' } });
+  assert.equal(await popupEl(popup, () => document.querySelector('voice-widget').calls.length), 1);
+
   // 5. A token refreshed on the host reaches the popup; the call goes on.
   const fresh = token('alice', { ttl: 7200 });
   await vw(host, (tk) => (window.vw.el().token = tk), fresh);

@@ -53,6 +53,7 @@ const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
 const logLength = (page) => vw(page, () => window.vw.log.length);
 const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.waitFor(t, o), type, opts);
 const events = (page, type) => vw(page, (t) => window.vw.events(t), type);
+const count = (page, type, from = 0) => vw(page, (t, f) => window.vw.log.slice(f).filter((e) => e.type === t).length, type, from);
 const callEvents = (page, from) =>
   vw(page, (f) => window.vw.log.slice(f).filter((e) => e.type.startsWith('call-')).map((e) => ({ type: e.type, ...e.detail })), from);
 
@@ -501,12 +502,18 @@ for (const kind of SIP_SERVERS) {
       await waitFor(bob, 'call-ended', { from: from.callee, match: { cause: 'remote-hangup' } });
     });
 
-    test('blind transfer: A transfers B to C; B and C talk, A leaves; a refused target reports failed', async () => {
+    test('blind transfer: A transfers B to C, B accepts on screen; B and C talk, A leaves; a refused target reports failed', async () => {
       const carol = await openPhone('carol');
       await waitFor(carol, 'ready');
       const from = await connect(alice, bob, 'bob');
       const fromC = await logLength(carol);
       assert.equal(await vw(alice, () => window.vw.el().transfer('carol')), true);
+      // refer-policy="ask" (the default): B is asked, and accepts with the on-screen button.
+      await waitFor(bob, 'transfer-requested', { from: from.callee });
+      await vw(bob, async () => {
+        await window.vw.el().updateComplete;
+        window.vw.el().shadowRoot.querySelector('[part~="transfer-accept-button"]').click();
+      });
       const received = await waitFor(carol, 'call-received', { from: fromC });
       assert.equal(received.from.address, `sip:bob@${DOMAIN}`);
       assert.equal(await vw(carol, () => window.vw.el().answer()), true);
@@ -521,7 +528,8 @@ for (const kind of SIP_SERVERS) {
       await vw(carol, () => window.vw.el().hangup());
       await waitFor(bob, 'call-ended', { from: from.callee, match: { cause: 'remote-hangup', number: 'carol' } });
 
-      // A transfer to someone who is not there fails, and the call goes on.
+      // A transfer to someone who is not there fails, and the call goes on (refer-policy="accept": B obeys at once).
+      await vw(bob, () => window.vw.el().setAttribute('refer-policy', 'accept'));
       const again = await connect(alice, bob, 'bob');
       assert.equal(await vw(alice, () => window.vw.el().transfer('nobody')), true);
       assert.equal((await waitFor(alice, 'transfer', { from: again.caller, timeout: 15000 })).result, 'failed');
@@ -530,7 +538,70 @@ for (const kind of SIP_SERVERS) {
       assert.equal(await vw(bob, () => window.vw.el().getState()), 'in-progress');
       await vw(alice, () => window.vw.el().hangup());
       await waitFor(bob, 'call-ended', { from: again.callee, match: { cause: 'remote-hangup' } });
+      assert.equal(await count(bob, 'transfer-requested', again.callee), 0, 'accept: nobody was asked');
+      await vw(bob, () => window.vw.el().removeAttribute('refer-policy'));
       await carol.browserContext().close();
+    });
+
+    test('refer-policy: a REFER is never obeyed silently. ask: shown, declined → NOTIFY 603 and no INVITE; reject: 603 at once; a target outside the dial rule: 603 even with accept', async (t) => {
+      const from = await connect(alice, bob, 'bob');
+      const bobCall = (await events(bob, 'call-started')).at(-1).id;
+      const mark = async () => ({ alice: await logLength(alice), bob: await logLength(bob), sent: await vw(bob, () => window.vw.sip.sent.length), got: await vw(alice, () => window.vw.sip.received.length) });
+      /** What the REFER led to on the wire: the sipfrag of alice's final NOTIFY, and whether bob sent an INVITE. */
+      const wire = async (m) => ({
+        notify: await vw(alice, (f) => window.vw.sip.received.slice(f).filter((x) => x.startsWith('NOTIFY ')).map((x) => /SIP\/2\.0 \d{3}/.exec(x.split('\r\n\r\n')[1] ?? '')?.[0]).filter((x) => x && x !== 'SIP/2.0 100').join(), m.got),
+        invite: await vw(bob, (f) => window.vw.sip.sent.slice(f).some((x) => x.startsWith('INVITE ')), m.sent),
+      });
+      const requestShown = () => vw(bob, async () => {
+        await window.vw.el().updateComplete;
+        return window.vw.el().shadowRoot.querySelector('[part~="transfer-request"]')?.textContent.replace(/\s+/g, ' ').trim() ?? null;
+      });
+
+      // ask (the default): who asks and where to, on screen and in the event; the user declines.
+      let m = await mark();
+      assert.equal(await vw(alice, () => window.vw.el().transfer('carol')), true);
+      assert.deepEqual(await waitFor(bob, 'transfer-requested', { from: m.bob }), { id: bobCall, target: 'carol', kind: 'blind' });
+      assert.match(await requestShown(), /Alice asks to transfer you to carol/);
+      assert.deepEqual(await audit(bob), [], 'the transfer request');
+      await vw(bob, () => window.vw.el().shadowRoot.querySelector('[part~="transfer-decline-button"]').click());
+      assert.equal((await waitFor(alice, 'transfer', { from: m.alice, timeout: 15000 })).result, 'failed');
+      assert.deepEqual(await wire(m), { notify: 'SIP/2.0 603', invite: false });
+      assert.equal(await requestShown(), null, 'the request is gone from the screen');
+      assert.equal(await vw(bob, () => window.vw.el().declineTransfer()), false, 'nothing left to decline');
+
+      // A Refer-To with Replaces (an attended transfer, sent from alice's JsSIP session) is asked as `attended`; declined by the method.
+      const replaces = encodeURIComponent('a1b2c3@voice.test;to-tag=1234;from-tag=5678');
+      m = await mark();
+      await vw(alice, (to) => window.vw.el().controller.phone.foreground.session.refer(to), `sip:carol@${DOMAIN}?Replaces=${replaces}`);
+      assert.deepEqual(await waitFor(bob, 'transfer-requested', { from: m.bob }), { id: bobCall, target: 'carol', kind: 'attended' });
+      assert.equal(await vw(bob, () => window.vw.el().declineTransfer()), true);
+      await alice.waitForFunction((f) => window.vw.sip.received.slice(f).some((x) => x.startsWith('NOTIFY ') && x.includes('SIP/2.0 603')), { timeout: 10000 }, m.got);
+      assert.deepEqual(await wire(m), { notify: 'SIP/2.0 603', invite: false });
+
+      // reject: declined at once, nobody asked.
+      await vw(bob, () => window.vw.el().setAttribute('refer-policy', 'reject'));
+      m = await mark();
+      const sentAt = Date.now();
+      assert.equal(await vw(alice, () => window.vw.el().transfer('carol')), true);
+      assert.equal((await waitFor(alice, 'transfer', { from: m.alice, timeout: 15000 })).result, 'failed');
+      t.diagnostic(`refer-policy="reject": transfer() → failed at the transferor in ${Date.now() - sentAt} ms`);
+      assert.deepEqual(await wire(m), { notify: 'SIP/2.0 603', invite: false });
+      assert.equal(await count(bob, 'transfer-requested', m.bob), 0);
+
+      // accept, but a hostile far end names a target outside the dial rule: another domain (a PSTN
+      // gateway), a ;maddr= that routes elsewhere, a Replaces that would add a header line to the INVITE.
+      await vw(bob, () => window.vw.el().setAttribute('refer-policy', 'accept'));
+      for (const target of ['sip:+19005550100@pstn.example', `sip:carol@${DOMAIN};maddr=127.0.0.9`, `sip:carol@${DOMAIN}?Replaces=${replaces}%0D%0AX-Evil%3A%201`]) {
+        m = await mark();
+        await vw(alice, (to) => window.vw.el().controller.phone.foreground.session.refer(to), target);
+        await alice.waitForFunction((f) => window.vw.sip.received.slice(f).some((x) => x.startsWith('NOTIFY ') && x.includes('SIP/2.0 603')), { timeout: 10000 }, m.got);
+        assert.deepEqual(await wire(m), { notify: 'SIP/2.0 603', invite: false }, target);
+      }
+      assert.equal(await vw(bob, () => window.vw.el().getState()), 'in-progress', 'the call went on');
+      assert.equal((await events(bob, 'call-started')).at(-1).id, bobCall, 'bob placed no call');
+      await vw(bob, () => window.vw.el().removeAttribute('refer-policy'));
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(bob, 'call-ended', { from: from.callee });
     });
 
     test('a second call rings beside the first: decline it, or answer it with the first on hold; busy-policy="reject" answers 486', async () => {

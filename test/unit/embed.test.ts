@@ -21,8 +21,9 @@ describe('createVoiceWidget', () => {
 
   it('without a container, places a floating phone in the body with the configured properties', async () => {
     const token = fakeToken();
-    const h = create({ token, server: 'ws://127.0.0.1:1', theme: 'dark', windowTitle: 'Sales', clickToCall: true, hideLogo: true });
+    const h = create({ token, server: 'ws://127.0.0.1:1', theme: 'dark', windowTitle: 'Sales', clickToCall: true, hideLogo: true, referPolicy: 'reject' });
     const el = h.element;
+    expect(el.referPolicy).to.equal('reject');
     expect(el.parentElement).to.equal(document.body);
     expect(el.hasAttribute('floating')).to.equal(true);
     expect(el.token).to.equal(token);
@@ -110,6 +111,12 @@ describe('createVoiceWidget', () => {
     expect(calls.map(([m]) => m)).to.deep.equal(['onLoad', 'onOpen', 'onClose', 'onOpen', 'onError']);
     expect((calls[4][1] as { code: string }).code).to.equal('invalid-number');
     expect(seen.length).to.equal(1);
+    // The far end's transfer requests are answered from the handle too (none waits here).
+    const requested: unknown[] = [];
+    h.on('transfer-requested', (d) => requested.push(d));
+    expect([h.acceptTransfer(), h.declineTransfer()]).to.deep.equal([false, false]);
+    expect(calls.slice(5).map(([, d]) => (d as { code: string }).code)).to.deep.equal(['no-call', 'no-call']);
+    calls.length = 5;
     const token = fakeToken();
     h.token = token;
     expect(el.token).to.equal(token);

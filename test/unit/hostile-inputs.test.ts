@@ -85,13 +85,13 @@ describe('hostile inputs', () => {
         expect(el.getState()).to.equal('error');
       });
     }
-    it('unknown mode, theme, dtmf-mode and busy-policy: invalid-attribute each, defaults kept', async () => {
+    it('unknown mode, theme, dtmf-mode, busy-policy and refer-policy: invalid-attribute each, defaults kept', async () => {
       const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
       const log = recordEvents(el, ['error']);
-      for (const [name, value] of [['mode', 'iframe'], ['theme', '<b>'], ['dtmf-mode', 'sip'], ['busy-policy', 'ignore']]) el.setAttribute(name, value);
+      for (const [name, value] of [['mode', 'iframe'], ['theme', '<b>'], ['dtmf-mode', 'sip'], ['busy-policy', 'ignore'], ['refer-policy', 'obey']]) el.setAttribute(name, value);
       await el.updateComplete;
-      expect(codes(log)).to.deep.equal(['invalid-attribute', 'invalid-attribute', 'invalid-attribute', 'invalid-attribute']);
-      expect([el.mode, el.theme, el.dtmfMode, el.busyPolicy]).to.deep.equal(['spa', 'light', 'info', 'wait']);
+      expect(codes(log)).to.deep.equal(['invalid-attribute', 'invalid-attribute', 'invalid-attribute', 'invalid-attribute', 'invalid-attribute']);
+      expect([el.mode, el.theme, el.dtmfMode, el.busyPolicy, el.referPolicy]).to.deep.equal(['spa', 'light', 'info', 'wait', 'ask']);
     });
   });
 

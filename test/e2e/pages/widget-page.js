@@ -1,7 +1,7 @@
 // Test hooks for one <voice-widget>: records every event and exposes the
 // measurements the end-to-end tests need (RTP bytes, microphone tracks).
 (() => {
-  const EVENTS = ['ready', 'registration-change', 'state-change', 'call-received', 'call-started', 'call-ended', 'dtmf', 'mute-change', 'hold-change', 'transfer', 'outbound-number-changed', 'no-audio', 'audio-restored', 'audio-blocked', 'audio-unblocked', 'audio-device-change', 'token-expiring', 'token-expired', 'warning', 'dialog-open', 'dialog-close', 'dialog-attached', 'error'];
+  const EVENTS = ['ready', 'registration-change', 'state-change', 'call-received', 'call-started', 'call-ended', 'dtmf', 'mute-change', 'hold-change', 'transfer', 'transfer-requested', 'outbound-number-changed', 'no-audio', 'audio-restored', 'audio-blocked', 'audio-unblocked', 'audio-device-change', 'token-expiring', 'token-expired', 'warning', 'dialog-open', 'dialog-close', 'dialog-attached', 'error'];
 
   // Keep every microphone stream handed out, to prove each one is stopped after a call.
   const streams = [];
@@ -34,11 +34,19 @@
   wrapTimer(window.setTimeout, window.clearTimeout, false);
   wrapTimer(window.setInterval, window.clearInterval, true);
   const sockets = [];
+  // Every SIP message the page sends and receives (bounded), for tests that check what went on the wire.
+  const sip = { sent: [], received: [] };
+  const keep = (list, data) => typeof data === 'string' && list.length < 2000 && list.push(data);
   const RealWebSocket = window.WebSocket;
   window.WebSocket = class extends RealWebSocket {
     constructor(...args) {
       super(...args);
       sockets.push(this);
+      this.addEventListener('message', (e) => keep(sip.received, e.data));
+    }
+    send(data) {
+      keep(sip.sent, data);
+      return super.send(data);
     }
   };
   const peers = [];
@@ -65,6 +73,7 @@
 
   window.vw = {
     log,
+    sip,
     el,
     autoAnswer: false,
     now: () => performance.now() - t0,
