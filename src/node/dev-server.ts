@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadSecrets, type DevSecrets } from './secrets.js';
 import { SipServer } from './sip/sip-server.js';
 import { createStaticHandler, type RequestHandler } from './static-files.js';
-import { TokenService } from './token-service/index.js';
+import { TokenService, kamailioFromEnv } from './token-service/index.js';
 
 export interface DevServerOptions {
   /** The repository or package root; only `static` prefixes below it are served. */
@@ -52,6 +52,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     storePath: path.join(options.stateDir, 'tokens.json'),
     domain,
     log,
+    kamailio: kamailioFromEnv(options.env ?? process.env),
   });
   let sip: SipServer;
   try {

@@ -5,3 +5,4 @@
 export { TokenService, type TokenServiceOptions, type TokenCheck } from './service.js';
 export type { TokenRecord } from './store.js';
 export { TokenStoreError } from './store.js';
+export { kamailioFromEnv, type KamailioOptions } from './kamailio-push.js';

@@ -8,6 +8,7 @@ import { handleRequest, type ApiContext } from './api.js';
 import { ApiKeys } from './auth.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.js';
 import { TokenStore } from './store.js';
+import { KamailioPush, type KamailioOptions } from './kamailio-push.js';
 import { SIP_DOMAIN } from '../../shared/token-claims.js';
 
 export interface TokenServiceOptions {
@@ -25,6 +26,8 @@ export interface TokenServiceOptions {
   rateLimit?: { perSecond: number; burst: number };
   /** One line per request: method, path, status, ms. Never a token or an API key. */
   log?: (line: string) => void;
+  /** Kamailio nodes told of each revocation (see kamailio-push.ts); `kamailioFromEnv()` reads them from the environment. */
+  kamailio?: KamailioOptions;
 }
 
 export type TokenCheck =
@@ -37,6 +40,7 @@ export class TokenService {
   readonly #secret: string;
   readonly #now: () => number;
   readonly #context: ApiContext;
+  readonly #kamailio: KamailioPush | undefined;
   // Wrapper objects, so one function subscribed twice is called twice and unsubscribed separately.
   readonly #listeners = new Set<{ listener: (jti: string) => void }>();
   #closed = false;
@@ -45,6 +49,8 @@ export class TokenService {
     this.#store = store;
     this.#secret = options.secret;
     this.#now = now;
+    const toUnix = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+    this.#kamailio = options.kamailio && new KamailioPush(options.kamailio, () => store.revoked().map((r) => ({ jti: r.uuid, exp: toUnix(r.expires_at) })), now);
     this.#context = {
       store,
       keys: new ApiKeys(options.apiKeys),
@@ -54,7 +60,11 @@ export class TokenService {
       now,
       log: options.log,
       closed: () => this.#closed,
-      revoked: (jti) => this.#emitRevoke(jti),
+      revoked: (jti) => {
+        const record = store.get(jti);
+        if (record) void this.#kamailio?.push({ jti, exp: toUnix(record.expires_at) });
+        this.#emitRevoke(jti);
+      },
     };
   }
 
@@ -67,7 +77,8 @@ export class TokenService {
   }
 
   /** Handles the /v1/tokens routes; resolves false (touching nothing) for any other path. */
-  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (this.#kamailio && (await this.#kamailio.handle(req, res))) return true;
     return handleRequest(this.#context, req, res);
   }
 
@@ -99,6 +110,7 @@ export class TokenService {
   /** Waits for pending writes and releases the store file; later requests get 503. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#kamailio?.close();
     await this.#store.close(); // a DELETE already in flight still persists and notifies
     this.#listeners.clear();
   }

@@ -106,6 +106,12 @@ export class TokenStore {
     return record?.revoked_at !== undefined && Date.parse(record.expires_at) > this.now();
   }
 
+  /** The deny-list: revoked records not yet expired. */
+  revoked(): StoredToken[] {
+    const now = this.now();
+    return [...this.#records.values()].filter((r) => r.revoked_at !== undefined && Date.parse(r.expires_at) > now);
+  }
+
   /**
    * Runs `change` on a copy of the records, writes the copy, and only then
    * makes it current. If `change` throws or the write fails, nothing changes
