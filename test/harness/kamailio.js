@@ -106,7 +106,7 @@ function findModuleDir() {
 }
 
 /** Asks the kernel for a free loopback port. Racy by nature: callers retry. */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.on('error', reject);
@@ -159,7 +159,7 @@ function assertSafeDefine(name, value) {
  * Starts Kamailio on a free 127.0.0.1 port.
  *
  * @param {{ secret?: string, logLevel?: number, startTimeoutMs?: number, udpHost?: string, port?: number, controlSecret?: string, revocationsUrl?: string }} [opts] port: listen on this WebSocket port (a restart on the same address)
- *   controlSecret: authenticates revocation pushes (random if omitted; returned);
+ *   controlSecret: authenticates revocation pushes (random if omitted; returned); controlPort: the control listener's port (free one if omitted);
  *   revocationsUrl: the token service's revocation list, loaded before the node accepts WebSockets;
  *   secret: auth_ephemeral shared secret (random if omitted; returned);
  *   logLevel: Kamailio `debug` level (-5..3, default 2 = info; 3 = debug);
@@ -169,7 +169,7 @@ function assertSafeDefine(name, value) {
  *   udp: { host: string, port: number } | null,
  *   stop: () => Promise<void>, log: () => string }>}
  */
-export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS, udpHost, port: fixedPort, tls = false, controlSecret, revocationsUrl } = {}) {
+export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS, udpHost, port: fixedPort, tls = false, controlSecret, revocationsUrl, controlPort: fixedControlPort } = {}) {
   secret ??= randomBytes(16).toString('hex');
   controlSecret ??= randomBytes(16).toString('hex');
   assertSafeDefine('secret', secret);
@@ -190,7 +190,7 @@ export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = STA
     const runDir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-kamailio-'));
     try {
       const tlsOpts = tls ? { port: await freePort(), ...selfSignedCertificate(runDir) } : null;
-      const controlPort = await freePort();
+      const controlPort = fixedControlPort ?? (await freePort());
       return await launch({ port, controlPort, controlSecret, revocationsUrl, udp, tls: tlsOpts, runDir, moduleDir, secret, logLevel, startTimeoutMs });
     } catch (err) {
       await rm(runDir, { recursive: true, force: true });
