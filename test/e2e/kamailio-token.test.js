@@ -5,6 +5,7 @@
 // them when it starts). One Kamailio for the file, raw WebSocket clients for
 // what no browser would send, real Chromium for the revocation.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -231,6 +232,19 @@ test('identity comes from the token: P-Asserted-Identity from its name and user;
   assert.deepEqual(statusOf(await message(frank, 'gina', 'gina')), { status: 403, reason: 'Forbidden (From Mismatch)' });
   frank.close();
   gina.close();
+});
+
+test('the control listener takes only signed, fresh pushes, and only on its own port', async () => {
+  const body = JSON.stringify({ jti: 'never-minted-1234', exp: Math.floor(Date.now() / 1000) + 600 });
+  const push = (base, signature) =>
+    fetch(`${base}/revoke`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(signature ? { 'X-Voice-Widget-Signature': signature } : {}) }, body }).then((r) => r.status);
+  const mac = (ts, key) => createHmac('sha256', key).update(`${ts}.${body}`).digest('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  assert.equal(await push(kam.controlUrl), 401, 'unsigned');
+  assert.equal(await push(kam.controlUrl, `${now}.${mac(now, 'wrong-secret-0123456789')}`), 401, 'wrong secret');
+  assert.equal(await push(kam.controlUrl, `${now - 120}.${mac(now - 120, CONTROL_SECRET)}`), 401, 'two minutes old');
+  assert.equal(await push(`http://127.0.0.1:${kam.port}`, `${now}.${mac(now, CONTROL_SECRET)}`), 404, 'the public WebSocket port');
+  assert.equal(await push(kam.controlUrl, `${now}.${mac(now, CONTROL_SECRET)}`), 200, 'signed and fresh');
 });
 
 test('revocation: both tabs of the user get token-expired {reason: revoked} within 1 s; the token is refused, also after Kamailio restarts', async (t) => {
