@@ -26,6 +26,8 @@ const CONTROL_SECRET = 'kamailio-control-secret-0123456789';
 const API_KEY = 'kamailio-token-api-key-0123456789';
 const DOMAIN = 'voice.test';
 const PAGE = '/test/e2e/pages/widget.html';
+// Small limits so the lifecycle test is quick (defaults 20 and 10).
+const LIMITS = { UNREGISTERED_PER_ADDRESS: 3, REGISTER_WITHIN: 6 };
 
 let kam;
 let tokens; // TokenService pushing to the node
@@ -52,7 +54,7 @@ before(async () => {
     if (!(await tokens.handle(req, res))) res.writeHead(404).end();
   });
   await new Promise((resolve) => api.listen(0, '127.0.0.1', resolve));
-  kam = await startKamailio({ secret: SECRET, controlSecret: CONTROL_SECRET, revocationsUrl: revocationsUrl(), controlPort });
+  kam = await startKamailio({ secret: SECRET, controlSecret: CONTROL_SECRET, revocationsUrl: revocationsUrl(), controlPort, defines: LIMITS });
 });
 
 after(async () => {
@@ -234,6 +236,30 @@ test('identity comes from the token: P-Asserted-Identity from its name and user;
   gina.close();
 });
 
+test('connection lifecycle: unregistered slots per address come back after FIN and RST; an unregistered socket is closed after its grace', async () => {
+  const other = { localAddress: '127.0.0.2' }; // its own per-address count
+  const refused = () => connectRaw(kam.wsUrl, other).then((c) => (c.close(), 'open'), (e) => e.message);
+  const held = [];
+  for (let i = 0; i < LIMITS.UNREGISTERED_PER_ADDRESS; i++) held.push(await connectRaw(kam.wsUrl, other));
+  assert.equal(await refused(), 'handshake answered 503');
+  // A registered connection does not count.
+  const { client: ivy, status } = await rawRegister('ivy', token('ivy'));
+  assert.equal(status.status, 200);
+  held[0].ws._socket.end(); // FIN without a WebSocket close: tcp:closed
+  held[1].ws._socket.resetAndDestroy(); // RST: tcp:reset
+  await sleep(500);
+  const again = [await connectRaw(kam.wsUrl, other), await connectRaw(kam.wsUrl, other)];
+  assert.equal(await refused(), 'handshake answered 503');
+  // The grace: closed with 1008 within REGISTER_WITHIN plus the 2 s sweep.
+  const t0 = performance.now();
+  const closed = await Promise.race([held[2].closed, sleep((LIMITS.REGISTER_WITHIN + 6) * 1000, { code: 'still open' })]);
+  assert.equal(closed.code, 1008, `closed after ${Math.round(performance.now() - t0)} ms`);
+  for (const c of again) c.close();
+  // The registered one stays.
+  assert.equal(ivy.ws.readyState, ivy.ws.OPEN);
+  ivy.close();
+});
+
 test('the control listener takes only signed, fresh pushes, and only on its own port', async () => {
   const body = JSON.stringify({ jti: 'never-minted-1234', exp: Math.floor(Date.now() / 1000) + 600 });
   const push = (base, signature) =>
@@ -293,7 +319,7 @@ test('revocation: both tabs of the user get token-expired {reason: revoked} with
   // A node that restarts loads the list before it takes a WebSocket.
   const port = kam.port;
   await kam.kill();
-  kam = await startKamailio({ secret: SECRET, controlSecret: CONTROL_SECRET, revocationsUrl: revocationsUrl(), port, controlPort });
+  kam = await startKamailio({ secret: SECRET, controlSecret: CONTROL_SECRET, revocationsUrl: revocationsUrl(), port, controlPort, defines: LIMITS });
   ({ client, status } = await rawRegister('hana', record.token));
   client.close();
   assert.deepEqual(status, { status: 403, reason: 'Token Revoked' });

@@ -159,6 +159,7 @@ function assertSafeDefine(name, value) {
  * Starts Kamailio on a free 127.0.0.1 port.
  *
  * @param {{ secret?: string, logLevel?: number, startTimeoutMs?: number, udpHost?: string, port?: number, controlSecret?: string, revocationsUrl?: string }} [opts] port: listen on this WebSocket port (a restart on the same address)
+ *   defines: extra numeric -A NAME=value (limits); cfgPath: another config file (benchmarks);
  *   controlSecret: authenticates revocation pushes (random if omitted; returned); controlPort: the control listener's port (free one if omitted);
  *   revocationsUrl: the token service's revocation list, loaded before the node accepts WebSockets;
  *   secret: auth_ephemeral shared secret (random if omitted; returned);
@@ -169,12 +170,15 @@ function assertSafeDefine(name, value) {
  *   udp: { host: string, port: number } | null,
  *   stop: () => Promise<void>, log: () => string }>}
  */
-export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS, udpHost, port: fixedPort, tls = false, controlSecret, revocationsUrl, controlPort: fixedControlPort } = {}) {
+export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS, udpHost, port: fixedPort, tls = false, controlSecret, revocationsUrl, controlPort: fixedControlPort, defines = {}, cfgPath = CFG_PATH } = {}) {
   secret ??= randomBytes(16).toString('hex');
   controlSecret ??= randomBytes(16).toString('hex');
   assertSafeDefine('secret', secret);
   assertSafeDefine('controlSecret', controlSecret);
   if (revocationsUrl !== undefined) assertSafeDefine('revocationsUrl', revocationsUrl);
+  for (const [name, value] of Object.entries(defines)) {
+    if (!/^[A-Z_]+$/.test(name) || !/^[0-9]+$/.test(String(value))) throw new Error(`defines: ${name} must be an upper-case name with a number`);
+  }
   if (udpHost !== undefined && !net.isIPv4(udpHost)) throw new Error(`udpHost must be an IPv4 address, got ${udpHost}`);
   if (!Number.isInteger(logLevel) || logLevel < -5 || logLevel > 3) {
     throw new Error(`logLevel must be an integer in -5..3, got ${logLevel}`);
@@ -191,7 +195,7 @@ export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = STA
     try {
       const tlsOpts = tls ? { port: await freePort(), ...selfSignedCertificate(runDir) } : null;
       const controlPort = fixedControlPort ?? (await freePort());
-      return await launch({ port, controlPort, controlSecret, revocationsUrl, udp, tls: tlsOpts, runDir, moduleDir, secret, logLevel, startTimeoutMs });
+      return await launch({ port, controlPort, controlSecret, revocationsUrl, defines, cfgPath, udp, tls: tlsOpts, runDir, moduleDir, secret, logLevel, startTimeoutMs });
     } catch (err) {
       await rm(runDir, { recursive: true, force: true });
       lastError = err;
@@ -216,13 +220,13 @@ export function selfSignedCertificate(dir) {
   return { cert, key, spki };
 }
 
-async function launch({ port, controlPort, controlSecret, revocationsUrl, udp, tls, runDir, moduleDir, secret, logLevel, startTimeoutMs }) {
+async function launch({ port, controlPort, controlSecret, revocationsUrl, defines, cfgPath, udp, tls, runDir, moduleDir, secret, logLevel, startTimeoutMs }) {
   const args = [
     '-DD', // stay in the foreground (children are still forked)
     '-E', // log to stderr, captured below
     '-m', '64',
     '-M', '8',
-    '-f', CFG_PATH,
+    '-f', cfgPath,
     '-Y', runDir,
     '-L', moduleDir,
     '-A', `WS_PORT=${port}`,
@@ -232,6 +236,7 @@ async function launch({ port, controlPort, controlSecret, revocationsUrl, udp, t
     '-A', `CONTROL_SECRET="${controlSecret}"`,
   ];
   if (revocationsUrl) args.push('-A', `REVOCATIONS_URL="${revocationsUrl}"`);
+  for (const [name, value] of Object.entries(defines)) args.push('-A', `${name}=${value}`);
   // An extra socket on top of kamailio.cfg's own listen= line, for a phone
   // at that address (digest-only phones are accepted from PHONE_NET alone).
   if (udp) args.push('-l', `udp:${udp.host}:${udp.port}`, '-A', `PHONE_NET="${udp.host}/32"`);
@@ -335,7 +340,8 @@ async function launch({ port, controlPort, controlSecret, revocationsUrl, udp, t
       throw err;
     }
     // Ready once the WebSocket port answers and the revocation list is loaded.
-    if ((await probeHttp(port)) && (await probeHttp(controlPort, '/health')) === 200) break;
+    // (Another config, e.g. an older one for a comparison, has no control listener.)
+    if ((await probeHttp(port)) && (cfgPath !== CFG_PATH || (await probeHttp(controlPort, '/health')) === 200)) break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(

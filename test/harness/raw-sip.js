@@ -19,11 +19,12 @@ export function header(text, name) {
 }
 
 /**
- * Opens a WebSocket ("sip" subprotocol) to `url`; `origin` is the page origin a browser would send.
+ * Opens a WebSocket ("sip" subprotocol) to `url`; `origin` is the page origin a browser would send,
+ * `localAddress` the loopback address to connect from (127.0.0.2: another client).
  * @returns {Promise<RawSip>}
  */
-export async function connectRaw(url, { origin = 'http://127.0.0.1:8000' } = {}) {
-  const ws = new WebSocket(url, 'sip', origin ? { origin } : {});
+export async function connectRaw(url, { origin = 'http://127.0.0.1:8000', localAddress } = {}) {
+  const ws = new WebSocket(url, 'sip', { ...(origin ? { origin } : {}), ...(localAddress ? { localAddress } : {}) });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);
