@@ -26,8 +26,8 @@ const CONTROL_SECRET = 'kamailio-control-secret-0123456789';
 const API_KEY = 'kamailio-token-api-key-0123456789';
 const DOMAIN = 'voice.test';
 const PAGE = '/test/e2e/pages/widget.html';
-// Small limits so the lifecycle test is quick (defaults 20 and 10).
-const LIMITS = { UNREGISTERED_PER_ADDRESS: 3, REGISTER_WITHIN: 6 };
+// Small limits so the limit tests are quick (defaults 20, 10 and 10).
+const LIMITS = { UNREGISTERED_PER_ADDRESS: 3, REGISTER_WITHIN: 6, MAX_CONTACTS: 3 };
 
 let kam;
 let tokens; // TokenService pushing to the node
@@ -258,6 +258,36 @@ test('connection lifecycle: unregistered slots per address come back after FIN a
   // The registered one stays.
   assert.equal(ivy.ws.readyState, ivy.ws.OPEN);
   ivy.close();
+});
+
+test('limits: bindings per user, one Contact per REGISTER, message size', async () => {
+  const tok = token('jack');
+  const held = [];
+  for (let i = 0; i < LIMITS.MAX_CONTACTS; i++) {
+    const { client, status } = await rawRegister('jack', tok);
+    assert.equal(status.status, 200, `binding ${i + 1}`);
+    held.push(client);
+  }
+  const { client: extra, status } = await rawRegister('jack', tok);
+  assert.deepEqual(status, { status: 403, reason: 'Too Many Registrations' });
+  // A binding already held refreshes.
+  const claims = decodeToken(tok);
+  assert.equal(statusOf(await held[0].register({ user: 'jack', domain: DOMAIN, token: tok, authUser: claims.sip_auth_user, password: claims.sip_auth_password })).status, 200);
+  for (const c of held) c.close();
+  await sleep(300); // the bindings go with their sockets
+  const two = await extra.register({
+    user: 'jack', domain: DOMAIN, token: tok, authUser: claims.sip_auth_user, password: claims.sip_auth_password,
+    extra: ['Contact: <sip:second@x.invalid;transport=ws>'],
+  });
+  assert.deepEqual(statusOf(two), { status: 403, reason: 'Forbidden (One Contact Per Register)' });
+  assert.equal(statusOf(await extra.register({ user: 'jack', domain: DOMAIN, token: tok, authUser: claims.sip_auth_user, password: claims.sip_auth_password })).status, 200);
+  const big = await message(extra, 'jack', 'jack', ['X-Pad: ' + 'a'.repeat(66 * 1024)]).then(statusOf, () => 'no reply');
+  assert.ok(big === 'no reply' || big.status === 513, JSON.stringify(big));
+  // The node still answers.
+  const { client: kate, status: ok } = await rawRegister('kate', token('kate'));
+  assert.equal(ok.status, 200);
+  kate.close();
+  extra.close();
 });
 
 test('the control listener takes only signed, fresh pushes, and only on its own port', async () => {
