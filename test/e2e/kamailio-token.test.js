@@ -360,3 +360,32 @@ test('revocation: both tabs of the user get token-expired {reason: revoked} with
   client.close();
   assert.deepEqual(status, { status: 403, reason: 'Token Revoked' });
 });
+
+test('in the callee\'s widget, a spoofed From display name and an auto-answer hint change nothing: call-received.from is the token\'s name and user, and it rings', async () => {
+  browser ??= await launchBrowser();
+  web ??= await startStaticServer({ root: REPO_ROOT });
+  const page = await newIsolatedPage(browser);
+  pages.push(page);
+  await page.goto(web.url + PAGE, { waitUntil: 'load' });
+  await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+  await page.evaluate((o) => window.vw.configure(o), { token: token('mia', { name: 'Mia' }), server: kam.wsUrl });
+  await page.evaluate(() => window.vw.waitFor('ready', { timeout: 15_000 }));
+  const { client: noah } = await rawRegister('noah', token('noah', { name: 'Noah Token' }));
+  // An INVITE without an offer is enough to ring (the callee would offer in its 200).
+  const answered = noah.request('INVITE', `sip:mia@${DOMAIN}`, [
+    `To: <sip:mia@${DOMAIN}>`,
+    `From: "Your Bank - Fraud Dept" <sip:noah@${DOMAIN}>;tag=spoof1`,
+    'Call-ID: spoofed-display-name',
+    'CSeq: 1 INVITE',
+    `Contact: <${noah.contact}>`,
+    'Call-Info: <sip:x>;answer-after=0',
+    'Alert-Info: <http://x>;info=alert-autoanswer',
+  ]);
+  const received = await page.evaluate(() => window.vw.waitFor('call-received', { timeout: 10_000 }));
+  assert.deepEqual(received.from, { name: 'Noah Token', address: `sip:noah@${DOMAIN}` });
+  await sleep(500);
+  assert.equal(await page.evaluate(() => window.vw.el().getState()), 'incoming', 'still ringing: not answered by itself');
+  await page.evaluate(() => window.vw.el().reject());
+  assert.equal(statusOf(await answered).status, 603, 'declined by the user');
+  noah.close();
+});

@@ -9,7 +9,8 @@
  * and refused when more than 60 s off.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 
 export const SIGNATURE_HEADER = 'X-Voice-Widget-Signature';
 export const REVOCATIONS_PATH = '/v1/kamailio/revocations';
@@ -116,15 +117,9 @@ export class KamailioPush {
     if (this.#closed || revocation.exp * 1000 <= this.now()) return;
     const body = JSON.stringify(revocation);
     try {
-      const res = await fetch(new URL('/revoke', node), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: sign(this.options.secret, body, this.now()) },
-        body,
-        signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
-      });
-      await res.arrayBuffer();
-      if (res.ok) return;
-      throw new Error(`HTTP ${res.status}`);
+      const status = await post(new URL('/revoke', node), body, sign(this.options.secret, body, this.now()));
+      if (status >= 200 && status < 300) return;
+      throw new Error(`HTTP ${status}`);
     } catch (e) {
       // The node also reloads the list when it starts and every minute; this only makes it sooner.
       process.emitWarning(`token service: revocation push to ${node} failed (${(e as Error).message}); retrying`, 'TokenServiceWarning');
@@ -136,4 +131,27 @@ export class KamailioPush {
       this.#timers.add(timer);
     }
   }
+}
+
+/** One POST on a fresh connection: the node closes each one after its reply, so a kept-alive socket would fail the next push. */
+function post(url: URL, body: string, signature: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? https : http).request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        timeout: PUSH_TIMEOUT_MS,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), [SIGNATURE_HEADER]: signature },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
