@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs the Debian packages the tests and the demo need, when any is missing:
-// Chromium (tests drive it headless), Kamailio with its WebSocket and
-// auth_ephemeral modules, and baresip (with iproute2) for the interop test.
+// Chromium (tests drive it headless), Kamailio with the module packages
+// kamailio/kamailio.cfg loads, and baresip (with iproute2) for the interop test.
 // Run by `npm test` (pretest).
 import { spawnSync } from 'node:child_process';
 
@@ -19,6 +19,10 @@ export const PACKAGES = {
   // wss:// through Kamailio with a throw-away certificate.
   'kamailio-tls-modules': 'ls /usr/lib/*/kamailio/modules/tls.so',
   openssl: 'command -v openssl',
+  // kamailio.cfg's token check: jansson (JSON claims) and http_client (loads revocations at start);
+  // crypto (HMAC-SHA256) comes with kamailio-tls-modules.
+  'kamailio-extra-modules': 'ls /usr/lib/*/kamailio/modules/jansson.so',
+  'kamailio-utils-modules': 'ls /usr/lib/*/kamailio/modules/http_client.so',
 };
 
 /** Installs whichever of `names` is missing; exits the process on failure. */

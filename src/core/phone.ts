@@ -839,8 +839,11 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     }
     // The server's assertion of who calls (from the caller's token) beats the From display name.
     const asserted = request.getHeader('P-Asserted-Identity');
-    const assertedName = asserted ? /^\s*"([^"]*)"/.exec(asserted)?.[1] : undefined;
-    const assertedUri = asserted ? /<sips?:([^@;>]+)@([^;>]+)/.exec(asserted) : null;
+    // `"name" <sip:user@host>`; the quoted-string may hold quoted-pairs (\" and \\, as Kamailio
+    // escapes them), and the URI is the one after it, never one inside the name.
+    const parsed = asserted ? /^\s*(?:"((?:[^"\\]|\\.)*)"\s*)?<sips?:([^@;>]+)@([^;>]+)/.exec(asserted) : null;
+    const assertedName = parsed?.[1]?.replace(/\\(.)/g, '$1');
+    const assertedUri = parsed ? [parsed[0], parsed[2], parsed[3]] : null;
     const remoteIdentity = session.remote_identity as unknown as NameAddr;
     // With an asserted identity (the caller's token, or a caller ID it allows), that is who calls.
     const identity: NameAddr = assertedUri ? { display_name: assertedName, uri: { user: assertedUri[1], host: assertedUri[2] } } : remoteIdentity;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadSecrets, type DevSecrets } from './secrets.js';
 import { SipServer } from './sip/sip-server.js';
 import { createStaticHandler, type RequestHandler } from './static-files.js';
-import { TokenService } from './token-service/index.js';
+import { TokenService, kamailioFromEnv } from './token-service/index.js';
 import { storeLimitsFromEnv } from './token-service/store-limits.js';
 
 export interface DevServerOptions {
@@ -63,6 +63,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     storeLimits: storeLimitsFromEnv(options.env ?? process.env),
     domain,
     log,
+    kamailio: kamailioFromEnv(options.env ?? process.env),
   });
   let sip: SipServer;
   try {

@@ -7,11 +7,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { launchBrowser, newIsolatedPage, pageLog } from '../harness/browser.js';
 import { buildJsSIPBundle, REPO_ROOT } from '../harness/bundle-jssip.js';
+import { decodeToken, mintToken } from '../../dist/node/index.js';
 import { ephemeralCredentials } from '../harness/credentials.js';
 import { startKamailio } from '../harness/kamailio.js';
 import { startStaticServer } from '../harness/static-server.js';
 
-const SECRET = 'harness-test-secret';
+const SECRET = 'harness-test-secret-0123456789';
 const DOMAIN = 'voice.test'; // deliberately unresolvable: the proxy must not care
 const PAGE = '/test/e2e/pages/bare-jssip.html';
 
@@ -44,15 +45,19 @@ async function openPhone() {
   return page;
 }
 
-/** Registers `user` with ephemeral credentials (overridable for negative tests). */
+/** Registers `user` with a widget token and its credential (overridable for negative tests; ttl < 0: already expired). */
 function register(page, user, { ttl = 3600, password, authUser = user, autoAnswer = false } = {}) {
-  const creds = ephemeralCredentials({ secret: SECRET, user: authUser, ttl });
+  const issued = ttl > 0 ? Date.now() : Date.now() + (ttl - 60) * 1000;
+  const token = mintToken({ secret: SECRET, user, domain: DOMAIN, ttl: ttl > 0 ? ttl : 60, now: () => issued });
+  const claims = decodeToken(token);
+  const creds = authUser === user ? { username: claims.sip_auth_user, password: claims.sip_auth_password } : ephemeralCredentials({ secret: SECRET, user: authUser, ttl });
   return page.evaluate((o) => window.bare.start(o), {
     wsUrl: kam.wsUrl,
     user,
     domain: DOMAIN,
     username: creds.username,
     password: password ?? creds.password,
+    token,
     autoAnswer,
   });
 }
@@ -170,7 +175,7 @@ describe('harness with bare JsSIP', () => {
     });
   });
 
-  test('a client cannot assert an identity: the proxy strips its P-Asserted-Identity', async () => {
+  test('a client cannot assert an identity: the proxy replaces its P-Asserted-Identity with the token\'s', async () => {
     await explain(async () => {
       const [mallory, victim] = await Promise.all([openPhone(), openPhone()]);
       assert.equal((await register(mallory, 'mallory')).ok, true);
@@ -178,7 +183,7 @@ describe('harness with bare JsSIP', () => {
       const from = await evalBare(victim, () => window.bare.state.events.length);
       const calling = evalBare(mallory, (to) => window.bare.call(to, { extraHeaders: ['P-Asserted-Identity: "CEO" <sip:ceo@voice.test>'] }), `sip:victim@${DOMAIN}`);
       assert.equal((await evalBare(victim, (f) => window.bare.waitFor('newRTCSession', { from: f }), from)).ok, true);
-      assert.equal(await evalBare(victim, () => window.bare.state.assertedIdentity), null);
+      assert.equal(await evalBare(victim, () => window.bare.state.assertedIdentity), `"mallory" <sip:mallory@${DOMAIN}>`);
       await evalBare(victim, () => window.bare.reject(486));
       await calling;
       await Promise.all([mallory, victim].map((p) => evalBare(p, () => window.bare.stop())));

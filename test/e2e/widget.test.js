@@ -650,8 +650,8 @@ for (const kind of SIP_SERVERS) {
       await carol.browserContext().close();
     });
 
-    // The example Kamailio config does not assert caller IDs (it cannot read the token's list); README shows how a deployment does.
-    if (kind === 'embedded') test('outbound caller ID: chosen from the token\'s list, remembered, announced, and seen by the callee', async () => {
+    // Both servers assert a caller ID only from the token's signed list (kamailio.cfg reads it from the token too).
+    test('outbound caller ID: chosen from the token\'s list, remembered, announced, and seen by the callee', async () => {
       const zoe = await openPhone('zoe', { tokenOptions: { callerIds: ['+15550100', '+15550101'] } });
       await waitFor(zoe, 'ready');
       await vw(zoe, () => window.vw.part('settings-button').click());
@@ -670,6 +670,7 @@ for (const kind of SIP_SERVERS) {
       assert.equal(await vw(zoe, () => window.vw.el().call('bob')), true);
       const received = await waitFor(bob, 'call-received', { from: fromB });
       assert.equal(received.from.address, 'sip:+15550101@voice.test');
+      assert.equal(received.from.name, 'Zoe', 'the name the server asserts from the token');
       await vw(bob, () => window.vw.el().reject());
       await waitFor(zoe, 'call-ended');
       await zoe.browserContext().close();

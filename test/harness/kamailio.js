@@ -99,14 +99,14 @@ function findModuleDir() {
   if (!dir) {
     throw new Error(
       `Kamailio modules not found (looked in ${MODULE_DIRS.join(', ')}); ` +
-        'install kamailio kamailio-websocket-modules kamailio-autheph-modules or set KAMAILIO_MODULES',
+        'install the packages scripts/system-deps.js lists (kamailio, kamailio-*-modules) or set KAMAILIO_MODULES',
     );
   }
   return dir;
 }
 
 /** Asks the kernel for a free loopback port. Racy by nature: callers retry. */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.on('error', reject);
@@ -133,11 +133,12 @@ function freeUdpPort(host) {
  * True once *our* Kamailio's xhttp worker answers (the Server header is set
  * in kamailio.cfg), so a port stolen by another process never looks ready.
  */
-function probeHttp(port) {
+function probeHttp(port, path = '/') {
   return new Promise((resolve) => {
-    const req = http.get({ host: HOST, port, path: '/', timeout: 1000, agent: false }, (res) => {
+    const req = http.get({ host: HOST, port, path, timeout: 1000, agent: false }, (res) => {
       res.resume();
-      resolve(String(res.headers.server || '').includes(SERVER_HEADER));
+      const ours = String(res.headers.server || '').includes(SERVER_HEADER);
+      resolve(path === '/' ? ours : ours && res.statusCode);
     });
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(false));
@@ -157,7 +158,10 @@ function assertSafeDefine(name, value) {
 /**
  * Starts Kamailio on a free 127.0.0.1 port.
  *
- * @param {{ secret?: string, logLevel?: number, startTimeoutMs?: number, udpHost?: string, port?: number }} [opts] port: listen on this WebSocket port (a restart on the same address)
+ * @param {{ secret?: string, logLevel?: number, startTimeoutMs?: number, udpHost?: string, port?: number, controlSecret?: string, revocationsUrl?: string }} [opts] port: listen on this WebSocket port (a restart on the same address)
+ *   defines: extra numeric -A NAME=value (limits); cfgPath: another config file (benchmarks);
+ *   controlSecret: authenticates revocation pushes (random if omitted; returned); controlPort: the control listener's port (free one if omitted);
+ *   revocationsUrl: the token service's revocation list, loaded before the node accepts WebSockets;
  *   secret: auth_ephemeral shared secret (random if omitted; returned);
  *   logLevel: Kamailio `debug` level (-5..3, default 2 = info; 3 = debug);
  *   udpHost: also listen for SIP over UDP on this IPv4 address, on a free
@@ -166,9 +170,15 @@ function assertSafeDefine(name, value) {
  *   udp: { host: string, port: number } | null,
  *   stop: () => Promise<void>, log: () => string }>}
  */
-export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS, udpHost, port: fixedPort, tls = false } = {}) {
+export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS, udpHost, port: fixedPort, tls = false, controlSecret, revocationsUrl, controlPort: fixedControlPort, defines = {}, cfgPath = CFG_PATH } = {}) {
   secret ??= randomBytes(16).toString('hex');
+  controlSecret ??= randomBytes(16).toString('hex');
   assertSafeDefine('secret', secret);
+  assertSafeDefine('controlSecret', controlSecret);
+  if (revocationsUrl !== undefined) assertSafeDefine('revocationsUrl', revocationsUrl);
+  for (const [name, value] of Object.entries(defines)) {
+    if (!/^[A-Z_]+$/.test(name) || !/^[0-9]+$/.test(String(value))) throw new Error(`defines: ${name} must be an upper-case name with a number`);
+  }
   if (udpHost !== undefined && !net.isIPv4(udpHost)) throw new Error(`udpHost must be an IPv4 address, got ${udpHost}`);
   if (!Number.isInteger(logLevel) || logLevel < -5 || logLevel > 3) {
     throw new Error(`logLevel must be an integer in -5..3, got ${logLevel}`);
@@ -184,7 +194,8 @@ export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = STA
     const runDir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-kamailio-'));
     try {
       const tlsOpts = tls ? { port: await freePort(), ...selfSignedCertificate(runDir) } : null;
-      return await launch({ port, udp, tls: tlsOpts, runDir, moduleDir, secret, logLevel, startTimeoutMs });
+      const controlPort = fixedControlPort ?? (await freePort());
+      return await launch({ port, controlPort, controlSecret, revocationsUrl, defines, cfgPath, udp, tls: tlsOpts, runDir, moduleDir, secret, logLevel, startTimeoutMs });
     } catch (err) {
       await rm(runDir, { recursive: true, force: true });
       lastError = err;
@@ -209,21 +220,26 @@ export function selfSignedCertificate(dir) {
   return { cert, key, spki };
 }
 
-async function launch({ port, udp, tls, runDir, moduleDir, secret, logLevel, startTimeoutMs }) {
+async function launch({ port, controlPort, controlSecret, revocationsUrl, defines, cfgPath, udp, tls, runDir, moduleDir, secret, logLevel, startTimeoutMs }) {
   const args = [
     '-DD', // stay in the foreground (children are still forked)
     '-E', // log to stderr, captured below
     '-m', '64',
     '-M', '8',
-    '-f', CFG_PATH,
+    '-f', cfgPath,
     '-Y', runDir,
     '-L', moduleDir,
     '-A', `WS_PORT=${port}`,
     '-A', `AUTH_SECRET="${secret}"`,
     '-A', `LOG_LEVEL=${logLevel}`,
+    '-A', `CONTROL_PORT=${controlPort}`,
+    '-A', `CONTROL_SECRET="${controlSecret}"`,
   ];
-  // An extra socket on top of kamailio.cfg's own listen= line.
-  if (udp) args.push('-l', `udp:${udp.host}:${udp.port}`);
+  if (revocationsUrl) args.push('-A', `REVOCATIONS_URL="${revocationsUrl}"`);
+  for (const [name, value] of Object.entries(defines)) args.push('-A', `${name}=${value}`);
+  // An extra socket on top of kamailio.cfg's own listen= line, for a phone
+  // at that address (digest-only phones are accepted from PHONE_NET alone).
+  if (udp) args.push('-l', `udp:${udp.host}:${udp.port}`, '-A', `PHONE_NET="${udp.host}/32"`);
   if (tls) args.push('-A', 'WITH_TLS', '-A', `WSS_PORT=${tls.port}`, '-A', `TLS_CERT="${tls.cert}"`, '-A', `TLS_KEY="${tls.key}"`);
   // detached: own process group, so stop() can signal Kamailio's workers too.
   const child = spawn(KAMAILIO_BIN, args, {
@@ -323,7 +339,9 @@ async function launch({ port, udp, tls, runDir, moduleDir, secret, logLevel, sta
       err.bindFailure = /Address already in use|bind\(\) failed|cannot bind/i.test(logText);
       throw err;
     }
-    if (await probeHttp(port)) break;
+    // Ready once the WebSocket port answers and the revocation list is loaded.
+    // (Another config, e.g. an older one for a comparison, has no control listener.)
+    if ((await probeHttp(port)) && (cfgPath !== CFG_PATH || (await probeHttp(controlPort, '/health')) === 200)) break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(
@@ -339,6 +357,9 @@ async function launch({ port, udp, tls, runDir, moduleDir, secret, logLevel, sta
     ...(tls ? { wssUrl: `wss://${HOST}:${tls.port}`, spki: tls.spki } : {}),
     port,
     secret,
+    // The control listener (revocation pushes): VOICE_WIDGET_KAMAILIO_NODES / _SECRET.
+    controlUrl: `http://${HOST}:${controlPort}`,
+    controlSecret,
     udp,
     stop,
     kill,

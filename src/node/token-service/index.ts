@@ -6,3 +6,4 @@ export { TokenService, type TokenServiceOptions, type TokenCheck } from './servi
 export type { TokenRecord } from './store.js';
 export { TokenStoreError } from './store.js';
 export { DEFAULT_STORE_LIMITS, STORE_LIMIT_ENV, TokenStoreFullError, type StoreLimits } from './store-limits.js';
+export { kamailioFromEnv, type KamailioOptions } from './kamailio-push.js';

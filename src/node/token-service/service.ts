@@ -9,6 +9,7 @@ import { ApiKeys } from './auth.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.js';
 import { TokenStore } from './store.js';
 import { storeLimits, type StoreLimits } from './store-limits.js';
+import { KamailioPush, type KamailioOptions } from './kamailio-push.js';
 import { SIP_DOMAIN } from '../../shared/token-claims.js';
 
 export interface TokenServiceOptions {
@@ -32,6 +33,8 @@ export interface TokenServiceOptions {
   storeLimits?: Partial<StoreLimits>;
   /** One line per request: method, path, status, ms. Never a token or an API key. */
   log?: (line: string) => void;
+  /** Kamailio nodes told of each revocation (see kamailio-push.ts); `kamailioFromEnv()` reads them from the environment. */
+  kamailio?: KamailioOptions;
 }
 
 export type TokenCheck =
@@ -44,6 +47,7 @@ export class TokenService {
   readonly #secret: string;
   readonly #now: () => number;
   readonly #context: ApiContext;
+  readonly #kamailio: KamailioPush | undefined;
   // Wrapper objects, so one function subscribed twice is called twice and unsubscribed separately.
   readonly #listeners = new Set<{ listener: (jti: string) => void }>();
   #closed = false;
@@ -52,6 +56,8 @@ export class TokenService {
     this.#store = store;
     this.#secret = options.secret;
     this.#now = now;
+    const toUnix = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+    this.#kamailio = options.kamailio && new KamailioPush(options.kamailio, () => store.revoked().map((r) => ({ jti: r.uuid, exp: toUnix(r.expires_at) })), now);
     this.#context = {
       store,
       keys: new ApiKeys(options.apiKeys),
@@ -61,7 +67,11 @@ export class TokenService {
       now,
       log: options.log,
       closed: () => this.#closed,
-      revoked: (jti) => this.#emitRevoke(jti),
+      revoked: (jti) => {
+        const record = store.get(jti);
+        if (record) void this.#kamailio?.push({ jti, exp: toUnix(record.expires_at) });
+        this.#emitRevoke(jti);
+      },
     };
   }
 
@@ -75,7 +85,8 @@ export class TokenService {
   }
 
   /** Handles the /v1/tokens routes; resolves false (touching nothing) for any other path. */
-  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (this.#kamailio && (await this.#kamailio.handle(req, res))) return true;
     return handleRequest(this.#context, req, res);
   }
 
@@ -107,6 +118,7 @@ export class TokenService {
   /** Waits for pending writes and releases the store file; later requests get 503. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#kamailio?.close();
     await this.#store.close(); // a DELETE already in flight still persists and notifies
     this.#listeners.clear();
   }

@@ -127,6 +127,12 @@ export class TokenStore {
     return entry?.revoked_at !== undefined && Date.parse(entry.expires_at) > this.now();
   }
 
+  /** The deny-list: revocations not yet expired, from the revocation file (written first, so never behind the store). */
+  revoked(): Revocation[] {
+    const now = this.now();
+    return [...this.#revoked.values()].filter((r) => Date.parse(r.expires_at) > now);
+  }
+
   /**
    * Runs `change` on a copy of the records, writes the copy, and only then
    * makes it current. If `change` throws, the result would take the store past

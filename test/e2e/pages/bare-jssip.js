@@ -97,7 +97,7 @@
      *   password: string, autoAnswer?: boolean, timeoutMs?: number, debug?: boolean }} opts
      * @returns {Promise<{ ok: boolean, registerMs?: number, cause?: string, status?: number, reason?: string }>}
      */
-    start({ wsUrl, user, domain, username, password, autoAnswer = false, timeoutMs = 15000, debug = false }) {
+    start({ wsUrl, user, domain, username, password, token, autoAnswer = false, timeoutMs = 15000, debug = false }) {
       if (state.ua) return Promise.resolve({ ok: false, cause: 'already started' });
       if (debug) JsSIP.debug.enable('JsSIP:*');
       else JsSIP.debug.disable();
@@ -115,6 +115,8 @@
         connection_recovery_max_interval: 30,
       });
       state.ua = ua;
+      // kamailio.cfg verifies the widget token on every REGISTER, as the widget sends it.
+      if (token) ua.registrator().setExtraHeaders([`X-Voice-Widget-Token: ${token}`]);
       ua.on('connected', () => record('connected'));
       ua.on('disconnected', () => record('disconnected'));
       ua.on('registered', () => {
