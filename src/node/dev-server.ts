@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { loadSecrets, type DevSecrets } from './secrets.js';
-import { SipServer } from './sip/sip-server.js';
+import { parseOriginList } from './sip/origin-policy.js';
+import { SipServer, type SipServerOptions } from './sip/sip-server.js';
 import { createStaticHandler, type RequestHandler } from './static-files.js';
 import { TokenService } from './token-service/index.js';
 
@@ -19,6 +20,12 @@ export interface DevServerOptions {
   sipPort?: number;
   /** SIP domain served. */
   domain?: string;
+  /**
+   * The embedded SIP server's allowed origins and limits (README, "The embedded
+   * server"). Origins default to `VOICE_WIDGET_SIP_ORIGINS`, else loopback pages.
+   */
+  sip?: Omit<SipServerOptions, 'secret' | 'domain' | 'host' | 'port' | 'checkToken' | 'log'>;
+  /** Where `VOICE_WIDGET_*` settings are read; default process.env. */
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -45,7 +52,9 @@ export interface DevServer {
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const log = options.log ?? (() => {});
   const domain = options.domain ?? 'voice.test';
-  const secrets = await loadSecrets(options.stateDir, options.env);
+  const env = options.env ?? process.env;
+  const secrets = await loadSecrets(options.stateDir, env);
+  const origins = env.VOICE_WIDGET_SIP_ORIGINS ? parseOriginList(env.VOICE_WIDGET_SIP_ORIGINS) : undefined;
   const tokens = await TokenService.open({
     secret: secrets.secret,
     apiKeys: [secrets.apiKey],
@@ -55,7 +64,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   });
   let sip: SipServer;
   try {
-    sip = await SipServer.start({ secret: secrets.secret, domain, port: options.sipPort ?? 0, checkToken: (t) => tokens.check(t), log });
+    sip = await SipServer.start({
+      allowedOrigins: origins,
+      ...options.sip,
+      secret: secrets.secret,
+      domain,
+      port: options.sipPort ?? 0,
+      checkToken: (t) => tokens.check(t),
+      log,
+    });
   } catch (e) {
     await tokens.close();
     throw e;
