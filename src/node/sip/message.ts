@@ -14,14 +14,14 @@ export class SipMessage {
     readonly parsed: ParsedMessage,
     private startLine: string,
     readonly body: string,
-    /** The Contact entries as written, one per entry (commas split), unparsed. */
-    readonly contactEntries: readonly string[],
+    /** The Contact header values as written (one may hold several entries), unparsed. */
+    private readonly contactValues: readonly string[],
   ) {
     this.headers = [];
     for (const [name, values] of Object.entries(parsed.headers)) {
       for (const value of values) this.headers.push([name, value.raw]);
     }
-    for (const entry of contactEntries) this.headers.push(['Contact', entry]);
+    for (const value of contactValues) this.headers.push(['Contact', value]);
   }
 
   /**
@@ -31,7 +31,7 @@ export class SipMessage {
    * `Contact: *` (which JsSIP's grammar cannot read) reaches the registrar.
    */
   static parse(data: string): SipMessage | null {
-    const { rest, entries } = takeContacts(data);
+    const { rest, values } = takeContacts(data);
     let parsed: ParsedMessage | undefined;
     try {
       parsed = jssipParser.parseMessage(rest, null);
@@ -39,7 +39,7 @@ export class SipMessage {
       return null;
     }
     if (!parsed || !parsed.call_id || !parsed.cseq || !parsed.from || !parsed.to || !parsed.getHeader('via')) return null;
-    return new SipMessage(parsed, rest.slice(0, rest.indexOf('\r\n')), parsed.body ?? '', entries);
+    return new SipMessage(parsed, rest.slice(0, rest.indexOf('\r\n')), parsed.body ?? '', values);
   }
 
   get isRequest(): boolean {
@@ -83,16 +83,33 @@ export class SipMessage {
     return this.headers.filter(([n]) => n.toLowerCase() === lower).map(([, v]) => v);
   }
 
-  /** Whether the only Contact is `*` (RFC 3261 §10.2.2: remove every binding). */
-  get wildcardContact(): boolean {
-    return this.contactEntries.length === 1 && this.contactEntries[0] === '*';
+  /** The Contact entries (commas split), unparsed; at most `limit` of them, the scan stopping there. */
+  contactEntries(limit = Infinity): string[] {
+    const entries: string[] = [];
+    for (const value of this.contactValues) {
+      if (entries.length >= limit) break;
+      entries.push(...splitEntries(value, limit - entries.length));
+    }
+    return entries;
   }
 
-  /** Contact URIs with their parameters (expires), parsed with JsSIP's grammar; null if one is not valid. */
+  /** Whether the only Contact is `*` (RFC 3261 §10.2.2: remove every binding). */
+  get wildcardContact(): boolean {
+    const entries = this.contactEntries(2);
+    return entries.length === 1 && entries[0] === '*';
+  }
+
+  /** Contact URIs with their parameters (expires), parsed with JsSIP's grammar; null if one is not valid; none for `*`. */
   contacts(): Array<{ raw: string; addr: ParsedNameAddr }> | null {
+    if (this.wildcardContact) return [];
     const out: Array<{ raw: string; addr: ParsedNameAddr }> = [];
-    for (const raw of this.contactEntries) {
-      const parsed = jssipGrammar.parse(raw, 'Contact');
+    for (const raw of this.contactEntries()) {
+      let parsed: unknown;
+      try {
+        parsed = jssipGrammar.parse(raw, 'Contact');
+      } catch {
+        return null; // the grammar throws on some inputs (`*` among others)
+      }
       if (!Array.isArray(parsed) || parsed.length !== 1) return null;
       out.push({ raw, addr: (parsed[0] as { parsed: ParsedNameAddr }).parsed });
     }
@@ -168,15 +185,14 @@ const CONTACT_LINE = /^(?:contact|m)[ \t]*:/i;
 
 /**
  * Takes the Contact header lines (and their folded continuations) out of a
- * message's header section, in one linear pass, and splits their values into
- * entries at the commas that separate them (not those inside quotes or <>).
+ * message's header section, in one linear pass, leaving their values unparsed.
  */
-function takeContacts(data: string): { rest: string; entries: string[] } {
+function takeContacts(data: string): { rest: string; values: string[] } {
   const end = data.indexOf('\r\n\r\n');
-  if (end < 0 || !/\r\n(?:contact|m)[ \t]*:/i.test(data.slice(0, end + 2))) return { rest: data, entries: [] };
+  if (end < 0 || !/\r\n(?:contact|m)[ \t]*:/i.test(data.slice(0, end + 2))) return { rest: data, values: [] };
   const lines = data.slice(0, end).split('\r\n');
   const kept: string[] = [];
-  const entries: string[] = [];
+  const values: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (i === 0 || !CONTACT_LINE.test(lines[i])) {
       kept.push(lines[i]);
@@ -184,12 +200,13 @@ function takeContacts(data: string): { rest: string; entries: string[] } {
     }
     let value = lines[i].slice(lines[i].indexOf(':') + 1);
     while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1])) value += ` ${lines[++i].trim()}`;
-    entries.push(...splitEntries(value));
+    values.push(value.trim());
   }
-  return { rest: `${kept.join('\r\n')}${data.slice(end)}`, entries };
+  return { rest: `${kept.join('\r\n')}${data.slice(end)}`, values };
 }
 
-function splitEntries(value: string): string[] {
+/** At most `limit` entries of a Contact value, split at the commas outside quotes and <>. */
+function splitEntries(value: string, limit: number): string[] {
   const entries: string[] = [];
   let quoted = false;
   let angled = false;
@@ -204,6 +221,7 @@ function splitEntries(value: string): string[] {
     else if (c === '>') angled = false;
     else if (c === ',' && !angled) {
       entries.push(value.slice(start, i).trim());
+      if (entries.length >= limit) return entries.filter((e) => e !== '');
       start = i + 1;
     }
   }

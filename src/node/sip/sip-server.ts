@@ -314,10 +314,8 @@ export class SipServer {
 
   private onRegister(conn: Connection, msg: SipMessage): void {
     // Counted before anything else: one binding per REGISTER (a browser has one), so one REGISTER cannot make thousands.
-    if (msg.contactEntries.length > 1) {
-      if (!msg.contactEntries.includes('*')) return this.reply(conn, msg, 400, 'One Contact Per REGISTER');
-      return this.reply(conn, msg, 400, 'Contact * Must Be Alone');
-    }
+    const firstTwo = msg.contactEntries(2);
+    if (firstTwo.length > 1) return this.reply(conn, msg, 400, firstTwo.includes('*') ? 'Contact * Must Be Alone' : 'One Contact Per REGISTER');
     if (msg.wildcardContact && msg.get('Expires')?.trim() !== '0') return this.reply(conn, msg, 400, 'Contact * Needs Expires 0');
     const contacts = msg.contacts();
     if (!contacts) return this.reply(conn, msg, 400, 'Bad Contact');
