@@ -33,6 +33,11 @@ export class Admission {
     return null;
   }
 
+  /** Connections that have not registered, by address. */
+  unregisteredByAddress(): Record<string, number> {
+    return Object.fromEntries(this.unregistered);
+  }
+
   opened(address: string): void {
     this.open++;
     this.unregistered.set(address, (this.unregistered.get(address) ?? 0) + 1);

@@ -168,6 +168,11 @@ export class SipServer {
     return Object.fromEntries([...this.bindings].map(([user, b]) => [user, b.size]));
   }
 
+  /** Open connections that have not registered yet, by client address. */
+  unregisteredConnections(): Record<string, number> {
+    return this.admission.unregisteredByAddress();
+  }
+
   /** Closes every connection that registered with token `jti` (it was revoked). */
   disconnectToken(jti: string): void {
     for (const conn of this.connections) {
