@@ -88,7 +88,9 @@ const DEFAULT_EXPIRES = 600;
  * - REGISTER: the widget token (header `X-Voice-Widget-Token`) is verified,
  *   the page's Origin is checked against the token's allowed domains, then
  *   the digest credential (auth_ephemeral's rule) is challenged and checked.
- * - INVITE and CANCEL: forked to every registered connection of the user.
+ * - INVITE and CANCEL: forked to the user's registered connections (the newest, at most maxForks).
+ * - Limits (limits.ts, admission.ts): one Contact per REGISTER, bindings per user and per
+ *   token, message size, allowed page origins, and connections that have not registered.
  * - In-dialog requests: routed by this proxy's Record-Route, which names the
  *   dialog's two connections under a MAC, so no client can steer another's
  *   dialog. Every request but REGISTER needs a registered connection whose
