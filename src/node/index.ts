@@ -15,7 +15,7 @@ export {
   type IceServerClaim,
 } from './token.js';
 export { SipServer, WIDGET_TOKEN_HEADER, CLOSE_REVOKED, type SipServerOptions } from './sip/sip-server.js';
-export { DEFAULT_LIMITS as SIP_SERVER_DEFAULT_LIMITS, type SipServerLimits } from './sip/limits.js';
+export type { SipServerLimits } from './sip/limits.js';
 export * from './token-service/index.js';
 export { createStaticHandler, type RequestHandler } from './static-files.js';
 export { startDevServer, type DevServer, type DevServerOptions } from './dev-server.js';

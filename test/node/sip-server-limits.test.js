@@ -33,7 +33,7 @@ const token = (user) => mintToken({ secret: SECRET, user, domain: DOMAIN });
 const contact = (name) => `<sip:${name}@${name}.invalid;transport=ws>;expires=600`;
 
 describe('REGISTER', () => {
-  test('more than one Contact is refused 400 before anything is bound; Contact * alone (Expires 0) unregisters', async () => {
+  test('more than one Contact is refused 400 before anything is bound; Contact * alone (Expires 0) unregisters', { timeout: 20_000 }, async () => {
     const server = await start();
     const t = token('amy');
     const c = await connect(server);
@@ -61,7 +61,7 @@ describe('REGISTER', () => {
     assert.match(gone, /Contact: <sip:a2@a2\.invalid/);
   });
 
-  test('bindings per user are capped at 10 by default: the 11th is refused 403 saying so; refreshes are not new; a closed tab frees its slot', async () => {
+  test('bindings per user are capped at 10 by default: the 11th is refused 403 saying so; refreshes are not new; a closed tab frees its slot', { timeout: 20_000 }, async () => {
     const server = await start();
     const tabs = [];
     for (let i = 0; i < 10; i++) {
@@ -82,7 +82,7 @@ describe('REGISTER', () => {
     assert.equal(server.registrations().bea, 10);
   });
 
-  test('bindings per token are capped too, under the per-user cap', async () => {
+  test('bindings per token are capped too, under the per-user cap', { timeout: 20_000 }, async () => {
     const server = await start({ maxBindingsPerUser: 4, maxBindingsPerToken: 2 });
     const [t1, t2, t3] = [token('cid'), token('cid'), token('cid')];
     const answers = [];
@@ -101,7 +101,7 @@ describe('REGISTER', () => {
 });
 
 describe('INVITE', () => {
-  test('rings at most maxForks bindings, the newest, each a whole message with our Via and Record-Route first', async () => {
+  test('rings at most maxForks bindings, the newest, each a whole message with our Via and Record-Route first', { timeout: 20_000 }, async () => {
     const server = await start({ maxForks: 3 });
     const caller = await connect(server);
     assert.equal(status(await registerThrough(caller, 'dan', DOMAIN, { token: token('dan') })), 200);
@@ -124,7 +124,7 @@ describe('INVITE', () => {
     for (const c of tabs.slice(0, 2)) await assert.rejects(c.next(300), /no message/);
   });
 
-  test('a message larger than maxMessageBytes closes the connection (1009) without an answer', async () => {
+  test('a message larger than maxMessageBytes closes the connection (1009) without an answer', { timeout: 20_000 }, async () => {
     const server = await start({ maxMessageBytes: 4096 });
     const c = await connect(server);
     assert.equal(status(await registerThrough(c, 'fay', DOMAIN, { token: token('fay') })), 200);
@@ -135,7 +135,7 @@ describe('INVITE', () => {
 });
 
 describe('connections', () => {
-  test('the handshake Origin must be allowed: loopback pages and programs without an Origin by default; others 403', async () => {
+  test('the handshake Origin must be allowed: loopback pages and programs without an Origin by default; others 403', { timeout: 20_000 }, async () => {
     const server = await start();
     for (const origin of ['http://127.0.0.1:8080', 'http://localhost:3000', 'https://phone.localhost', 'http://[::1]:8080', null]) {
       (await connect(server, { origin })).close();
@@ -151,7 +151,7 @@ describe('connections', () => {
     }
   });
 
-  test('an address holds at most maxUnregisteredPerAddress connections that have not registered, each for registerWithinMs', async () => {
+  test('an address holds at most maxUnregisteredPerAddress connections that have not registered, each for registerWithinMs', { timeout: 20_000 }, async () => {
     const server = await start({ maxUnregisteredPerAddress: 3, registerWithinMs: 600 });
     const opened = Date.now();
     const held = [];
@@ -170,7 +170,7 @@ describe('connections', () => {
     (await connect(server, { localAddress: '127.0.0.2' })).close();
   });
 
-  test('limits are checked when the server starts', async () => {
+  test('limits are checked when the server starts', { timeout: 20_000 }, async () => {
     await assert.rejects(SipServer.start({ secret: SECRET, domain: DOMAIN, maxForks: 0 }), /maxForks must be a positive whole number/);
     await assert.rejects(SipServer.start({ secret: SECRET, domain: DOMAIN, allowedOrigins: ['example.com'] }), /not an origin/);
   });
