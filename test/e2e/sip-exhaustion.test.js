@@ -102,6 +102,7 @@ test('an attacker holding its maximum of unregistered connections does not keep 
   const attack = holdConnections(ATTACKER, PER_ADDRESS * 2);
   try {
     while (attack.stats.maxHeld < PER_ADDRESS) await sleep(20);
+    t.diagnostic(`the attacker held its ${PER_ADDRESS} after ${Date.now() - attackStarted} ms`);
     const rita = await openPhone('rita');
     const sam = await openPhone('sam');
     t.diagnostic(`while attacked: widgets registered in ${rita.registerMs} ms and ${sam.registerMs} ms`);
