@@ -3,7 +3,8 @@
 // One process on 127.0.0.1 serves the demo, the token API and an embedded SIP
 // server. PORT (default 8080) and SIP_PORT (default 8088) choose the ports;
 // secrets live in .voice-widget/ (git-ignored) unless VOICE_WIDGET_SECRET and
-// VOICE_WIDGET_API_KEY are set.
+// VOICE_WIDGET_API_KEY are set. VOICE_WIDGET_SIP_ORIGINS lists the pages that
+// may connect to the SIP server (default: pages on this machine).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

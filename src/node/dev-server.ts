@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { loadSecrets, type DevSecrets } from './secrets.js';
-import { SipServer } from './sip/sip-server.js';
+import { parseOriginList } from './sip/origin-policy.js';
+import { SipServer, type SipServerOptions } from './sip/sip-server.js';
 import { createStaticHandler, type RequestHandler } from './static-files.js';
 import { TokenService, kamailioFromEnv } from './token-service/index.js';
 import { storeLimitsFromEnv } from './token-service/store-limits.js';
@@ -25,7 +26,12 @@ export interface DevServerOptions {
    * default `env.VOICE_WIDGET_POPUP_HOSTS`; unset, the popup obeys its own origin.
    */
   popupHosts?: string;
-  /** Secrets and the token store's limits (VOICE_WIDGET_TOKEN_STORE_MAX_*) are read from here; default process.env. */
+  /**
+   * The embedded SIP server's allowed origins and limits (README, "The embedded
+   * server"). Origins default to `VOICE_WIDGET_SIP_ORIGINS`, else loopback pages.
+   */
+  sip?: Omit<SipServerOptions, 'secret' | 'domain' | 'host' | 'port' | 'checkToken' | 'log'>;
+  /** Where `VOICE_WIDGET_*` settings (secrets, store limits, SIP origins, Kamailio nodes) are read; default process.env. */
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -52,22 +58,32 @@ export interface DevServer {
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const log = options.log ?? (() => {});
   const domain = options.domain ?? 'voice.test';
+  const env = options.env ?? process.env;
   // First: a mistyped host list stops the start before anything listens.
-  const popupHosts = options.popupHosts ?? ((options.env ?? process.env).VOICE_WIDGET_POPUP_HOSTS || undefined);
+  const popupHosts = options.popupHosts ?? (env.VOICE_WIDGET_POPUP_HOSTS || undefined);
   const statics = createStaticHandler(options.root, options.static ?? ['/demo/', '/dist/', '/themes/'], { popupHosts });
-  const secrets = await loadSecrets(options.stateDir, options.env);
+  const secrets = await loadSecrets(options.stateDir, env);
+  const origins = env.VOICE_WIDGET_SIP_ORIGINS ? parseOriginList(env.VOICE_WIDGET_SIP_ORIGINS) : undefined;
   const tokens = await TokenService.open({
     secret: secrets.secret,
     apiKeys: [secrets.apiKey],
     storePath: path.join(options.stateDir, 'tokens.json'),
-    storeLimits: storeLimitsFromEnv(options.env ?? process.env),
+    storeLimits: storeLimitsFromEnv(env),
     domain,
     log,
-    kamailio: kamailioFromEnv(options.env ?? process.env),
+    kamailio: kamailioFromEnv(env),
   });
   let sip: SipServer;
   try {
-    sip = await SipServer.start({ secret: secrets.secret, domain, port: options.sipPort ?? 0, checkToken: (t) => tokens.check(t), log });
+    sip = await SipServer.start({
+      allowedOrigins: origins,
+      ...options.sip,
+      secret: secrets.secret,
+      domain,
+      port: options.sipPort ?? 0,
+      checkToken: (t) => tokens.check(t),
+      log,
+    });
   } catch (e) {
     await tokens.close();
     throw e;

@@ -15,6 +15,7 @@ export {
   type IceServerClaim,
 } from './token.js';
 export { SipServer, WIDGET_TOKEN_HEADER, CLOSE_REVOKED, type SipServerOptions } from './sip/sip-server.js';
+export type { SipServerLimits } from './sip/limits.js';
 export * from './token-service/index.js';
 export { createStaticHandler, type RequestHandler, type StaticOptions } from './static-files.js';
 export { startDevServer, type DevServer, type DevServerOptions } from './dev-server.js';

@@ -12,7 +12,9 @@ const DOMAIN = 'voice.test';
 let server;
 
 before(async () => {
-  server = await SipServer.start({ secret: SECRET, domain: DOMAIN });
+  // Any page origin may connect here: these tests check the token's allowed_domains at REGISTER
+  // (the handshake's Origin check is in sip-server-limits.test.js).
+  server = await SipServer.start({ secret: SECRET, domain: DOMAIN, allowedOrigins: ['*'] });
 });
 after(async () => {
   await server?.stop();

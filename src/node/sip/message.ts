@@ -14,23 +14,32 @@ export class SipMessage {
     readonly parsed: ParsedMessage,
     private startLine: string,
     readonly body: string,
+    /** The Contact header values as written (one may hold several entries), unparsed. */
+    private readonly contactValues: readonly string[],
   ) {
     this.headers = [];
     for (const [name, values] of Object.entries(parsed.headers)) {
       for (const value of values) this.headers.push([name, value.raw]);
     }
+    for (const value of contactValues) this.headers.push(['Contact', value]);
   }
 
-  /** Parses a message; null when it is not valid SIP. */
+  /**
+   * Parses a message; null when it is not valid SIP. Contact headers are taken
+   * out first and parsed only when asked for (`contacts()`): the proxy forwards
+   * them as they are, a REGISTER with many is refused on the count alone, and
+   * `Contact: *` (which JsSIP's grammar cannot read) reaches the registrar.
+   */
   static parse(data: string): SipMessage | null {
+    const { rest, values } = takeContacts(data);
     let parsed: ParsedMessage | undefined;
     try {
-      parsed = jssipParser.parseMessage(data, null);
+      parsed = jssipParser.parseMessage(rest, null);
     } catch {
       return null;
     }
     if (!parsed || !parsed.call_id || !parsed.cseq || !parsed.from || !parsed.to || !parsed.getHeader('via')) return null;
-    return new SipMessage(parsed, data.slice(0, data.indexOf('\r\n')), parsed.body ?? '');
+    return new SipMessage(parsed, rest.slice(0, rest.indexOf('\r\n')), parsed.body ?? '', values);
   }
 
   get isRequest(): boolean {
@@ -74,11 +83,37 @@ export class SipMessage {
     return this.headers.filter(([n]) => n.toLowerCase() === lower).map(([, v]) => v);
   }
 
-  /** Contact URIs with their parameters (expires), as JsSIP parsed them. */
-  contacts(): Array<{ raw: string; addr: ParsedNameAddr }> {
-    return (this.parsed.headers.Contact ?? [])
-      .filter((h) => h.parsed)
-      .map((h) => ({ raw: h.raw, addr: h.parsed as ParsedNameAddr }));
+  /** The Contact entries (commas split), unparsed; at most `limit` of them, the scan stopping there. */
+  contactEntries(limit = Infinity): string[] {
+    const entries: string[] = [];
+    for (const value of this.contactValues) {
+      if (entries.length >= limit) break;
+      entries.push(...splitEntries(value, limit - entries.length));
+    }
+    return entries;
+  }
+
+  /** Whether the only Contact is `*` (RFC 3261 §10.2.2: remove every binding). */
+  get wildcardContact(): boolean {
+    const entries = this.contactEntries(2);
+    return entries.length === 1 && entries[0] === '*';
+  }
+
+  /** Contact URIs with their parameters (expires), parsed with JsSIP's grammar; null if one is not valid; none for `*`. */
+  contacts(): Array<{ raw: string; addr: ParsedNameAddr }> | null {
+    if (this.wildcardContact) return [];
+    const out: Array<{ raw: string; addr: ParsedNameAddr }> = [];
+    for (const raw of this.contactEntries()) {
+      let parsed: unknown;
+      try {
+        parsed = jssipGrammar.parse(raw, 'Contact');
+      } catch {
+        return null; // the grammar throws on some inputs (`*` among others)
+      }
+      if (!Array.isArray(parsed) || parsed.length !== 1) return null;
+      out.push({ raw, addr: (parsed[0] as { parsed: ParsedNameAddr }).parsed });
+    }
+    return out;
   }
 
   remove(name: string): void {
@@ -144,6 +179,54 @@ export class SipMessage {
     lines.push('Server: voice-widget-dev', 'Content-Length: 0');
     return `${lines.join('\r\n')}\r\n\r\n`;
   }
+}
+
+const CONTACT_LINE = /^(?:contact|m)[ \t]*:/i;
+
+/**
+ * Takes the Contact header lines (and their folded continuations) out of a
+ * message's header section, in one linear pass, leaving their values unparsed.
+ */
+function takeContacts(data: string): { rest: string; values: string[] } {
+  const end = data.indexOf('\r\n\r\n');
+  if (end < 0 || !/\r\n(?:contact|m)[ \t]*:/i.test(data.slice(0, end + 2))) return { rest: data, values: [] };
+  const lines = data.slice(0, end).split('\r\n');
+  const kept: string[] = [];
+  const values: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (i === 0 || !CONTACT_LINE.test(lines[i])) {
+      kept.push(lines[i]);
+      continue;
+    }
+    let value = lines[i].slice(lines[i].indexOf(':') + 1);
+    while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1])) value += ` ${lines[++i].trim()}`;
+    values.push(value.trim());
+  }
+  return { rest: `${kept.join('\r\n')}${data.slice(end)}`, values };
+}
+
+/** At most `limit` entries of a Contact value, split at the commas outside quotes and <>. */
+function splitEntries(value: string, limit: number): string[] {
+  const entries: string[] = [];
+  let quoted = false;
+  let angled = false;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '<') angled = true;
+    else if (c === '>') angled = false;
+    else if (c === ',' && !angled) {
+      entries.push(value.slice(start, i).trim());
+      if (entries.length >= limit) return entries.filter((e) => e !== '');
+      start = i + 1;
+    }
+  }
+  entries.push(value.slice(start).trim());
+  return entries.filter((e) => e !== '');
 }
 
 /** Splits a Route/Record-Route value into its comma-separated entries, with JsSIP's grammar. */

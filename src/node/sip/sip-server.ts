@@ -7,12 +7,15 @@ import { originAllowed, type TokenClaims } from '../../shared/token-claims.js';
 import { TokenVerificationError, verifyToken } from '../token.js';
 import { sentToken } from './widget-token.js';
 import type { TokenCheck } from '../token-service/index.js';
+import { Admission, clientAddress } from './admission.js';
 import { DigestAuth } from './digest.js';
+import { backlogLimit, resolveLimits, type SipServerLimits } from './limits.js';
 import { SipMessage, contactKey, parseNameAddr } from './message.js';
+import { DEFAULT_ALLOWED_ORIGINS, originCheck } from './origin-policy.js';
 
 export { CLOSE_REVOKED, WIDGET_TOKEN_HEADER };
 
-export interface SipServerOptions {
+export interface SipServerOptions extends Partial<SipServerLimits> {
   /** The signing secret: verifies tokens and derives digest passwords. */
   secret: string;
   /** The SIP domain served; requests for other domains get 404. */
@@ -22,12 +25,21 @@ export interface SipServerOptions {
   port?: number;
   /** Token verification, e.g. the token service's (which knows revocations). */
   checkToken?: (token: string) => TokenCheck;
+  /**
+   * Origins whose pages may open a connection (checked at the handshake):
+   * `loopback` (the default), exact origins, `https://*.example.com`, or `*`.
+   */
+  allowedOrigins?: readonly string[];
+  /** Whether a handshake without an Origin header (a program, not a browser) may connect; default true. */
+  allowNoOrigin?: boolean;
   log?: (line: string) => void;
 }
 
 interface Connection {
   id: number;
   ws: WebSocket;
+  /** The peer's IP address, for the cap on connections that have not registered. */
+  address: string;
   origin: string | null;
   /** Set by a successful REGISTER: the token this connection speaks for now. */
   claims: TokenClaims | null;
@@ -42,6 +54,8 @@ interface Binding {
   conn: Connection;
   contact: string;
   expiresAt: number;
+  /** The token that made (or last refreshed) it, for the per-token cap. */
+  jti: string;
 }
 
 /** A forwarded INVITE waiting for its final response (the proxy forks to every binding). */
@@ -49,7 +63,8 @@ interface InviteTransaction {
   key: string;
   upstream: Connection;
   request: SipMessage;
-  branches: Map<string, { conn: Connection; request: SipMessage; final: number | null }>;
+  /** Each branch keeps only its Request-URI: CANCEL and ACK take the rest from `request`. */
+  branches: Map<string, { conn: Connection; ruri: string; final: number | null }>;
   answered: boolean;
   best: SipMessage | null;
   done: boolean;
@@ -64,12 +79,8 @@ interface PlainTransaction {
 }
 
 const INVITE_TIMEOUT_MS = 180_000;
-/** A connection that has not registered by then is closed. */
-const REGISTER_WITHIN_MS = 30_000;
-const MAX_CONNECTIONS = 1000;
 const TRANSACTION_TIMEOUT_MS = 32_000;
 const DEFAULT_EXPIRES = 600;
-const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /**
  * A small SIP-over-WebSocket (RFC 7118) registrar and proxy for development
@@ -78,7 +89,9 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
  * - REGISTER: the widget token (header `X-Voice-Widget-Token`) is verified,
  *   the page's Origin is checked against the token's allowed domains, then
  *   the digest credential (auth_ephemeral's rule) is challenged and checked.
- * - INVITE and CANCEL: forked to every registered connection of the user.
+ * - INVITE and CANCEL: forked to the user's registered connections (the newest, at most maxForks).
+ * - Limits (limits.ts, admission.ts): one Contact per REGISTER, bindings per user and per
+ *   token, message size, allowed page origins, and connections that have not registered.
  * - In-dialog requests: routed by this proxy's Record-Route, which names the
  *   dialog's two connections under a MAC, so no client can steer another's
  *   dialog. Every request but REGISTER needs a registered connection whose
@@ -90,6 +103,8 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 export class SipServer {
   private readonly wss: WebSocketServer;
   private readonly auth: DigestAuth;
+  private readonly limits: SipServerLimits;
+  private readonly admission: Admission;
   private readonly connections = new Set<Connection>();
   /** user → contact key → binding */
   private readonly bindings = new Map<string, Map<string, Binding>>();
@@ -107,25 +122,39 @@ export class SipServer {
   private constructor(
     private readonly options: SipServerOptions,
     wss: WebSocketServer,
+    limits: SipServerLimits,
+    admission: Admission,
   ) {
     this.wss = wss;
+    this.limits = limits;
+    this.admission = admission;
     this.auth = new DigestAuth(options.secret, options.domain);
     this.sweeper = setInterval(() => this.sweep(), 1000);
     this.sweeper.unref?.();
   }
 
   static async start(options: SipServerOptions): Promise<SipServer> {
+    const limits = resolveLimits(options);
+    const admission = new Admission(limits, originCheck(options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS, options.allowNoOrigin ?? true));
     const wss = new WebSocketServer({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 0,
-      maxPayload: MAX_MESSAGE_BYTES,
+      // A larger message closes the connection (1009) before anything parses it.
+      maxPayload: limits.maxMessageBytes,
       handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false),
+      // Refused at the handshake, before a WebSocket (and a slot) exists.
+      verifyClient: (info, done) => {
+        const refusal = admission.refusal(info.origin as string | undefined, clientAddress(info.req));
+        if (!refusal) return done(true);
+        options.log?.(`handshake from ${clientAddress(info.req)} (${String(info.origin ?? 'no origin')}) refused: ${refusal.reason}`);
+        done(false, refusal.status, refusal.reason);
+      },
     });
     await new Promise<void>((resolve, reject) => {
       wss.once('listening', resolve);
       wss.once('error', reject);
     });
-    const server = new SipServer(options, wss);
+    const server = new SipServer(options, wss, limits, admission);
     const { address, port } = wss.address() as AddressInfo;
     server.viaHost = address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
     wss.on('connection', (ws, req) => server.accept(ws, req));
@@ -140,6 +169,11 @@ export class SipServer {
   /** Registered users and how many connections each has. */
   registrations(): Record<string, number> {
     return Object.fromEntries([...this.bindings].map(([user, b]) => [user, b.size]));
+  }
+
+  /** Open connections that have not registered yet, by client address. */
+  unregisteredConnections(): Record<string, number> {
+    return this.admission.unregisteredByAddress();
   }
 
   /** Closes every connection that registered with token `jti` (it was revoked). */
@@ -164,23 +198,27 @@ export class SipServer {
   // ── connections ────────────────────────────────────────────────────────────
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
-    if (this.connections.size >= MAX_CONNECTIONS) {
-      ws.close(1013, 'too many connections');
-      return;
-    }
+    const address = clientAddress(req);
+    this.admission.opened(address);
     const conn: Connection = {
       id: this.nextId++,
       ws,
+      address,
       origin: req.headers.origin ?? null,
       claims: null,
       token: null,
       jtis: new Set(),
-      idleTimer: setTimeout(() => ws.close(1008, 'register first'), REGISTER_WITHIN_MS),
+      idleTimer: setTimeout(() => {
+        this.log(`conn ${conn.id}: not registered within ${this.limits.registerWithinMs} ms, closing`);
+        ws.close(1008, 'register first');
+        // Its slot is free now, whether or not the client ever answers the close.
+        this.dropConnection(conn);
+      }, this.limits.registerWithinMs),
     };
     this.connections.add(conn);
     this.connectionsById.set(conn.id, conn);
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return;
+      if (isBinary || !this.connections.has(conn)) return;
       try {
         this.receive(conn, data.toString());
       } catch (e) {
@@ -195,6 +233,7 @@ export class SipServer {
   private dropConnection(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
     this.connectionsById.delete(conn.id);
+    this.admission.closed(conn.address, conn.claims !== null);
     if (conn.idleTimer) clearTimeout(conn.idleTimer);
     for (const [user, map] of this.bindings) {
       for (const [key, binding] of map) if (binding.conn === conn) map.delete(key);
@@ -214,7 +253,25 @@ export class SipServer {
   }
 
   private send(conn: Connection, text: string): void {
-    if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(text);
+    if (conn.ws.readyState !== conn.ws.OPEN) return;
+    conn.ws.send(text);
+    this.checkBacklog(conn);
+  }
+
+  /** One text message in two WebSocket frames, so `rest` can be the same buffer for every receiver. */
+  private sendShared(conn: Connection, head: string, rest: Buffer): void {
+    if (conn.ws.readyState !== conn.ws.OPEN) return;
+    conn.ws.send(head, { fin: false });
+    conn.ws.send(rest, { binary: false, fin: true });
+    this.checkBacklog(conn);
+  }
+
+  /** A client that does not read what it is sent is cut off before the server holds much for it. */
+  private checkBacklog(conn: Connection): void {
+    if (conn.ws.bufferedAmount <= backlogLimit(this.limits)) return;
+    this.log(`conn ${conn.id}: ${conn.ws.bufferedAmount} bytes unread, closing`);
+    conn.ws.terminate();
+    this.dropConnection(conn);
   }
 
   // ── dispatch ───────────────────────────────────────────────────────────────
@@ -264,6 +321,12 @@ export class SipServer {
   }
 
   private onRegister(conn: Connection, msg: SipMessage): void {
+    // Counted before anything else: one binding per REGISTER (a browser has one), so one REGISTER cannot make thousands.
+    const firstTwo = msg.contactEntries(2);
+    if (firstTwo.length > 1) return this.reply(conn, msg, 400, firstTwo.includes('*') ? 'Contact * Must Be Alone' : 'One Contact Per REGISTER');
+    if (msg.wildcardContact && msg.get('Expires')?.trim() !== '0') return this.reply(conn, msg, 400, 'Contact * Needs Expires 0');
+    const contacts = msg.contacts();
+    if (!contacts) return this.reply(conn, msg, 400, 'Bad Contact');
     const user = msg.to.uri.user ?? '';
     const token = sentToken(msg); // exactly as sent: a padded or trimmed variant is an Invalid Token
     if (!token) return this.reply(conn, msg, 403, 'Token Required');
@@ -296,6 +359,25 @@ export class SipServer {
     }
     if (result.username !== claims.sip_auth_user) return this.reply(conn, msg, 403, 'Forbidden (Credential Mismatch)');
 
+    const map = this.bindings.get(user) ?? new Map<string, Binding>();
+    const key = contacts[0] ? contactKey(contacts[0].addr.uri) : '';
+    const existing = map.get(key);
+    // A contact belongs to the connection that registered it first: another one's REGISTER leaves it alone.
+    const taken = existing !== undefined && existing.conn !== conn && this.connections.has(existing.conn);
+    const contact = msg.wildcardContact || taken ? null : (contacts[0] ?? null);
+    const requested = Number(contact?.addr.getParam('expires') ?? msg.get('Expires') ?? DEFAULT_EXPIRES);
+    // A registration never outlives its token.
+    const expires = Math.max(0, Math.min(Number.isFinite(requested) ? requested : DEFAULT_EXPIRES, 3600, claims.exp - Math.floor(Date.now() / 1000)));
+    // A refresh of a binding this connection holds is not a new one; a new one must fit under both caps.
+    if (contact && expires > 0 && !(existing && existing.conn === conn)) {
+      const refusal = this.capRefusal(map, existing, claims.jti);
+      if (refusal) {
+        this.log(`conn ${conn.id}: REGISTER ${user}: ${refusal}`);
+        return this.reply(conn, msg, 403, refusal);
+      }
+    }
+
+    if (!conn.claims) this.admission.registered(conn.address);
     conn.claims = claims;
     conn.token = token;
     conn.jtis.add(claims.jti);
@@ -303,26 +385,26 @@ export class SipServer {
       clearTimeout(conn.idleTimer);
       conn.idleTimer = null;
     }
-    const defaultExpires = Number(msg.get('Expires') ?? DEFAULT_EXPIRES);
-    const map = this.bindings.get(user) ?? new Map<string, Binding>();
-    for (const { raw, addr } of msg.contacts()) {
-      const key = contactKey(addr.uri);
-      const requested = Number(addr.getParam('expires') ?? defaultExpires);
-      // A registration never outlives its token.
-      const expires = Math.max(0, Math.min(Number.isFinite(requested) ? requested : DEFAULT_EXPIRES, 3600, claims.exp - Math.floor(Date.now() / 1000)));
-      const existing = map.get(key);
-      // A contact belongs to the connection that registered it first.
-      if (existing && existing.conn !== conn && this.connections.has(existing.conn)) continue;
-      if (expires === 0) map.delete(key);
-      else map.set(key, { conn, contact: raw.replace(/;expires=\d+/i, ''), expiresAt: Date.now() + expires * 1000 });
-    }
+    if (contact && expires === 0) map.delete(key);
+    else if (contact) map.set(key, { conn, contact: contact.raw.replace(/;expires=\d+/i, ''), expiresAt: Date.now() + expires * 1000, jti: claims.jti });
+    // `*`: every binding this connection made for the user (other tabs keep theirs).
+    else if (msg.wildcardContact) for (const [k, b] of map) if (b.conn === conn) map.delete(k);
     if (map.size > 0) this.bindings.set(user, map);
     else this.bindings.delete(user);
     this.log(`conn ${conn.id}: REGISTER ${user} → 200 (${map.size} binding${map.size === 1 ? '' : 's'})`);
     // The 200 lists every current binding of the user (RFC 3261 §10.3).
     const now = Date.now();
-    const contacts = [...map.values()].map((b) => ['Contact', `${b.contact};expires=${Math.ceil((b.expiresAt - now) / 1000)}`] as [string, string]);
-    this.reply(conn, msg, 200, 'OK', contacts);
+    const listed = [...map.values()].map((b) => ['Contact', `${b.contact};expires=${Math.ceil((b.expiresAt - now) / 1000)}`] as [string, string]);
+    this.reply(conn, msg, 200, 'OK', listed);
+  }
+
+  /** Why one more binding for this user and token is refused, or null when both caps allow it. */
+  private capRefusal(map: Map<string, Binding>, replaced: Binding | undefined, jti: string): string | null {
+    const now = Date.now();
+    const live = [...map.values()].filter((b) => b !== replaced && this.connections.has(b.conn) && b.expiresAt > now);
+    if (live.length >= this.limits.maxBindingsPerUser) return `Too Many Registrations For This User (Limit ${this.limits.maxBindingsPerUser})`;
+    if (live.filter((b) => b.jti === jti).length >= this.limits.maxBindingsPerToken) return `Too Many Registrations For This Token (Limit ${this.limits.maxBindingsPerToken})`;
+    return null;
   }
 
   private checkToken(token: string): TokenCheck {
@@ -381,16 +463,21 @@ export class SipServer {
       timer: setTimeout(() => this.inviteTimeout(tx), INVITE_TIMEOUT_MS),
     };
     this.invites.set(key, tx);
-    for (const target of targets) {
-      const copy = SipMessage.parse(msg.toString())!;
-      copy.prepend('Record-Route', this.recordRoute(conn, target.conn));
-      const branch = this.addVia(copy);
-      copy.setRequestUri(bindingUri(target));
-      tx.branches.set(branch, { conn: target.conn, request: copy, final: null });
+    // The newest bindings ring, at most maxForks of them.
+    const ringing = [...targets].sort((a, b) => b.expiresAt - a.expiresAt).slice(0, this.limits.maxForks);
+    // Branches differ only in the request line, our Via and our Record-Route (each the first of its
+    // name, so they may lead): every branch is sent a small head of its own and one shared copy of the rest.
+    const full = msg.toString();
+    const rest = Buffer.from(full.slice(full.indexOf('\r\n') + 2));
+    for (const target of ringing) {
+      const ruri = bindingUri(target);
+      const branch = newBranch();
+      tx.branches.set(branch, { conn: target.conn, ruri, final: null });
       this.inviteBranches.set(branch, tx);
-      this.send(target.conn, copy.toString());
+      const head = `INVITE ${ruri} SIP/2.0\r\nVia: SIP/2.0/WS ${this.viaHost};branch=${branch}\r\nRecord-Route: ${this.recordRoute(conn, target.conn)}\r\n`;
+      this.sendShared(target.conn, head, rest);
     }
-    this.log(`conn ${conn.id}: INVITE ${msg.from.uri.user} → ${msg.ruri!.user} (${targets.length} branch${targets.length === 1 ? '' : 'es'})`);
+    this.log(`conn ${conn.id}: INVITE ${msg.from.uri.user} → ${msg.ruri!.user} (${ringing.length} branch${ringing.length === 1 ? '' : 'es'})`);
   }
 
   private onCancel(conn: Connection, msg: SipMessage): void {
@@ -403,14 +490,14 @@ export class SipServer {
   private cancelBranches(tx: InviteTransaction, reason?: string): void {
     for (const [branch, b] of tx.branches) {
       if (b.final !== null) continue;
-      this.send(b.conn, this.hopRequest('CANCEL', b.request, branch, b.request.get('To')!, reason ? [['Reason', reason]] : []));
+      this.send(b.conn, this.hopRequest('CANCEL', tx.request, b.ruri, branch, tx.request.get('To')!, reason ? [['Reason', reason]] : []));
     }
   }
 
   /** CANCEL and the ACK of a failure: hop-by-hop requests of a branch (RFC 3261 §9.1, §17.1.1.3). */
-  private hopRequest(method: 'CANCEL' | 'ACK', invite: SipMessage, branch: string, to: string, extra: Array<[string, string]> = []): string {
+  private hopRequest(method: 'CANCEL' | 'ACK', invite: SipMessage, ruri: string, branch: string, to: string, extra: Array<[string, string]> = []): string {
     const lines = [
-      `${method} ${invite.ruri!.toString()} SIP/2.0`,
+      `${method} ${ruri} SIP/2.0`,
       `Via: SIP/2.0/WS ${this.viaHost};branch=${branch}`,
       'Max-Forwards: 70',
       `From: ${invite.get('From')}`,
@@ -482,7 +569,7 @@ export class SipServer {
   }
 
   private addVia(msg: SipMessage): string {
-    const branch = `z9hG4bK${randomBytes(9).toString('base64url')}`;
+    const branch = newBranch();
     msg.prepend('Via', `SIP/2.0/WS ${this.viaHost};branch=${branch}`);
     return branch;
   }
@@ -532,7 +619,7 @@ export class SipServer {
     }
     // A failure on one branch: ACK it here (hop by hop) and wait for the others.
     if (b.final !== null) return;
-    this.send(b.conn, this.hopRequest('ACK', b.request, branch, msg.get('To')!));
+    this.send(b.conn, this.hopRequest('ACK', tx.request, b.ruri, branch, msg.get('To')!));
     if (msg.status >= 600) {
       // A global failure (decline) ends the search (RFC 3261 §16.7): stop the other phones.
       b.final = msg.status;
@@ -600,6 +687,10 @@ function rank(status: number): number {
   if (status >= 600) return 0;
   if (status === 486) return 1;
   return status;
+}
+
+function newBranch(): string {
+  return `z9hG4bK${randomBytes(9).toString('base64url')}`;
 }
 
 function randomTag(): string {
