@@ -798,15 +798,21 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
       this.apply();
       return;
     }
+    // The server's cap on one user's bindings (both our servers say so in the reason): the token is fine,
+    // and a slot frees when another tab of this user closes, so retry as for a server error.
+    const tooMany = status === 403 && /too many registrations/i.test(reason);
     if (status === 403 && /expired/i.test(reason)) return this.tokenFailed('expired');
     if (status === 403 && /revoked/i.test(reason)) return this.tokenFailed('revoked');
-    if (status === 401 || status === 403 || status === 407 || cause === JsSIP.C.causes.AUTHENTICATION_ERROR) {
+    if (!tooMany && (status === 401 || status === 403 || status === 407 || cause === JsSIP.C.causes.AUTHENTICATION_ERROR)) {
       return this.tokenFailed('rejected');
     }
     // Anything else (a server error, a timeout) may pass: try again, less and less often.
     const why = status ? `${status} ${reason}` : cause;
     this.setRegistration('failed', why);
-    if (this.registerRetry === 0) this.emit('error', { code: 'registration-failed', message: `registration failed: ${why}` });
+    if (this.registerRetry === 0) {
+      const code = tooMany ? 'too-many-registrations' : 'registration-failed';
+      this.emit('error', { code, message: `registration failed: ${why}` });
+    }
     const delay = REGISTER_RETRY_MS[Math.min(this.registerRetry, REGISTER_RETRY_MS.length - 1)];
     this.registerRetry += 1;
     this.retryTimer = setTimeout(() => this.register(), delay);

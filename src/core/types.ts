@@ -45,6 +45,7 @@ export type ErrorCode =
   | 'microphone-missing'
   | 'registration-failed'
   | 'origin-not-allowed'
+  | 'too-many-registrations'
   | 'call-failed'
   | 'invalid-device'
   | 'device-unavailable'

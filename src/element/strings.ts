@@ -82,7 +82,7 @@ export interface Strings {
   notificationsDenied: string;
   registration: Record<RegistrationState, string>;
   outcome: Record<EndCause, string>;
-  problem: Record<'invalid-token' | 'invalid-server' | 'invalid-attribute' | 'registration-failed' | 'expired' | 'refused', string>;
+  problem: Record<'invalid-token' | 'invalid-server' | 'invalid-attribute' | 'registration-failed' | 'too-many-registrations' | 'expired' | 'refused', string>;
 }
 
 export const en: Strings = {
@@ -185,6 +185,7 @@ export const en: Strings = {
     'invalid-server': 'Invalid server address',
     'invalid-attribute': 'Invalid configuration',
     'registration-failed': 'Cannot reach the phone service',
+    'too-many-registrations': 'Too many phones open for this user',
     expired: 'Session expired',
     refused: 'Sign-in refused',
   },
@@ -290,6 +291,7 @@ export const es: Strings = {
     'invalid-server': 'Dirección del servidor no válida',
     'invalid-attribute': 'Configuración no válida',
     'registration-failed': 'No se puede conectar con el servicio telefónico',
+    'too-many-registrations': 'Demasiados teléfonos abiertos para este usuario',
     expired: 'La sesión caducó',
     refused: 'Acceso denegado',
   },

@@ -41,13 +41,13 @@ after(async () => {
 const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
 const waitFor = (page, type, opts = {}) => page.evaluate((t, o) => window.vw.waitFor(t, o), type, opts);
 
-async function openPhone(user) {
+async function openPhone(user, server = sip, { ready = true } = {}) {
   const page = await newIsolatedPage(browser);
   await page.goto(web.url + PAGE, { waitUntil: 'load' });
   await page.waitForFunction(() => window.vw && customElements.get('voice-widget'));
   const started = Date.now();
-  await vw(page, (o) => window.vw.configure(o), { token: mintToken({ secret: SECRET, user, domain: DOMAIN }), server: sip.url });
-  await waitFor(page, 'ready', { timeout: 15_000 });
+  await vw(page, (o) => window.vw.configure(o), { token: mintToken({ secret: SECRET, user, domain: DOMAIN }), server: server.url });
+  if (ready) await waitFor(page, 'ready', { timeout: 15_000 });
   return { page, registerMs: Date.now() - started };
 }
 
@@ -163,4 +163,23 @@ test('a page on another origin cannot open a connection: refused at the handshak
   const ok = await newIsolatedPage(browser);
   await ok.goto(web.url + PAGE, { waitUntil: 'load' });
   assert.equal(await ok.evaluate((url) => new Promise((resolve) => Object.assign(new WebSocket(url, 'sip'), { onopen: () => resolve('open'), onclose: (e) => resolve(`closed ${e.code}`) })), sip.url), 'open');
+});
+
+test("a phone beyond the user's binding cap says too-many-registrations (not token-expired) and registers once another closes", async () => {
+  const small = await SipServer.start({ secret: SECRET, domain: DOMAIN, maxBindingsPerUser: 1 });
+  try {
+    const first = await openPhone('uma', small);
+    const second = await openPhone('uma', small, { ready: false });
+    const error = await waitFor(second.page, 'error', { match: { code: 'too-many-registrations' }, timeout: 15_000 });
+    assert.match(error.message, /Too Many Registrations/);
+    assert.deepEqual(await vw(second.page, () => window.vw.events('token-expired')), []);
+    assert.deepEqual(small.registrations(), { uma: 1 });
+    // The user closes the first tab: the second one's retry takes the freed slot.
+    await first.page.browserContext().close();
+    await waitFor(second.page, 'ready', { timeout: 15_000 });
+    assert.deepEqual(await vw(second.page, () => window.vw.events('token-expired')), []);
+    await second.page.browserContext().close();
+  } finally {
+    await small.stop();
+  }
 });
