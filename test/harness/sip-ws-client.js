@@ -1,6 +1,6 @@
-// A raw SIP-over-WebSocket client for protocol-level tests of the embedded
-// server: send text, await the next message, register through the digest
-// challenge with a widget token.
+// A raw SIP-over-WebSocket client for protocol-level tests of the SIP servers:
+// send text, await the next message, register through the digest challenge
+// with a widget token. The one copy for test/node and test/e2e.
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 
@@ -56,8 +56,18 @@ export async function sipClient(url, { origin = 'http://127.0.0.1:8080', localAd
 }
 
 let seq = 0;
-/** A REGISTER; `contacts` is the list of Contact values (default one). */
-export function registerRequest(user, domain, { token, authorization, contacts = [`<sip:${user}x@h${user}.invalid;transport=ws>;expires=600`], extra = [] } = {}) {
+/** The answer's status code and reason phrase, `"403 Token Revoked"`. */
+export const statusLine = (msg) => {
+  const m = /^SIP\/2\.0 (\d{3}) (.*)\r\n/.exec(msg);
+  return m ? `${m[1]} ${m[2]}` : msg.slice(0, 40);
+};
+
+/**
+ * A REGISTER; `contacts` is the list of Contact values (default one). `token`
+ * goes in `X-Voice-Widget-Token: <token>`; `tokenHeader` instead puts its text
+ * verbatim after the colon (for spellings of a token: spaces, tabs, NBSP…).
+ */
+export function registerRequest(user, domain, { token, tokenHeader, authorization, contacts = [`<sip:${user}x@h${user}.invalid;transport=ws>;expires=600`], extra = [] } = {}) {
   seq++;
   return [
     `REGISTER sip:${domain} SIP/2.0`,
@@ -70,6 +80,7 @@ export function registerRequest(user, domain, { token, authorization, contacts =
     ...contacts.map((c) => `Contact: ${c}`),
     ...extra,
     ...(token ? [`X-Voice-Widget-Token: ${token}`] : []),
+    ...(tokenHeader !== undefined ? [`X-Voice-Widget-Token:${tokenHeader}`] : []),
     ...(authorization ? [`Authorization: ${authorization}`] : []),
     'Content-Length: 0',
     '',
@@ -77,10 +88,12 @@ export function registerRequest(user, domain, { token, authorization, contacts =
   ].join('\r\n');
 }
 
-/** The Authorization header answering a REGISTER challenge with the token's credential. */
-export function digest(challengeMessage, token, domain) {
+/**
+ * The Authorization header answering a REGISTER challenge (the whole 401
+ * message) with the token's credential; `username`/`password` override it.
+ */
+export function digest(challengeMessage, token, domain, { username = claimsOf(token).sip_auth_user, password = claimsOf(token).sip_auth_password } = {}) {
   const challenge = /WWW-Authenticate: (.*)\r\n/.exec(challengeMessage)[1];
-  const { sip_auth_user: username, sip_auth_password: password } = claimsOf(token);
   const realm = /realm="([^"]+)"/.exec(challenge)[1];
   const nonce = /nonce="([^"]+)"/.exec(challenge)[1];
   const uri = `sip:${domain}`;

@@ -1,11 +1,10 @@
 // The embedded SIP server at the protocol level: a raw WebSocket client sends
 // SIP and reads the answers. Calls between real browsers are in test/e2e/.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import WebSocket from 'ws';
 
 import { SipServer, mintToken } from '../../dist/node/index.js';
+import { claimsOf, digest, reason, registerRequest, sipClient, status } from '../harness/sip-ws-client.js';
 
 const SECRET = 'sip-server-test-secret-0123456789';
 const DOMAIN = 'voice.test';
@@ -20,73 +19,9 @@ after(async () => {
   await server?.stop();
 });
 
-/** A SIP client on one WebSocket: send text, await the next message. */
-async function client(origin = 'http://127.0.0.1:8080') {
-  const ws = new WebSocket(server.url, 'sip', { origin });
-  const inbox = [];
-  const waiters = [];
-  ws.on('message', (data) => {
-    const text = data.toString();
-    const w = waiters.shift();
-    if (w) w(text);
-    else inbox.push(text);
-  });
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  return {
-    ws,
-    send: (text) => ws.send(text),
-    next: (ms = 2000) =>
-      inbox.length > 0
-        ? Promise.resolve(inbox.shift())
-        : new Promise((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error('no message')), ms);
-            waiters.push((t) => {
-              clearTimeout(timer);
-              resolve(t);
-            });
-          }),
-    close: () => ws.close(),
-  };
-}
-
-let seq = 0;
-function register(user, { token, authorization, contact = `sip:${user}x@h${user}.invalid;transport=ws` } = {}) {
-  seq++;
-  return [
-    `REGISTER sip:${DOMAIN} SIP/2.0`,
-    `Via: SIP/2.0/WSS h.invalid;branch=z9hG4bKreg${seq}`,
-    'Max-Forwards: 69',
-    `To: <sip:${user}@${DOMAIN}>`,
-    `From: <sip:${user}@${DOMAIN}>;tag=f${seq}`,
-    `Call-ID: reg-${user}-${seq}`,
-    `CSeq: ${seq} REGISTER`,
-    `Contact: <${contact}>;expires=600`,
-    ...(token ? [`X-Voice-Widget-Token: ${token}`] : []),
-    ...(authorization ? [`Authorization: ${authorization}`] : []),
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
-}
-
-const status = (msg) => Number(/^SIP\/2\.0 (\d{3})/.exec(msg)?.[1]);
-const reason = (msg) => /^SIP\/2\.0 \d{3} (.*)\r\n/.exec(msg)?.[1];
-const md5 = (s) => createHash('md5').update(s).digest('hex');
-
-function digest(challenge, claims, { password = claims.sip_auth_password, username = claims.sip_auth_user } = {}) {
-  const realm = /realm="([^"]+)"/.exec(challenge)[1];
-  const nonce = /nonce="([^"]+)"/.exec(challenge)[1];
-  const uri = `sip:${DOMAIN}`;
-  const ha1 = md5(`${username}:${realm}:${password}`);
-  const ha2 = md5(`REGISTER:${uri}`);
-  const response = md5(`${ha1}:${nonce}:00000001:abc:auth:${ha2}`);
-  return `Digest username="${username}", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${response}", qop=auth, nc=00000001, cnonce="abc", algorithm=MD5`;
-}
-
-const claimsOf = (token) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url'));
+const client = (origin = 'http://127.0.0.1:8080') => sipClient(server.url, { origin });
+const register = (user, { contact = `sip:${user}x@h${user}.invalid;transport=ws`, ...opts } = {}) =>
+  registerRequest(user, DOMAIN, { ...opts, contacts: [`<${contact}>;expires=600`] });
 
 /** Registers `user` all the way through the challenge; returns the client. */
 async function registered(user, contact) {
@@ -95,7 +30,7 @@ async function registered(user, contact) {
   c.send(register(user, { token, contact }));
   const challenge = await c.next();
   assert.equal(status(challenge), 401);
-  c.send(register(user, { token, contact, authorization: digest(/WWW-Authenticate: (.*)\r\n/.exec(challenge)[1], claimsOf(token)) }));
+  c.send(register(user, { token, contact, authorization: digest(challenge, token, DOMAIN) }));
   const ok = await c.next();
   assert.equal(status(ok), 200, ok);
   return { c, token };
@@ -139,7 +74,7 @@ describe('REGISTER', () => {
     d.send(register('bob', { token }));
     const challenge = await d.next();
     assert.match(challenge, /WWW-Authenticate: Digest realm="voice\.test", nonce="[^"]+", algorithm=MD5, qop="auth"/);
-    d.send(register('bob', { token, authorization: digest(/WWW-Authenticate: (.*)\r\n/.exec(challenge)[1], claimsOf(token), { password: 'wrong' }) }));
+    d.send(register('bob', { token, authorization: digest(challenge, token, DOMAIN, { password: 'wrong' }) }));
     assert.equal(reason(await d.next()), 'Forbidden');
     d.close();
   });
@@ -265,7 +200,7 @@ describe('requests', () => {
     const c = await client();
     c.send(register('lena', { token }));
     const challenge = await c.next();
-    c.send(register('lena', { token, authorization: digest(/WWW-Authenticate: (.*)\r\n/.exec(challenge)[1], claimsOf(token)) }));
+    c.send(register('lena', { token, authorization: digest(challenge, token, DOMAIN) }));
     assert.equal(status(await c.next()), 200);
     await new Promise((r) => setTimeout(r, 2100));
     c.send(invite('lena', 'bob').replace('Call-ID: inv-1', 'Call-ID: late-1'));
@@ -290,7 +225,7 @@ describe('requests', () => {
     const caller = await client();
     caller.send(register('nina', { token }));
     const challenge = await caller.next();
-    caller.send(register('nina', { token, authorization: digest(/WWW-Authenticate: (.*)\r\n/.exec(challenge)[1], claimsOf(token)) }));
+    caller.send(register('nina', { token, authorization: digest(challenge, token, DOMAIN) }));
     assert.equal(status(await caller.next()), 200);
     const { c: callee } = await registered('omar');
     const withId = (id, callId) => invite('nina', 'omar').replace('Call-ID: inv-1', `Call-ID: ${callId}`).replace('Content-Length: 0', `P-Preferred-Identity: <sip:${id}@${DOMAIN}>\r\nContent-Length: 0`);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { SipServer, TokenService, TokenVerificationError, mintToken, verifyToken } from '../../dist/node/index.js';
-import { registerRequest, sipClient, statusLine } from '../support/sip-client.js';
+import { registerRequest, sipClient, statusLine } from '../harness/sip-ws-client.js';
 
 const SECRET = 'canonical-token-test-secret-0123';
 const DOMAIN = 'voice.test';
@@ -93,7 +93,7 @@ test('the embedded SIP server: REGISTER with another spelling gets 403 Invalid T
   const c = await sipClient(sip.url);
   try {
     const answer = async (header) => {
-      c.send(registerRequest('carol', DOMAIN, header));
+      c.send(registerRequest('carol', DOMAIN, { tokenHeader: header }));
       return statusLine(await c.next());
     };
     // SIP's own whitespace around a header value (SP, HTAB) is syntax, not part of the value.

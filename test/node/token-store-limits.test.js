@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 
 import { SipServer, TokenService, startDevServer } from '../../dist/node/index.js';
-import { registerRequest, sipClient, statusLine } from '../support/sip-client.js';
+import { registerRequest, sipClient, statusLine } from '../harness/sip-ws-client.js';
 
 const SECRET = 'store-limits-test-secret-0123456';
 const KEY = 'store-limits-api-key-0123456789';
@@ -128,7 +128,7 @@ test('a full store answers 507 store-full; DELETE still succeeds (even when the 
     const sip = await SipServer.start({ secret: SECRET, domain: DOMAIN, checkToken: (tok) => s.svc.check(tok) });
     const c = await sipClient(sip.url);
     try {
-      c.send(registerRequest('u1', DOMAIN, ` ${tokens[1].token}`));
+      c.send(registerRequest('u1', DOMAIN, { tokenHeader: ` ${tokens[1].token}` }));
       assert.equal(statusLine(await c.next()), '403 Token Revoked');
     } finally {
       c.close();
