@@ -140,6 +140,8 @@ test('every one of the 42 theme variables drives a visible element in the state 
   const alice = await openPhone('alice');
   const bob = await openPhone('bob');
   const carol = await openPhone('carol');
+  // Bob obeys alice's transfer at once (the default, refer-policy="ask", would wait for his click).
+  await vw(bob, () => (window.vw.el().referPolicy = 'accept'));
   await expectVariable('bg-background', alice, ['[part~="panel"]'], 'backgroundColor');
   await expectVariable('bg-border', alice, ['[part~="panel"]'], 'borderTopColor');
   await expectVariable('bg-header', alice, ['[part~="header"]'], 'backgroundColor');
