@@ -83,6 +83,16 @@ async function audit(page) {
  * microphone beeps once a second, so a window of whole seconds always holds
  * the same number of beeps, where instantaneous levels may fall between them.
  */
+/**
+ * Waits (up to `ms`) until the far end's level over short windows meets `ok`:
+ * mute and unmute reach the ear after the jitter buffer, which grows to a
+ * second or more on a loaded machine.
+ */
+async function settleAudio(page, ok, ms = 6000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && !ok(await audioPower(page, 400)));
+}
+
 async function audioPower(page, ms = 2000) {
   const energy = () => vw(page, () => window.vw.inboundAudioEnergy());
   const a = await energy();
@@ -378,7 +388,7 @@ for (const kind of SIP_SERVERS) {
 
       assert.equal(await vw(alice, () => window.vw.el().mute()), true);
       assert.equal(await vw(alice, () => window.vw.el().isMuted()), true);
-      await sleep(300);
+      await settleAudio(bob, (p) => p < loud / 10);
       const quiet = await audioPower(bob);
       const { first, second } = await inboundBytesRising(bob);
       assert.ok(quiet < loud / 10, `muted: power ${quiet} (was ${loud})`);
@@ -387,7 +397,7 @@ for (const kind of SIP_SERVERS) {
       assert.equal(await vw(alice, () => window.vw.el().shadowRoot.querySelector('[part~="mute-button"]').getAttribute('aria-pressed')), 'true');
 
       assert.equal(await vw(alice, () => window.vw.el().unmute()), true);
-      await sleep(300);
+      await settleAudio(bob, (p) => p > loud / 4);
       const again = await audioPower(bob);
       assert.ok(again > loud / 4, `unmuted: audible again, power ${again} (was ${loud})`);
       const mutes = await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'mute-change').map((e) => e.detail.muted), from.caller);
