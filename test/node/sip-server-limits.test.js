@@ -134,6 +134,34 @@ describe('INVITE', () => {
   });
 });
 
+describe('unread backlog', () => {
+  test('a phone that stops reading is cut off once 16 × maxMessageBytes wait for it; the caller and other users go on', { timeout: 30_000 }, async () => {
+    const lines = [];
+    const server = await start({ maxMessageBytes: 16_384, log: (line) => lines.push(line) });
+    const caller = await connect(server);
+    assert.equal(status(await registerThrough(caller, 'gus', DOMAIN, { token: token('gus') })), 200);
+    const victim = await connect(server);
+    assert.equal(status(await registerThrough(victim, 'hal', DOMAIN, { token: token('hal') })), 200);
+    victim.ws._socket.pause(); // reads nothing more: the kernel's buffers fill, then the server's
+    const body = `v=0\r\n${'a=x:'.padEnd(15_000, 'y')}\r\n`;
+    // Bounded: at most 2,000 INVITEs (30 MB), in batches, until the server lets go of the phone.
+    let sent = 0;
+    while (server.registrations().hal && sent < 2000) {
+      for (let i = 0; i < 50; i++) caller.send(inviteRequest('gus', 'hal', DOMAIN, { callId: `flood-${sent++}`, body }));
+      await sleep(20);
+    }
+    assert.equal(server.registrations().hal, undefined, `still registered after ${sent} INVITEs`);
+    const cut = lines.find((l) => / bytes unread, closing$/.test(l));
+    assert.ok(cut, 'the server says why');
+    const held = Number(/: (\d+) bytes unread/.exec(cut)[1]);
+    assert.ok(held <= 16 * 16_384 + 16_400, `held ${held} bytes for it`);
+    // The caller is still served, and another user registers at once.
+    const other = await connect(server);
+    assert.equal(status(await registerThrough(other, 'ida', DOMAIN, { token: token('ida') })), 200);
+    assert.equal(server.registrations().gus, 1);
+  });
+});
+
 describe('connections', () => {
   test('the handshake Origin must be allowed: loopback pages and programs without an Origin by default; others 403', { timeout: 20_000 }, async () => {
     const server = await start();
