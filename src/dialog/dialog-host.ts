@@ -10,6 +10,7 @@ import {
   type DialogSnapshot,
   type HostMessage,
 } from './protocol.js';
+import { readStorage, writeStorage } from '../shared/storage.js';
 
 /** How often the host looks whether the user closed the popup (`closed` is readable across origins). */
 const CLOSED_POLL_MS = 500;
@@ -331,20 +332,12 @@ export class DialogHost implements ReactiveController {
 
 /** Whether a popup this tab opened may still run (the flag is cleared when the popup closes). */
 function popupMayBeRunning(): boolean {
-  try {
-    return sessionStorage.getItem(POPUP_RUNNING_KEY) === '1';
-  } catch {
-    return false;
-  }
+  return readStorage('session', POPUP_RUNNING_KEY) === '1';
 }
 
 function setPopupRunning(running: boolean): void {
-  try {
-    if (running) sessionStorage.setItem(POPUP_RUNNING_KEY, '1');
-    else sessionStorage.removeItem(POPUP_RUNNING_KEY);
-  } catch {
-    // No storage: a click before the popup's hello opens it afresh, as without this flag.
-  }
+  // No storage: a click before the popup's hello opens it afresh, as without this flag.
+  writeStorage('session', POPUP_RUNNING_KEY, running ? '1' : null);
 }
 
 /** A window just made by `window.open('', name)`: still about:blank, readable because it has our origin. */
