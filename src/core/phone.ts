@@ -1047,8 +1047,8 @@ function partyOf(n: NameAddr, name?: string): { name: string; address: string } 
 }
 
 /**
- * The route a call took to reach us: each History-Info and Diversion entry
- * (oldest first), then the address that reached this phone.
+ * The route a call took to reach us: each History-Info entry, then each
+ * Diversion entry, in header order, then the address that reached this phone.
  */
 function pathsOf(request: IncomingInvite, to: { name: string; address: string }): CallReceivedDetail['paths'] {
   const paths: CallReceivedDetail['paths'] = [];
