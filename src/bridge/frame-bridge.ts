@@ -7,11 +7,13 @@ import {
   isBridgeCommand,
   parseCommand,
   responseMessage,
-  TokenBucket,
+  RATE_BURST,
+  RATE_PER_SECOND,
   type BridgeCommandName,
   type BridgeResult,
 } from './protocol.js';
 import { originAllowed, parseAllowList, type OriginPattern } from '../shared/origins.js';
+import { TokenBucket } from '../shared/token-bucket.js';
 
 /** What the bridge drives: the element's public methods (VoiceWidget has them all). */
 export interface BridgeTarget extends ReactiveControllerHost, HTMLElement {
@@ -93,7 +95,7 @@ export class FrameBridge implements ReactiveController {
   private hostOrigin: string | null = null;
   private listening = false;
   private connected = false;
-  private bucket = new TokenBucket();
+  private bucket = new TokenBucket(RATE_PER_SECOND, RATE_BURST);
   /** When a command was last answered `rate-limited`: at most one such answer a second. */
   private limitedAnsweredAt = -Infinity;
   /** Origins already checked: a flood from one origin costs a map lookup each. */

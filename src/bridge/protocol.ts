@@ -10,9 +10,11 @@
  *
  * Anything else, and anything outside the bounds below, is dropped without a
  * word (a reply would help a prober). This module imports only the event
- * names: the host helper ships it without the element or JsSIP.
+ * names and the shared data checks: the host helper ships it without the
+ * element or JsSIP.
  */
 import { ELEMENT_EVENTS } from '../event-names.js';
+import { isPlainData, isRecord, type PlainDataLimits } from '../shared/plain-data.js';
 
 /** Marks our messages among everything else a window may receive. */
 export const BRIDGE_PROTOCOL = 'voice-widget';
@@ -149,7 +151,7 @@ export interface EventMessage {
 
 export type BridgeMessage = CommandMessage | ResponseMessage | EventMessage;
 
-/** Token bucket for commands: a steady 20 a second, bursts of 40. */
+/** Token bucket (src/shared/token-bucket.ts) for commands: a steady 20 a second, bursts of 40. */
 export const RATE_PER_SECOND = 20;
 export const RATE_BURST = 40;
 
@@ -162,42 +164,9 @@ const MAX_ARGS = 4;
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const NAME = /^[a-zA-Z][a-zA-Z-]{0,39}$/;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** A plain object (not an array, not a class instance). */
-function isRecord(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * JSON-like data within bounds, with no key anywhere that could reach a
- * prototype. One walk with a budget, so a huge or deep message costs little
- * before it is refused.
- */
-export function isPlainData(value: unknown): boolean {
-  const budget = { chars: MAX_MESSAGE_CHARS, nodes: MAX_NODES };
-  const walk = (v: unknown, depth: number): boolean => {
-    if (--budget.nodes < 0 || depth > MAX_DEPTH) return false;
-    if (v === null || typeof v === 'boolean') return true;
-    if (typeof v === 'number') return Number.isFinite(v);
-    if (typeof v === 'string') return (budget.chars -= v.length) >= 0;
-    if (Array.isArray(v)) {
-      if (v.length > MAX_ITEMS || Object.getPrototypeOf(v) !== Array.prototype) return false;
-      for (let i = 0; i < v.length; i++) if (!walk(v[i], depth + 1)) return false;
-      return true;
-    }
-    if (!isRecord(v)) return false;
-    const keys = Object.keys(v);
-    if (keys.length > MAX_ITEMS) return false;
-    for (const key of keys) {
-      if (FORBIDDEN_KEYS.has(key) || (budget.chars -= key.length) < 0 || !walk(v[key], depth + 1)) return false;
-    }
-    return true;
-  };
-  return walk(value, 0);
-}
+/** The bounds above, for the one budgeted walk of a whole message (src/shared/plain-data.ts). */
+const MESSAGE_LIMITS: PlainDataLimits = { maxDepth: MAX_DEPTH, maxItems: MAX_ITEMS, maxChars: MAX_MESSAGE_CHARS, maxStringChars: MAX_MESSAGE_CHARS, maxNodes: MAX_NODES };
 
 /** The envelope's fields, checked; null when it is not ours or not whole. */
 function inEnvelope(data: unknown): Record<string, unknown> | null {
@@ -205,7 +174,7 @@ function inEnvelope(data: unknown): Record<string, unknown> | null {
   // Nothing but the six fields: an extra one is a sign of someone else's message, or of a probe.
   for (const key of Object.keys(data)) if (!ENVELOPE_KEYS.has(key)) return null;
   if (typeof data.name !== 'string' || !NAME.test(data.name)) return null;
-  return isPlainData(data) ? data : null;
+  return isPlainData(data, MESSAGE_LIMITS) ? data : null;
 }
 const ENVELOPE_KEYS = new Set(['protocol', 'version', 'type', 'requestId', 'name', 'payload']);
 
@@ -257,29 +226,3 @@ export function eventMessage(name: string, detail: unknown): EventMessage {
 }
 
 // Origins and allow-lists: src/shared/origins.ts (one implementation for the bridge and the popup page).
-
-// ── flood control ─────────────────────────────────────────────────────────────
-
-/** A token bucket: `take()` is true while the rate holds. */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
-
-  constructor(
-    private readonly perSecond = RATE_PER_SECOND,
-    private readonly burst = RATE_BURST,
-    private readonly now: () => number = () => performance.now(),
-  ) {
-    this.tokens = burst;
-    this.last = now();
-  }
-
-  take(): boolean {
-    const t = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.perSecond);
-    this.last = t;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}

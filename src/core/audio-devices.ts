@@ -3,6 +3,7 @@
  * per-origin and stable, and a headset belongs to the machine, not to a SIP
  * user, so the choice is kept once per origin.
  */
+import { readStorage, writeStorage } from '../shared/storage.js';
 
 export type AudioDeviceKind = 'microphone' | 'speaker' | 'ringer';
 
@@ -42,7 +43,7 @@ export function isDeviceId(value: unknown): value is string | null {
 export function loadDeviceChoice(): AudioDeviceChoice {
   const choice: AudioDeviceChoice = { microphone: null, speaker: null, ringer: null };
   try {
-    const saved: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}');
+    const saved: unknown = JSON.parse(readStorage('local', STORAGE_KEY) ?? '{}');
     if (saved && typeof saved === 'object') {
       for (const kind of AUDIO_DEVICE_KINDS) {
         const id = (saved as Record<string, unknown>)[kind];
@@ -50,17 +51,14 @@ export function loadDeviceChoice(): AudioDeviceChoice {
       }
     }
   } catch {
-    // No storage, or not ours: defaults.
+    // Not ours: defaults (no storage reads as nothing saved).
   }
   return choice;
 }
 
 export function saveDeviceChoice(choice: AudioDeviceChoice): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(choice));
-  } catch {
-    // No storage: the choice lasts for this page.
-  }
+  // No storage: the choice lasts for this page.
+  writeStorage('local', STORAGE_KEY, JSON.stringify(choice));
 }
 
 /** Lists audio devices; the pseudo-devices "default" and "communications" are left out (null stands for the default). */

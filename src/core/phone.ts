@@ -30,6 +30,7 @@ import type {
   RegistrationState,
   WidgetState,
 } from './types.js';
+import { readStorage, writeStorage } from '../shared/storage.js';
 
 /** What the phone needs to know; every field may be missing while the host is still setting attributes. */
 export interface PhoneConfig {
@@ -201,13 +202,8 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     }
     if (number === this.outbound) return true;
     this.outbound = number;
-    try {
-      const key = `voice-widget:caller-id:${claims.sub}@${claims.sip_domain}`;
-      if (number === null) localStorage.removeItem(key);
-      else localStorage.setItem(key, number);
-    } catch {
-      // No storage: the choice lasts for this page.
-    }
+    // No storage: the choice lasts for this page.
+    writeStorage('local', callerIdKey(claims), number);
     this.emit('outbound-number-changed', { name: cleanDisplayName(claims.name), address: number ?? `sip:${claims.sub}@${claims.sip_domain}` });
     return true;
   }
@@ -1051,8 +1047,8 @@ function partyOf(n: NameAddr, name?: string): { name: string; address: string } 
 }
 
 /**
- * The route a call took to reach us: each History-Info and Diversion entry
- * (oldest first), then the address that reached this phone.
+ * The route a call took to reach us: each History-Info entry, then each
+ * Diversion entry, in header order, then the address that reached this phone.
  */
 function pathsOf(request: IncomingInvite, to: { name: string; address: string }): CallReceivedDetail['paths'] {
   const paths: CallReceivedDetail['paths'] = [];
@@ -1070,13 +1066,11 @@ function pathsOf(request: IncomingInvite, to: { name: string; address: string })
 
 /** The caller ID this user chose before, if the token still allows it. */
 function rememberedCallerId(claims: TokenClaims): string | null {
-  try {
-    const saved = localStorage.getItem(`voice-widget:caller-id:${claims.sub}@${claims.sip_domain}`);
-    return saved && (claims.caller_ids ?? []).includes(saved) ? saved : null;
-  } catch {
-    return null;
-  }
+  const saved = readStorage('local', callerIdKey(claims));
+  return saved && (claims.caller_ids ?? []).includes(saved) ? saved : null;
 }
+
+const callerIdKey = (claims: TokenClaims) => `voice-widget:caller-id:${claims.sub}@${claims.sip_domain}`;
 
 function isWebSocketUrl(value: string): boolean {
   try {
@@ -1104,14 +1098,8 @@ export type { CallState };
 
 /** One SIP instance id per tab (sessionStorage survives reloads, not new tabs): one binding per tab. */
 function tabInstanceId(): string | undefined {
-  try {
-    let id = sessionStorage.getItem(INSTANCE_KEY);
-    if (!id) {
-      id = crypto.randomUUID();
-      sessionStorage.setItem(INSTANCE_KEY, id);
-    }
-    return id;
-  } catch {
-    return undefined; // No storage: JsSIP makes one per page.
-  }
+  const saved = readStorage('session', INSTANCE_KEY);
+  if (saved) return saved;
+  const id = crypto.randomUUID();
+  return writeStorage('session', INSTANCE_KEY, id) ? id : undefined; // No storage: JsSIP makes one per page.
 }

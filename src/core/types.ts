@@ -120,7 +120,11 @@ export interface CallReceivedDetail {
   id: string;
   from: Party;
   to: Party;
-  /** The signalling path: each hop of Via, then the Contact. */
+  /**
+   * The route the call took: each History-Info entry (`type` `history-info`),
+   * then each Diversion entry (`diversion`), in header order, then the address
+   * that reached this phone (`sip`, the To).
+   */
   paths: Array<{ type: string; address: string; name: string }>;
 }
 

@@ -4,22 +4,18 @@ import {
   envelope,
   newConfigToken,
   parsePopupMessage,
-  POPUP_NAME,
   type Command,
   type DialogConfig,
   type DialogSnapshot,
   type HostMessage,
 } from './protocol.js';
+import { markPopupRunning, openedByThisTab, openPopupWindow, watchClosed } from './popup-window.js';
 
-/** How often the host looks whether the user closed the popup (`closed` is readable across origins). */
-const CLOSED_POLL_MS = 500;
 /** A popup that has not asked for its configuration by then lost its opener (a Cross-Origin-Opener-Policy). */
 const DETACHED_AFTER_MS = 3_000;
 /** Why a popup never attaches: the opener severed, or this origin not among the popup page's hosts (it then closes). */
 const DETACHED_MESSAGE =
   "the phone window cannot talk to this page (is this page's origin missing from the popup page's voice-widget-host-origins, or a Cross-Origin-Opener-Policy severing the opener?)";
-/** Set while this tab has a popup attached, so the next page of the tab knows one may still be running. */
-const POPUP_RUNNING_KEY = 'voice-widget:dialog-popup-running';
 
 export type DialogState = 'closed' | 'opening' | 'open' | 'blocked' | 'detached';
 
@@ -63,7 +59,8 @@ export class DialogHost implements ReactiveController {
   private readonly tokens = new Map<string, number>();
   /** Commands given before the popup attached; sent once it has. */
   private queue: HostMessage[] = [];
-  private closedTimer: ReturnType<typeof setInterval> | undefined;
+  /** Stops watching for the popup's closing. */
+  private stopWatching = (): void => {};
   private detachTimer: ReturnType<typeof setTimeout> | undefined;
   private closingByHost = false;
 
@@ -86,7 +83,7 @@ export class DialogHost implements ReactiveController {
   hostDisconnected(): void {
     window.removeEventListener('message', this.onMessage);
     window.removeEventListener('pagehide', this.onPageHide);
-    clearInterval(this.closedTimer);
+    this.stopWatching();
     clearTimeout(this.detachTimer);
   }
 
@@ -105,46 +102,22 @@ export class DialogHost implements ReactiveController {
     this.tokens.set(token, Date.now() + CONFIG_TOKEN_TTL_MS);
     // The fragment never reaches a server, a log or a Referer; the popup removes it at once.
     url.hash = new URLSearchParams({ vw: token, origin: location.origin }).toString();
-    const { width, height } = this.options.features();
-    const left = Math.max(0, (screen.availWidth || 1024) - width - 24);
-    const top = Math.max(0, (screen.availHeight || 768) - height - 64);
-    const features = `popup=yes,width=${width},height=${height},left=${left},top=${top}`;
-    let popup: Window | null = null;
-    try {
-      if (popupMayBeRunning()) {
-        // This page is new and the popup of the tab's previous page has not said hello yet: reach it by
-        // name without loading anything into it (loading would end its call). A window that comes back
-        // empty is a new one: only then load the popup page.
-        popup = window.open('', POPUP_NAME, features);
-        if (popup && !isEmptyWindow(popup)) {
-          this.tokens.delete(token);
-          this.popup = popup;
-          this.setState('opening');
-          this.watch();
-          this.expectAttach(popup);
-          // Its hello attaches it; what was asked for waits in the queue until then.
-          if (Object.keys(extra).length > 0) this.send({ type: 'update', config: extra });
-          this.opened();
-          return true;
-        }
-        popup?.location.replace(url.href);
-      } else {
-        popup = window.open(url.href, POPUP_NAME, features);
-      }
-    } catch {
-      popup = null;
-    }
-    if (!popup) {
+    const opened = openPopupWindow(url.href, this.options.features());
+    if (!opened) {
       this.tokens.delete(token);
       this.setState('blocked');
       this.options.fail('popup-blocked', 'the browser blocked the phone window; allow pop-ups for this site, or open it from a click');
       return false;
     }
-    this.popup = popup;
-    this.pendingExtra = extra;
+    // A popup that is already running needs no token: its hello attaches it.
+    if (opened.reused) this.tokens.delete(token);
+    else this.pendingExtra = extra;
+    this.popup = opened.window;
     this.setState('opening');
     this.watch();
-    this.expectAttach(popup);
+    this.expectAttach(opened.window);
+    // What was asked for of a running popup waits in the queue until it attaches.
+    if (opened.reused && Object.keys(extra).length > 0) this.send({ type: 'update', config: extra });
     this.opened();
     return true;
   }
@@ -222,7 +195,7 @@ export class DialogHost implements ReactiveController {
       }
       case 'hello':
         // The popup reloaded, or this page is new and the popup outlived the previous one.
-        if (source !== this.popup && !this.openedByThisTab(source)) return;
+        if (source !== this.popup && !openedByThisTab(source)) return;
         if (source !== this.popup) {
           this.popup = source;
           this.watch();
@@ -241,7 +214,7 @@ export class DialogHost implements ReactiveController {
         this.snapshot = message.snapshot;
         clearTimeout(this.detachTimer);
         this.setState('open');
-        setPopupRunning(true);
+        markPopupRunning(true);
         if (first && this.reattaching) this.fire('dialog-attached', { state: message.snapshot.state, calls: message.snapshot.calls });
         this.reattaching = false;
         for (const queued of this.queue.splice(0)) this.send(queued);
@@ -267,21 +240,10 @@ export class DialogHost implements ReactiveController {
     this.send({ type: 'config', config });
   }
 
-  /** Whether `source` is a window opened by this tab (its opener is readable across origins). */
-  private openedByThisTab(source: Window): boolean {
-    try {
-      return source.opener === window;
-    } catch {
-      return false;
-    }
-  }
-
   /** Watches for the user closing the popup. */
   private watch(): void {
-    clearInterval(this.closedTimer);
-    this.closedTimer = setInterval(() => {
-      if (this.popup && !this.popup.closed) return;
-      clearInterval(this.closedTimer);
+    this.stopWatching();
+    this.stopWatching = watchClosed(() => this.popup, () => {
       const byHost = this.closingByHost;
       this.closingByHost = false;
       // Closed before it ever asked for its configuration: it never had an opener to ask.
@@ -293,13 +255,13 @@ export class DialogHost implements ReactiveController {
         return;
       }
       this.closed(byHost ? 'host' : 'user');
-    }, CLOSED_POLL_MS);
+    });
   }
 
   private closed(reason: 'user' | 'host' | 'error'): void {
-    clearInterval(this.closedTimer);
+    this.stopWatching();
     this.popup = null;
-    setPopupRunning(false);
+    markPopupRunning(false);
     this.detach();
     if (this.state !== 'detached') this.setState('closed');
     this.fire('dialog-close', { reason });
@@ -326,33 +288,6 @@ export class DialogHost implements ReactiveController {
   private fire(name: string, detail: unknown): void {
     const bubbles = name !== 'error';
     this.host.dispatchEvent(new CustomEvent(name, { detail, bubbles, composed: bubbles }));
-  }
-}
-
-/** Whether a popup this tab opened may still run (the flag is cleared when the popup closes). */
-function popupMayBeRunning(): boolean {
-  try {
-    return sessionStorage.getItem(POPUP_RUNNING_KEY) === '1';
-  } catch {
-    return false;
-  }
-}
-
-function setPopupRunning(running: boolean): void {
-  try {
-    if (running) sessionStorage.setItem(POPUP_RUNNING_KEY, '1');
-    else sessionStorage.removeItem(POPUP_RUNNING_KEY);
-  } catch {
-    // No storage: a click before the popup's hello opens it afresh, as without this flag.
-  }
-}
-
-/** A window just made by `window.open('', name)`: still about:blank, readable because it has our origin. */
-function isEmptyWindow(popup: Window): boolean {
-  try {
-    return popup.location.href === 'about:blank';
-  } catch {
-    return false; // Another origin: our popup page, already running.
   }
 }
 

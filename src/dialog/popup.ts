@@ -2,6 +2,7 @@ import type { VoiceWidget } from '../element/voice-widget.js';
 import { PHONE_EVENTS } from '../event-names.js';
 import { chooseHost, readHostList } from './popup-hosts.js';
 import { envelope, parseHostMessage, type Command, type DialogConfig, type DialogSnapshot, type PopupMessage } from './protocol.js';
+import { readStorage, writeStorage } from '../shared/storage.js';
 
 /** Where the popup remembers its opener's origin, so a reload can re-handshake. */
 const ORIGIN_KEY = 'voice-widget:dialog-host-origin';
@@ -38,12 +39,8 @@ export function runPopup(): void {
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 
   // A fresh opener's claim, else (a reload) the claim this window accepted before; the list decides either way.
-  let claimed = params.get('origin');
-  try {
-    claimed ??= sessionStorage.getItem(ORIGIN_KEY);
-  } catch {
-    // No storage: a reload cannot re-handshake, the user reopens from the app.
-  }
+  // No storage: a reload cannot re-handshake, the user reopens from the app.
+  const claimed = params.get('origin') ?? readStorage('session', ORIGIN_KEY);
   const choice = chooseHost(claimed, readHostList(document), location.origin);
 
   const el = document.querySelector('voice-widget') as VoiceWidget | null;
@@ -59,11 +56,7 @@ export function runPopup(): void {
     return;
   }
   const origin = choice.origin;
-  try {
-    sessionStorage.setItem(ORIGIN_KEY, origin);
-  } catch {
-    // As above.
-  }
+  writeStorage('session', ORIGIN_KEY, origin);
   el.setAttribute('data-popup', '');
   el.panelOpen = true;
 
@@ -144,11 +137,7 @@ export function runPopup(): void {
  */
 function refuse(el: VoiceWidget, origin: string): void {
   el.remove();
-  try {
-    sessionStorage.removeItem(ORIGIN_KEY);
-  } catch {
-    // Nothing remembered, nothing to forget.
-  }
+  writeStorage('session', ORIGIN_KEY, null);
   const refused = document.getElementById('refused');
   const who = document.getElementById('refused-origin');
   if (who) who.textContent = origin;

@@ -9,6 +9,7 @@
  * Commands are fire-and-forget: their outcomes arrive as events, which the
  * host's UI follows like the popup's does.
  */
+import { isPlainData, isRecord, type PlainDataLimits } from '../shared/plain-data.js';
 
 /** Marks our messages among everything else a page may receive. */
 export const PROTOCOL = 'voice-widget-dialog';
@@ -112,22 +113,9 @@ const MAX_STRING = 16_384;
 const EVENT_NAME = /^[a-z][a-z-]{0,39}$/;
 const TOKEN = /^[A-Za-z0-9_-]{22,64}$/;
 
-/** A plain object (not an array, not a class instance) with no keys that could reach a prototype. */
-function isRecord(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
-  return !Object.keys(value).some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype');
-}
-
-/** JSON-like data within bounds: what details, results and strings may carry. */
-function isPlainData(value: unknown, depth = 0): boolean {
-  if (depth > 6) return false;
-  if (value === null || typeof value === 'boolean' || typeof value === 'number') return true;
-  if (typeof value === 'string') return value.length <= MAX_STRING;
-  if (Array.isArray(value)) return value.length <= 64 && value.every((v) => isPlainData(v, depth + 1));
-  return isRecord(value) && Object.keys(value).length <= 64 && Object.values(value).every((v) => isPlainData(v, depth + 1));
-}
+/** JSON-like data within bounds: what details, results and strings may carry (src/shared/plain-data.ts). */
+const DATA_LIMITS: PlainDataLimits = { maxDepth: 6, maxItems: 64, maxStringChars: MAX_STRING, maxChars: 65_536, maxNodes: 2_048 };
+const isData = (value: unknown) => isPlainData(value, DATA_LIMITS);
 
 const optionalString = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.length <= MAX_STRING);
 
@@ -141,7 +129,7 @@ function isSnapshot(v: unknown): v is DialogSnapshot {
     typeof v.onHold === 'boolean' &&
     Array.isArray(v.calls) &&
     v.calls.length <= 8 &&
-    isPlainData(v.calls)
+    isData(v.calls)
   );
 }
 
@@ -149,7 +137,7 @@ export function isConfig(v: unknown): v is DialogConfig {
   if (!isRecord(v)) return false;
   for (const [key, value] of Object.entries(v)) {
     if (!(CONFIG_KEYS as readonly string[]).includes(key)) return false;
-    if (key === 'hide-logo' ? typeof value !== 'boolean' : key === 'strings' ? !(value === null || (isRecord(value) && isPlainData(value))) : !optionalString(value)) {
+    if (key === 'hide-logo' ? typeof value !== 'boolean' : key === 'strings' ? !(value === null || (isRecord(value) && isData(value))) : !optionalString(value)) {
       return false;
     }
   }
@@ -174,7 +162,7 @@ export function parsePopupMessage(data: unknown): PopupMessage | null {
     case 'attached':
       return isSnapshot(m.snapshot) ? { type: 'attached', snapshot: m.snapshot } : null;
     case 'event':
-      return typeof m.name === 'string' && EVENT_NAME.test(m.name) && isPlainData(m.detail) && isSnapshot(m.snapshot)
+      return typeof m.name === 'string' && EVENT_NAME.test(m.name) && isData(m.detail) && isSnapshot(m.snapshot)
         ? { type: 'event', name: m.name, detail: m.detail, snapshot: m.snapshot }
         : null;
     default:
@@ -191,7 +179,7 @@ export function parseHostMessage(data: unknown): HostMessage | null {
     case 'update':
       return isConfig(m.config) ? { type: m.type, config: m.config } : null;
     case 'command':
-      return (COMMANDS as readonly string[]).includes(m.name as string) && Array.isArray(m.args) && m.args.length <= 4 && isPlainData(m.args)
+      return (COMMANDS as readonly string[]).includes(m.name as string) && Array.isArray(m.args) && m.args.length <= 4 && isData(m.args)
         ? { type: 'command', name: m.name as Command, args: m.args }
         : null;
     case 'detach':

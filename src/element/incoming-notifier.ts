@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallReceivedDetail, StateChangeDetail } from '../core/types.js';
+import { readStorage, writeStorage } from '../shared/storage.js';
 
 const STORAGE_KEY = 'voice-widget:notifications';
 
@@ -83,18 +84,10 @@ export class IncomingNotifier implements ReactiveController {
 }
 
 function readPreference(): boolean {
-  try {
-    return localStorage.getItem(STORAGE_KEY) === 'on';
-  } catch {
-    return false;
-  }
+  return readStorage('local', STORAGE_KEY) === 'on';
 }
 
 function writePreference(on: boolean): void {
-  try {
-    if (on) localStorage.setItem(STORAGE_KEY, 'on');
-    else localStorage.removeItem(STORAGE_KEY);
-  } catch {
-    // No storage: the choice lasts for this page.
-  }
+  // No storage: the choice lasts for this page.
+  writeStorage('local', STORAGE_KEY, on ? 'on' : null);
 }

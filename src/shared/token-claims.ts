@@ -8,6 +8,8 @@
  *
  * This file is shared by browser and Node code: no DOM, no Node APIs.
  */
+import { isRecord } from './plain-data.js';
+
 export interface TokenClaims {
   /** Token id, random; lets a server revoke one token. */
   jti: string;
@@ -167,10 +169,6 @@ export function isIceServerList(value: unknown): value is IceServerClaim[] {
         (s.credential === undefined || typeof s.credential === 'string'),
     )
   );
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** A host name as allowed_domains takes it: lower case, letters, digits, dots and dashes. */

@@ -10,8 +10,8 @@ import {
   parseCommand,
   parseFrameMessage,
   responseMessage,
-  TokenBucket,
 } from '../../src/bridge/protocol.js';
+import { TokenBucket } from '../../src/shared/token-bucket.js';
 import { connectWidgetFrame, WidgetBridgeError } from '../../src/bridge/host.js';
 import { PHONE_EVENTS } from '../../src/event-names.js';
 

@@ -35,6 +35,9 @@ describe('dialog protocol', () => {
     ['a deep detail', env({ type: 'event', name: 'ready', detail: [[[[[[[[[1]]]]]]]]], snapshot })],
     ['a huge string', env({ type: 'event', name: 'ready', detail: 'x'.repeat(20_000), snapshot })],
     ['a class instance', env({ type: 'event', name: 'ready', detail: new Date(), snapshot })],
+    // Bounds shared with the bridge (src/shared/plain-data.ts): a total budget, finite numbers, plain arrays.
+    ['many long strings (80,000 characters in all)', env({ type: 'event', name: 'ready', detail: Array.from({ length: 5 }, () => 'x'.repeat(16_000)), snapshot })],
+    ['a number that JSON cannot carry', env({ type: 'event', name: 'ready', detail: { duration: NaN }, snapshot })],
   ];
   for (const [what, data] of hostile) {
     it(`drops ${what} from a popup`, () => expect(parsePopupMessage(data)).to.equal(null));

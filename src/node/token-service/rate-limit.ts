@@ -3,6 +3,7 @@
  * address for requests without a valid key).
  */
 import { isIPv6 } from 'node:net';
+import { TokenBucket } from '../../shared/token-bucket.js';
 
 export interface RateLimitOptions {
   /** Steady rate, requests per second. */
@@ -16,13 +17,8 @@ export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 20, burst: 40 }
 /** Buckets kept before full (idle) ones are dropped; bounds memory under address spraying. */
 const MAX_BUCKETS = 10_000;
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
 export class RateLimiter {
-  readonly #buckets = new Map<string, Bucket>();
+  readonly #buckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly options: RateLimitOptions,
@@ -31,33 +27,19 @@ export class RateLimiter {
 
   /** Takes one request's worth from `key`'s bucket. Returns 0 when allowed, else whole seconds to wait. */
   take(key: string): number {
-    const { perSecond, burst } = this.options;
-    const now = this.now();
     let bucket = this.#buckets.get(key);
     if (bucket === undefined) {
-      this.#sweep(now);
-      bucket = { tokens: burst, at: now };
+      this.#sweep();
+      bucket = new TokenBucket(this.options.perSecond, this.options.burst, this.now);
       this.#buckets.set(key, bucket);
-    } else {
-      // A clock that steps back refills nothing rather than draining.
-      const elapsed = Math.max(0, now - bucket.at) / 1000;
-      bucket.tokens = Math.min(burst, bucket.tokens + elapsed * perSecond);
-      bucket.at = now;
     }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
+    return bucket.take() ? 0 : bucket.retryAfterSeconds();
   }
 
-  #sweep(now: number): void {
+  #sweep(): void {
     if (this.#buckets.size < MAX_BUCKETS) return;
-    const { perSecond, burst } = this.options;
     // A bucket that has refilled is the same as no bucket.
-    for (const [key, b] of this.#buckets) {
-      if (b.tokens + (Math.max(0, now - b.at) / 1000) * perSecond >= burst) this.#buckets.delete(key);
-    }
+    for (const [key, b] of this.#buckets) if (b.isFull()) this.#buckets.delete(key);
     // Still full of busy buckets: forget the oldest.
     for (const key of this.#buckets.keys()) {
       if (this.#buckets.size < MAX_BUCKETS) break;

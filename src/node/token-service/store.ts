@@ -14,6 +14,7 @@ import { writeFileAtomic } from './atomic-file.js';
 import { readRevocations, revocationsPath, serializeRevocations, type Revocation } from './revocations.js';
 import { TokenStoreFullError, type StoreLimits } from './store-limits.js';
 import type { CreateRequest } from './validate.js';
+import { isRecord } from '../../shared/plain-data.js';
 import { TOKEN_ID } from '../../shared/token-claims.js';
 
 /** A token record as the API shows it: never the token, nor its hash. */
@@ -251,7 +252,7 @@ function parseStore(text: string, file: string): Map<string, StoredToken> {
   } catch (e) {
     throw corrupt(`not JSON: ${(e as Error).message}`);
   }
-  if (!isObject(data) || data.format !== FORMAT) throw corrupt(`not a ${FORMAT} file`);
+  if (!isRecord(data) || data.format !== FORMAT) throw corrupt(`not a ${FORMAT} file`);
   if (data.version !== VERSION) throw corrupt(`unsupported version ${JSON.stringify(data.version)}`);
   if (!Array.isArray(data.tokens)) throw corrupt('"tokens" is not an array');
   const records = new Map<string, StoredToken>();
@@ -266,7 +267,7 @@ function parseStore(text: string, file: string): Map<string, StoredToken> {
 }
 
 function recordProblem(r: unknown): string | undefined {
-  if (!isObject(r)) return 'not an object';
+  if (!isRecord(r)) return 'not an object';
   if (typeof r.uuid !== 'string' || !TOKEN_ID.test(r.uuid)) return 'bad uuid';
   if (typeof r.token_sha256 !== 'string' || !SHA256_HEX.test(r.token_sha256)) return 'bad token_sha256';
   if (typeof r.sip_user !== 'string' || typeof r.name !== 'string') return 'bad sip_user or name';
@@ -276,10 +277,6 @@ function recordProblem(r: unknown): string | undefined {
   if (!isTime(r.created_at) || !isTime(r.expires_at)) return 'bad created_at or expires_at';
   if (r.revoked_at !== undefined && !isTime(r.revoked_at)) return 'bad revoked_at';
   return undefined;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function isStringArray(v: unknown): v is string[] {
