@@ -1,0 +1,320 @@
+// The phone network (kamailio/phone-network.cfg): rtpengine bridges the
+// widget's ICE + DTLS-SRTP leg to a "carrier" that speaks only plain
+// RTP/AVP with G.711 (baresip with g711 and no ice/dtls_srtp module), the
+// trunk in both directions (numbers out through the dispatcher, DIDs in,
+// only from the trunk's address), and Opus ↔ G.711 transcoding.
+//
+// Like baresip.test.js this re-runs itself in a private network namespace
+// (test/harness/netns.js): Kamailio, rtpengine, the page server, Chromium
+// and the carrier all use 198.51.100.10. Needs root (CI is).
+// Run: node --test test/e2e/phone-network.test.js
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { mintToken } from '../../dist/node/index.js';
+import { startBaresip, wavLoudness } from '../harness/baresip.js';
+import { launchBrowser, newIsolatedPage, pageLog } from '../harness/browser.js';
+import { REPO_ROOT } from '../harness/bundle-jssip.js';
+import { startKamailio } from '../harness/kamailio.js';
+import { privateNetwork } from '../harness/netns.js';
+import { startRtpengine } from '../harness/rtpengine.js';
+import { startStaticServer } from '../harness/static-server.js';
+
+const { address } = await privateNetwork(import.meta.url);
+
+const SECRET = 'phone-network-e2e-secret-0123456789';
+const DOMAIN = 'voice.test';
+const PAGE = '/test/e2e/pages/widget.html';
+// A UK-style numbering plan, so national and international formats differ.
+const PLAN = { countryCode: '44', nationalPrefix: '0', internationalPrefix: '00' };
+const DID = '+442071230001'; // → alice
+const DID_NATIONAL = '02071230001';
+// The carrier's own number: baresip only takes calls to its account's user,
+// so a call arrives only when the format dialled was normalised to exactly this.
+const CARRIER_NUMBER = '+442079460999';
+const CARRIER_NATIONAL = '(020) 7946-0999';
+const CARRIER_INTERNATIONAL = '00442079460999';
+
+let rtp;
+let kam;
+let web;
+let browser;
+let carrier;
+let carrierPort;
+let alice;
+let bob;
+
+function freeUdpPort(host) {
+  return new Promise((resolve, reject) => {
+    const s = dgram.createSocket('udp4');
+    s.on('error', reject);
+    s.bind(0, host, () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+before(async () => {
+  rtp = await startRtpengine({ address, logLevel: Number(process.env.RTPENGINE_LOG_LEVEL ?? 5) });
+  carrierPort = await freeUdpPort(address);
+  kam = await startKamailio({
+    secret: SECRET,
+    udpHost: address,
+    phoneNetwork: { rtpengine: rtp.ngUrl, gateways: [`sip:${address}:${carrierPort}`], dids: { [DID]: 'alice' }, transcode: true, ...PLAN },
+  });
+  web = await startStaticServer({ root: REPO_ROOT });
+  browser = await launchBrowser({ without: ['--allow-loopback-in-peer-connection'] });
+  carrier = await startBaresip({ user: CARRIER_NUMBER, domain: address, address, carrier: { port: carrierPort }, answerMode: 'auto' });
+  alice = await widgetPage('alice');
+});
+
+after(async () => {
+  for (const p of [alice, bob]) await p?.browserContext().close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await carrier?.stop().catch(() => {});
+  await web?.stop().catch(() => {});
+  await kam?.stop().catch(() => {});
+  await rtp?.stop().catch(() => {});
+});
+
+const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
+const logLength = (page) => vw(page, () => window.vw.log.length);
+const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.waitFor(t, o), type, opts);
+
+async function widgetPage(user) {
+  const page = await newIsolatedPage(browser);
+  await page.goto(web.url + PAGE, { waitUntil: 'load' });
+  await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+  const token = mintToken({ secret: SECRET, user, domain: DOMAIN, name: user });
+  await vw(page, (o) => window.vw.configure(o), { token, server: kam.wsUrl });
+  await waitFor(page, 'ready');
+  return page;
+}
+
+async function withLogs(fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    const tail = (s, n = 5000) => (s.length > n ? `…${s.slice(-n)}` : s);
+    err.message +=
+      `\n--- carrier log ---\n${tail(carrier?.log() ?? '')}` +
+      `\n--- carrier events ---\n${(carrier?.events ?? []).map((e) => `${e.type}(${e.param ?? ''})`).join(' ')}` +
+      `\n--- page log ---\n${alice ? pageLog(alice).join('\n') : ''}` +
+      `\n--- rtpengine log ---\n${tail(rtp?.log() ?? '', 3000)}` +
+      `\n--- kamailio log ---\n${tail(kam?.log() ?? '', 5000)}`;
+    if (process.env.RTPENGINE_LOG_FILE) (await import('node:fs')).writeFileSync(process.env.RTPENGINE_LOG_FILE, rtp?.log() ?? '');
+    if (alice) await vw(alice, () => window.vw.el().hangup()).catch(() => {});
+    await carrier?.command('hangup').catch(() => {});
+    throw err;
+  }
+}
+
+/** The widget's media from getStats(): ICE pair, DTLS, codecs, RTP counters, audio level. */
+function widgetMedia(page) {
+  return vw(page, async () => {
+    const pc = window.vw.el().getPeerConnection();
+    if (!pc) return null;
+    const all = new Map();
+    (await pc.getStats()).forEach((s) => all.set(s.id, s));
+    const of = (type, kind) => [...all.values()].find((s) => s.type === type && (!kind || s.kind === kind));
+    const transport = of('transport');
+    const pair = all.get(transport?.selectedCandidatePairId);
+    const remote = all.get(pair?.remoteCandidateId);
+    const inbound = of('inbound-rtp', 'audio');
+    const outbound = of('outbound-rtp', 'audio');
+    return {
+      dtlsState: transport?.dtlsState,
+      remoteAddress: remote?.address ?? remote?.ip,
+      inboundCodec: all.get(inbound?.codecId)?.mimeType,
+      outboundCodec: all.get(outbound?.codecId)?.mimeType,
+      bytesReceived: inbound?.bytesReceived ?? 0,
+      bytesSent: outbound?.bytesSent ?? 0,
+      audioLevel: inbound?.audioLevel ?? 0,
+    };
+  });
+}
+
+/**
+ * Audio both ways between the widget and the carrier: the widget's leg is
+ * DTLS-SRTP to rtpengine (on 198.51.100.10), the carrier's is plain RTP with
+ * G.711; the widget hears the carrier's tone and the carrier's RTP counters rise.
+ */
+async function assertTwoWayAudio(t, { widgetCodec }) {
+  await alice.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { timeout: 8000, polling: 50 });
+  const w1 = await widgetMedia(alice);
+  const c1 = await carrier.audioStats();
+  await sleep(1000);
+  const w2 = await widgetMedia(alice);
+  const c2 = await carrier.audioStats();
+  let level = 0;
+  for (let i = 0; i < 8; i++) {
+    level = Math.max(level, (await widgetMedia(alice)).audioLevel);
+    await sleep(100);
+  }
+  assert.equal(w2.dtlsState, 'connected');
+  assert.equal(w2.remoteAddress, address, 'the widget exchanges media with rtpengine');
+  assert.equal(w2.inboundCodec, widgetCodec);
+  assert.ok(w2.bytesReceived > w1.bytesReceived && w1.bytesReceived > 0, `widget inbound RTP rises: ${w1.bytesReceived} → ${w2.bytesReceived}`);
+  assert.ok(w2.bytesSent > w1.bytesSent, `widget outbound RTP rises: ${w1.bytesSent} → ${w2.bytesSent}`);
+  assert.ok(level > 0.05, `the widget hears the carrier's tone: audio level ${level}`);
+  // The carrier: plain RTP (no ICE, no encryption), G.711.
+  assert.match(c2.text, /mnat: \(none\)/, c2.text);
+  assert.match(c2.text, /menc: \(none\)/, c2.text);
+  assert.match(c2.decoder ?? '', /^PCM[UA] 8000Hz/, c2.text);
+  assert.ok(c2.rxPackets > c1.rxPackets, `carrier RTP packets received rise: ${c1.rxPackets} → ${c2.rxPackets}`);
+  t.diagnostic(`widget ${w2.inboundCodec} in, ${w2.outboundCodec} out, ${w1.bytesReceived} → ${w2.bytesReceived} bytes in 1 s, level ${level.toFixed(3)}; carrier ${c2.decoder}, ${c1.rxPackets} → ${c2.rxPackets} packets`);
+}
+
+/** The carrier's recording of the call has the widget's beeps in it. */
+async function assertCarrierHeardTheWidget(t, filesBefore) {
+  const files = (await carrier.receivedAudioFiles()).filter((f) => !filesBefore.includes(f));
+  assert.equal(files.length, 1, `one recording: ${files}`);
+  const { seconds, windowRms } = await wavLoudness(files[0]);
+  const loud = windowRms.filter((r) => r > 1000).length;
+  assert.ok(seconds > 1, `recorded ${seconds} s`);
+  assert.ok(loud >= 2, `the carrier heard the widget: ${loud} loud windows of ${windowRms.length} (RMS ${windowRms.join(' ')})`);
+  t.diagnostic(`carrier's recording: ${seconds.toFixed(2)} s, ${loud}/${windowRms.length} windows above RMS 1000`);
+}
+
+/** Places a call from alice, waits for in-progress; returns ms from call() to in-progress. */
+async function aliceCalls(target) {
+  const from = await logLength(alice);
+  const { at, placed } = await vw(alice, (n) => window.vw.call(n), target);
+  assert.equal(placed, true);
+  await waitFor(alice, 'state-change', { from, match: { state: 'in-progress' }, timeout: 15_000 });
+  const connectedAt = await vw(alice, (f) => window.vw.log.slice(f).find((e) => e.detail?.state === 'in-progress').at, from);
+  return { from, setupMs: connectedAt - at };
+}
+
+async function aliceHangsUp(from) {
+  const fromC = carrier.events.length;
+  assert.equal(await vw(alice, () => window.vw.el().hangup()), true);
+  await carrier.waitForEvent('CALL_CLOSED', { from: fromC });
+  await waitFor(alice, 'call-ended', { from });
+}
+
+test('the widget calls a national number: the trunk (plain RTP, G.711) answers through rtpengine, audio both ways', { timeout: 60_000 }, (t) =>
+  withLogs(async () => {
+    const filesBefore = await carrier.receivedAudioFiles();
+    const fromC = carrier.events.length;
+    const { from, setupMs } = await aliceCalls(CARRIER_NATIONAL);
+    const incoming = await carrier.waitForEvent('CALL_ESTABLISHED', { from: fromC });
+    assert.equal(incoming.direction, 'incoming');
+    t.diagnostic(`call() → in-progress through rtpengine: ${setupMs.toFixed(0)} ms`);
+    await assertTwoWayAudio(t, { widgetCodec: 'audio/PCMU' });
+    await aliceHangsUp(from);
+    await assertCarrierHeardTheWidget(t, filesBefore);
+  }),
+);
+
+test('the carrier calls a DID in national format: the mapped widget user answers, audio both ways', { timeout: 60_000 }, (t) =>
+  withLogs(async () => {
+    const filesBefore = await carrier.receivedAudioFiles();
+    const from = await logLength(alice);
+    const fromC = carrier.events.length;
+    await carrier.command('dial', `sip:${DID_NATIONAL}@${kam.udp.host}:${kam.udp.port}`);
+    const received = await waitFor(alice, 'call-received', { from, timeout: 15_000 });
+    assert.equal(received.from.address, `sip:${CARRIER_NUMBER}@${address}`);
+    assert.equal(await vw(alice, () => window.vw.el().answer()), true);
+    await carrier.waitForEvent('CALL_ESTABLISHED', { from: fromC });
+    await waitFor(alice, 'state-change', { from, match: { state: 'in-progress' } });
+    await assertTwoWayAudio(t, { widgetCodec: 'audio/PCMU' });
+    await carrier.command('hangup');
+    const ended = await waitFor(alice, 'call-ended', { from });
+    assert.equal(ended.cause, 'remote-hangup');
+    await assertCarrierHeardTheWidget(t, filesBefore);
+  }),
+);
+
+test('a call to a DID from an address that is not the trunk is refused (403)', { timeout: 20_000 }, async () => {
+  const sock = dgram.createSocket('udp4');
+  await new Promise((r) => sock.bind(0, '127.0.0.1', r));
+  const { port } = sock.address();
+  const callId = `not-the-trunk-${Date.now()}`;
+  const fromA = await logLength(alice);
+  const msg = [
+    `INVITE sip:${DID}@${kam.udp.host}:${kam.udp.port} SIP/2.0`,
+    `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK-${callId};rport`,
+    'Max-Forwards: 70',
+    `From: <sip:+15550100@127.0.0.1>;tag=${callId}`,
+    `To: <sip:${DID}@${kam.udp.host}>`,
+    `Call-ID: ${callId}`,
+    'CSeq: 1 INVITE',
+    `Contact: <sip:attacker@127.0.0.1:${port}>`,
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+  const reply = new Promise((resolve) => sock.on('message', (m) => resolve(m.toString())));
+  sock.send(msg, kam.udp.port, kam.udp.host);
+  const first = await Promise.race([reply, sleep(5000, 'timeout')]);
+  sock.close();
+  assert.match(first, /^SIP\/2\.0 403 /, first);
+  await sleep(300);
+  assert.equal(await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'call-received').length, fromA), 0, 'the widget never rang');
+});
+
+test('Opus-only offer from the browser with transcoding on: the trunk gets G.711, audio both ways', { timeout: 60_000 }, (t) =>
+  withLogs(async () => {
+    // Strip every codec but Opus from this page's offers.
+    await vw(alice, () => {
+      const orig = RTCPeerConnection.prototype.setLocalDescription;
+      RTCPeerConnection.prototype.setLocalDescription = function (desc) {
+        if (desc?.type === 'offer') {
+          const lines = desc.sdp.split('\r\n');
+          const opus = lines.map((l) => l.match(/^a=rtpmap:(\d+) opus\//)?.[1]).find(Boolean);
+          const out = lines
+            .filter((l) => !(/^a=(rtpmap|fmtp|rtcp-fb):(\d+)/.test(l) && l.match(/^a=\w[\w-]*:(\d+)/)[1] !== opus))
+            .map((l) => (l.startsWith('m=audio ') ? l.split(' ').slice(0, 3).concat(opus).join(' ') : l));
+          desc = { type: 'offer', sdp: out.join('\r\n') };
+          window.vw.opusOnlyOffer = desc.sdp;
+        }
+        return orig.call(this, desc);
+      };
+      const origRemote = RTCPeerConnection.prototype.setRemoteDescription;
+      RTCPeerConnection.prototype.setRemoteDescription = function (desc) {
+        if (desc?.type === 'answer') window.vw.lastAnswer = desc.sdp;
+        return origRemote.call(this, desc);
+      };
+    });
+    const filesBefore = await carrier.receivedAudioFiles();
+    const { from, setupMs } = await aliceCalls(CARRIER_INTERNATIONAL);
+    const offer = await vw(alice, () => window.vw.opusOnlyOffer);
+    if (process.env.RTPENGINE_LOG_LEVEL) t.diagnostic(await vw(alice, () => window.vw.lastAnswer));
+    assert.match(offer, /^m=audio \d+ UDP\/TLS\/RTP\/SAVPF \d+\r?$/m, 'the browser offered one codec');
+    assert.doesNotMatch(offer, /PCMU|PCMA/);
+    t.diagnostic(`Opus-only call() → in-progress: ${setupMs.toFixed(0)} ms`);
+    await assertTwoWayAudio(t, { widgetCodec: 'audio/opus' });
+    await aliceHangsUp(from);
+    await assertCarrierHeardTheWidget(t, filesBefore);
+  }),
+);
+
+test('call setup time: through rtpengine to the trunk vs a direct browser-to-browser call (same run)', { timeout: 60_000 }, (t) =>
+  withLogs(async () => {
+    // A fresh page for alice (the previous test patched her offers).
+    await alice.browserContext().close();
+    alice = await widgetPage('alice');
+    bob = await widgetPage('bob');
+    // bob answers as soon as it rings.
+    await vw(bob, () => window.vw.el().addEventListener('call-received', () => window.vw.el().answer()));
+    const direct = [];
+    const anchored = [];
+    for (let i = 0; i < 2; i++) {
+      const d = await aliceCalls('bob');
+      direct.push(d.setupMs);
+      const m = await widgetMedia(alice);
+      assert.notEqual(m.remoteAddress, undefined);
+      await vw(alice, () => window.vw.el().hangup());
+      await waitFor(alice, 'call-ended', { from: d.from });
+      const a = await aliceCalls(CARRIER_NUMBER);
+      anchored.push(a.setupMs);
+      await aliceHangsUp(a.from);
+    }
+    const fmt = (xs) => xs.map((x) => x.toFixed(0)).join(', ');
+    t.diagnostic(`call() → in-progress: direct browser-to-browser ${fmt(direct)} ms; through rtpengine to the trunk ${fmt(anchored)} ms`);
+  }),
+);
