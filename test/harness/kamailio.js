@@ -392,6 +392,8 @@ async function launch({ port, controlPort, controlSecret, revocationsUrl, define
     controlUrl: `http://${HOST}:${controlPort}`,
     controlSecret,
     udp,
+    /** The main process, leader of the process group of all of Kamailio's processes. */
+    pid: child.pid,
     stop,
     kill,
     pause,
