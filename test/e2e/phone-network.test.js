@@ -46,6 +46,7 @@ let carrier;
 let carrierPort;
 let alice;
 let bob;
+let flaky; // a second trunk gateway: answers OPTIONS, refuses every INVITE with 503
 
 function freeUdpPort(host) {
   return new Promise((resolve, reject) => {
@@ -58,13 +59,37 @@ function freeUdpPort(host) {
   });
 }
 
+/**
+ * A trunk gateway that answers the dispatcher's OPTIONS probes (with 503
+ * once told it is failing) and refuses every INVITE with 503, so calls fail over.
+ */
+async function startFlakyGateway(host) {
+  const sock = dgram.createSocket('udp4');
+  await new Promise((r) => sock.bind(0, host, r));
+  const gw = { options: 0, invites: 0, failing: false, uri: `sip:${host}:${sock.address().port}`, close: () => sock.close() };
+  sock.on('message', (m, rinfo) => {
+    const text = m.toString();
+    const method = text.match(/^(\w+) /)?.[1];
+    if (!method || method === 'ACK') return;
+    if (method === 'OPTIONS') gw.options++;
+    if (method === 'INVITE') gw.invites++;
+    const status = method === 'INVITE' || gw.failing ? '503 Service Unavailable' : '200 OK';
+    const copy = (name) => text.match(new RegExp(`^${name}:.*$`, 'gmi')) ?? [];
+    const to = copy('To').map((l) => (/;tag=/.test(l) ? l : `${l};tag=flaky`));
+    const reply = [`SIP/2.0 ${status}`, ...copy('Via'), ...copy('From'), ...to, ...copy('Call-ID'), ...copy('CSeq'), 'Content-Length: 0', '', ''].join('\r\n');
+    sock.send(reply, rinfo.port, rinfo.address);
+  });
+  return gw;
+}
+
 before(async () => {
+  flaky = await startFlakyGateway(address);
   rtp = await startRtpengine({ address, logLevel: Number(process.env.RTPENGINE_LOG_LEVEL ?? 5) });
   carrierPort = await freeUdpPort(address);
   kam = await startKamailio({
     secret: SECRET,
     udpHost: address,
-    phoneNetwork: { rtpengine: rtp.ngUrl, gateways: [`sip:${address}:${carrierPort}`], dids: { [DID]: 'alice' }, transcode: true, ...PLAN },
+    phoneNetwork: { rtpengine: rtp.ngUrl, gateways: [flaky.uri, `sip:${address}:${carrierPort}`], dids: { [DID]: 'alice' }, transcode: true, pingInterval: 1, ...PLAN },
   });
   web = await startStaticServer({ root: REPO_ROOT });
   browser = await launchBrowser({ without: ['--allow-loopback-in-peer-connection'] });
@@ -79,6 +104,7 @@ after(async () => {
   await web?.stop().catch(() => {});
   await kam?.stop().catch(() => {});
   await rtp?.stop().catch(() => {});
+  flaky?.close();
 });
 
 const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
@@ -318,3 +344,16 @@ test('call setup time: through rtpengine to the trunk vs a direct browser-to-bro
     t.diagnostic(`call() → in-progress: direct browser-to-browser ${fmt(direct)} ms; through rtpengine to the trunk ${fmt(anchored)} ms`);
   }),
 );
+
+test('the trunk: every gateway is probed with OPTIONS, a 503 fails over to the next, one whose probes fail is marked down', { timeout: 30_000 }, async (t) => {
+  // Round-robin over two gateways: the calls above went to the flaky one too.
+  assert.ok(flaky.invites >= 1, `the flaky gateway got INVITEs (and every call still reached the carrier): ${flaky.invites}`);
+  assert.ok(flaky.options >= 2, `OPTIONS probes: ${flaky.options}`);
+  flaky.failing = true;
+  const since = kam.log().length;
+  const down = new RegExp(`trunk gateway ${flaky.uri.replace(/[.]/g, '[.]')} is down`);
+  const startedAt = Date.now();
+  while (!down.test(kam.log().slice(since)) && Date.now() - startedAt < 15_000) await sleep(100);
+  assert.match(kam.log().slice(since), down);
+  t.diagnostic(`${flaky.invites} INVITEs failed over, ${flaky.options} probes answered; failing gateway marked down after ${Date.now() - startedAt} ms`);
+});

@@ -1,5 +1,5 @@
 // The files kamailio/phone-network.cfg reads, written from plain values:
-// the trunk's dispatcher list (set 1, each gateway OPTIONS-probed) and the
+// the trunk's dispatcher list (set 1; phone-network.cfg probes each gateway) and the
 // DID table (db_text "did": E.164 number → widget user).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,8 +22,8 @@ export function writePhoneNetworkFiles(dir, { gateways, dids }) {
     if (!USER.test(user)) throw new Error(`DID ${num}: bad user ${JSON.stringify(user)}`);
   }
   const trunkList = path.join(dir, 'trunk.list');
-  // "<set> <uri> <flags>": flag 8 = probe with OPTIONS.
-  writeFileSync(trunkList, gateways.map((g) => `1 ${g} 8\n`).join(''));
+  // "<set> <uri>" per gateway.
+  writeFileSync(trunkList, gateways.map((g) => `1 ${g}\n`).join(''));
   const didDir = path.join(dir, 'dids');
   mkdirSync(didDir, { recursive: true });
   // db_text: a header of typed columns, then one row per key (key_type 0 and
