@@ -10,6 +10,7 @@
 // Run: node --test test/e2e/phone-network.test.js (RTPENGINE_LOG_LEVEL=7:
 // rtpengine's debug log in failure messages).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -59,24 +60,43 @@ function freeUdpPort(host) {
   });
 }
 
+// Digest credentials the trunk asks for (TRUNK_CREDENTIAL).
+const TRUNK_AUTH = { user: 'trunkuser', realm: 'carrier.test', password: 'trunk-pass-0123' };
+const md5 = (s) => createHash('md5').update(s).digest('hex');
+
 /**
  * A trunk gateway that answers the dispatcher's OPTIONS probes (with 503
- * once told it is failing) and refuses every INVITE with 503, so calls fail over.
+ * once told it is failing), challenges an INVITE without credentials (407),
+ * checks the digest of the one with them, and refuses it with 503 so the
+ * call fails over to the next gateway.
  */
 async function startFlakyGateway(host) {
   const sock = dgram.createSocket('udp4');
   await new Promise((r) => sock.bind(0, host, r));
-  const gw = { options: 0, invites: 0, failing: false, uri: `sip:${host}:${sock.address().port}`, close: () => sock.close() };
+  const gw = { options: 0, invites: 0, challenged: 0, authorized: [], failing: false, uri: `sip:${host}:${sock.address().port}`, close: () => sock.close() };
   sock.on('message', (m, rinfo) => {
     const text = m.toString();
     const method = text.match(/^(\w+) /)?.[1];
     if (!method || method === 'ACK') return;
     if (method === 'OPTIONS') gw.options++;
     if (method === 'INVITE') gw.invites++;
-    const status = method === 'INVITE' || gw.failing ? '503 Service Unavailable' : '200 OK';
+    let status = method === 'INVITE' || gw.failing ? '503 Service Unavailable' : '200 OK';
+    const extra = [];
+    const auth = text.match(/^Proxy-Authorization:\s*Digest (.*)$/im)?.[1];
+    if (method === 'INVITE' && !auth) {
+      gw.challenged++;
+      status = '407 Proxy Authentication Required';
+      extra.push(`Proxy-Authenticate: Digest realm="${TRUNK_AUTH.realm}", nonce="n${gw.challenged}x", algorithm=MD5`);
+    } else if (method === 'INVITE') {
+      const p = Object.fromEntries([...auth.matchAll(/(\w+)="?([^",]*)"?/g)].map((m) => [m[1], m[2]]));
+      const ha1 = md5(`${TRUNK_AUTH.user}:${TRUNK_AUTH.realm}:${TRUNK_AUTH.password}`);
+      const ha2 = md5(`INVITE:${p.uri}`);
+      const expected = p.qop ? md5(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`) : md5(`${ha1}:${p.nonce}:${ha2}`);
+      gw.authorized.push({ username: p.username, realm: p.realm, valid: p.response === expected });
+    }
     const copy = (name) => text.match(new RegExp(`^${name}:.*$`, 'gmi')) ?? [];
     const to = copy('To').map((l) => (/;tag=/.test(l) ? l : `${l};tag=flaky`));
-    const reply = [`SIP/2.0 ${status}`, ...copy('Via'), ...copy('From'), ...to, ...copy('Call-ID'), ...copy('CSeq'), 'Content-Length: 0', '', ''].join('\r\n');
+    const reply = [`SIP/2.0 ${status}`, ...copy('Via'), ...copy('From'), ...to, ...copy('Call-ID'), ...copy('CSeq'), ...extra, 'Content-Length: 0', '', ''].join('\r\n');
     sock.send(reply, rinfo.port, rinfo.address);
   });
   return gw;
@@ -89,7 +109,7 @@ before(async () => {
   kam = await startKamailio({
     secret: SECRET,
     udpHost: address,
-    phoneNetwork: { rtpengine: rtp.ngUrl, gateways: [flaky.uri, `sip:${address}:${carrierPort}`], dids: { [DID]: 'alice' }, transcode: true, pingInterval: 1, ...PLAN },
+    phoneNetwork: { rtpengine: rtp.ngUrl, gateways: [flaky.uri, `sip:${address}:${carrierPort}`], dids: { [DID]: 'alice' }, transcode: true, pingInterval: 1, trunkCredential: `${TRUNK_AUTH.user}:${TRUNK_AUTH.realm}:${TRUNK_AUTH.password}`, ...PLAN },
   });
   web = await startStaticServer({ root: REPO_ROOT });
   browser = await launchBrowser({ without: ['--allow-loopback-in-peer-connection'] });
@@ -171,8 +191,10 @@ function widgetMedia(page) {
  */
 async function assertTwoWayAudio(t, { widgetCodec, hearsTone = true }) {
   await alice.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { timeout: 8000, polling: 50 });
+  // The carrier's RTCP member table lists the widget's stream once a packet came.
+  let c1 = await carrier.audioStats();
+  for (const deadline = Date.now() + 5000; !(c1.rxPackets > 0) && Date.now() < deadline; c1 = await carrier.audioStats()) await sleep(50);
   const w1 = await widgetMedia(alice);
-  const c1 = await carrier.audioStats();
   await sleep(1000);
   const w2 = await widgetMedia(alice);
   const c2 = await carrier.audioStats();
@@ -345,9 +367,11 @@ test('call setup time: through rtpengine to the trunk vs a direct browser-to-bro
   }),
 );
 
-test('the trunk: every gateway is probed with OPTIONS, a 503 fails over to the next, one whose probes fail is marked down', { timeout: 30_000 }, async (t) => {
+test('the trunk: every gateway is probed with OPTIONS, a 407 is answered with TRUNK_CREDENTIAL, a 503 fails over to the next, one whose probes fail is marked down', { timeout: 30_000 }, async (t) => {
   // Round-robin over two gateways: the calls above went to the flaky one too.
-  assert.ok(flaky.invites >= 1, `the flaky gateway got INVITEs (and every call still reached the carrier): ${flaky.invites}`);
+  assert.ok(flaky.challenged >= 1, `the flaky gateway challenged INVITEs (and every call still reached the carrier): ${flaky.challenged}`);
+  assert.equal(flaky.authorized.length, flaky.challenged, 'each challenge was answered once');
+  for (const a of flaky.authorized) assert.deepEqual(a, { username: TRUNK_AUTH.user, realm: TRUNK_AUTH.realm, valid: true });
   assert.ok(flaky.options >= 2, `OPTIONS probes: ${flaky.options}`);
   flaky.failing = true;
   const since = kam.log().length;
@@ -355,5 +379,5 @@ test('the trunk: every gateway is probed with OPTIONS, a 503 fails over to the n
   const startedAt = Date.now();
   while (!down.test(kam.log().slice(since)) && Date.now() - startedAt < 15_000) await sleep(100);
   assert.match(kam.log().slice(since), down);
-  t.diagnostic(`${flaky.invites} INVITEs failed over, ${flaky.options} probes answered; failing gateway marked down after ${Date.now() - startedAt} ms`);
+  t.diagnostic(`${flaky.challenged} INVITEs challenged and answered with a valid digest, then failed over; ${flaky.options} probes answered; failing gateway marked down after ${Date.now() - startedAt} ms`);
 });
