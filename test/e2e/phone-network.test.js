@@ -73,9 +73,16 @@ const md5 = (s) => createHash('md5').update(s).digest('hex');
 async function startFlakyGateway(host) {
   const sock = dgram.createSocket('udp4');
   await new Promise((r) => sock.bind(0, host, r));
-  const gw = { options: 0, invites: 0, challenged: 0, authorized: [], failing: false, uri: `sip:${host}:${sock.address().port}`, close: () => sock.close() };
+  const gw = {
+    options: 0, invites: 0, challenged: 0, authorized: [], failing: false, replies: [],
+    uri: `sip:${host}:${sock.address().port}`,
+    port: sock.address().port,
+    send: (text, port, to) => sock.send(text, port, to),
+    close: () => sock.close(),
+  };
   sock.on('message', (m, rinfo) => {
     const text = m.toString();
+    if (text.startsWith('SIP/2.0 ')) gw.replies.push(text);
     const method = text.match(/^(\w+) /)?.[1];
     if (!method || method === 'ACK') return;
     if (method === 'OPTIONS') gw.options++;
@@ -278,32 +285,42 @@ test('the carrier calls a DID in national format: the mapped widget user answers
   }),
 );
 
-test('a call to a DID from an address that is not the trunk is refused (403)', { timeout: 20_000 }, async () => {
-  const sock = dgram.createSocket('udp4');
-  await new Promise((r) => sock.bind(0, '127.0.0.1', r));
-  const { port } = sock.address();
-  const callId = `not-the-trunk-${Date.now()}`;
-  const fromA = await logLength(alice);
-  const msg = [
-    `INVITE sip:${DID}@${kam.udp.host}:${kam.udp.port} SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK-${callId};rport`,
+/** A bodiless INVITE to `number` as sent from host:port. */
+function rawInvite(number, host, port) {
+  const callId = `raw-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  return [
+    `INVITE sip:${number}@${kam.udp.host}:${kam.udp.port} SIP/2.0`,
+    `Via: SIP/2.0/UDP ${host}:${port};branch=z9hG4bK-${callId};rport`,
     'Max-Forwards: 70',
-    `From: <sip:+15550100@127.0.0.1>;tag=${callId}`,
-    `To: <sip:${DID}@${kam.udp.host}>`,
+    `From: <sip:+15550100@${host}>;tag=${callId}`,
+    `To: <sip:${number}@${kam.udp.host}>`,
     `Call-ID: ${callId}`,
     'CSeq: 1 INVITE',
-    `Contact: <sip:attacker@127.0.0.1:${port}>`,
+    `Contact: <sip:caller@${host}:${port}>`,
     'Content-Length: 0',
     '',
     '',
   ].join('\r\n');
+}
+
+test('a call to a DID from an address that is not the trunk is refused (403)', { timeout: 20_000 }, async () => {
+  const sock = dgram.createSocket('udp4');
+  await new Promise((r) => sock.bind(0, '127.0.0.1', r));
+  const fromA = await logLength(alice);
   const reply = new Promise((resolve) => sock.on('message', (m) => resolve(m.toString())));
-  sock.send(msg, kam.udp.port, kam.udp.host);
+  sock.send(rawInvite(DID, '127.0.0.1', sock.address().port), kam.udp.port, kam.udp.host);
   const first = await Promise.race([reply, sleep(5000, 'timeout')]);
   sock.close();
   assert.match(first, /^SIP\/2\.0 403 /, first);
   await sleep(300);
   assert.equal(await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'call-received').length, fromA), 0, 'the widget never rang');
+});
+
+test('the trunk may only call DIDs: an INVITE from a gateway to another number gets 404', { timeout: 20_000 }, async () => {
+  const before = flaky.replies.length;
+  flaky.send(rawInvite('+442079460000', address, flaky.port), kam.udp.port, kam.udp.host);
+  for (const deadline = Date.now() + 5000; flaky.replies.length === before && Date.now() < deadline; ) await sleep(20);
+  assert.match(flaky.replies[before] ?? 'no reply', /^SIP\/2\.0 404 /);
 });
 
 test('Opus-only offer from the browser with transcoding on: the trunk gets G.711 and hears the widget; Opus packets flow back to the widget', { timeout: 60_000 }, (t) =>
