@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 import { startBaresip } from '../harness/baresip.js';
+import { ngListCalls } from '../harness/rtpengine.js';
 import { launchBrowser, newIsolatedPage, pageLog } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/bundle-jssip.js';
 import { startStaticServer } from '../harness/static-server.js';
@@ -26,6 +27,7 @@ let carrier;
 let web;
 let browser;
 let page;
+let bob;
 
 function freeUdpPort(host) {
   return new Promise((resolve, reject) => {
@@ -42,7 +44,7 @@ before(async () => {
   const carrierPort = await freeUdpPort('127.0.0.1');
   carrier = await startBaresip({ user: CARRIER_NUMBER, domain: '127.0.0.1', address: '127.0.0.1', carrier: { port: carrierPort } });
   const spawnedAt = Date.now();
-  stack = spawn(process.execPath, [STACK, '--json', '--trunk', `sip:127.0.0.1:${carrierPort}`, '--did', '+15551230001=alice'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  stack = spawn(process.execPath, [STACK, '--json', '--trunk', `sip:127.0.0.1:${carrierPort}`, '--did', '+15551230001=alice', '--anchor-browser-calls'], { stdio: ['ignore', 'pipe', 'pipe'] });
   stack.stderr.on('data', (d) => (stackOutput += d));
   info = await new Promise((resolve, reject) => {
     let out = '';
@@ -60,6 +62,7 @@ before(async () => {
 
 after(async () => {
   await page?.browserContext().close().catch(() => {});
+  await bob?.browserContext().close().catch(() => {});
   await browser?.close().catch(() => {});
   await carrier?.stop().catch(() => {});
   await web?.stop().catch(() => {});
@@ -67,6 +70,23 @@ after(async () => {
 });
 
 const vw = (p, fn, ...args) => p.evaluate(fn, ...args);
+
+/** A page whose widget registered with a token minted through the stack's token API. */
+async function registeredPage(user) {
+  const res = await fetch(info.tokenApi, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${info.apiKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ sip_user: user, name: user, ttl: 600 }),
+  });
+  assert.equal(res.status, 201);
+  const { token } = await res.json();
+  const p = await newIsolatedPage(browser);
+  await p.goto(web.url + PAGE, { waitUntil: 'load' });
+  await p.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+  await vw(p, (o) => window.vw.configure(o), { token, server: info.wsUrl });
+  await vw(p, () => window.vw.waitFor('ready'));
+  return p;
+}
 
 /** Pids of live processes in process group `pgid` (Kamailio's workers share its group). */
 function groupMembers(pgid) {
@@ -97,18 +117,7 @@ const alive = (pid) => {
 test('npm run stack: a page registers with a token from its API and calls the plain-RTP carrier through the trunk', { timeout: 60_000 }, async (t) => {
   t.diagnostic(`stack up in ${info.startMs} ms (spawn → ready ${info.spawnToUpMs} ms)`);
   try {
-    const res = await fetch(info.tokenApi, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${info.apiKey}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ sip_user: 'alice', name: 'Alice', ttl: 600 }),
-    });
-    assert.equal(res.status, 201);
-    const { token } = await res.json();
-    page = await newIsolatedPage(browser);
-    await page.goto(web.url + PAGE, { waitUntil: 'load' });
-    await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
-    await vw(page, (o) => window.vw.configure(o), { token, server: info.wsUrl });
-    await vw(page, () => window.vw.waitFor('ready'));
+    page = await registeredPage('alice');
 
     const from = await vw(page, () => window.vw.log.length);
     const fromC = carrier.events.length;
@@ -126,6 +135,22 @@ test('npm run stack: a page registers with a token from its API and calls the pl
     err.message += `\n--- carrier log ---\n${carrier.log().slice(-4000)}\n--- page log ---\n${page ? pageLog(page).join('\n') : ''}\n--- stack stderr ---\n${stackOutput.slice(-4000)}`;
     throw err;
   }
+});
+
+test('--anchor-browser-calls: a browser-to-browser call goes through rtpengine too', { timeout: 60_000 }, async (t) => {
+  bob = await registeredPage('bob');
+  await vw(bob, () => window.vw.el().addEventListener('call-received', () => window.vw.el().answer()));
+  const from = await vw(page, () => window.vw.log.length);
+  const { placed, at } = await vw(page, () => window.vw.call('bob'));
+  assert.equal(placed, true);
+  await vw(page, (f) => window.vw.waitFor('state-change', { from: f, match: { state: 'in-progress' }, timeout: 15_000 }), from);
+  const connectedAt = await vw(page, (f) => window.vw.log.slice(f).find((e) => e.detail?.state === 'in-progress').at, from);
+  t.diagnostic(`anchored browser-to-browser call() → in-progress: ${(connectedAt - at).toFixed(0)} ms`);
+  await page.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 1000, { timeout: 8000, polling: 100 });
+  const port = Number(info.rtpengine.split(':').pop());
+  assert.equal((await ngListCalls(port)).length, 1, 'rtpengine relays the call');
+  await vw(page, () => window.vw.el().hangup());
+  await vw(page, (f) => window.vw.waitFor('call-ended', { from: f }), from);
 });
 
 test('Ctrl+C stops the stack: Node, Kamailio (every worker) and rtpengine are gone', { timeout: 20_000 }, async (t) => {

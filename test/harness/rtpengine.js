@@ -157,3 +157,49 @@ async function launch({ address, ngPort, min, max, logLevel, startTimeoutMs }) {
   }
   return { ngUrl: `udp:127.0.0.1:${ngPort}`, ngPort, address, pid: child.pid, log: () => logText, stop };
 }
+
+/** Decodes one bencode value from `s` at `i`; returns [value, next index]. */
+function bdecode(s, i = 0) {
+  const c = s[i];
+  if (c === 'i') {
+    const end = s.indexOf('e', i);
+    return [Number(s.slice(i + 1, end)), end + 1];
+  }
+  if (c === 'l' || c === 'd') {
+    const items = [];
+    i++;
+    while (s[i] !== 'e') {
+      const [v, next] = bdecode(s, i);
+      items.push(v);
+      i = next;
+    }
+    if (c === 'l') return [items, i + 1];
+    const obj = {};
+    for (let k = 0; k < items.length; k += 2) obj[items[k]] = items[k + 1];
+    return [obj, i + 1];
+  }
+  const colon = s.indexOf(':', i);
+  const len = Number(s.slice(i, colon));
+  return [s.slice(colon + 1, colon + 1 + len), colon + 1 + len];
+}
+
+/** The Call-IDs of the calls rtpengine is relaying now (NG "list"). */
+export function ngListCalls(port, host = '127.0.0.1', timeoutMs = 1000) {
+  return new Promise((resolve, reject) => {
+    const sock = dgram.createSocket('udp4');
+    const cookie = randomBytes(6).toString('hex');
+    const timer = setTimeout(() => {
+      sock.close();
+      reject(new Error('rtpengine did not answer "list"'));
+    }, timeoutMs);
+    sock.on('message', (m) => {
+      const text = m.toString('latin1');
+      if (!text.startsWith(`${cookie} `)) return;
+      clearTimeout(timer);
+      sock.close();
+      const [reply] = bdecode(text.slice(cookie.length + 1));
+      resolve(reply.calls ?? []);
+    });
+    sock.send(`${cookie} d7:command4:liste`, port, host);
+  });
+}
