@@ -347,11 +347,10 @@ test('Opus-only offer from the browser with transcoding on: the trunk gets G.711
     assert.match(offer, /^m=audio \d+ UDP\/TLS\/RTP\/SAVPF \d+\r?$/m, 'the browser offered one codec');
     assert.doesNotMatch(offer, /PCMU|PCMA/);
     t.diagnostic(`Opus-only call() → in-progress: ${setupMs.toFixed(0)} ms`);
-    // Debian 12's rtpengine (10.5.3.5, ffmpeg 5.1) upmixes the carrier's mono
-    // G.711 into the stereo Opus encoder as silence (its swresample matrix
-    // maps FC to neither FL nor FR): the widget receives and decodes Opus
-    // packets, but their energy is 0. The other direction (Opus → G.711) is
-    // heard. Measured here, written in the README (Production: transcoding).
+    // Debian 12's rtpengine (10.5.3.5) re-encodes the carrier's G.711 as Opus
+    // frames the widget receives and decodes, but their energy is 0 (cause not
+    // established; README, Production, "Transcoding"). The other direction
+    // (Opus → G.711) is heard: the carrier's recording below.
     await assertTwoWayAudio(t, { widgetCodec: 'audio/opus', hearsTone: false });
     await aliceHangsUp(from);
     await assertCarrierHeardTheWidget(t, filesBefore);
