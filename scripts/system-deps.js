@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs the Debian packages the tests and the demo need, when any is missing:
 // Chromium (tests drive it headless), Kamailio with the module packages
-// kamailio/kamailio.cfg loads, and baresip (with iproute2) for the interop test.
+// kamailio/kamailio.cfg loads, rtpengine for the phone network, and baresip (with iproute2) for the interop tests.
 // Run by `npm test` (pretest).
 import { spawnSync } from 'node:child_process';
 
@@ -23,6 +23,10 @@ export const PACKAGES = {
   // crypto (HMAC-SHA256) comes with kamailio-tls-modules.
   'kamailio-extra-modules': 'ls /usr/lib/*/kamailio/modules/jansson.so',
   'kamailio-utils-modules': 'ls /usr/lib/*/kamailio/modules/http_client.so',
+  // The media relay of kamailio/phone-network.cfg (test/e2e/phone-network.test.js, npm run stack).
+  // Userspace only: the "rtpengine" package would pull the kernel-module build. Kamailio's
+  // rtpengine, dispatcher, uac and db_text modules come with the kamailio package itself.
+  'rtpengine-daemon': 'command -v rtpengine',
 };
 
 /** Installs whichever of `names` is missing; exits the process on failure. */

@@ -22,6 +22,9 @@ const MODULE_DIRS = [
   '/usr/lib64/baresip/modules',
 ].filter(Boolean);
 const MODULES = ['opus', 'ausine', 'aubridge', 'sndfile', 'ice', 'dtls_srtp', 'account', 'menu', 'ctrl_tcp'];
+// A "carrier" (a SIP trunk or desk phone): plain RTP/AVP with G.711 only,
+// no ICE, no DTLS, no Opus module loaded at all.
+const CARRIER_MODULES = ['g711', 'ausine', 'aubridge', 'sndfile', 'account', 'menu', 'ctrl_tcp'];
 const START_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 2_000;
 const MAX_LOG_CHARS = 1_000_000;
@@ -45,7 +48,7 @@ function installExitHook() {
 }
 
 function findModuleDir() {
-  const dir = MODULE_DIRS.find((d) => MODULES.every((m) => existsSync(path.join(d, `${m}.so`))));
+  const dir = MODULE_DIRS.find((d) => [...MODULES, ...CARRIER_MODULES].every((m) => existsSync(path.join(d, `${m}.so`))));
   if (!dir) {
     throw new Error(`baresip modules (${MODULES.join(', ')}) not found in ${MODULE_DIRS.join(', ')}; install baresip-core or set BARESIP_MODULES`);
   }
@@ -80,8 +83,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  *   credentials; proxy: the SIP server, reached over UDP as outbound proxy
  *   (so the domain is never resolved); address: the local IPv4 address for
  *   SIP and media; answerMode: auto answers every incoming call at once.
+ *   carrier: a SIP trunk instead of a registered phone: no registration, no
+ *   credentials (authUser/password/proxy unused), SIP on carrier.port,
+ *   plain RTP with PCMU/PCMA only (modules g711, no ice, no dtls_srtp).
  */
-export async function startBaresip({ user, domain, authUser, password, proxy, address, answerMode = 'auto', startTimeoutMs = START_TIMEOUT_MS, extraConfig = [], verbose = false }) {
+export async function startBaresip({ user, domain, authUser, password, proxy, address, answerMode = 'auto', startTimeoutMs = START_TIMEOUT_MS, extraConfig = [], verbose = false, carrier }) {
+  if (carrier) ({ authUser, password } = { authUser: 'none', password: 'none' });
   for (const [name, value] of Object.entries({ user, domain, authUser, password })) {
     // The accounts file is "<uri>;param=value;...": no separators in values.
     if (!value || /[\s;<>"]/.test(value)) throw new Error(`baresip: bad ${name} ${JSON.stringify(value)}`);
@@ -92,7 +99,12 @@ export async function startBaresip({ user, domain, authUser, password, proxy, ad
   const ctrlPort = await freeTcpPort('127.0.0.1');
   const aor = `sip:${user}@${domain}`;
 
-  const account = [
+  const account = carrier ? [
+    `<${aor};transport=udp>`,
+    'audio_codecs=PCMU/8000/1,PCMA/8000/1',
+    `answermode=${answerMode}`,
+    'regint=0',
+  ].join(';') : [
     `<${aor};transport=udp>`,
     `auth_user=${authUser}`,
     `auth_pass=${password}`,
@@ -103,25 +115,25 @@ export async function startBaresip({ user, domain, authUser, password, proxy, ad
     `answermode=${answerMode}`,
     'regint=600',
   ].join(';');
+  const modules = carrier
+    ? ['module g711.so', 'module ausine.so', 'module aubridge.so', 'module sndfile.so']
+    : ['module opus.so', 'module ausine.so', 'module aubridge.so', 'module sndfile.so', 'module ice.so', 'module dtls_srtp.so'];
   const config = [
     'poll_method epoll',
-    `sip_listen ${address}:0`, // any free port; the Contact says which
+    `sip_listen ${address}:${carrier?.port ?? 0}`, // any free port unless a carrier's; the Contact says which
     `net_interface ${address}`,
     `audio_source ausine,${TONE_HZ}`,
     // aubridge: a player that needs no sound card (it just swallows the audio).
     'audio_player aubridge,voice-widget-null',
     'audio_alert aubridge,voice-widget-null',
-    'rtcp_mux yes', // browsers require RTP/RTCP multiplexing
+    carrier ? 'rtcp_mux no' : 'rtcp_mux yes', // browsers require RTP/RTCP multiplexing; a carrier may not
+    // The sine source runs at 48 kHz stereo; the core resamples for G.711.
+    ...(carrier ? ['ausrc_srate 48000', 'auplay_srate 48000', 'ausrc_channels 2', 'auplay_channels 2'] : []),
     'rtp_stats yes', // a packet summary in the log when a call ends
     'statmode_default off',
     'ringback_disabled yes',
     `module_path ${moduleDir}`,
-    'module opus.so',
-    'module ausine.so',
-    'module aubridge.so',
-    'module sndfile.so', // audio filter: dumps each call's sent and received audio as WAV
-    'module ice.so',
-    'module dtls_srtp.so',
+    ...modules, // sndfile: an audio filter that dumps each call's sent and received audio as WAV
     'module_tmp account.so',
     'module_app menu.so',
     'module_app ctrl_tcp.so',

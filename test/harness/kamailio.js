@@ -12,6 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { writePhoneNetworkFiles } from './phone-network.js';
+
 const CFG_PATH = fileURLToPath(new URL('../../kamailio/kamailio.cfg', import.meta.url));
 const KAMAILIO_BIN = process.env.KAMAILIO_BIN || 'kamailio';
 const MODULE_DIRS = [
@@ -166,11 +168,15 @@ function assertSafeDefine(name, value) {
  *   logLevel: Kamailio `debug` level (-5..3, default 2 = info; 3 = debug);
  *   udpHost: also listen for SIP over UDP on this IPv4 address, on a free
  *   port picked here (for non-browser phones; see test/e2e/baresip.test.js).
+ *   phoneNetwork: loads kamailio/phone-network.cfg: { rtpengine: its NG URL,
+ *   gateways: the trunk's SIP URIs, dids: E.164 → user, countryCode?,
+ *   nationalPrefix?, internationalPrefix?, trunkCredential?, transcode?,
+ *   anchorBrowserCalls?, pingInterval? } (see test/e2e/phone-network.test.js).
  * @returns {Promise<{ wsUrl: string, port: number, secret: string,
  *   udp: { host: string, port: number } | null,
  *   stop: () => Promise<void>, log: () => string }>}
  */
-export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS, udpHost, port: fixedPort, tls = false, controlSecret, revocationsUrl, controlPort: fixedControlPort, defines = {}, cfgPath = CFG_PATH } = {}) {
+export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS, udpHost, port: fixedPort, tls = false, controlSecret, revocationsUrl, controlPort: fixedControlPort, defines = {}, cfgPath = CFG_PATH, phoneNetwork } = {}) {
   secret ??= randomBytes(16).toString('hex');
   controlSecret ??= randomBytes(16).toString('hex');
   assertSafeDefine('secret', secret);
@@ -195,7 +201,7 @@ export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = STA
     try {
       const tlsOpts = tls ? { port: await freePort(), ...selfSignedCertificate(runDir) } : null;
       const controlPort = fixedControlPort ?? (await freePort());
-      return await launch({ port, controlPort, controlSecret, revocationsUrl, defines, cfgPath, udp, tls: tlsOpts, runDir, moduleDir, secret, logLevel, startTimeoutMs });
+      return await launch({ port, controlPort, controlSecret, revocationsUrl, defines, cfgPath, udp, tls: tlsOpts, runDir, moduleDir, secret, logLevel, startTimeoutMs, phoneNetwork });
     } catch (err) {
       await rm(runDir, { recursive: true, force: true });
       lastError = err;
@@ -204,6 +210,30 @@ export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = STA
     }
   }
   throw lastError;
+}
+
+/** -A arguments for kamailio/phone-network.cfg, its files written into `dir`. */
+export function phoneNetworkArgs(dir, pn) {
+  const { trunkList, didDb } = writePhoneNetworkFiles(dir, { gateways: pn.gateways ?? [], dids: pn.dids ?? {} });
+  const strings = {
+    RTPENGINE_SOCK: pn.rtpengine,
+    TRUNK_LIST: trunkList,
+    DID_DB: didDb,
+    COUNTRY_CODE: pn.countryCode,
+    NATIONAL_PREFIX: pn.nationalPrefix,
+    INTERNATIONAL_PREFIX: pn.internationalPrefix,
+    TRUNK_CREDENTIAL: pn.trunkCredential,
+  };
+  const args = ['-A', 'WITH_PHONE_NETWORK'];
+  for (const [name, value] of Object.entries(strings)) {
+    if (value === undefined) continue;
+    assertSafeDefine(name, String(value));
+    args.push('-A', `${name}="${value}"`);
+  }
+  if (pn.pingInterval !== undefined) args.push('-A', `TRUNK_PING_INTERVAL=${Number(pn.pingInterval) | 0}`);
+  if (pn.transcode) args.push('-A', 'TRANSCODE_G711');
+  if (pn.anchorBrowserCalls) args.push('-A', 'ANCHOR_BROWSER_CALLS');
+  return args;
 }
 
 /** A throw-away certificate for 127.0.0.1 (and localhost), with the SHA-256 of its public key. */
@@ -220,7 +250,7 @@ export function selfSignedCertificate(dir) {
   return { cert, key, spki };
 }
 
-async function launch({ port, controlPort, controlSecret, revocationsUrl, defines, cfgPath, udp, tls, runDir, moduleDir, secret, logLevel, startTimeoutMs }) {
+async function launch({ port, controlPort, controlSecret, revocationsUrl, defines, cfgPath, udp, tls, runDir, moduleDir, secret, logLevel, startTimeoutMs, phoneNetwork }) {
   const args = [
     '-DD', // stay in the foreground (children are still forked)
     '-E', // log to stderr, captured below
@@ -240,6 +270,7 @@ async function launch({ port, controlPort, controlSecret, revocationsUrl, define
   // An extra socket on top of kamailio.cfg's own listen= line, for a phone
   // at that address (digest-only phones are accepted from PHONE_NET alone).
   if (udp) args.push('-l', `udp:${udp.host}:${udp.port}`, '-A', `PHONE_NET="${udp.host}/32"`);
+  if (phoneNetwork) args.push(...phoneNetworkArgs(runDir, phoneNetwork));
   if (tls) args.push('-A', 'WITH_TLS', '-A', `WSS_PORT=${tls.port}`, '-A', `TLS_CERT="${tls.cert}"`, '-A', `TLS_KEY="${tls.key}"`);
   // detached: own process group, so stop() can signal Kamailio's workers too.
   const child = spawn(KAMAILIO_BIN, args, {
@@ -361,6 +392,8 @@ async function launch({ port, controlPort, controlSecret, revocationsUrl, define
     controlUrl: `http://${HOST}:${controlPort}`,
     controlSecret,
     udp,
+    /** The main process, leader of the process group of all of Kamailio's processes. */
+    pid: child.pid,
     stop,
     kill,
     pause,
