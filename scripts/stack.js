@@ -15,7 +15,7 @@
 // text, for scripts (test/e2e/stack.test.js).
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -64,6 +64,9 @@ const secret = randomBytes(24).toString('base64url');
 const apiKey = randomBytes(24).toString('base64url');
 const controlSecret = randomBytes(24).toString('base64url');
 const stateDir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-stack-'));
+// The API key goes to a file only the user can read, never to the terminal or a log.
+const apiKeyFile = path.join(stateDir, 'api-key');
+await writeFile(apiKeyFile, apiKey, { mode: 0o600 });
 
 let rtp;
 let kam;
@@ -134,7 +137,7 @@ try {
     wsUrl: kam.wsUrl,
     sipUdp: `sip:${kam.udp.host}:${kam.udp.port}`,
     tokenApi: `${apiUrl}/v1/tokens`,
-    apiKey,
+    apiKeyFile,
     rtpengine: rtp.ngUrl,
     pids: { node: process.pid, kamailio: kam.pid, rtpengine: rtp.pid },
   };
@@ -148,7 +151,7 @@ try {
   rtpengine (NG control):                   ${info.rtpengine}, media on ${opts.address}
 
 Mint a token for alice:
-  curl -s -X POST ${info.tokenApi} -H 'Authorization: Bearer ${apiKey}' \\
+  curl -s -X POST ${info.tokenApi} -H "Authorization: Bearer $(cat ${apiKeyFile})" \\
     -H 'Content-Type: application/json' -d '{"sip_user":"alice","name":"Alice","ttl":3600}'
 and give it to <voice-widget token="…" server="${info.wsUrl}">.
 

@@ -75,7 +75,7 @@ const vw = (p, fn, ...args) => p.evaluate(fn, ...args);
 async function registeredPage(user) {
   const res = await fetch(info.tokenApi, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${info.apiKey}`, 'Content-Type': 'application/json' },
+    headers: { Authorization: `Bearer ${readFileSync(info.apiKeyFile, 'utf8').trim()}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ sip_user: user, name: user, ttl: 600 }),
   });
   assert.equal(res.status, 201);
