@@ -186,6 +186,7 @@ const EXACT = [
   'package.json',
   'bin/voice-widget.js',
   'kamailio/kamailio.cfg',
+  'kamailio/phone-network.cfg',
   'themes/dark.css',
   'themes/light.css',
   'dist/custom-elements.json',
@@ -206,7 +207,7 @@ test('npm pack ships exactly what users need, licences included', async (t) => {
     assert.doesNotMatch(f, /^(src|test|demo|docs|scripts|\.tmp|\.voice-widget|node_modules|screenshots)\//, f);
     assert.doesNotMatch(f, /(^|\/)(secrets|tokens)\.json$|\.(test|spec)\.|\.(pem|key|crt|env|log|tgz)$/, f);
   }
-  assert.deepEqual(files.filter((f) => f.startsWith('kamailio/')), ['kamailio/kamailio.cfg'], 'Kamailio runtime state');
+  assert.deepEqual(files.filter((f) => f.startsWith('kamailio/')), ['kamailio/kamailio.cfg', 'kamailio/phone-network.cfg'], 'Kamailio runtime state');
   // Every file an entry point names is in the tarball.
   const named = [...exportTargets().map(([, , target]) => target), ...Object.values(pkg.bin), pkg.main, pkg.types, pkg.customElements];
   for (const target of named) for (const file of filesOf(target)) assert.ok(files.includes(file), `${file} (named by package.json) is not packed`);
