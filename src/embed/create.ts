@@ -234,7 +234,8 @@ export function createVoiceWidget(config: VoiceWidgetConfig): VoiceWidgetHandle 
   }
   // A misspelt on… method would never be called.
   for (const key of delegate ? Object.keys(delegate) : []) {
-    if (/^on[A-Z]/.test(key) && !DELEGATED.some(([method]) => method === key)) throw new VoiceWidgetConfigError(`createVoiceWidget: the delegate has an unknown method ${JSON.stringify(key)}`);
+    if (/^on[A-Z]/.test(key) && !DELEGATED.some(([method]) => method === key))
+      throw new VoiceWidgetConfigError(`createVoiceWidget: the delegate has an unknown method ${JSON.stringify(key)}`);
   }
   const parent = containerOf(config.container);
 
