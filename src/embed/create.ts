@@ -134,7 +134,7 @@ export interface VoiceWidgetHandle extends HandleMethods {}
 export class VoiceWidgetHandle {
   /** The `<voice-widget>` element itself, for anything the handle does not cover. */
   readonly element: VoiceWidget;
-  private readonly listeners = new Map<string, Map<Function, EventListener>>();
+  private readonly listeners = new Map<string, Map<(...args: never[]) => void, EventListener>>();
   private destroyed = false;
 
   /** Whether `destroy()` was called. */

@@ -254,7 +254,7 @@ test('every one of the 42 theme variables drives a visible element in the state 
 });
 
 test('under a strict Content-Security-Policy the phone registers and calls with no violation; bad styling input mid-call costs nothing', async () => {
-  const open = async (user) => {
+  const open = async (_user) => {
     const page = await newIsolatedPage(browser);
     await page.goto(web.url + '/test/e2e/pages/csp.html', { waitUntil: 'load' });
     await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);

@@ -186,7 +186,7 @@ for (const kind of SIP_SERVERS) {
         t.diagnostic(`both phones up ${Date.now() - started} ms after opening their pages`);
       });
 
-      test('A calls B: caller and callee details, answer, two-way audio, DTMF 1#, A hangs up', async (t) => {
+      test('A calls B: caller and callee details, answer, two-way audio, DTMF 1#, A hangs up', async () => {
         const fromA = await logLength(alice);
         const fromB = await logLength(bob);
         assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
