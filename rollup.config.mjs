@@ -13,8 +13,7 @@ import { thirdPartyNotices } from './scripts/rollup-third-party-notices.mjs';
 // Built files are production code: development-only guards (illegal state transitions throw) are off.
 const production = replace({ preventAssignment: true, values: { __VOICE_WIDGET_DEV__: 'false', 'process.env.NODE_ENV': '"production"' } });
 
-const browserTs = (extra = {}) =>
-  typescript({ tsconfig: './tsconfig.json', sourceMap: true, declaration: false, declarationMap: false, ...extra });
+const browserTs = (extra = {}) => typescript({ tsconfig: './tsconfig.json', sourceMap: true, declaration: false, declarationMap: false, ...extra });
 
 export default [
   // (a) npm build: ES modules with types; lit, @lit/context and jssip stay imports.

@@ -76,7 +76,11 @@ const CALL_FIELDS = { id: 'string', user: 'string', direction: 'string', number:
 async function calls(req, res, url, callLog) {
   if (req.method === 'GET') {
     const user = url.searchParams.get('user');
-    return json(res, 200, callLog.filter((c) => !user || c.user === user));
+    return json(
+      res,
+      200,
+      callLog.filter((c) => !user || c.user === user),
+    );
   }
   if (req.method !== 'POST') return json(res, 405, { error: 'GET or POST' });
   // JSON only: a cross-site form or text/plain beacon cannot post without a CORS preflight then.

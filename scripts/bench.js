@@ -92,7 +92,15 @@ const results = {
     quick: QUICK,
     runs: RUNS,
     warmup: WARMUP,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: round(os.totalmem() / 2 ** 30, 1), os: `${os.type()} ${os.release()}`, debian: await readFile('/etc/debian_version', 'utf8').then((s) => s.trim()).catch(() => null) },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memGB: round(os.totalmem() / 2 ** 30, 1),
+      os: `${os.type()} ${os.release()}`,
+      debian: await readFile('/etc/debian_version', 'utf8')
+        .then((s) => s.trim())
+        .catch(() => null),
+    },
     node: process.version,
     kb: KB,
   },
@@ -147,7 +155,8 @@ let resolveSite = () => null;
 const chromiumVersion = spawnSync(process.env.CHROMIUM_PATH || '/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).stdout?.trim();
 results.meta.chromium = chromiumVersion;
 results.meta.loadAverageAtStart = os.loadavg().map((x) => round(x, 2));
-if (os.loadavg()[0] > os.cpus().length * 0.75) say(`warning: the machine is busy (load average ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cores): timings will be noisy`);
+if (os.loadavg()[0] > os.cpus().length * 0.75)
+  say(`warning: the machine is busy (load average ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cores): timings will be noisy`);
 
 try {
   kamailio = await startSipServer('kamailio', { secret: SECRET, domain: DOMAIN });
@@ -179,7 +188,9 @@ const failed = rows.filter((r) => r.status === 'FAIL' || r.status === 'ERROR');
 results.passed = failed.length === 0;
 await mkdir(OUT_DIR, { recursive: true });
 const file = path.join(OUT_DIR, 'results.json');
-const previous = await readFile(file, 'utf8').then(JSON.parse).catch(() => null);
+const previous = await readFile(file, 'utf8')
+  .then(JSON.parse)
+  .catch(() => null);
 if (previous) await rename(file, path.join(OUT_DIR, 'results.prev.json'));
 await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
 const md = [
@@ -262,8 +273,20 @@ async function measureBundleInChild() {
   };
   const both = (x) => `${kb(x.gzip)} gz (${kb(x.min)} min)`;
   const g = GROUP.bundle;
-  rows.push({ g, metric: 'bundle: whole dist/voice-widget.min.js', widget: both(b.total), budget: '≤ 85 KB gz', status: b.total.gzip <= BUDGETS.bundleTotalGzip ? 'PASS' : 'FAIL' });
-  rows.push({ g, metric: 'bundle: our own code (JsSIP and Lit left out)', widget: both(b.own), budget: '≤ 24 KB gz', status: b.own.gzip <= BUDGETS.bundleOwnGzip ? 'PASS' : 'FAIL' });
+  rows.push({
+    g,
+    metric: 'bundle: whole dist/voice-widget.min.js',
+    widget: both(b.total),
+    budget: '≤ 85 KB gz',
+    status: b.total.gzip <= BUDGETS.bundleTotalGzip ? 'PASS' : 'FAIL',
+  });
+  rows.push({
+    g,
+    metric: 'bundle: our own code (JsSIP and Lit left out)',
+    widget: both(b.own),
+    budget: '≤ 24 KB gz',
+    status: b.own.gzip <= BUDGETS.bundleOwnGzip ? 'PASS' : 'FAIL',
+  });
   rows.push({ g, metric: 'bundle: JsSIP share (+ debug, events, sdp-transform)', widget: both(b.jssip), status: 'INFO' });
   rows.push({ g, metric: 'bundle: Lit share (lit, @lit/context)', widget: both(b.lit), status: 'INFO' });
   say(`bundle: ${both(b.total)}; own ${both(b.own)}, JsSIP ${both(b.jssip)}, Lit ${both(b.lit)}`);
@@ -275,7 +298,9 @@ function nameIdleSites() {
     for (const site of results.idle?.[v]?.sites ?? []) site.source = resolveSiteName(site.site);
   }
   for (const site of results.idle?.widget?.sites ?? []) {
-    say(`idle widget timer ${site.source ?? site.site}: ${site.fired}× (delay ${site.delays.join(', ')} ms) at ${site.times.map((t) => `${(t / 1000).toFixed(1)} s`).join(', ')}`);
+    say(
+      `idle widget timer ${site.source ?? site.site}: ${site.fired}× (delay ${site.delays.join(', ')} ms) at ${site.times.map((t) => `${(t / 1000).toFixed(1)} s`).join(', ')}`,
+    );
   }
 }
 
@@ -291,7 +316,14 @@ function widgetOptions(server, user) {
 function bareOptions(server, user) {
   const t = token(user);
   const claims = decodeToken(t);
-  return { server: server.wsUrl, user, domain: DOMAIN, authUser: claims.sip_auth_user, password: claims.sip_auth_password, tokenHeader: `${WIDGET_TOKEN_HEADER}: ${t}` };
+  return {
+    server: server.wsUrl,
+    user,
+    domain: DOMAIN,
+    authUser: claims.sip_auth_user,
+    password: claims.sip_auth_password,
+    tokenHeader: `${WIDGET_TOKEN_HEADER}: ${t}`,
+  };
 }
 function optionsFor(variant, server, user) {
   return variant === 'widget' ? widgetOptions(server, user) : bareOptions(server, user);
@@ -300,7 +332,9 @@ function optionsFor(variant, server, user) {
 async function openPage(variant, { instrument = false } = {}) {
   const page = await newIsolatedPage(browser);
   await page.goto(`${web.url}/test/bench/pages/${variant}.html${instrument ? '?instrument=1' : ''}`, { waitUntil: 'load' });
-  const ok = await page.evaluate(() => typeof window.bench?.register === 'function' && (window.bench.variant !== 'widget' || !!customElements.get('voice-widget')));
+  const ok = await page.evaluate(
+    () => typeof window.bench?.register === 'function' && (window.bench.variant !== 'widget' || !!customElements.get('voice-widget')),
+  );
   if (!ok) throw new Error(`${variant}.html did not load: ${pageLog(page).join('\n')}`);
   return page;
 }
@@ -313,7 +347,10 @@ async function registeredPage(variant, server, user, opts) {
 }
 
 function closePage(page) {
-  return page.browserContext().close().catch(() => {});
+  return page
+    .browserContext()
+    .close()
+    .catch(() => {});
 }
 
 // ── 2. registration ─────────────────────────────────────────────────────────
@@ -347,7 +384,10 @@ function phaseMedians(list) {
 
 async function measureRegistration() {
   results.registration = {};
-  for (const [name, server] of [['kamailio', kamailio], ['embedded', embedded]]) {
+  for (const [name, server] of [
+    ['kamailio', kamailio],
+    ['embedded', embedded],
+  ]) {
     const runs = { widget: [], bare: [] };
     for (let i = 0; i < WARMUP + RUNS; i++) {
       for (const variant of ['widget', 'bare']) {
@@ -459,7 +499,9 @@ async function measureCallSetup(callee, callers) {
     phases: { widget: phaseMedians(runs.widget.map(callPhases)), bare: phaseMedians(runs.bare.map(callPhases)) },
     bareAcceptedVsConfirmed: summarize(runs.bare.map((r) => r.setupMs - r.acceptedMs)),
   };
-  say(`call setup: widget ${ms(w.median)}, bare ${ms(b.median)} (${fmtRatio(rat)}); INVITE out after ${ms(results.callSetup.inviteSent.widget.median)} vs ${ms(results.callSetup.inviteSent.bare.median)}`);
+  say(
+    `call setup: widget ${ms(w.median)}, bare ${ms(b.median)} (${fmtRatio(rat)}); INVITE out after ${ms(results.callSetup.inviteSent.widget.median)} vs ${ms(results.callSetup.inviteSent.bare.median)}`,
+  );
   rows.push({
     g: GROUP.call,
     metric: `call setup, no ICE servers: call() → in-progress vs ua.call() → confirmed, median of ${RUNS}`,
@@ -547,7 +589,13 @@ async function badIceBare(callee, callers, w) {
 async function snapshot(page, cdp) {
   const samples = [];
   for (let i = 0; i < 8; i++) {
-    samples.push(await page.evaluate(() => ({ active: window.bench.timers.active.size, bySite: window.bench.timers.activeBySite(), raf: window.bench.timers.rafActive.size })));
+    samples.push(
+      await page.evaluate(() => ({
+        active: window.bench.timers.active.size,
+        bySite: window.bench.timers.activeBySite(),
+        raf: window.bench.timers.rafActive.size,
+      })),
+    );
     await sleep(300);
   }
   const timers = samples.reduce((a, b) => (b.active < a.active ? b : a));
@@ -556,15 +604,32 @@ async function snapshot(page, cdp) {
   const { metrics } = await cdp.send('Performance.getMetrics');
   const metric = (n) => metrics.find((m) => m.name === n)?.value ?? null;
   const listeners = {};
-  for (const [name, expr, deep] of [['window', 'window', false], ['document', 'document', true], ['element', 'window.bench.el()', true]]) {
+  for (const [name, expr, deep] of [
+    ['window', 'window', false],
+    ['document', 'document', true],
+    ['element', 'window.bench.el()', true],
+  ]) {
     const { result } = await cdp.send('Runtime.evaluate', { expression: expr, objectGroup: 'bench' });
     const { listeners: l } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId, ...(deep ? { depth: -1, pierce: true } : {}) });
     listeners[name] = l.length;
     listeners[`${name}Types`] = [...new Set(l.map((x) => x.type))].sort();
   }
   await cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'bench' });
-  const page_ = await page.evaluate(() => ({ pcs: window.bench.pcs.summary(), mic: window.bench.mic.summary(), audioContexts: window.bench.audioContexts.summary(), state: window.bench.state() }));
-  return { heapUsed: metric('JSHeapUsedSize'), heapTotal: metric('JSHeapTotalSize'), nodes: metric('Nodes'), jsEventListeners: metric('JSEventListeners'), listeners, timers, ...page_ };
+  const page_ = await page.evaluate(() => ({
+    pcs: window.bench.pcs.summary(),
+    mic: window.bench.mic.summary(),
+    audioContexts: window.bench.audioContexts.summary(),
+    state: window.bench.state(),
+  }));
+  return {
+    heapUsed: metric('JSHeapUsedSize'),
+    heapTotal: metric('JSHeapTotalSize'),
+    nodes: metric('Nodes'),
+    jsEventListeners: metric('JSEventListeners'),
+    listeners,
+    timers,
+    ...page_,
+  };
 }
 
 async function leakBaseline(callee) {
@@ -632,12 +697,32 @@ async function leakEnd(leak) {
       timerSiteDiff: siteDiff,
       callSetupDuringLeakRun: summarize(leak.setup),
     };
-    say(`leaks: ${after.pcs.open} open peer connections of ${after.pcs.created}, ${after.mic.live} live mic tracks of ${after.mic.handedOut}, heap ${(growth / 2 ** 20).toFixed(2)} MB, listeners Δ ${listenerDelta.join('/')}, timers ${baseline.timers.active} → ${after.timers.active}`);
+    say(
+      `leaks: ${after.pcs.open} open peer connections of ${after.pcs.created}, ${after.mic.live} live mic tracks of ${after.mic.handedOut}, heap ${(growth / 2 ** 20).toFixed(2)} MB, listeners Δ ${listenerDelta.join('/')}, timers ${baseline.timers.active} → ${after.timers.active}`,
+    );
     const calls = `after ${LEAK_CALLS} calls`;
     const g = GROUP.leaks;
-    rows.push({ g, metric: `leaks: RTCPeerConnections open ${calls}`, widget: `${after.pcs.open} of ${after.pcs.created}`, budget: '0', status: after.pcs.open === 0 && after.pcs.created >= LEAK_CALLS ? 'PASS' : 'FAIL' });
-    rows.push({ g, metric: `leaks: live microphone tracks ${calls}`, widget: `${after.mic.live} of ${after.mic.handedOut}`, budget: '0', status: after.mic.live === 0 && after.mic.handedOut >= LEAK_CALLS ? 'PASS' : 'FAIL' });
-    rows.push({ g, metric: `leaks: JS heap growth over call 1 ${calls} (after GC)`, widget: `${growth >= 0 ? '+' : ''}${(growth / 2 ** 20).toFixed(2)} MB`, budget: '≤ 5 MB', status: growth <= BUDGETS.heapGrowthBytes ? 'PASS' : 'FAIL' });
+    rows.push({
+      g,
+      metric: `leaks: RTCPeerConnections open ${calls}`,
+      widget: `${after.pcs.open} of ${after.pcs.created}`,
+      budget: '0',
+      status: after.pcs.open === 0 && after.pcs.created >= LEAK_CALLS ? 'PASS' : 'FAIL',
+    });
+    rows.push({
+      g,
+      metric: `leaks: live microphone tracks ${calls}`,
+      widget: `${after.mic.live} of ${after.mic.handedOut}`,
+      budget: '0',
+      status: after.mic.live === 0 && after.mic.handedOut >= LEAK_CALLS ? 'PASS' : 'FAIL',
+    });
+    rows.push({
+      g,
+      metric: `leaks: JS heap growth over call 1 ${calls} (after GC)`,
+      widget: `${growth >= 0 ? '+' : ''}${(growth / 2 ** 20).toFixed(2)} MB`,
+      budget: '≤ 5 MB',
+      status: growth <= BUDGETS.heapGrowthBytes ? 'PASS' : 'FAIL',
+    });
     rows.push({
       g,
       metric: 'leaks: event listeners (window / document tree / element), change',
@@ -645,7 +730,13 @@ async function leakEnd(leak) {
       budget: 'unchanged',
       status: listenerDelta.every((d) => d === 0) ? 'PASS' : 'FAIL',
     });
-    rows.push({ g, metric: 'leaks: active timers, change', widget: `${timerDelta > 0 ? '+' : ''}${timerDelta} (${baseline.timers.active} → ${after.timers.active})`, budget: 'unchanged', status: timerDelta === 0 && after.timers.raf === 0 ? 'PASS' : 'FAIL' });
+    rows.push({
+      g,
+      metric: 'leaks: active timers, change',
+      widget: `${timerDelta > 0 ? '+' : ''}${timerDelta} (${baseline.timers.active} → ${after.timers.active})`,
+      budget: 'unchanged',
+      status: timerDelta === 0 && after.timers.raf === 0 ? 'PASS' : 'FAIL',
+    });
   } finally {
     await cdp.detach().catch(() => {});
     await closePage(page);
@@ -685,7 +776,15 @@ async function idlePage(variant) {
   const frames = [];
   let recording = false;
   let startedAt = 0;
-  const onFrame = (dir) => (e) => recording && frames.push({ dir, t: e.timestamp, line: String(e.response?.payloadData ?? '').split('\r\n')[0].slice(0, 60) });
+  const onFrame = (dir) => (e) =>
+    recording &&
+    frames.push({
+      dir,
+      t: e.timestamp,
+      line: String(e.response?.payloadData ?? '')
+        .split('\r\n')[0]
+        .slice(0, 60),
+    });
   cdp.on('Network.webSocketFrameSent', onFrame('out'));
   cdp.on('Network.webSocketFrameReceived', onFrame('in'));
   return {
@@ -737,7 +836,14 @@ function analyseIdle({ fires, raf, frames }, windowMs, periodMs) {
     s.times.push(f.t);
     bySite.set(f.site, s);
   }
-  const sites = [...bySite.values()].map((s) => ({ site: s.site, source: null, kind: s.kind, delays: [...s.delays], fired: s.times.length, times: s.times.map((t) => round(t, 0)) }));
+  const sites = [...bySite.values()].map((s) => ({
+    site: s.site,
+    source: null,
+    kind: s.kind,
+    delays: [...s.delays],
+    fired: s.times.length,
+    times: s.times.map((t) => round(t, 0)),
+  }));
   const wakes = bursts(fires.map((f) => f.t));
   const maxWakes = Math.floor(windowMs / periodMs) + 1;
   const wakeGap = minGap(wakes);
@@ -775,10 +881,18 @@ async function measureIdle() {
     const b = analyseIdle(raw.bare, IDLE_MS, keepalive.ms);
     results.idle = { keepalive, widget: w, bare: b };
     const secs = IDLE_MS / 1000;
-    const desc = (a) => `${a.wakeUps} wake-ups${a.minGapBetweenWakeUpsMs !== null ? ` ≥ ${(a.minGapBetweenWakeUpsMs / 1000).toFixed(1)} s apart` : ''} (${a.timerFires} timer callbacks, ${a.animationFrames} frames)`;
+    const desc = (a) =>
+      `${a.wakeUps} wake-ups${a.minGapBetweenWakeUpsMs !== null ? ` ≥ ${(a.minGapBetweenWakeUpsMs / 1000).toFixed(1)} s apart` : ''} (${a.timerFires} timer callbacks, ${a.animationFrames} frames)`;
     say(`idle: widget ${desc(w)}, ${w.wsFrames.sent}+${w.wsFrames.received} WS frames; bare ${desc(b)}, ${b.wsFrames.sent}+${b.wsFrames.received} WS frames`);
     const every = `≤ 1 per ${keepalive.ms / 1000} s (keepalive)`;
-    rows.push({ g: GROUP.idle, metric: `idle ${secs} s, registered: timer wake-ups (bursts ≤ 1 s apart = 1)`, widget: desc(w), bare: desc(b), budget: every, status: w.timersOk ? 'PASS' : 'FAIL' });
+    rows.push({
+      g: GROUP.idle,
+      metric: `idle ${secs} s, registered: timer wake-ups (bursts ≤ 1 s apart = 1)`,
+      widget: desc(w),
+      bare: desc(b),
+      budget: every,
+      status: w.timersOk ? 'PASS' : 'FAIL',
+    });
     rows.push({
       g: GROUP.idle,
       metric: `idle ${secs} s, registered: WebSocket frames (sent + received)`,
@@ -822,7 +936,9 @@ async function measureFirstRender() {
     fetchStartToPainted: summarize(loads.map((l, i) => painted[i] - l.fetchStart)),
     raw: loads,
   };
-  say(`first render: ${ms(total.median)} (script ${ms(results.firstRender.scriptStartToScriptEnd.median)}, then ${ms(results.firstRender.scriptEndToPainted.median)} to paint)`);
+  say(
+    `first render: ${ms(total.median)} (script ${ms(results.firstRender.scriptStartToScriptEnd.median)}, then ${ms(results.firstRender.scriptEndToPainted.median)} to paint)`,
+  );
   rows.push({
     g: GROUP.render,
     metric: `first render: script start → launcher painted, median of ${RENDER_LOADS} loads`,
@@ -854,6 +970,9 @@ function printComparison(prev, cur) {
   const b = pick(cur);
   const lines = Object.keys(b)
     .filter((k) => typeof a[k] === 'number' && typeof b[k] === 'number')
-    .map((k) => `  ${k.padEnd(36)} ${String(a[k]).padStart(10)} → ${String(b[k]).padEnd(10)} ${a[k] ? `(${b[k] >= a[k] ? '+' : ''}${(((b[k] - a[k]) / a[k]) * 100).toFixed(1)} %)` : ''}`);
+    .map(
+      (k) =>
+        `  ${k.padEnd(36)} ${String(a[k]).padStart(10)} → ${String(b[k]).padEnd(10)} ${a[k] ? `(${b[k] >= a[k] ? '+' : ''}${(((b[k] - a[k]) / a[k]) * 100).toFixed(1)} %)` : ''}`,
+    );
   if (lines.length) console.log(`vs the previous run (${prev.meta?.date}):\n${lines.join('\n')}\n`);
 }

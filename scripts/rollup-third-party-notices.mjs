@@ -33,6 +33,10 @@ function describe(dir) {
   const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
   const licenceFile = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
   const text = licenceFile ? readFileSync(path.join(dir, licenceFile), 'utf8') : '';
-  const copyright = text.split('\n').find((l) => /copyright/i.test(l) && /\d{4}/.test(l))?.trim() ?? '';
+  const copyright =
+    text
+      .split('\n')
+      .find((l) => /copyright/i.test(l) && /\d{4}/.test(l))
+      ?.trim() ?? '';
   return `${pkg.name}@${pkg.version} (${pkg.license ?? 'see package'})${copyright ? ` ${copyright.replace(/\*\//g, '')}` : ''}`;
 }

@@ -44,7 +44,10 @@ async function phone(user, attrs = {}) {
   return page;
 }
 const register = (page, user) =>
-  page.evaluate((o) => window.vw.configure(o), { token: mintToken({ secret: SECRET, user, domain: DOMAIN, name: user[0].toUpperCase() + user.slice(1) }), server: kam.wsUrl });
+  page.evaluate((o) => window.vw.configure(o), {
+    token: mintToken({ secret: SECRET, user, domain: DOMAIN, name: user[0].toUpperCase() + user.slice(1) }),
+    server: kam.wsUrl,
+  });
 
 async function shot(page, name) {
   await sleep(150); // let the frame settle (fonts, transitions)
@@ -199,7 +202,6 @@ async function states() {
   const bad = await phone('x');
   await bad.evaluate((s) => window.vw.configure({ token: 'garbage', server: s }), kam.wsUrl);
   await shot(bad, '09-error-token');
-
 }
 
 try {

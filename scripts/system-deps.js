@@ -40,7 +40,10 @@ export function ensurePackages(names) {
   console.error(`voice-widget: installing ${missing.join(' ')} from Debian's packages…`);
   const root = process.getuid?.() === 0;
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['apt-get', 'update'], ['apt-get', 'install', '-y', '--no-install-recommends', ...missing]]) {
+  for (const args of [
+    ['apt-get', 'update'],
+    ['apt-get', 'install', '-y', '--no-install-recommends', ...missing],
+  ]) {
     const [cmd, ...rest] = root ? args : ['sudo', ...args];
     const r = spawnSync(cmd, rest, { stdio: ['ignore', 'ignore', 'inherit'], env });
     if (r.status !== 0) {

@@ -5,13 +5,7 @@
 import './define.js';
 
 export { VoiceWidget } from './element/voice-widget.js';
-export {
-  createVoiceWidget,
-  VoiceWidgetConfigError,
-  VoiceWidgetHandle,
-  type VoiceWidgetConfig,
-  type VoiceWidgetDelegate,
-} from './embed/create.js';
+export { createVoiceWidget, VoiceWidgetConfigError, VoiceWidgetHandle, type VoiceWidgetConfig, type VoiceWidgetDelegate } from './embed/create.js';
 export { normalizeDialString } from './core/dial-string.js';
 export { TRANSFER_DECISION_MS, type ReferPolicy } from './core/transfer-request.js';
 export { decodeToken, TokenFormatError, type TokenClaims } from './shared/token-claims.js';

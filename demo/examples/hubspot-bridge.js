@@ -52,7 +52,8 @@ export function bridgeHubSpot(widget, createCti, { fromNumber, loggedIn, sizeInf
     },
     onDialNumber: ({ phoneNumber } = {}) => {
       // call() says why it refused in an `error` event; HubSpot shows sendError's message to the user.
-      if (!widget.call(String(phoneNumber ?? ''))) cti.sendError({ message: `Cannot call ${phoneNumber}: the phone is not ready, busy, or the number is invalid.` });
+      if (!widget.call(String(phoneNumber ?? '')))
+        cti.sendError({ message: `Cannot call ${phoneNumber}: the phone is not ready, busy, or the number is invalid.` });
     },
     onEndCall: () => widget.hangup(),
     onCreateEngagementSucceeded: setEngagement,

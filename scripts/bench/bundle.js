@@ -80,7 +80,6 @@ export function decodeMappings(mappings) {
   let src = 0;
   let sLine = 0;
   let sCol = 0;
-  let name = 0;
   for (const lineText of mappings.split(';')) {
     const segs = [];
     let gCol = 0;
@@ -104,7 +103,6 @@ export function decodeMappings(mappings) {
           src += vals[1];
           sLine += vals[2];
           sCol += vals[3];
-          if (vals.length >= 5) name += vals[4];
           segs.push([gCol, src, sLine, sCol]);
         } else segs.push([gCol, -1, 0, 0]);
       }

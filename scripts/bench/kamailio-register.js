@@ -31,7 +31,9 @@ try {
   for (let i = 0; i < N + 5; i++) {
     for (const name of i % 2 ? ['before', 'now'] : ['now', 'before']) {
       const t0 = performance.now();
-      const reply = await clients[name].register({ user: "bench", domain: DOMAIN, token, authUser, password }).catch((e) => { throw new Error(`${name} #${i}: ${e.message}\n${servers[name].log().slice(-1500)}`); });
+      const reply = await clients[name].register({ user: 'bench', domain: DOMAIN, token, authUser, password }).catch((e) => {
+        throw new Error(`${name} #${i}: ${e.message}\n${servers[name].log().slice(-1500)}`);
+      });
       const ms = performance.now() - t0;
       if (statusOf(reply)?.status !== 200) throw new Error(`${name}: ${reply.split('\r\n')[0]}`);
       if (i >= 5) times[name].push(ms); // the first few warm up the workers
@@ -39,7 +41,9 @@ try {
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const m = { before: median(times.before), now: median(times.now) };
-  console.log(`REGISTER (401 challenge + 200), median of ${N}: before ${m.before.toFixed(2)} ms, with the token check ${m.now.toFixed(2)} ms, ratio ${(m.now / m.before).toFixed(2)}`);
+  console.log(
+    `REGISTER (401 challenge + 200), median of ${N}: before ${m.before.toFixed(2)} ms, with the token check ${m.now.toFixed(2)} ms, ratio ${(m.now / m.before).toFixed(2)}`,
+  );
   for (const c of Object.values(clients)) c.close();
 } finally {
   for (const kam of Object.values(servers)) await kam.stop();

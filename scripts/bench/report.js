@@ -6,7 +6,11 @@ const COLUMNS = ['metric', 'widget', 'bare JsSIP', 'ratio', 'budget', 'result'];
 export function textTable(rows) {
   const cells = [COLUMNS, ...rows.map((r) => [r.metric, r.widget ?? '', r.bare ?? '', r.ratio ?? '', r.budget ?? '', r.status])];
   const widths = COLUMNS.map((_, i) => Math.max(...cells.map((c) => String(c[i]).length)));
-  const line = (c) => c.map((v, i) => String(v).padEnd(widths[i])).join('  ').trimEnd();
+  const line = (c) =>
+    c
+      .map((v, i) => String(v).padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(cells[0]), rule, ...cells.slice(1).map(line)].join('\n');
 }

@@ -47,7 +47,10 @@ const str = (v: unknown, max = MAX_NUMBER): v is string => typeof v === 'string'
 
 /** Each command: its arguments' check, and how it runs on the element. */
 const RUN: { [K in BridgeCommandName]: { args: (a: unknown[]) => boolean; run: (el: BridgeTarget, a: unknown[]) => unknown } } = {
-  hello: { args: (a) => a.length === 0, run: (el) => ({ version: BRIDGE_VERSION, state: el.getState(), registrationState: el.registrationState, ready: el.isReady(), calls: el.calls }) },
+  hello: {
+    args: (a) => a.length === 0,
+    run: (el) => ({ version: BRIDGE_VERSION, state: el.getState(), registrationState: el.registrationState, ready: el.isReady(), calls: el.calls }),
+  },
   call: { args: (a) => a.length === 1 && str(a[0]), run: (el, a) => el.call(a[0] as string) },
   answer: { args: (a) => a.length === 0, run: (el) => el.answer() },
   reject: { args: (a) => a.length === 0, run: (el) => el.reject() },

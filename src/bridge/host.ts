@@ -4,14 +4,7 @@
  * hand. Imports only the protocol: no element, no Lit, no JsSIP.
  */
 import type { VoiceWidgetEventMap } from '../events.js';
-import {
-  commandMessage,
-  parseFrameMessage,
-  type BridgeCommandName,
-  type BridgeCommands,
-  type BridgeEventName,
-  type BridgeHello,
-} from './protocol.js';
+import { commandMessage, parseFrameMessage, type BridgeCommandName, type BridgeCommands, type BridgeEventName, type BridgeHello } from './protocol.js';
 import { exactOrigin } from '../shared/origins.js';
 
 export interface WidgetFrameOptions {

@@ -166,7 +166,13 @@ const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const NAME = /^[a-zA-Z][a-zA-Z-]{0,39}$/;
 
 /** The bounds above, for the one budgeted walk of a whole message (src/shared/plain-data.ts). */
-const MESSAGE_LIMITS: PlainDataLimits = { maxDepth: MAX_DEPTH, maxItems: MAX_ITEMS, maxChars: MAX_MESSAGE_CHARS, maxStringChars: MAX_MESSAGE_CHARS, maxNodes: MAX_NODES };
+const MESSAGE_LIMITS: PlainDataLimits = {
+  maxDepth: MAX_DEPTH,
+  maxItems: MAX_ITEMS,
+  maxChars: MAX_MESSAGE_CHARS,
+  maxStringChars: MAX_MESSAGE_CHARS,
+  maxNodes: MAX_NODES,
+};
 
 /** The envelope's fields, checked; null when it is not ours or not whole. */
 function inEnvelope(data: unknown): Record<string, unknown> | null {

@@ -64,8 +64,7 @@ export function saveDeviceChoice(choice: AudioDeviceChoice): void {
 /** Lists audio devices; the pseudo-devices "default" and "communications" are left out (null stands for the default). */
 export async function listAudioDevices(): Promise<AudioDeviceList> {
   const outputSelection = canChooseOutput();
-  const ringerSelection =
-    typeof AudioContext !== 'undefined' && typeof (AudioContext.prototype as { setSinkId?: unknown }).setSinkId === 'function';
+  const ringerSelection = typeof AudioContext !== 'undefined' && typeof (AudioContext.prototype as { setSinkId?: unknown }).setSinkId === 'function';
   const devices = navigator.mediaDevices?.enumerateDevices ? await navigator.mediaDevices.enumerateDevices() : [];
   const of = (kind: MediaDeviceKind): AudioDevice[] =>
     devices

@@ -148,9 +148,7 @@ export class Call {
     this.dtmfMode = init.dtmfMode;
     this.microphoneId = init.microphone;
     this.speakerId = init.speaker;
-    this.machine = new CallStateMachine(init.direction === 'outbound' ? 'dialing' : 'incoming', (s, p) =>
-      this.hooks.stateChanged(this, s, p),
-    );
+    this.machine = new CallStateMachine(init.direction === 'outbound' ? 'dialing' : 'incoming', (s, p) => this.hooks.stateChanged(this, s, p));
     this.ice = new IceGatheringPolicy(init.iceServers, () => this.iceReady?.());
   }
 

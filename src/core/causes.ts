@@ -29,13 +29,7 @@ const LOST = new Set<string>([JSSIP.CONNECTION_ERROR, JSSIP.REQUEST_TIMEOUT, JSS
  * @param status the far end's final response status, if any
  * @param alerted whether the far end had been ringing
  */
-export function endCauseFor(
-  jssipCause: string | undefined,
-  originator: string,
-  connected: boolean,
-  status?: number,
-  alerted = false,
-): EndCause {
+export function endCauseFor(jssipCause: string | undefined, originator: string, connected: boolean, status?: number, alerted = false): EndCause {
   if (!connected && status !== undefined && status >= 300) {
     if (status === 603) return 'rejected';
     if (status === 486 || status === 600) return 'busy';

@@ -24,6 +24,5 @@ export function normalizeDialString(input: unknown, domain: string): string | nu
   return SIP_USER.test(trimmed) && /[A-Za-z0-9]/.test(trimmed) ? trimmed : null;
 }
 
-
 /** Valid DTMF digits, as the keypad and `sendDtmf` accept them. */
 export const DTMF_DIGITS = /^[0-9A-Da-d*#]+$/;

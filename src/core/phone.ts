@@ -5,14 +5,7 @@ import { CLOSE_REVOKED, WIDGET_TOKEN_HEADER } from '../shared/protocol.js';
 import { cleanDisplayName } from '../shared/display-name.js';
 import { isLoopbackHost } from '../shared/origins.js';
 import { decodeToken, isIceServerList, TokenFormatError, type TokenClaims } from '../shared/token-claims.js';
-import {
-  AUDIO_DEVICE_KINDS,
-  isDeviceId,
-  loadDeviceChoice,
-  saveDeviceChoice,
-  type AudioDeviceChoice,
-  type AudioDeviceKind,
-} from './audio-devices.js';
+import { AUDIO_DEVICE_KINDS, isDeviceId, loadDeviceChoice, saveDeviceChoice, type AudioDeviceChoice, type AudioDeviceKind } from './audio-devices.js';
 import { Call, microphoneErrorCode, type ReferAccept } from './call.js';
 import { CallHistory } from './call-history.js';
 import type { CallState } from './call-state.js';
@@ -20,16 +13,7 @@ import { DTMF_DIGITS, normalizeDialString } from './dial-string.js';
 import { Emitter } from './emitter.js';
 import { TonePlayer, type ToneKind } from './tones.js';
 import { referTarget, TransferRequests, type PendingTransfer, type ReferPolicy, type ReferUri } from './transfer-request.js';
-import type {
-  CallReceivedDetail,
-  DtmfMode,
-  EndCause,
-  ErrorCode,
-  PhoneEventMap,
-  PhoneState,
-  RegistrationState,
-  WidgetState,
-} from './types.js';
+import type { CallReceivedDetail, DtmfMode, EndCause, ErrorCode, PhoneEventMap, PhoneState, RegistrationState, WidgetState } from './types.js';
 import { readStorage, writeStorage } from '../shared/storage.js';
 
 /** What the phone needs to know; every field may be missing while the host is still setting attributes. */
@@ -226,7 +210,10 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     this.devices[kind] = deviceId;
     saveDeviceChoice(this.devices);
     for (const call of this.calls.values()) {
-      if (kind === 'microphone') void call.setMicrophone(deviceId).catch((e: Error) => this.emit('error', { code: microphoneErrorCode(e), message: `the microphone could not be switched: ${e.message}` }));
+      if (kind === 'microphone')
+        void call
+          .setMicrophone(deviceId)
+          .catch((e: Error) => this.emit('error', { code: microphoneErrorCode(e), message: `the microphone could not be switched: ${e.message}` }));
       if (kind === 'speaker') void call.setSpeaker(deviceId);
     }
     this.tones.setOutputs(this.devices.ringer, this.devices.speaker);
@@ -507,10 +494,13 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     clearTimeout(this.warnTimer);
     const warnIn = left - lifetime * EXPIRY_WARNING_SHARE;
     if (left > 0 && warnIn < MAX_TIMER_MS) {
-      this.warnTimer = setTimeout(() => {
-        const secondsLeft = Math.max(0, Math.round((lifetime - (performance.now() - this.received!.at)) / 1000));
-        this.emit('token-expiring', { expiresAt: Date.now() + secondsLeft * 1000, secondsLeft });
-      }, Math.max(0, warnIn));
+      this.warnTimer = setTimeout(
+        () => {
+          const secondsLeft = Math.max(0, Math.round((lifetime - (performance.now() - this.received!.at)) / 1000));
+          this.emit('token-expiring', { expiresAt: Date.now() + secondsLeft * 1000, secondsLeft });
+        },
+        Math.max(0, warnIn),
+      );
     }
   }
 
@@ -855,13 +845,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     this.emit('call-received', { id: call.id, from, to, paths: pathsOf(request, to) });
   }
 
-  private newCall(
-    direction: 'outbound' | 'inbound',
-    number: string,
-    remote: { name: string; address: string },
-    session?: RTCSession,
-    foreground = true,
-  ): Call {
+  private newCall(direction: 'outbound' | 'inbound', number: string, remote: { name: string; address: string }, session?: RTCSession, foreground = true): Call {
     const claims = this.claims!;
     const previous = this.state;
     const call = new Call(
@@ -1009,8 +993,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
 
   /** The phone's own state follows from the configuration and the registration. */
   private updatePhoneState(): void {
-    const next: PhoneState =
-      this.badFields.size > 0 || this.tokenDead ? 'error' : this.registration === 'registered' && this.ua ? 'ready' : 'loading';
+    const next: PhoneState = this.badFields.size > 0 || this.tokenDead ? 'error' : this.registration === 'registered' && this.ua ? 'ready' : 'loading';
     const previous = this.phoneState;
     if (next === previous) return;
     this.phoneState = next;

@@ -20,11 +20,27 @@ interface Pattern {
 
 const PATTERNS: Record<ToneKind, Pattern> = {
   // A double ring: two short bursts, then a pause.
-  ringtone: { frequencies: [400, 450], bursts: [[0, 0.4], [0.6, 0.4]], cycle: 3, gain: 0.18 },
+  ringtone: {
+    frequencies: [400, 450],
+    bursts: [
+      [0, 0.4],
+      [0.6, 0.4],
+    ],
+    cycle: 3,
+    gain: 0.18,
+  },
   // The North American ringback: 2 s on, 4 s off.
   ringback: { frequencies: [440, 480], bursts: [[0, 2]], cycle: 6, gain: 0.1 },
   // Two quiet beeps every 8 s, under the conversation.
-  waiting: { frequencies: [440], bursts: [[0, 0.2], [0.4, 0.2]], cycle: 8, gain: 0.08 },
+  waiting: {
+    frequencies: [440],
+    bursts: [
+      [0, 0.2],
+      [0.4, 0.2],
+    ],
+    cycle: 8,
+    gain: 0.08,
+  },
 };
 
 /** Attack and release of each burst: long enough to avoid clicks. */

@@ -243,19 +243,22 @@ export class DialogHost implements ReactiveController {
   /** Watches for the user closing the popup. */
   private watch(): void {
     this.stopWatching();
-    this.stopWatching = watchClosed(() => this.popup, () => {
-      const byHost = this.closingByHost;
-      this.closingByHost = false;
-      // Closed before it ever asked for its configuration: it never had an opener to ask.
-      if (!this.attached && this.state === 'opening' && !byHost) {
-        clearTimeout(this.detachTimer);
-        this.setState('detached');
-        this.options.fail('popup-detached', DETACHED_MESSAGE);
-        this.closed('error');
-        return;
-      }
-      this.closed(byHost ? 'host' : 'user');
-    });
+    this.stopWatching = watchClosed(
+      () => this.popup,
+      () => {
+        const byHost = this.closingByHost;
+        this.closingByHost = false;
+        // Closed before it ever asked for its configuration: it never had an opener to ask.
+        if (!this.attached && this.state === 'opening' && !byHost) {
+          clearTimeout(this.detachTimer);
+          this.setState('detached');
+          this.options.fail('popup-detached', DETACHED_MESSAGE);
+          this.closed('error');
+          return;
+        }
+        this.closed(byHost ? 'host' : 'user');
+      },
+    );
   }
 
   private closed(reason: 'user' | 'host' | 'error'): void {

@@ -32,6 +32,7 @@ export function readHostList(doc: Document): string | null {
   const meta = doc.querySelector<HTMLMetaElement>(`meta[name="${HOST_ORIGINS_META}"]`);
   if (!meta) return null;
   const { invalid } = parseAllowList(meta.content);
-  if (invalid.length > 0) console.warn(`voice-widget: ignored in ${HOST_ORIGINS_META}: ${invalid.join(' ')} (origins as the browser writes them; http only on loopback)`);
+  if (invalid.length > 0)
+    console.warn(`voice-widget: ignored in ${HOST_ORIGINS_META}: ${invalid.join(' ')} (origins as the browser writes them; http only on loopback)`);
   return meta.content;
 }

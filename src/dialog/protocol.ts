@@ -137,7 +137,9 @@ export function isConfig(v: unknown): v is DialogConfig {
   if (!isRecord(v)) return false;
   for (const [key, value] of Object.entries(v)) {
     if (!(CONFIG_KEYS as readonly string[]).includes(key)) return false;
-    if (key === 'hide-logo' ? typeof value !== 'boolean' : key === 'strings' ? !(value === null || (isRecord(value) && isData(value))) : !optionalString(value)) {
+    if (
+      key === 'hide-logo' ? typeof value !== 'boolean' : key === 'strings' ? !(value === null || (isRecord(value) && isData(value))) : !optionalString(value)
+    ) {
       return false;
     }
   }
@@ -192,5 +194,8 @@ export function parseHostMessage(data: unknown): HostMessage | null {
 /** A random config token: 128 bits, base64url. */
 export function newConfigToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }

@@ -3,7 +3,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 /** What turns into a call: `tel:` links, and any element that names a number in `data-phone`. */
 const TARGET = 'a[href^="tel:" i], [data-phone]';
 /** Controls with a job of their own: a click on one inside a `[data-phone]` row or card is theirs, not a call. */
-const CONTROL = 'a[href], button, input, select, textarea, label, summary, [contenteditable], [role="button"], [role="link"], [role="checkbox"], [role="menuitem"]';
+const CONTROL =
+  'a[href], button, input, select, textarea, label, summary, [contenteditable], [role="button"], [role="link"], [role="checkbox"], [role="menuitem"]';
 /** Marks a part of the page where click-to-call stays out. */
 const OPT_OUT = '[data-no-click-to-call]';
 

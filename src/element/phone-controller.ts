@@ -5,9 +5,14 @@ import type { CallSnapshot, PhoneSnapshot } from './phone-context.js';
 import type { Call } from '../core/call.js';
 import { PHONE_EVENTS } from '../event-names.js';
 
-
 /** Problems the status line names (in words from the strings); details go to the `error` event. */
-const PROBLEMS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid-token', 'invalid-server', 'invalid-attribute', 'registration-failed', 'too-many-registrations']);
+const PROBLEMS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'invalid-token',
+  'invalid-server',
+  'invalid-attribute',
+  'registration-failed',
+  'too-many-registrations',
+]);
 
 /**
  * Bridges the core and the element: owns the Phone while the element is in

@@ -8,11 +8,7 @@ import { fill, type Strings } from './strings.js';
  * where, and Accept / Decline. Shown on the call's screen until answered, or
  * until the request times out or its call ends.
  */
-export function renderTransferRequest(
-  request: PendingTransfer | null,
-  t: Strings,
-  answer: (accept: boolean) => void,
-) {
+export function renderTransferRequest(request: PendingTransfer | null, t: Strings, answer: (accept: boolean) => void) {
   if (!request) return nothing;
   const text = fill(t.transferRequest, { name: request.from.name, number: request.target });
   return html`<div part="transfer-request" class="waiting transfer-request" role="group" aria-label=${text} data-kind=${request.kind}>

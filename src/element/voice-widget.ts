@@ -413,7 +413,6 @@ export class VoiceWidget extends LitElement {
   /** The call whose Answer button already got the focus. */
   private focusedFor: string | null = null;
 
-
   // ── public API ─────────────────────────────────────────────────────────────
 
   /**
@@ -853,19 +852,20 @@ export class VoiceWidget extends LitElement {
     }
   }
 
-
   // ── render ─────────────────────────────────────────────────────────────────
 
   override render() {
     const styles = this.stylesUrl;
-    return html`${styles
+    return html`${
+      styles
         ? html`<link
             rel="stylesheet"
             href=${styles}
             @load=${() => this.stylesLoaded(styles)}
             @error=${() => this.stylesFailed(styles, `custom-styles could not be loaded from ${styles}`)}
           />`
-        : nothing}
+        : nothing
+    }
       <div id="webrtc-widget" class="root">${this.mode === 'dialog' ? this.renderDialogLauncher() : this.renderWidget()}</div>`;
   }
 
@@ -891,9 +891,11 @@ export class VoiceWidget extends LitElement {
         @click=${() => this.toggle(true)}
       >
         ${phoneIcon}
-        ${this.snapshot.missed > 0
-          ? html`<span part="badge" class="badge">${this.snapshot.missed}<span class="visually-hidden"> ${this.t.missed}</span></span>`
-          : nothing}
+        ${
+          this.snapshot.missed > 0
+            ? html`<span part="badge" class="badge">${this.snapshot.missed}<span class="visually-hidden"> ${this.t.missed}</span></span>`
+            : nothing
+        }
       </button>
       <section id="panel" part="panel" class="panel" aria-label=${this.windowTitle || this.t.phone} ?hidden=${!this.panelOpen}>
         ${this.renderHeader()} ${this.renderStatus()} ${this.renderSoundBlocked()}
@@ -1001,16 +1003,15 @@ export class VoiceWidget extends LitElement {
         <span>${label}</span>
         <select part="device-select" data-kind=${kind} @change=${(e: Event) => this.setAudioDevice(kind, (e.target as HTMLSelectElement).value || null)}>
           <option value="" ?selected=${chosen[kind] === null}>${this.t.systemDefault}</option>
-          ${devices.map(
-            (d, i) => html`<option value=${d.id} ?selected=${chosen[kind] === d.id}>${d.label || fill(unnamed, { n: i + 1 })}</option>`,
-          )}
+          ${devices.map((d, i) => html`<option value=${d.id} ?selected=${chosen[kind] === d.id}>${d.label || fill(unnamed, { n: i + 1 })}</option>`)}
         </select>
       </label>`;
     const support = this.notifier.support;
     const s = this.snapshot;
     return html`<div part="settings" class="settings">
-      ${s.callerIds.length > 0
-        ? html`<h2>${this.t.calls}</h2>
+      ${
+        s.callerIds.length > 0
+          ? html`<h2>${this.t.calls}</h2>
             <label class="field">
               <span>${this.t.callAs}</span>
               <select part="caller-id" @change=${(e: Event) => this.selectOutboundNumber((e.target as HTMLSelectElement).value || null)}>
@@ -1018,18 +1019,22 @@ export class VoiceWidget extends LitElement {
                 ${s.callerIds.map((n) => html`<option value=${n} ?selected=${s.outboundNumber === n}>${n}</option>`)}
               </select>
             </label>`
-        : nothing}
+          : nothing
+      }
       <h2>${this.t.audio}</h2>
       ${select('microphone', this.t.microphone, list?.microphones ?? [], this.t.microphoneN)}
       ${list?.outputSelection ? select('speaker', this.t.speaker, list.speakers, this.t.speakerN) : nothing}
-      ${list?.ringerSelection
-        ? html`${select('ringer', this.t.ringer, list.speakers, this.t.speakerN)}
+      ${
+        list?.ringerSelection
+          ? html`${select('ringer', this.t.ringer, list.speakers, this.t.speakerN)}
             <button class="text-button" @click=${() => this.controller.phone.previewRingtone()}>${this.t.testRinger}</button>`
-        : nothing}
+          : nothing
+      }
       ${named ? nothing : html`<button class="text-button" @click=${() => this.allowDeviceNames()}>${this.t.showDeviceNames}</button>`}
-      ${support === 'unsupported'
-        ? nothing
-        : html`<h2>${this.t.notifications}</h2>
+      ${
+        support === 'unsupported'
+          ? nothing
+          : html`<h2>${this.t.notifications}</h2>
             <div class="switch-row">
               <span id="notifications-label">${this.t.desktopNotifications}</span>
               <button
@@ -1043,7 +1048,8 @@ export class VoiceWidget extends LitElement {
                 @click=${() => this.notifier.setEnabled(!this.notifier.enabled)}
               ></button>
             </div>
-            ${support === 'denied' ? html`<p id="notifications-denied" class="note">${this.t.notificationsDenied}</p>` : nothing}`}
+            ${support === 'denied' ? html`<p id="notifications-denied" class="note">${this.t.notificationsDenied}</p>` : nothing}`
+      }
     </div>`;
   }
 
@@ -1053,9 +1059,10 @@ export class VoiceWidget extends LitElement {
     const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
     const today = new Date().toDateString();
     return html`<div part="history" class="history">
-      ${entries.length === 0
-        ? html`<p class="empty">${this.t.noRecentCalls}</p>`
-        : html`<ul aria-label=${this.t.recentCalls}>
+      ${
+        entries.length === 0
+          ? html`<p class="empty">${this.t.noRecentCalls}</p>`
+          : html`<ul aria-label=${this.t.recentCalls}>
             ${entries.map((e) => {
               const when = new Date(e.at);
               const kind = e.missed ? this.t.missedCall : e.direction === 'inbound' ? this.t.incomingCall : this.t.outgoingCall;
@@ -1075,7 +1082,8 @@ export class VoiceWidget extends LitElement {
                 </button>
               </li>`;
             })}
-          </ul>`}
+          </ul>`
+      }
     </div>`;
   }
 
@@ -1205,8 +1213,9 @@ export class VoiceWidget extends LitElement {
           ${keypadIcon}
         </button>
       </div>
-      ${this.transferOpen
-        ? html`<form part="transfer" class="transfer" @submit=${this.onTransferSubmit}>
+      ${
+        this.transferOpen
+          ? html`<form part="transfer" class="transfer" @submit=${this.onTransferSubmit}>
             <label class="visually-hidden" for="transfer-to">${this.t.transferTo}</label>
             <input
               id="transfer-to"
@@ -1218,11 +1227,10 @@ export class VoiceWidget extends LitElement {
             />
             <button type="submit" ?disabled=${this.transferTarget.trim() === ''}>${this.t.transfer}</button>
           </form>`
-        : nothing}
+          : nothing
+      }
       ${this.transferNote?.id === call.id ? html`<span class="note" role="status">${this.transferNote.text}</span>` : nothing}
-      ${this.keypadOpen
-        ? html`<vw-dialpad part="dialpad" exportparts="key" @vw-digit=${this.onDtmfDigit}></vw-dialpad>`
-        : nothing}
+      ${this.keypadOpen ? html`<vw-dialpad part="dialpad" exportparts="key" @vw-digit=${this.onDtmfDigit}></vw-dialpad>` : nothing}
       ${renderTransferRequest(this.snapshot.transferRequest, this.t, (accept) => (accept ? this.acceptTransfer() : this.declineTransfer()))}
       ${this.renderWaiting()}
       <div class="actions">

@@ -134,7 +134,7 @@ export interface VoiceWidgetHandle extends HandleMethods {}
 export class VoiceWidgetHandle {
   /** The `<voice-widget>` element itself, for anything the handle does not cover. */
   readonly element: VoiceWidget;
-  private readonly listeners = new Map<string, Map<Function, EventListener>>();
+  private readonly listeners = new Map<string, Map<(...args: never[]) => void, EventListener>>();
   private destroyed = false;
 
   /** Whether `destroy()` was called. */
@@ -234,7 +234,8 @@ export function createVoiceWidget(config: VoiceWidgetConfig): VoiceWidgetHandle 
   }
   // A misspelt on… method would never be called.
   for (const key of delegate ? Object.keys(delegate) : []) {
-    if (/^on[A-Z]/.test(key) && !DELEGATED.some(([method]) => method === key)) throw new VoiceWidgetConfigError(`createVoiceWidget: the delegate has an unknown method ${JSON.stringify(key)}`);
+    if (/^on[A-Z]/.test(key) && !DELEGATED.some(([method]) => method === key))
+      throw new VoiceWidgetConfigError(`createVoiceWidget: the delegate has an unknown method ${JSON.stringify(key)}`);
   }
   const parent = containerOf(config.container);
 

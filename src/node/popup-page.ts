@@ -7,7 +7,8 @@ import { HOST_ORIGINS_META, parseAllowList } from '../shared/origins.js';
  */
 export function checkPopupHosts(list: string): string {
   const { patterns, invalid } = parseAllowList(list);
-  if (invalid.length > 0) throw new TypeError(`popup hosts (VOICE_WIDGET_POPUP_HOSTS): not origins as a browser writes them (or http off loopback): ${invalid.join(' ')}`);
+  if (invalid.length > 0)
+    throw new TypeError(`popup hosts (VOICE_WIDGET_POPUP_HOSTS): not origins as a browser writes them (or http off loopback): ${invalid.join(' ')}`);
   if (patterns.length === 0) throw new TypeError('popup hosts (VOICE_WIDGET_POPUP_HOSTS): the list is empty');
   return list.trim().split(/\s+/).join(' ');
 }

@@ -25,14 +25,26 @@ export async function loadSecrets(stateDir: string, env: NodeJS.ProcessEnv = pro
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${(e as Error).message}`);
   }
   const pick = (envValue: string | undefined, storedValue: string | undefined) =>
-    envValue ? { value: envValue, source: 'env' as const } : storedValue ? { value: storedValue, source: 'file' as const } : { value: randomBytes(32).toString('base64url'), source: 'new' as const };
+    envValue
+      ? { value: envValue, source: 'env' as const }
+      : storedValue
+        ? { value: storedValue, source: 'file' as const }
+        : { value: randomBytes(32).toString('base64url'), source: 'new' as const };
   const secret = pick(env.VOICE_WIDGET_SECRET, stored.secret);
   const apiKey = pick(env.VOICE_WIDGET_API_KEY, stored.apiKey);
   if (secret.value.length < 16) throw new Error('VOICE_WIDGET_SECRET must be at least 16 characters');
   if (secret.source === 'new' || apiKey.source === 'new') {
     await mkdir(stateDir, { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ secret: secret.source === 'env' ? stored.secret : secret.value, apiKey: apiKey.source === 'env' ? stored.apiKey : apiKey.value }, null, 2) + '\n', { mode: 0o600 });
+    await writeFile(
+      tmp,
+      JSON.stringify(
+        { secret: secret.source === 'env' ? stored.secret : secret.value, apiKey: apiKey.source === 'env' ? stored.apiKey : apiKey.value },
+        null,
+        2,
+      ) + '\n',
+      { mode: 0o600 },
+    );
     await rename(tmp, file);
     await chmod(file, 0o600);
   }

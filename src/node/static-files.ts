@@ -76,9 +76,7 @@ export function createStaticHandler(root: string, allow: readonly string[], opti
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
       // Dialog mode's popup: no Referer for anything it loads, and never inside a frame.
-      ...(isPopup
-        ? { 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'" }
-        : {}),
+      ...(isPopup ? { 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'" } : {}),
     });
     if (req.method === 'HEAD' || body) {
       res.end(req.method === 'HEAD' ? undefined : body);

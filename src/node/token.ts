@@ -43,7 +43,6 @@ export interface MintOptions {
   now?: () => number;
 }
 
-
 /** The auth_ephemeral credential for a user, valid until `expires` (Unix seconds). */
 export function ephemeralCredential(secret: string, user: string, expires: number): { username: string; password: string } {
   const username = `${expires}:${user}`;

@@ -13,7 +13,16 @@ const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2
 export function cleanDisplayName(value: unknown): string {
   if (typeof value !== 'string') return '';
   // Cut before cleaning too: a megabyte of name is not worth scanning.
-  const cleaned = value.slice(0, MAX_NAME * 8).replace(INVISIBLE, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = value
+    .slice(0, MAX_NAME * 8)
+    .replace(INVISIBLE, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const chars = [...cleaned];
-  return chars.length > MAX_NAME ? `${chars.slice(0, MAX_NAME - 1).join('').trimEnd()}…` : cleaned;
+  return chars.length > MAX_NAME
+    ? `${chars
+        .slice(0, MAX_NAME - 1)
+        .join('')
+        .trimEnd()}…`
+    : cleaned;
 }

@@ -55,7 +55,10 @@ before(async () => {
 });
 
 after(async () => {
-  await alice?.browserContext().close().catch(() => {});
+  await alice
+    ?.browserContext()
+    .close()
+    .catch(() => {});
   await browser?.close().catch(() => {});
   await bob?.stop().catch(() => {});
   await web?.stop().catch(() => {});
@@ -158,7 +161,11 @@ async function assertTwoWayAudio(t) {
   assert.match(b2.ice ?? '', /^ice \(connected=yes\)$/, b2.text);
   assert.match(b2.encryption ?? '', /^dtls_srtp \(secure=yes\)$/, b2.text);
   assert.match(b2.decoder ?? '', /^opus 48000Hz/, b2.text);
-  assert.deepEqual(b2.addresses.map((a) => a.split(':')[0]), [address, address], b2.text);
+  assert.deepEqual(
+    b2.addresses.map((a) => a.split(':')[0]),
+    [address, address],
+    b2.text,
+  );
   assert.ok(b2.rxPackets > b1.rxPackets && b1.rxPackets > 0, `baresip RTP packets received rise: ${b1.rxPackets} → ${b2.rxPackets}`);
   assert.ok(b2.rxSeconds > b1.rxSeconds, `baresip decodes more audio: ${b1.rxSeconds} s → ${b2.rxSeconds} s`);
 
@@ -166,7 +173,9 @@ async function assertTwoWayAudio(t) {
     `ICE pair ${w2.local.address}:${w2.local.port} (${w2.local.type}) ↔ ${w2.remote.address}:${w2.remote.port} (${w2.remote.type}), ${w2.srtpCipher}, ${w2.inboundCodec}`,
   );
   t.diagnostic(`widget received ${w1.bytesReceived} → ${w2.bytesReceived} bytes in 1 s (${w2.packetsReceived} packets in all), level ${level.toFixed(3)}`);
-  t.diagnostic(`baresip received ${b1.rxPackets} → ${b2.rxPackets} packets in 1 s, decoded ${b2.rxSeconds} s; sent ${b2.txPackets} packets / ${b2.txBytes} bytes`);
+  t.diagnostic(
+    `baresip received ${b1.rxPackets} → ${b2.rxPackets} packets in 1 s, decoded ${b2.rxSeconds} s; sent ${b2.txPackets} packets / ${b2.txBytes} bytes`,
+  );
 }
 
 /** After a call: what baresip decoded from the widget was the fake microphone's beeps, not silence. */
@@ -178,7 +187,9 @@ async function assertBaresipHeardTheWidget(t, filesBefore) {
   assert.ok(seconds > 1, `recorded ${seconds} s`);
   // Chromium's fake microphone beeps about twice a second.
   assert.ok(loud >= 2, `baresip decoded audible beeps: ${loud} loud 100 ms windows of ${windowRms.length} (RMS ${windowRms.join(' ')})`);
-  t.diagnostic(`baresip's recording of the widget: ${seconds.toFixed(2)} s, ${loud}/${windowRms.length} windows above RMS 1000 (max ${Math.max(...windowRms)})`);
+  t.diagnostic(
+    `baresip's recording of the widget: ${seconds.toFixed(2)} s, ${loud}/${windowRms.length} windows above RMS 1000 (max ${Math.max(...windowRms)})`,
+  );
 }
 
 test('a private network: loopback plus 198.51.100.10 on a veth pair, no route out', () => {
@@ -239,15 +250,32 @@ test('the widget calls baresip: answered, two-way audio over ICE + DTLS-SRTP + O
     const deadline = Date.now() + 15_000;
     while (starts().length < DIGITS.length && Date.now() < deadline) await sleep(50);
     await sleep(300); // anything extra (a repeated digit) would show up now
-    const received = starts().map((e) => e.param).join('');
+    const received = starts()
+      .map((e) => e.param)
+      .join('');
     assert.equal(
       received,
       DIGITS,
-      `baresip received the digits in order (its log: ${bob.log().match(/received event.*$/gm)?.join(' | ') ?? 'none'}); ` +
-        'only the first one, as an end, means the widget sent tones of 120 ms or less',
+      `baresip received the digits in order (its log: ${
+        bob
+          .log()
+          .match(/received event.*$/gm)
+          ?.join(' | ') ?? 'none'
+      }); ` + 'only the first one, as an end, means the widget sent tones of 120 ms or less',
     );
-    const widgetDtmf = await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'dtmf').map((e) => e.detail.digit + e.detail.direction[0]), fromA);
-    assert.deepEqual(widgetDtmf, [...DIGITS].map((d) => `${d}o`));
+    const widgetDtmf = await vw(
+      alice,
+      (f) =>
+        window.vw.log
+          .slice(f)
+          .filter((e) => e.type === 'dtmf')
+          .map((e) => e.detail.digit + e.detail.direction[0]),
+      fromA,
+    );
+    assert.deepEqual(
+      widgetDtmf,
+      [...DIGITS].map((d) => `${d}o`),
+    );
     t.diagnostic(`digits ${DIGITS} → baresip CALL_DTMF_START ${received} in ${Date.now() - sentAt} ms`);
 
     assert.equal(await vw(alice, () => window.vw.el().hangup()), true);

@@ -32,7 +32,11 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of pages) await p.browserContext().close().catch(() => {});
+  for (const p of pages)
+    await p
+      .browserContext()
+      .close()
+      .catch(() => {});
   await browser?.close().catch(() => {});
   await dev?.stop().catch(() => {});
   if (stateDir) await rm(stateDir, { recursive: true, force: true });
@@ -119,20 +123,29 @@ describe('token service and the embedded SIP server', () => {
       const res = await fetch(`${listed.url}${popupPath}`);
       const page = await res.text();
       assert.equal(Number(res.headers.get('content-length')), Buffer.byteLength(page));
-      assert.match(page, /<meta charset="utf-8" \/>\n {4}<meta name="voice-widget-host-origins" content="https:\/\/crm\.example\.com http:\/\/localhost:3000" \/>/);
+      assert.match(
+        page,
+        /<meta charset="utf-8" \/>\n {4}<meta name="voice-widget-host-origins" content="https:\/\/crm\.example\.com http:\/\/localhost:3000" \/>/,
+      );
       assert.equal(page.replace(/\n {4}<meta name="voice-widget-host-origins" content="[^"]*" \/>/, ''), built);
     } finally {
       await listed.stop();
     }
     for (const bad of ['http://crm.example.com', 'https://crm.example.com/', '*', 'https://crm.example.com" onload="x']) {
-      await assert.rejects(startDevServer({ root: REPO_ROOT, stateDir: ownState, port: 0, sipPort: 0, env: { VOICE_WIDGET_POPUP_HOSTS: bad } }), /VOICE_WIDGET_POPUP_HOSTS/, bad);
+      await assert.rejects(
+        startDevServer({ root: REPO_ROOT, stateDir: ownState, port: 0, sipPort: 0, env: { VOICE_WIDGET_POPUP_HOSTS: bad } }),
+        /VOICE_WIDGET_POPUP_HOSTS/,
+        bad,
+      );
     }
   });
 
   for (const kind of ['embedded', 'kamailio']) {
     test(`a token minted by the CLI registers with the ${kind} server`, async () => {
       const secret = kind === 'embedded' ? dev.secrets.secret : 'cli-e2e-secret-0123456789';
-      const { stdout } = await run('npx', ['voice-widget', 'token', '--secret', secret, '--user', 'erin', '--domain', 'voice.test', '--ttl', '300'], { cwd: REPO_ROOT });
+      const { stdout } = await run('npx', ['voice-widget', 'token', '--secret', secret, '--user', 'erin', '--domain', 'voice.test', '--ttl', '300'], {
+        cwd: REPO_ROOT,
+      });
       let sip;
       const server = kind === 'embedded' ? dev.sipUrl : (sip = await startSipServer('kamailio', { secret, domain: 'voice.test' })).wsUrl;
       try {
@@ -187,10 +200,7 @@ describe('npm start', () => {
     const page = await newIsolatedPage(browser);
     pages.push(page);
     await page.goto(url);
-    await page.waitForFunction(
-      () => ['alice', 'bob'].every((id) => document.getElementById(id)?.getState?.() === 'ready'),
-      { timeout: 15000, polling: 20 },
-    );
+    await page.waitForFunction(() => ['alice', 'bob'].every((id) => document.getElementById(id)?.getState?.() === 'ready'), { timeout: 15000, polling: 20 });
     t.diagnostic(`process start → URL printed ${listening - started} ms; → both demo phones registered ${Date.now() - started} ms`);
     await page.evaluate(() => document.getElementById('alice').call('bob'));
     await page.waitForFunction(() => document.getElementById('bob').getState() === 'incoming', { timeout: 10000 });
@@ -251,7 +261,9 @@ describe('npm start', () => {
       const own = await newIsolatedPage(browser);
       pages.push(own);
       await own.goto(url);
-      const status = await own.evaluate(async () => (await fetch('./api/token?user=erin', { method: 'POST', headers: { 'Content-Type': 'application/json' } })).status);
+      const status = await own.evaluate(
+        async () => (await fetch('./api/token?user=erin', { method: 'POST', headers: { 'Content-Type': 'application/json' } })).status,
+      );
       assert.equal(status, 200);
       assert.equal(await tokensIssued(), before + 1);
     } finally {

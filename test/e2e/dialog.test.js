@@ -167,14 +167,21 @@ test('dialog mode: open from a click, call through the popup, events at the host
   assert.equal(await vw(host, () => window.vw.el().registrationState), 'registered');
   // Lifecycle at the host: the popup opening is panel-open; the popup's socket is before-connect, in this element's session.
   const lifecycle = await vw(host, () => window.lifecycle);
-  assert.deepEqual(lifecycle.map((e) => e.type), ['panel-open', 'before-connect'], JSON.stringify(lifecycle));
+  assert.deepEqual(
+    lifecycle.map((e) => e.type),
+    ['panel-open', 'before-connect'],
+    JSON.stringify(lifecycle),
+  );
   assert.equal(lifecycle[1].sessionId, lifecycle[0].sessionId);
   assert.equal(lifecycle[1].url, sip.wsUrl);
   const headers = (await fetch(popupUrl)).headers;
   assert.equal(headers.get('referrer-policy'), 'no-referrer');
   assert.equal(headers.get('x-frame-options'), 'DENY');
   assert.match(headers.get('content-security-policy'), /frame-ancestors 'none'/);
-  assert.ok((await (await fetch(popupUrl)).text()).includes(`<meta name="voice-widget-host-origins" content="${hostOrigin}" />`), 'the host is listed by the server');
+  assert.ok(
+    (await (await fetch(popupUrl)).text()).includes(`<meta name="voice-widget-host-origins" content="${hostOrigin}" />`),
+    'the host is listed by the server',
+  );
 
   // 2. A second redemption of the same config token gets nothing.
   await popupEl(popup, () => {
@@ -255,16 +262,22 @@ test('dialog mode: open from a click, call through the popup, events at the host
   const holdHellos = await host.evaluateOnNewDocument(() => {
     window.heldHellos = 0;
     window.holdHellos = true;
-    window.addEventListener('message', (e) => {
-      if (window.holdHellos && e.data?.type === 'hello') {
-        window.heldHellos++;
-        e.stopImmediatePropagation();
-      }
-    }, true);
+    window.addEventListener(
+      'message',
+      (e) => {
+        if (window.holdHellos && e.data?.type === 'hello') {
+          window.heldHellos++;
+          e.stopImmediatePropagation();
+        }
+      },
+      true,
+    );
   });
   const reloadedAt = Date.now();
   await host.reload({ waitUntil: 'load' });
-  await (await withoutGesture(host))((url) => {
+  await (
+    await withoutGesture(host)
+  )((url) => {
     window.openedUrls = [];
     const open = window.open;
     window.open = function (...args) {
@@ -347,7 +360,15 @@ test('dialog mode: a blocked popup says so within 1 s; an invalid number opens n
   assert.ok(Date.now() - started < 3000);
   assert.equal(await quiet(() => window.vw.el().shadowRoot.querySelector('[part~="launcher"]').dataset.dialog), 'blocked');
   assert.equal(await quiet(() => window.vw.el().call('not a number!')), false);
-  assert.equal(await quiet(() => window.vw.log.filter((e) => e.type === 'error').map((e) => e.detail.code).join()), 'popup-blocked,invalid-number');
+  assert.equal(
+    await quiet(() =>
+      window.vw.log
+        .filter((e) => e.type === 'error')
+        .map((e) => e.detail.code)
+        .join(),
+    ),
+    'popup-blocked,invalid-number',
+  );
   assert.deepEqual(await quiet(() => window.openedUrls.length), 1, 'the invalid number opened nothing');
   await context.close();
 });
@@ -400,7 +421,10 @@ test("dialog mode: a site off the popup's host list gets nothing, whether it ope
     /** The refused popup says why, has no phone, and closes by itself; resolves with what it showed. */
     const refusedThenClosed = async (popup, thief) => {
       await popup.waitForFunction(() => document.getElementById('refused')?.hidden === false, { timeout: 5000, polling: 50 });
-      const shown = await popupEl(popup, () => ({ text: document.getElementById('refused').innerText, phones: document.querySelectorAll('voice-widget').length }));
+      const shown = await popupEl(popup, () => ({
+        text: document.getElementById('refused').innerText,
+        phones: document.querySelectorAll('voice-widget').length,
+      }));
       const at = Date.now();
       await thief.waitForFunction(() => window.thief.popup?.closed === true, { timeout: 9000, polling: 100 }); // 3 s, asserted at 3×
       t.diagnostic(`refusal shown → popup closed: ${Date.now() - at} ms`);
@@ -417,7 +441,7 @@ test("dialog mode: a site off the popup's host list gets nothing, whether it ope
     assert.ok(shown.text.includes(`does not work for ${thiefOrigin}`), shown.text);
     assert.equal(shown.phones, 0, 'no phone on the refused page');
     assert.deepEqual(await thief.evaluate(() => window.thief.received), [], 'the other site received no message');
-    assert.deepEqual(attackerSip.seen, [], 'no WebSocket reached the other site\'s SIP server: no REGISTER, no INVITE');
+    assert.deepEqual(attackerSip.seen, [], "no WebSocket reached the other site's SIP server: no REGISTER, no INVITE");
 
     // 2. The app's tab opens the popup (listed host); then a page of the other site takes the tab over
     //    and re-opens the running popup by its name, with its own origin in the fragment.
@@ -430,7 +454,7 @@ test("dialog mode: a site off the popup's host list gets nothing, whether it ope
     const again = await refusedThenClosed(popup, host); // the same window, navigated by name
     assert.match(again.text, /does not work for/);
     assert.deepEqual(await host.evaluate(() => window.thief.received), [], 'no hello, no redeem reached the page that took the tab');
-    assert.deepEqual(attackerSip.seen, [], 'no WebSocket reached the other site\'s SIP server');
+    assert.deepEqual(attackerSip.seen, [], "no WebSocket reached the other site's SIP server");
   } finally {
     await context.close();
     await attackerSip.stop();

@@ -36,7 +36,11 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of pages) await p.browserContext().close().catch(() => {});
+  for (const p of pages)
+    await p
+      .browserContext()
+      .close()
+      .catch(() => {});
   await browser?.close().catch(() => {});
   await dev?.stop().catch(() => {});
   if (stateDir) await rm(stateDir, { recursive: true, force: true });
@@ -81,7 +85,17 @@ describe('embedding', () => {
         html: document.documentElement.outerHTML.includes('apiKey'),
       };
     });
-    assert.deepEqual(placed, { count: 1, parent: 'BODY', floating: true, clickToCall: true, title: 'Dave', right: 20, bottom: 20, embedded: true, html: false });
+    assert.deepEqual(placed, {
+      count: 1,
+      parent: 'BODY',
+      floating: true,
+      clickToCall: true,
+      title: 'Dave',
+      right: 20,
+      bottom: 20,
+      embedded: true,
+      html: false,
+    });
 
     // A real click on the page's tel: link (a user gesture, as in life).
     const url = page.url();
@@ -105,22 +119,29 @@ describe('embedding', () => {
         script.onerror = reject;
         document.head.append(script);
       });
-      return { defined: !!customElements.get('voice-widget'), create: typeof window.VoiceWidget?.create, widgets: document.querySelectorAll('voice-widget').length };
+      return {
+        defined: !!customElements.get('voice-widget'),
+        create: typeof window.VoiceWidget?.create,
+        widgets: document.querySelectorAll('voice-widget').length,
+      };
     });
     assert.deepEqual(result, { defined: true, create: 'function', widgets: 0 });
   });
 
   test('VoiceWidget.create before the script has loaded: queued, then a phone in its container; the delegate hears everything; finished calls reach the host backend', async (t) => {
     // The bundle arrives 1.5 s late, so the page's create(), open() and token all wait in the loader's queue.
-    const page = await open('/demo/examples/imperative.html', async (p) => {
-      await p.setRequestInterception(true);
-      p.on('request', (r) => (r.url().endsWith('/voice-widget.min.js') ? setTimeout(() => r.continue(), 1500) : r.continue()));
-      // An async script holds back the load event; the page's module has run by DOMContentLoaded.
-    }, 'domcontentloaded');
+    const page = await open(
+      '/demo/examples/imperative.html',
+      async (p) => {
+        await p.setRequestInterception(true);
+        p.on('request', (r) => (r.url().endsWith('/voice-widget.min.js') ? setTimeout(() => r.continue(), 1500) : r.continue()));
+        // An async script holds back the load event; the page's module has run by DOMContentLoaded.
+      },
+      'domcontentloaded',
+    );
     const queued = await page.evaluate(() => ({ loaded: !!customElements.get('voice-widget'), queue: window.VoiceWidget.q?.length }));
     assert.deepEqual(queued, { loaded: false, queue: 1 });
-    const state = (s) =>
-      page.waitForFunction((s) => document.querySelector('#phone-slot voice-widget')?.getState() === s, { timeout: 15000, polling: 50 }, s);
+    const state = (s) => page.waitForFunction((s) => document.querySelector('#phone-slot voice-widget')?.getState() === s, { timeout: 15000, polling: 50 }, s);
     await state('ready');
     const delegate = () => page.evaluate(() => [...document.querySelectorAll('#log li')].reverse().map((li) => li.textContent.replace(/^\S+ /, '')));
     const first = await delegate();
@@ -152,7 +173,10 @@ describe('embedding', () => {
     // The backend keeps only what it expects.
     const post = (body, type = 'application/json') => fetch(`${dev.url}/demo/api/calls`, { method: 'POST', headers: { 'Content-Type': type }, body });
     // A cross-site form or beacon (text/plain, no preflight) cannot write to the log.
-    assert.equal((await post(JSON.stringify({ user: 'erin', id: 'x', direction: 'outbound', number: 'bob', cause: 'x', duration: 1 }), 'text/plain')).status, 415);
+    assert.equal(
+      (await post(JSON.stringify({ user: 'erin', id: 'x', direction: 'outbound', number: 'bob', cause: 'x', duration: 1 }), 'text/plain')).status,
+      415,
+    );
     const bad = await post(JSON.stringify({ user: 'erin', id: 1 }));
     assert.equal(bad.status, 400);
     const huge = await post(JSON.stringify({ user: 'x'.repeat(5000) }));

@@ -38,7 +38,12 @@ after(async () => {
 /** Bob's phone on the plain widget page, registered through the same host backend. */
 async function openBob(t) {
   const page = await newIsolatedPage(browser);
-  t.after(() => page.browserContext().close().catch(() => {}));
+  t.after(() =>
+    page
+      .browserContext()
+      .close()
+      .catch(() => {}),
+  );
   await page.goto(`${dev.url}/test/e2e/pages/widget.html`);
   await page.waitForFunction(() => window.vw && customElements.get('voice-widget'));
   const { token } = await (await fetch(`${dev.url}/demo/api/token?user=bob`, { method: 'POST', headers: { 'Content-Type': 'application/json' } })).json();
@@ -64,7 +69,12 @@ for (const [name, heading] of [
       const bob = await openBob(t);
       const started = Date.now();
       const page = await newIsolatedPage(browser);
-      t.after(() => page.browserContext().close().catch(() => {}));
+      t.after(() =>
+        page
+          .browserContext()
+          .close()
+          .catch(() => {}),
+      );
       await page.goto(`${dev.url}/demo/examples/${name}.html`);
       assert.equal(await page.$eval('h1', (el) => el.textContent), heading);
       // The framework's text follows the widget's state-change events; `ready` enables its button.
@@ -78,7 +88,10 @@ for (const [name, heading] of [
 
       await page.click('#call-bob');
       await answerAndHangUp(bob, page);
-      await page.waitForFunction(() => /^Last call: bob, remote-hangup, \d+\.\d s$/.test(document.getElementById('last-call').textContent.trim()), { timeout: 10000, polling: 50 });
+      await page.waitForFunction(() => /^Last call: bob, remote-hangup, \d+\.\d s$/.test(document.getElementById('last-call').textContent.trim()), {
+        timeout: 10000,
+        polling: 50,
+      });
       await page.waitForFunction(() => document.getElementById('state').textContent === 'completed', { timeout: 5000, polling: 50 });
       const seconds = Number(/(\d+\.\d) s/.exec(await page.$eval('#last-call', (el) => el.textContent))[1]);
       assert.ok(seconds >= 0.3 && seconds < 10, `duration ${seconds}`);
@@ -93,7 +106,12 @@ describe('HubSpot Calling Extensions bridge (demo/examples/hubspot.html)', () =>
   /** The test double of HubSpot framing hubspot.html, as HubSpot does: from another origin (localhost vs 127.0.0.1). */
   async function openHubSpot(t) {
     const page = await newIsolatedPage(browser);
-    t.after(() => page.browserContext().close().catch(() => {}));
+    t.after(() =>
+      page
+        .browserContext()
+        .close()
+        .catch(() => {}),
+    );
     const hostUrl = dev.url.replace('127.0.0.1', 'localhost');
     const widgetUrl = `${dev.url}/demo/examples/hubspot.html`;
     await page.goto(`${hostUrl}/test/e2e/pages/hubspot-host.html?widget=${encodeURIComponent(widgetUrl)}`);
@@ -107,7 +125,11 @@ describe('HubSpot Calling Extensions bridge (demo/examples/hubspot.html)', () =>
     const { page, hubspot, app } = await openHubSpot(t);
 
     await hubspot(() => window.hubspot.waitFor('SYNC_ACK'));
-    assert.deepEqual(await hubspot(() => window.hubspot.waitFor('INITIALIZED')), { isLoggedIn: true, isAvailable: false, sizeInfo: { width: 300, height: 520 } });
+    assert.deepEqual(await hubspot(() => window.hubspot.waitFor('INITIALIZED')), {
+      isLoggedIn: true,
+      isAvailable: false,
+      sizeInfo: { width: 300, height: 520 },
+    });
     await hubspot(() => window.hubspot.waitFor('USER_AVAILABLE'));
     const sync = (await hubspot(() => window.hubspot.received)).find((m) => m.type === 'SYNC_ACK');
     assert.equal(sync.messageId, 'hubspot-host_1'); // the answer to HubSpot's first SYNC
@@ -117,7 +139,10 @@ describe('HubSpot Calling Extensions bridge (demo/examples/hubspot.html)', () =>
     const outgoing = await hubspot(() => window.hubspot.waitFor('OUTGOING_CALL_STARTED'));
     assert.equal(typeof outgoing.externalCallId, 'string');
     assert.ok(Math.abs(outgoing.callStartTime - Date.now()) < 10000);
-    assert.deepEqual({ ...outgoing, callStartTime: 0 }, { externalCallId: outgoing.externalCallId, toNumber: 'bob', fromNumber: 'alice', callStartTime: 0, createEngagement: true });
+    assert.deepEqual(
+      { ...outgoing, callStartTime: 0 },
+      { externalCallId: outgoing.externalCallId, toNumber: 'bob', fromNumber: 'alice', callStartTime: 0, createEngagement: true },
+    );
 
     await bob.waitForFunction(() => window.vw.el().getState() === 'incoming', { timeout: 10000, polling: 50 });
     assert.equal(await hubspot(() => window.hubspot.types().includes('CALL_ANSWERED')), false);
@@ -127,7 +152,11 @@ describe('HubSpot Calling Extensions bridge (demo/examples/hubspot.html)', () =>
 
     await hubspot(() => window.hubspot.endCall());
     await bob.waitForFunction(() => window.vw.el().getState() === 'completed', { timeout: 10000, polling: 50 });
-    assert.deepEqual(await hubspot(() => window.hubspot.waitFor('CALL_ENDED')), { externalCallId: outgoing.externalCallId, engagementId: 4242, callEndStatus: 'COMPLETED' });
+    assert.deepEqual(await hubspot(() => window.hubspot.waitFor('CALL_ENDED')), {
+      externalCallId: outgoing.externalCallId,
+      engagementId: 4242,
+      callEndStatus: 'COMPLETED',
+    });
     const completed = await hubspot(() => window.hubspot.waitFor('CALL_COMPLETED'));
     const duration = Number(completed.engagementProperties.hs_call_duration);
     assert.ok(duration >= 500 && duration < 10000, `hs_call_duration ${duration}`);
@@ -166,16 +195,31 @@ describe('HubSpot Calling Extensions bridge (demo/examples/hubspot.html)', () =>
 
     await bob.evaluate(() => window.vw.el().call('alice'));
     const incoming = await hubspot(() => window.hubspot.waitFor('INCOMING_CALL'));
-    assert.deepEqual({ ...incoming, callStartTime: 0 }, { externalCallId: incoming.externalCallId, fromNumber: 'bob', toNumber: 'alice', callStartTime: 0, createEngagement: true });
+    assert.deepEqual(
+      { ...incoming, callStartTime: 0 },
+      { externalCallId: incoming.externalCallId, fromNumber: 'bob', toNumber: 'alice', callStartTime: 0, createEngagement: true },
+    );
     await app().evaluate(() => document.getElementById('phone').answer());
     assert.deepEqual(await hubspot(() => window.hubspot.waitFor('CALL_ANSWERED')), { externalCallId: incoming.externalCallId });
     await bob.waitForFunction(() => window.vw.el().getState() === 'in-progress', { timeout: 10000, polling: 50 });
     await bob.evaluate(() => window.vw.el().hangup());
-    assert.deepEqual(await hubspot(() => window.hubspot.waitFor('CALL_ENDED')), { externalCallId: incoming.externalCallId, engagementId: 4242, callEndStatus: 'COMPLETED' });
+    assert.deepEqual(await hubspot(() => window.hubspot.waitFor('CALL_ENDED')), {
+      externalCallId: incoming.externalCallId,
+      engagementId: 4242,
+      callEndStatus: 'COMPLETED',
+    });
     const { engagementProperties } = await hubspot(() => window.hubspot.waitFor('CALL_COMPLETED'));
     assert.deepEqual(
       { ...engagementProperties, hs_call_duration: 'ms' },
-      { hs_timestamp: incoming.callStartTime, hs_call_direction: 'INBOUND', hs_call_status: 'COMPLETED', hs_call_duration: 'ms', hs_call_from_number: 'bob', hs_call_to_number: 'alice', hs_call_title: 'Call from bob' },
+      {
+        hs_timestamp: incoming.callStartTime,
+        hs_call_direction: 'INBOUND',
+        hs_call_status: 'COMPLETED',
+        hs_call_duration: 'ms',
+        hs_call_from_number: 'bob',
+        hs_call_to_number: 'alice',
+        hs_call_title: 'Call from bob',
+      },
     );
     assert.deepEqual(pageLog(page), []);
   });

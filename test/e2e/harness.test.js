@@ -30,7 +30,11 @@ before(async () => {
 
 after(async () => {
   // Each step on its own so one failure doesn't leak the others.
-  for (const p of pages) await p.browserContext().close().catch(() => {});
+  for (const p of pages)
+    await p
+      .browserContext()
+      .close()
+      .catch(() => {});
   await browser?.close().catch(() => {});
   await web?.stop().catch(() => {});
   await kam?.stop().catch(() => {});
@@ -50,7 +54,8 @@ function register(page, user, { ttl = 3600, password, authUser = user, autoAnswe
   const issued = ttl > 0 ? Date.now() : Date.now() + (ttl - 60) * 1000;
   const token = mintToken({ secret: SECRET, user, domain: DOMAIN, ttl: ttl > 0 ? ttl : 60, now: () => issued });
   const claims = decodeToken(token);
-  const creds = authUser === user ? { username: claims.sip_auth_user, password: claims.sip_auth_password } : ephemeralCredentials({ secret: SECRET, user: authUser, ttl });
+  const creds =
+    authUser === user ? { username: claims.sip_auth_user, password: claims.sip_auth_password } : ephemeralCredentials({ secret: SECRET, user: authUser, ttl });
   return page.evaluate((o) => window.bare.start(o), {
     wsUrl: kam.wsUrl,
     user,
@@ -175,13 +180,17 @@ describe('harness with bare JsSIP', () => {
     });
   });
 
-  test('a client cannot assert an identity: the proxy replaces its P-Asserted-Identity with the token\'s', async () => {
+  test("a client cannot assert an identity: the proxy replaces its P-Asserted-Identity with the token's", async () => {
     await explain(async () => {
       const [mallory, victim] = await Promise.all([openPhone(), openPhone()]);
       assert.equal((await register(mallory, 'mallory')).ok, true);
       assert.equal((await register(victim, 'victim')).ok, true);
       const from = await evalBare(victim, () => window.bare.state.events.length);
-      const calling = evalBare(mallory, (to) => window.bare.call(to, { extraHeaders: ['P-Asserted-Identity: "CEO" <sip:ceo@voice.test>'] }), `sip:victim@${DOMAIN}`);
+      const calling = evalBare(
+        mallory,
+        (to) => window.bare.call(to, { extraHeaders: ['P-Asserted-Identity: "CEO" <sip:ceo@voice.test>'] }),
+        `sip:victim@${DOMAIN}`,
+      );
       assert.equal((await evalBare(victim, (f) => window.bare.waitFor('newRTCSession', { from: f }), from)).ok, true);
       assert.equal(await evalBare(victim, () => window.bare.state.assertedIdentity), `"mallory" <sip:mallory@${DOMAIN}>`);
       await evalBare(victim, () => window.bare.reject(486));

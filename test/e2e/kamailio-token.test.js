@@ -58,7 +58,11 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of pages) await p.browserContext().close().catch(() => {});
+  for (const p of pages)
+    await p
+      .browserContext()
+      .close()
+      .catch(() => {});
   await browser?.close().catch(() => {});
   await web?.stop().catch(() => {});
   await kam?.stop().catch(() => {});
@@ -106,14 +110,19 @@ const revoke = (uuid) => fetch(apiUrl(`/v1/tokens/${uuid}`), { method: 'DELETE',
 
 /** A MESSAGE from `client` (registered as `from`) to `to`; resolves with the final reply. */
 function message(client, from, to, extra = []) {
-  return client.request('MESSAGE', `sip:${to}@${DOMAIN}`, [
-    `To: <sip:${to}@${DOMAIN}>`,
-    `From: <sip:${from}@${DOMAIN}>;tag=${Math.random().toString(16).slice(2, 10)}`,
-    `Call-ID: ${Math.random().toString(16).slice(2)}`,
-    'CSeq: 1 MESSAGE',
-    'Content-Type: text/plain',
-    ...extra,
-  ], 'hi');
+  return client.request(
+    'MESSAGE',
+    `sip:${to}@${DOMAIN}`,
+    [
+      `To: <sip:${to}@${DOMAIN}>`,
+      `From: <sip:${from}@${DOMAIN}>;tag=${Math.random().toString(16).slice(2, 10)}`,
+      `Call-ID: ${Math.random().toString(16).slice(2)}`,
+      'CSeq: 1 MESSAGE',
+      'Content-Type: text/plain',
+      ...extra,
+    ],
+    'hi',
+  );
 }
 
 /** Answers the next MESSAGE that reaches `client` with 200 and resolves with it. */
@@ -127,7 +136,7 @@ async function answerMessage(client) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-test('REGISTER: each bad token is refused with the embedded server\'s reply; a good one registers', async () => {
+test("REGISTER: each bad token is refused with the embedded server's reply; a good one registers", async () => {
   const good = token('alice');
   const [head, body, sig] = good.split('.');
   const claims = JSON.parse(Buffer.from(body, 'base64url').toString());
@@ -139,10 +148,16 @@ test('REGISTER: each bad token is refused with the embedded server\'s reply; a g
     ['non-canonical signature', 'alice', `${head}.${body}.${sig.slice(0, -1)}${sig.at(-1) === 'A' ? 'B' : 'A'}`, {}, 'Invalid Token'],
     ['expired token', 'alice', expired, {}, 'Credentials Expired'],
     ['token of another user', 'alice', token('bob'), {}, 'Forbidden (User Mismatch)'],
-    ['digest credential of another token', 'alice', good, (() => {
-      const other = decodeToken(token('alice', { ttl: 1200 }));
-      return { authUser: other.sip_auth_user, password: other.sip_auth_password };
-    })(), 'Forbidden (Credential Mismatch)'],
+    [
+      'digest credential of another token',
+      'alice',
+      good,
+      (() => {
+        const other = decodeToken(token('alice', { ttl: 1200 }));
+        return { authUser: other.sip_auth_user, password: other.sip_auth_password };
+      })(),
+      'Forbidden (Credential Mismatch)',
+    ],
     ['allowed_domains without the page', 'alice', token('alice', { allowedDomains: ['localhost'] }), { origin: 'http://127.0.0.1:8000' }, 'Origin Not Allowed'],
     ['look-alike domain', 'alice', token('alice', { allowedDomains: ['calhost'] }), { origin: 'http://localhost:8000' }, 'Origin Not Allowed'],
   ];
@@ -151,7 +166,10 @@ test('REGISTER: each bad token is refused with the embedded server\'s reply; a g
     client.close();
     assert.deepEqual(status, { status: 403, reason }, what);
   }
-  for (const [tok, origin] of [[good, undefined], [token('alice', { allowedDomains: ['localhost'] }), 'http://localhost:3000']]) {
+  for (const [tok, origin] of [
+    [good, undefined],
+    [token('alice', { allowedDomains: ['localhost'] }), 'http://localhost:3000'],
+  ]) {
     const { client, status } = await rawRegister('alice', tok, { origin });
     client.close();
     assert.equal(status.status, 200, `good token (${origin ?? 'default origin'})`);
@@ -180,20 +198,30 @@ test('no open relay: in-dialog-looking and direct requests to another host reach
   await new Promise((resolve) => listener.listen(0, '127.0.0.1', resolve));
   const target = `sip:x@127.0.0.1:${listener.address().port};transport=tcp`;
   const probe = (client, from) =>
-    client.request('MESSAGE', target, [
-      `Route: <sip:127.0.0.1:${kam.port};transport=ws;lr>`,
-      `To: <${target}>;tag=abc`,
-      `From: <sip:${from}@${DOMAIN}>;tag=def`,
-      'Call-ID: relay-probe',
-      'CSeq: 1 MESSAGE',
-    ], 'probe');
+    client.request(
+      'MESSAGE',
+      target,
+      [
+        `Route: <sip:127.0.0.1:${kam.port};transport=ws;lr>`,
+        `To: <${target}>;tag=abc`,
+        `From: <sip:${from}@${DOMAIN}>;tag=def`,
+        'Call-ID: relay-probe',
+        'CSeq: 1 MESSAGE',
+      ],
+      'probe',
+    );
   try {
     const stranger = await connectRaw(kam.wsUrl);
     assert.deepEqual(statusOf(await probe(stranger, 'nobody')), { status: 403, reason: 'Register First' });
     stranger.close();
     const { client: erin } = await rawRegister('erin', token('erin'));
     assert.equal(statusOf(await probe(erin, 'erin')).status, 481, 'a dialog this proxy never saw');
-    const direct = await erin.request('MESSAGE', target, [`To: <${target}>`, `From: <sip:erin@${DOMAIN}>;tag=1`, 'Call-ID: relay-direct', 'CSeq: 1 MESSAGE'], 'x');
+    const direct = await erin.request(
+      'MESSAGE',
+      target,
+      [`To: <${target}>`, `From: <sip:erin@${DOMAIN}>;tag=1`, 'Call-ID: relay-direct', 'CSeq: 1 MESSAGE'],
+      'x',
+    );
     assert.equal(statusOf(direct).status, 404, 'another domain');
     erin.close();
     await sleep(500);
@@ -214,13 +242,12 @@ test('identity comes from the token: P-Asserted-Identity from its name and user;
     'Alert-Info: <http://x>;info=alert-autoanswer',
   ];
   const arrived = answerMessage(gina);
-  const sent = frank.request('MESSAGE', `sip:gina@${DOMAIN}`, [
-    `To: <sip:gina@${DOMAIN}>`,
-    `From: "Your Bank - Fraud Dept" <sip:frank@${DOMAIN}>;tag=1`,
-    'Call-ID: identity-1',
-    'CSeq: 1 MESSAGE',
-    ...spoof,
-  ], 'hi');
+  const sent = frank.request(
+    'MESSAGE',
+    `sip:gina@${DOMAIN}`,
+    [`To: <sip:gina@${DOMAIN}>`, `From: "Your Bank - Fraud Dept" <sip:frank@${DOMAIN}>;tag=1`, 'Call-ID: identity-1', 'CSeq: 1 MESSAGE', ...spoof],
+    'hi',
+  );
   const got = await arrived;
   assert.equal(statusOf(await sent).status, 200);
   assert.equal(header(got, 'P-Asserted-Identity'), `"Frank Token" <sip:frank@${DOMAIN}>`);
@@ -230,7 +257,10 @@ test('identity comes from the token: P-Asserted-Identity from its name and user;
   const allowed = answerMessage(gina);
   await message(frank, 'frank', 'gina', [`P-Preferred-Identity: <sip:+15550100@${DOMAIN}>`]);
   assert.equal(header(await allowed, 'P-Asserted-Identity'), `"Frank Token" <sip:+15550100@${DOMAIN}>`);
-  assert.deepEqual(statusOf(await message(frank, 'frank', 'gina', [`P-Preferred-Identity: <sip:+15550199@${DOMAIN}>`])), { status: 403, reason: 'Caller ID Not Allowed' });
+  assert.deepEqual(statusOf(await message(frank, 'frank', 'gina', [`P-Preferred-Identity: <sip:+15550199@${DOMAIN}>`])), {
+    status: 403,
+    reason: 'Caller ID Not Allowed',
+  });
   assert.deepEqual(statusOf(await message(frank, 'gina', 'gina')), { status: 403, reason: 'Forbidden (From Mismatch)' });
   frank.close();
   gina.close();
@@ -238,7 +268,11 @@ test('identity comes from the token: P-Asserted-Identity from its name and user;
 
 test('connection lifecycle: unregistered slots per address come back after FIN and RST; an unregistered socket is closed after its grace', async () => {
   const other = { localAddress: '127.0.0.2' }; // its own per-address count
-  const refused = () => connectRaw(kam.wsUrl, other).then((c) => (c.close(), 'open'), (e) => e.message);
+  const refused = () =>
+    connectRaw(kam.wsUrl, other).then(
+      (c) => (c.close(), 'open'),
+      (e) => e.message,
+    );
   const held = [];
   for (let i = 0; i < LIMITS.UNREGISTERED_PER_ADDRESS; i++) held.push(await connectRaw(kam.wsUrl, other));
   assert.equal(await refused(), 'handshake answered 503');
@@ -272,15 +306,25 @@ test('limits: bindings per user, one Contact per REGISTER, message size', async 
   assert.deepEqual(status, { status: 403, reason: 'Too Many Registrations' });
   // A binding already held refreshes.
   const claims = decodeToken(tok);
-  assert.equal(statusOf(await held[0].register({ user: 'jack', domain: DOMAIN, token: tok, authUser: claims.sip_auth_user, password: claims.sip_auth_password })).status, 200);
+  assert.equal(
+    statusOf(await held[0].register({ user: 'jack', domain: DOMAIN, token: tok, authUser: claims.sip_auth_user, password: claims.sip_auth_password })).status,
+    200,
+  );
   for (const c of held) c.close();
   await sleep(300); // the bindings go with their sockets
   const two = await extra.register({
-    user: 'jack', domain: DOMAIN, token: tok, authUser: claims.sip_auth_user, password: claims.sip_auth_password,
+    user: 'jack',
+    domain: DOMAIN,
+    token: tok,
+    authUser: claims.sip_auth_user,
+    password: claims.sip_auth_password,
     extra: ['Contact: <sip:second@x.invalid;transport=ws>'],
   });
   assert.deepEqual(statusOf(two), { status: 403, reason: 'Forbidden (One Contact Per Register)' });
-  assert.equal(statusOf(await extra.register({ user: 'jack', domain: DOMAIN, token: tok, authUser: claims.sip_auth_user, password: claims.sip_auth_password })).status, 200);
+  assert.equal(
+    statusOf(await extra.register({ user: 'jack', domain: DOMAIN, token: tok, authUser: claims.sip_auth_user, password: claims.sip_auth_password })).status,
+    200,
+  );
   // 60 KiB goes through; over 64 KiB the message and its connection go (the embedded server closes with 1009).
   const { client: kate, status: ok } = await rawRegister('kate', token('kate'));
   assert.equal(ok.status, 200);
@@ -299,7 +343,11 @@ test('limits: bindings per user, one Contact per REGISTER, message size', async 
 test('the control listener takes only signed, fresh pushes, and only on its own port', async () => {
   const body = JSON.stringify({ jti: 'never-minted-1234', exp: Math.floor(Date.now() / 1000) + 600 });
   const push = (base, signature) =>
-    fetch(`${base}/revoke`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(signature ? { 'X-Voice-Widget-Signature': signature } : {}) }, body }).then((r) => r.status);
+    fetch(`${base}/revoke`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(signature ? { 'X-Voice-Widget-Signature': signature } : {}) },
+      body,
+    }).then((r) => r.status);
   const mac = (ts, key) => createHmac('sha256', key).update(`${ts}.${body}`).digest('base64url');
   const now = Math.floor(Date.now() / 1000);
   assert.equal(await push(kam.controlUrl), 401, 'unsigned');
@@ -361,7 +409,7 @@ test('revocation: both tabs of the user get token-expired {reason: revoked} with
   assert.deepEqual(status, { status: 403, reason: 'Token Revoked' });
 });
 
-test('in the callee\'s widget, a spoofed From display name and an auto-answer hint change nothing: call-received.from is the token\'s name and user, and it rings', async () => {
+test("in the callee's widget, a spoofed From display name and an auto-answer hint change nothing: call-received.from is the token's name and user, and it rings", async () => {
   browser ??= await launchBrowser();
   web ??= await startStaticServer({ root: REPO_ROOT });
   const page = await newIsolatedPage(browser);

@@ -74,7 +74,12 @@ async function startFlakyGateway(host) {
   const sock = dgram.createSocket('udp4');
   await new Promise((r) => sock.bind(0, host, r));
   const gw = {
-    options: 0, invites: 0, challenged: 0, authorized: [], failing: false, replies: [],
+    options: 0,
+    invites: 0,
+    challenged: 0,
+    authorized: [],
+    failing: false,
+    replies: [],
     uri: `sip:${host}:${sock.address().port}`,
     port: sock.address().port,
     send: (text, port, to) => sock.send(text, port, to),
@@ -103,7 +108,18 @@ async function startFlakyGateway(host) {
     }
     const copy = (name) => text.match(new RegExp(`^${name}:.*$`, 'gmi')) ?? [];
     const to = copy('To').map((l) => (/;tag=/.test(l) ? l : `${l};tag=flaky`));
-    const reply = [`SIP/2.0 ${status}`, ...copy('Via'), ...copy('From'), ...to, ...copy('Call-ID'), ...copy('CSeq'), ...extra, 'Content-Length: 0', '', ''].join('\r\n');
+    const reply = [
+      `SIP/2.0 ${status}`,
+      ...copy('Via'),
+      ...copy('From'),
+      ...to,
+      ...copy('Call-ID'),
+      ...copy('CSeq'),
+      ...extra,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
     sock.send(reply, rinfo.port, rinfo.address);
   });
   return gw;
@@ -116,7 +132,15 @@ before(async () => {
   kam = await startKamailio({
     secret: SECRET,
     udpHost: address,
-    phoneNetwork: { rtpengine: rtp.ngUrl, gateways: [flaky.uri, `sip:${address}:${carrierPort}`], dids: { [DID]: 'alice' }, transcode: true, pingInterval: 1, trunkCredential: `${TRUNK_AUTH.user}:${TRUNK_AUTH.realm}:${TRUNK_AUTH.password}`, ...PLAN },
+    phoneNetwork: {
+      rtpengine: rtp.ngUrl,
+      gateways: [flaky.uri, `sip:${address}:${carrierPort}`],
+      dids: { [DID]: 'alice' },
+      transcode: true,
+      pingInterval: 1,
+      trunkCredential: `${TRUNK_AUTH.user}:${TRUNK_AUTH.realm}:${TRUNK_AUTH.password}`,
+      ...PLAN,
+    },
   });
   web = await startStaticServer({ root: REPO_ROOT });
   browser = await launchBrowser({ without: ['--allow-loopback-in-peer-connection'] });
@@ -125,7 +149,11 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of [alice, bob]) await p?.browserContext().close().catch(() => {});
+  for (const p of [alice, bob])
+    await p
+      ?.browserContext()
+      .close()
+      .catch(() => {});
   await browser?.close().catch(() => {});
   await carrier?.stop().catch(() => {});
   await web?.stop().catch(() => {});
@@ -186,7 +214,14 @@ function widgetMedia(page) {
       bytesReceived: inbound?.bytesReceived ?? 0,
       bytesSent: outbound?.bytesSent ?? 0,
       audioLevel: inbound?.audioLevel ?? 0,
-      samples: inbound && { total: inbound.totalSamplesReceived, concealed: inbound.concealedSamples, silentConcealed: inbound.silentConcealedSamples, discarded: inbound.packetsDiscarded, lost: inbound.packetsLost, energy: inbound.totalAudioEnergy },
+      samples: inbound && {
+        total: inbound.totalSamplesReceived,
+        concealed: inbound.concealedSamples,
+        silentConcealed: inbound.silentConcealedSamples,
+        discarded: inbound.packetsDiscarded,
+        lost: inbound.packetsLost,
+        energy: inbound.totalAudioEnergy,
+      },
     };
   });
 }
@@ -221,7 +256,9 @@ async function assertTwoWayAudio(t, { widgetCodec }) {
   assert.match(c2.text, /menc: \(none\)/, c2.text);
   assert.match(c2.decoder ?? '', /^PCM[UA] 8000Hz/, c2.text);
   assert.ok(c2.rxPackets > c1.rxPackets, `carrier RTP packets received rise: ${c1.rxPackets} → ${c2.rxPackets}`);
-  t.diagnostic(`widget ${w2.inboundCodec} in, ${w2.outboundCodec} out, ${w1.bytesReceived} → ${w2.bytesReceived} bytes in 1 s, level ${level.toFixed(3)}; carrier ${c2.decoder}, ${c1.rxPackets} → ${c2.rxPackets} packets`);
+  t.diagnostic(
+    `widget ${w2.inboundCodec} in, ${w2.outboundCodec} out, ${w1.bytesReceived} → ${w2.bytesReceived} bytes in 1 s, level ${level.toFixed(3)}; carrier ${c2.decoder}, ${c1.rxPackets} → ${c2.rxPackets} packets`,
+  );
 }
 
 /** The carrier's recording of the call has the widget's beeps in it. */
@@ -319,7 +356,7 @@ test('a call to a DID from an address that is not the trunk is refused (403)', {
 test('the trunk may only call DIDs: an INVITE from a gateway to another number gets 404', { timeout: 20_000 }, async () => {
   const before = flaky.replies.length;
   flaky.send(rawInvite('+442079460000', address, flaky.port), kam.udp.port, kam.udp.host);
-  for (const deadline = Date.now() + 5000; flaky.replies.length === before && Date.now() < deadline; ) await sleep(20);
+  for (const deadline = Date.now() + 5000; flaky.replies.length === before && Date.now() < deadline;) await sleep(20);
   assert.match(flaky.replies[before] ?? 'no reply', /^SIP\/2\.0 404 /);
 });
 
@@ -382,17 +419,23 @@ test('call setup time: through rtpengine to the trunk vs a direct browser-to-bro
   }),
 );
 
-test('the trunk: every gateway is probed with OPTIONS, a 407 is answered with TRUNK_CREDENTIAL, a 503 fails over to the next, one whose probes fail is marked down', { timeout: 30_000 }, async (t) => {
-  // Round-robin over two gateways: the calls above went to the flaky one too.
-  assert.ok(flaky.challenged >= 1, `the flaky gateway challenged INVITEs (and every call still reached the carrier): ${flaky.challenged}`);
-  assert.equal(flaky.authorized.length, flaky.challenged, 'each challenge was answered once');
-  for (const a of flaky.authorized) assert.deepEqual(a, { username: TRUNK_AUTH.user, realm: TRUNK_AUTH.realm, valid: true });
-  assert.ok(flaky.options >= 2, `OPTIONS probes: ${flaky.options}`);
-  flaky.failing = true;
-  const since = kam.log().length;
-  const down = new RegExp(`trunk gateway ${flaky.uri.replace(/[.]/g, '[.]')} is down`);
-  const startedAt = Date.now();
-  while (!down.test(kam.log().slice(since)) && Date.now() - startedAt < 15_000) await sleep(100);
-  assert.match(kam.log().slice(since), down);
-  t.diagnostic(`${flaky.challenged} INVITEs challenged and answered with a valid digest, then failed over; ${flaky.options} probes answered; failing gateway marked down after ${Date.now() - startedAt} ms`);
-});
+test(
+  'the trunk: every gateway is probed with OPTIONS, a 407 is answered with TRUNK_CREDENTIAL, a 503 fails over to the next, one whose probes fail is marked down',
+  { timeout: 30_000 },
+  async (t) => {
+    // Round-robin over two gateways: the calls above went to the flaky one too.
+    assert.ok(flaky.challenged >= 1, `the flaky gateway challenged INVITEs (and every call still reached the carrier): ${flaky.challenged}`);
+    assert.equal(flaky.authorized.length, flaky.challenged, 'each challenge was answered once');
+    for (const a of flaky.authorized) assert.deepEqual(a, { username: TRUNK_AUTH.user, realm: TRUNK_AUTH.realm, valid: true });
+    assert.ok(flaky.options >= 2, `OPTIONS probes: ${flaky.options}`);
+    flaky.failing = true;
+    const since = kam.log().length;
+    const down = new RegExp(`trunk gateway ${flaky.uri.replace(/[.]/g, '[.]')} is down`);
+    const startedAt = Date.now();
+    while (!down.test(kam.log().slice(since)) && Date.now() - startedAt < 15_000) await sleep(100);
+    assert.match(kam.log().slice(since), down);
+    t.diagnostic(
+      `${flaky.challenged} INVITEs challenged and answered with a valid digest, then failed over; ${flaky.options} probes answered; failing gateway marked down after ${Date.now() - startedAt} ms`,
+    );
+  },
+);

@@ -32,7 +32,11 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of pages) await p.browserContext().close().catch(() => {});
+  for (const p of pages)
+    await p
+      .browserContext()
+      .close()
+      .catch(() => {});
   await browser?.close().catch(() => {});
   await kam?.stop().catch(() => {});
   await web?.stop().catch(() => {});
@@ -59,7 +63,7 @@ async function rising(page) {
   return (await vw(page, () => window.vw.inboundAudioBytes())) > first;
 }
 
-test('the SIP server dies mid-call: media goes on; back after 60 s, the phones register within 5 s; a hang-up ends the call once; the far end\'s ghost call ends by itself', async (t) => {
+test("the SIP server dies mid-call: media goes on; back after 60 s, the phones register within 5 s; a hang-up ends the call once; the far end's ghost call ends by itself", async (t) => {
   const alice = await openPhone('alice');
   const bob = await openPhone('bob');
   await Promise.all([waitFor(alice, 'ready'), waitFor(bob, 'ready')]);
@@ -138,8 +142,19 @@ test('token-expiring comes with a quarter of the lifetime left; a new token keep
   await vw(dana, (tk) => (window.vw.el().token = tk), token('dana', { ttl: 8 }));
   await waitFor(dana, 'token-expiring', { from: mark, timeout: 10_000 });
   assert.equal(await count(dana, 'token-expired', mark), 0);
-  const states = await vw(dana, (f) => window.vw.log.slice(f).filter((e) => e.type === 'registration-change').map((e) => e.detail.state), mark);
-  assert.ok(states.every((s) => s === 'registered'), `no gap in the registration: ${states}`);
+  const states = await vw(
+    dana,
+    (f) =>
+      window.vw.log
+        .slice(f)
+        .filter((e) => e.type === 'registration-change')
+        .map((e) => e.detail.state),
+    mark,
+  );
+  assert.ok(
+    states.every((s) => s === 'registered'),
+    `no gap in the registration: ${states}`,
+  );
   assert.equal(await vw(dana, () => window.vw.el().registrationState), 'registered');
   // This time the host does nothing: one token-expired, and no retry storm.
   const mark2 = await logLength(dana);

@@ -120,7 +120,9 @@ test('an attacker holding its maximum of unregistered connections does not keep 
     await sleep(300);
     const { stats } = attack;
     const [shortest, longest] = [Math.min(...stats.lifetimes), Math.max(...stats.lifetimes)];
-    t.diagnostic(`attacker: held ${stats.maxHeld} at most; ${JSON.stringify(stats.refused)} refused; ${stats.closedByServer} closed unregistered after ${shortest}–${longest} ms`);
+    t.diagnostic(
+      `attacker: held ${stats.maxHeld} at most; ${JSON.stringify(stats.refused)} refused; ${stats.closedByServer} closed unregistered after ${shortest}–${longest} ms`,
+    );
     assert.equal(stats.maxHeld, PER_ADDRESS);
     assert.ok(stats.refused[429] > 0);
     assert.ok(stats.closedByServer >= PER_ADDRESS);
@@ -162,7 +164,14 @@ test('a page on another origin cannot open a connection: refused at the handshak
   // The same page served from loopback connects.
   const ok = await newIsolatedPage(browser);
   await ok.goto(web.url + PAGE, { waitUntil: 'load' });
-  assert.equal(await ok.evaluate((url) => new Promise((resolve) => Object.assign(new WebSocket(url, 'sip'), { onopen: () => resolve('open'), onclose: (e) => resolve(`closed ${e.code}`) })), sip.url), 'open');
+  assert.equal(
+    await ok.evaluate(
+      (url) =>
+        new Promise((resolve) => Object.assign(new WebSocket(url, 'sip'), { onopen: () => resolve('open'), onclose: (e) => resolve(`closed ${e.code}`) })),
+      sip.url,
+    ),
+    'open',
+  );
 });
 
 test("a phone beyond the user's binding cap says too-many-registrations (not token-expired) and registers once another closes", async () => {

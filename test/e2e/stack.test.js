@@ -44,7 +44,9 @@ before(async () => {
   const carrierPort = await freeUdpPort('127.0.0.1');
   carrier = await startBaresip({ user: CARRIER_NUMBER, domain: '127.0.0.1', address: '127.0.0.1', carrier: { port: carrierPort } });
   const spawnedAt = Date.now();
-  stack = spawn(process.execPath, [STACK, '--json', '--trunk', `sip:127.0.0.1:${carrierPort}`, '--did', '+15551230001=alice', '--anchor-browser-calls'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  stack = spawn(process.execPath, [STACK, '--json', '--trunk', `sip:127.0.0.1:${carrierPort}`, '--did', '+15551230001=alice', '--anchor-browser-calls'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   stack.stderr.on('data', (d) => (stackOutput += d));
   info = await new Promise((resolve, reject) => {
     let out = '';
@@ -61,8 +63,14 @@ before(async () => {
 });
 
 after(async () => {
-  await page?.browserContext().close().catch(() => {});
-  await bob?.browserContext().close().catch(() => {});
+  await page
+    ?.browserContext()
+    .close()
+    .catch(() => {});
+  await bob
+    ?.browserContext()
+    .close()
+    .catch(() => {});
   await browser?.close().catch(() => {});
   await carrier?.stop().catch(() => {});
   await web?.stop().catch(() => {});
@@ -162,7 +170,7 @@ test('Ctrl+C stops the stack: Node, Kamailio (every worker) and rtpengine are go
   stack.kill('SIGINT');
   const { code, signal } = await exited;
   assert.ok(code === 0 || code === 130, `exit ${code} ${signal}`);
-  for (const deadline = Date.now() + 3000; (groupMembers(kamailio).length || alive(rtpengine)) && Date.now() < deadline; ) await sleep(50);
+  for (const deadline = Date.now() + 3000; (groupMembers(kamailio).length || alive(rtpengine)) && Date.now() < deadline;) await sleep(50);
   assert.equal(alive(node), false);
   assert.deepEqual(groupMembers(kamailio), [], 'no Kamailio process left');
   assert.equal(alive(rtpengine), false, 'rtpengine is gone');

@@ -254,7 +254,7 @@ test('every one of the 42 theme variables drives a visible element in the state 
 });
 
 test('under a strict Content-Security-Policy the phone registers and calls with no violation; bad styling input mid-call costs nothing', async () => {
-  const open = async (user) => {
+  const open = async (_user) => {
     const page = await newIsolatedPage(browser);
     await page.goto(web.url + '/test/e2e/pages/csp.html', { waitUntil: 'load' });
     await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
@@ -269,7 +269,10 @@ test('under a strict Content-Security-Policy the phone registers and calls with 
   assert.equal(first.length, 1);
   assert.match(first[0].directive, /^style-src/);
 
-  for (const [page, user] of [[alice, 'alice'], [bob, 'bob']]) {
+  for (const [page, user] of [
+    [alice, 'alice'],
+    [bob, 'bob'],
+  ]) {
     const token = mintToken({ secret: SECRET, user, domain: DOMAIN, name: user });
     await vw(page, (o) => window.vw.configure(o), { token, server: sip.wsUrl });
     await waitFor(page, 'ready');
@@ -289,7 +292,15 @@ test('under a strict Content-Security-Policy the phone registers and calls with 
   });
   assert.equal((await waitFor(alice, 'warning', { from: from.a })).code, 'styles-failed');
   await vw(alice, () => window.vw.el().setAttribute('custom-styles', 'data:text/css,*{display:none}'));
-  const errors = await vw(alice, (f) => window.vw.log.slice(f).filter((e) => e.type === 'error').map((e) => e.detail.code), from.a);
+  const errors = await vw(
+    alice,
+    (f) =>
+      window.vw.log
+        .slice(f)
+        .filter((e) => e.type === 'error')
+        .map((e) => e.detail.code),
+    from.a,
+  );
   assert.deepEqual(errors, ['invalid-url', 'invalid-url']);
   const before = await vw(alice, () => window.vw.inboundAudioBytes());
   await new Promise((r) => setTimeout(r, 600));

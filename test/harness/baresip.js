@@ -15,12 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const BARESIP_BIN = process.env.BARESIP_BIN || 'baresip';
-const MODULE_DIRS = [
-  process.env.BARESIP_MODULES,
-  '/usr/lib/baresip/modules',
-  '/usr/local/lib/baresip/modules',
-  '/usr/lib64/baresip/modules',
-].filter(Boolean);
+const MODULE_DIRS = [process.env.BARESIP_MODULES, '/usr/lib/baresip/modules', '/usr/local/lib/baresip/modules', '/usr/lib64/baresip/modules'].filter(Boolean);
 const MODULES = ['opus', 'ausine', 'aubridge', 'sndfile', 'ice', 'dtls_srtp', 'account', 'menu', 'ctrl_tcp'];
 // A "carrier" (a SIP trunk or desk phone): plain RTP/AVP with G.711 only,
 // no ICE, no DTLS, no Opus module loaded at all.
@@ -87,7 +82,19 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  *   credentials (authUser/password/proxy unused), SIP on carrier.port,
  *   plain RTP with PCMU/PCMA only (modules g711, no ice, no dtls_srtp).
  */
-export async function startBaresip({ user, domain, authUser, password, proxy, address, answerMode = 'auto', startTimeoutMs = START_TIMEOUT_MS, extraConfig = [], verbose = false, carrier }) {
+export async function startBaresip({
+  user,
+  domain,
+  authUser,
+  password,
+  proxy,
+  address,
+  answerMode = 'auto',
+  startTimeoutMs = START_TIMEOUT_MS,
+  extraConfig = [],
+  verbose = false,
+  carrier,
+}) {
   if (carrier) ({ authUser, password } = { authUser: 'none', password: 'none' });
   for (const [name, value] of Object.entries({ user, domain, authUser, password })) {
     // The accounts file is "<uri>;param=value;...": no separators in values.
@@ -99,22 +106,19 @@ export async function startBaresip({ user, domain, authUser, password, proxy, ad
   const ctrlPort = await freeTcpPort('127.0.0.1');
   const aor = `sip:${user}@${domain}`;
 
-  const account = carrier ? [
-    `<${aor};transport=udp>`,
-    'audio_codecs=PCMU/8000/1,PCMA/8000/1',
-    `answermode=${answerMode}`,
-    'regint=0',
-  ].join(';') : [
-    `<${aor};transport=udp>`,
-    `auth_user=${authUser}`,
-    `auth_pass=${password}`,
-    `outbound="sip:${proxy.host}:${proxy.port};transport=udp"`,
-    'mediaenc=dtls_srtp',
-    'medianat=ice',
-    'audio_codecs=opus/48000/2',
-    `answermode=${answerMode}`,
-    'regint=600',
-  ].join(';');
+  const account = carrier
+    ? [`<${aor};transport=udp>`, 'audio_codecs=PCMU/8000/1,PCMA/8000/1', `answermode=${answerMode}`, 'regint=0'].join(';')
+    : [
+        `<${aor};transport=udp>`,
+        `auth_user=${authUser}`,
+        `auth_pass=${password}`,
+        `outbound="sip:${proxy.host}:${proxy.port};transport=udp"`,
+        'mediaenc=dtls_srtp',
+        'medianat=ice',
+        'audio_codecs=opus/48000/2',
+        `answermode=${answerMode}`,
+        'regint=600',
+      ].join(';');
   const modules = carrier
     ? ['module g711.so', 'module ausine.so', 'module aubridge.so', 'module sndfile.so']
     : ['module opus.so', 'module ausine.so', 'module aubridge.so', 'module sndfile.so', 'module ice.so', 'module dtls_srtp.so'];
@@ -295,7 +299,14 @@ export async function startBaresip({ user, domain, authUser, password, proxy, ad
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`baresip: no ${type} ${JSON.stringify(match)} within ${timeout} ms; events: ${events.slice(from).map((e) => `${e.type}(${e.param ?? ''})`).join(' ')}`));
+        reject(
+          new Error(
+            `baresip: no ${type} ${JSON.stringify(match)} within ${timeout} ms; events: ${events
+              .slice(from)
+              .map((e) => `${e.type}(${e.param ?? ''})`)
+              .join(' ')}`,
+          ),
+        );
       }, timeout);
       const done = () => {
         clearTimeout(timer);
@@ -365,7 +376,12 @@ export async function wavLoudness(file) {
     const id = wav.toString('ascii', off, off + 4);
     const size = wav.readUInt32LE(off + 4);
     if (id === 'fmt ') {
-      fmt = { format: wav.readUInt16LE(off + 8), channels: wav.readUInt16LE(off + 10), sampleRate: wav.readUInt32LE(off + 12), bits: wav.readUInt16LE(off + 22) };
+      fmt = {
+        format: wav.readUInt16LE(off + 8),
+        channels: wav.readUInt16LE(off + 10),
+        sampleRate: wav.readUInt32LE(off + 12),
+        bits: wav.readUInt16LE(off + 22),
+      };
     } else if (id === 'data') {
       // A file still being written may say 0 (or too much): read what is there.
       const end = size > 0 && off + 8 + size <= wav.length ? off + 8 + size : wav.length;

@@ -22,7 +22,10 @@ async function freeUdpPort() {
   await new Promise((resolve) => socket.close(resolve));
   // TCP too: turnserver listens on both.
   await new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject).listen(port, HOST, () => server.close(resolve));
+    const server = net
+      .createServer()
+      .once('error', reject)
+      .listen(port, HOST, () => server.close(resolve));
   });
   return port;
 }

@@ -176,7 +176,20 @@ function assertSafeDefine(name, value) {
  *   udp: { host: string, port: number } | null,
  *   stop: () => Promise<void>, log: () => string }>}
  */
-export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = START_TIMEOUT_MS, udpHost, port: fixedPort, tls = false, controlSecret, revocationsUrl, controlPort: fixedControlPort, defines = {}, cfgPath = CFG_PATH, phoneNetwork } = {}) {
+export async function startKamailio({
+  secret,
+  logLevel = 2,
+  startTimeoutMs = START_TIMEOUT_MS,
+  udpHost,
+  port: fixedPort,
+  tls = false,
+  controlSecret,
+  revocationsUrl,
+  controlPort: fixedControlPort,
+  defines = {},
+  cfgPath = CFG_PATH,
+  phoneNetwork,
+} = {}) {
   secret ??= randomBytes(16).toString('hex');
   controlSecret ??= randomBytes(16).toString('hex');
   assertSafeDefine('secret', secret);
@@ -201,7 +214,22 @@ export async function startKamailio({ secret, logLevel = 2, startTimeoutMs = STA
     try {
       const tlsOpts = tls ? { port: await freePort(), ...selfSignedCertificate(runDir) } : null;
       const controlPort = fixedControlPort ?? (await freePort());
-      return await launch({ port, controlPort, controlSecret, revocationsUrl, defines, cfgPath, udp, tls: tlsOpts, runDir, moduleDir, secret, logLevel, startTimeoutMs, phoneNetwork });
+      return await launch({
+        port,
+        controlPort,
+        controlSecret,
+        revocationsUrl,
+        defines,
+        cfgPath,
+        udp,
+        tls: tlsOpts,
+        runDir,
+        moduleDir,
+        secret,
+        logLevel,
+        startTimeoutMs,
+        phoneNetwork,
+      });
     } catch (err) {
       await rm(runDir, { recursive: true, force: true });
       lastError = err;
@@ -240,30 +268,75 @@ export function phoneNetworkArgs(dir, pn) {
 export function selfSignedCertificate(dir) {
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
-  const made = spawnSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
-  const spki = createHash('sha256').update(createPublicKey(readFileSync(cert)).export({ type: 'spki', format: 'der' })).digest('base64');
+  const spki = createHash('sha256')
+    .update(createPublicKey(readFileSync(cert)).export({ type: 'spki', format: 'der' }))
+    .digest('base64');
   return { cert, key, spki };
 }
 
-async function launch({ port, controlPort, controlSecret, revocationsUrl, defines, cfgPath, udp, tls, runDir, moduleDir, secret, logLevel, startTimeoutMs, phoneNetwork }) {
+async function launch({
+  port,
+  controlPort,
+  controlSecret,
+  revocationsUrl,
+  defines,
+  cfgPath,
+  udp,
+  tls,
+  runDir,
+  moduleDir,
+  secret,
+  logLevel,
+  startTimeoutMs,
+  phoneNetwork,
+}) {
   const args = [
     '-DD', // stay in the foreground (children are still forked)
     '-E', // log to stderr, captured below
-    '-m', '64',
-    '-M', '8',
-    '-f', cfgPath,
-    '-Y', runDir,
-    '-L', moduleDir,
-    '-A', `WS_PORT=${port}`,
-    '-A', `AUTH_SECRET="${secret}"`,
-    '-A', `LOG_LEVEL=${logLevel}`,
-    '-A', `CONTROL_PORT=${controlPort}`,
-    '-A', `CONTROL_SECRET="${controlSecret}"`,
+    '-m',
+    '64',
+    '-M',
+    '8',
+    '-f',
+    cfgPath,
+    '-Y',
+    runDir,
+    '-L',
+    moduleDir,
+    '-A',
+    `WS_PORT=${port}`,
+    '-A',
+    `AUTH_SECRET="${secret}"`,
+    '-A',
+    `LOG_LEVEL=${logLevel}`,
+    '-A',
+    `CONTROL_PORT=${controlPort}`,
+    '-A',
+    `CONTROL_SECRET="${controlSecret}"`,
   ];
   if (revocationsUrl) args.push('-A', `REVOCATIONS_URL="${revocationsUrl}"`);
   for (const [name, value] of Object.entries(defines)) args.push('-A', `${name}=${value}`);
@@ -364,9 +437,7 @@ async function launch({ port, controlPort, controlSecret, revocationsUrl, define
     }
     if (exited) {
       await stop();
-      const err = new Error(
-        `Kamailio exited during startup (${JSON.stringify(exitInfo)}) on port ${port}\n--- kamailio log ---\n${log()}`,
-      );
+      const err = new Error(`Kamailio exited during startup (${JSON.stringify(exitInfo)}) on port ${port}\n--- kamailio log ---\n${log()}`);
       err.bindFailure = /Address already in use|bind\(\) failed|cannot bind/i.test(logText);
       throw err;
     }
@@ -375,9 +446,7 @@ async function launch({ port, controlPort, controlSecret, revocationsUrl, define
     if ((await probeHttp(port)) && (cfgPath !== CFG_PATH || (await probeHttp(controlPort, '/health')) === 200)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(
-        `Kamailio did not accept HTTP on 127.0.0.1:${port} within ${startTimeoutMs} ms\n--- kamailio log ---\n${log()}`,
-      );
+      throw new Error(`Kamailio did not accept HTTP on 127.0.0.1:${port} within ${startTimeoutMs} ms\n--- kamailio log ---\n${log()}`);
     }
     await sleep(50);
   }

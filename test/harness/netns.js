@@ -48,9 +48,16 @@ export async function privateNetwork(fileUrl) {
 
 async function runOutside(file) {
   const args = [
-    '--net', '--pid', '--fork', '--mount-proc',
+    '--net',
+    '--pid',
+    '--fork',
+    '--mount-proc',
     '--kill-child', // if unshare dies, the inner Node (PID 1) dies, and with it the whole namespace
-    '--', process.execPath, ...process.execArgv, file, ...process.argv.slice(2),
+    '--',
+    process.execPath,
+    ...process.execArgv,
+    file,
+    ...process.argv.slice(2),
   ];
   // Mount point for the namespace's private tmpfs.
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'voice-widget-netns-'));
@@ -172,7 +179,12 @@ export function networkSnapshot() {
     addresses: run(IP, ['-o', '-4', 'addr', 'show'])
       .trim()
       .split('\n')
-      .map((l) => l.match(/^\d+:\s+(\S+)\s+inet\s+(\S+)/)?.slice(1).join(' '))
+      .map((l) =>
+        l
+          .match(/^\d+:\s+(\S+)\s+inet\s+(\S+)/)
+          ?.slice(1)
+          .join(' '),
+      )
       .filter(Boolean),
     links: run(IP, ['-o', 'link', 'show'])
       .trim()

@@ -31,7 +31,9 @@ export function writePhoneNetworkFiles(dir, { gateways, dids }) {
   writeFileSync(
     path.join(didDir, 'did'),
     'key_name(str) key_type(int) value_type(int) key_value(str) expires(int)\n' +
-      Object.entries(dids).map(([num, user]) => `${num}:0:0:${user}:0\n`).join(''),
+      Object.entries(dids)
+        .map(([num, user]) => `${num}:0:0:${user}:0\n`)
+        .join(''),
   );
   return { trunkList, didDb: `text://${didDir}` };
 }

@@ -67,7 +67,11 @@ export const statusLine = (msg) => {
  * goes in `X-Voice-Widget-Token: <token>`; `tokenHeader` instead puts its text
  * verbatim after the colon (for spellings of a token: spaces, tabs, NBSP…).
  */
-export function registerRequest(user, domain, { token, tokenHeader, authorization, contacts = [`<sip:${user}x@h${user}.invalid;transport=ws>;expires=600`], extra = [] } = {}) {
+export function registerRequest(
+  user,
+  domain,
+  { token, tokenHeader, authorization, contacts = [`<sip:${user}x@h${user}.invalid;transport=ws>;expires=600`], extra = [] } = {},
+) {
   seq++;
   return [
     `REGISTER sip:${domain} SIP/2.0`,

@@ -20,7 +20,23 @@ async function cli(args) {
 }
 
 test('npx voice-widget token prints exactly one line, the token, and exits 0', async () => {
-  const { code, stdout } = await cli(['token', '--secret', SECRET, '--user', 'alice', '--domain', 'voice.test', '--name', 'Alice Smith', '--ttl', '600', '--caller-id', '+15550100', '--caller-id', '+15550101']);
+  const { code, stdout } = await cli([
+    'token',
+    '--secret',
+    SECRET,
+    '--user',
+    'alice',
+    '--domain',
+    'voice.test',
+    '--name',
+    'Alice Smith',
+    '--ttl',
+    '600',
+    '--caller-id',
+    '+15550100',
+    '--caller-id',
+    '+15550101',
+  ]);
   assert.equal(code, 0);
   assert.match(stdout, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/);
   const claims = verifyToken(stdout.trim(), SECRET);
@@ -67,9 +83,18 @@ test('ttl bounds: 1 s and 30 days are accepted', () => {
 
 test('verifyToken refuses a forged signature and an expired token', () => {
   const tk = mintToken({ secret: SECRET, user: 'a', domain: 'voice.test', ttl: 60 });
-  assert.throws(() => verifyToken(tk, 'another-secret-0123456789'), (e) => e instanceof TokenVerificationError && e.reason === 'signature');
-  assert.throws(() => verifyToken(tk, SECRET, Date.now() + 61_000), (e) => e.reason === 'expired');
-  assert.throws(() => verifyToken('x.y', SECRET), (e) => e.reason === 'malformed');
+  assert.throws(
+    () => verifyToken(tk, 'another-secret-0123456789'),
+    (e) => e instanceof TokenVerificationError && e.reason === 'signature',
+  );
+  assert.throws(
+    () => verifyToken(tk, SECRET, Date.now() + 61_000),
+    (e) => e.reason === 'expired',
+  );
+  assert.throws(
+    () => verifyToken('x.y', SECRET),
+    (e) => e.reason === 'malformed',
+  );
 });
 
 test('TURN servers get ephemeral credentials with the same HMAC scheme', () => {

@@ -28,13 +28,27 @@ const mac = (ts, body, key = NODE_SECRET) => `${ts}.${createHmac('sha256', key).
 async function service(nodes) {
   const dir = await mkdtemp(join(tmpdir(), 'vw-push-'));
   dirs.push(dir);
-  const svc = await TokenService.open({ secret: SECRET, apiKeys: [KEY], storePath: join(dir, 'tokens.json'), domain: 'voice.test', kamailio: { nodes, secret: NODE_SECRET } });
+  const svc = await TokenService.open({
+    secret: SECRET,
+    apiKeys: [KEY],
+    storePath: join(dir, 'tokens.json'),
+    domain: 'voice.test',
+    kamailio: { nodes, secret: NODE_SECRET },
+  });
   const api = await listen(async (req, res) => {
     if (!(await svc.handle(req, res))) res.writeHead(404).end();
   });
   const call = (method, path, body) =>
     fetch(url(api) + path, { method, headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
-  return { svc, api, call, async close() { await svc.close(); api.close(); } };
+  return {
+    svc,
+    api,
+    call,
+    async close() {
+      await svc.close();
+      api.close();
+    },
+  };
 }
 
 test('DELETE pushes a signed {jti, exp} to every node, and retries a node that was down', async () => {

@@ -19,9 +19,7 @@ const pkg = JSON.parse(read('package.json'));
 
 /** Every file under `dir` (repo-relative), recursively. */
 const walk = (dir) =>
-  readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(`${dir}/${e.name}`) : [`${dir}/${e.name}`],
-  );
+  readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
 
 /** [subpath, condition, target] for each `exports` target. */
 function exportTargets() {
@@ -57,7 +55,7 @@ test('every JavaScript entry point has types, listed first so TypeScript finds t
   }
 });
 
-test('TypeScript resolves the entry points\' types (moduleResolution bundler, node16, node10)', async () => {
+test("TypeScript resolves the entry points' types (moduleResolution bundler, node16, node10)", async () => {
   // A consumer project with this package installed (a link, as npm link makes).
   const dir = mkdtempSync(path.join(tmpdir(), 'voice-widget-types-'));
   try {
@@ -78,8 +76,25 @@ test('TypeScript resolves the entry points\' types (moduleResolution bundler, no
       ].join('\n'),
     );
     const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-    const common = ['--noEmit', '--strict', '--skipLibCheck', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', '--typeRoots', path.join(ROOT, 'node_modules/@types'), 'consumer.ts'];
-    for (const [module, resolution] of [['esnext', 'bundler'], ['node16', 'node16'], ['commonjs', 'node10']]) {
+    const common = [
+      '--noEmit',
+      '--strict',
+      '--skipLibCheck',
+      '--target',
+      'es2022',
+      '--lib',
+      'es2022,dom',
+      '--types',
+      'node',
+      '--typeRoots',
+      path.join(ROOT, 'node_modules/@types'),
+      'consumer.ts',
+    ];
+    for (const [module, resolution] of [
+      ['esnext', 'bundler'],
+      ['node16', 'node16'],
+      ['commonjs', 'node10'],
+    ]) {
       await run(process.execPath, [tsc, '--module', module, '--moduleResolution', resolution, ...common], { cwd: dir }).catch((e) => {
         assert.fail(`moduleResolution ${resolution}:\n${e.stdout}${e.stderr}`);
       });
@@ -100,7 +115,11 @@ test('custom-elements.json documents <voice-widget>: tag, events, parts, theme v
   // Events: every key of VoiceWidgetEventMap and every phone event the element re-fires.
   const eventMap = read('src/events.ts').match(/interface VoiceWidgetEventMap \{([\s\S]*?)\n\}/)[1];
   const mapEvents = [...eventMap.matchAll(/^\s*'?([a-z-]+)'?: CustomEvent/gm)].map((m) => m[1]);
-  const phoneEvents = [...read('src/event-names.ts').match(/PHONE_EVENTS[^=]*= \[([\s\S]*?)\]/)[1].matchAll(/'([a-z-]+)'/g)].map((m) => m[1]);
+  const phoneEvents = [
+    ...read('src/event-names.ts')
+      .match(/PHONE_EVENTS[^=]*= \[([\s\S]*?)\]/)[1]
+      .matchAll(/'([a-z-]+)'/g),
+  ].map((m) => m[1]);
   assert.ok(mapEvents.length >= 20 && phoneEvents.length >= 15, 'the event lists were not found in the source');
   const documented = new Map(el.events.map((e) => [e.name, e]));
   for (const name of new Set([...mapEvents, ...phoneEvents])) {
@@ -168,7 +187,10 @@ test('the source maps carry their sources (src/ is not shipped)', () => {
   for (const file of maps) {
     const map = JSON.parse(read(file));
     assert.equal(map.sourcesContent?.length, map.sources.length, `${file}: sourcesContent`);
-    assert.ok(map.sourcesContent.every((s) => typeof s === 'string' && s.length > 0), `${file}: a source is missing`);
+    assert.ok(
+      map.sourcesContent.every((s) => typeof s === 'string' && s.length > 0),
+      `${file}: a source is missing`,
+    );
   }
 });
 
@@ -207,7 +229,11 @@ test('npm pack ships exactly what users need, licences included', async (t) => {
     assert.doesNotMatch(f, /^(src|test|demo|docs|scripts|\.tmp|\.voice-widget|node_modules|screenshots)\//, f);
     assert.doesNotMatch(f, /(^|\/)(secrets|tokens)\.json$|\.(test|spec)\.|\.(pem|key|crt|env|log|tgz)$/, f);
   }
-  assert.deepEqual(files.filter((f) => f.startsWith('kamailio/')), ['kamailio/kamailio.cfg', 'kamailio/phone-network.cfg'], 'Kamailio runtime state');
+  assert.deepEqual(
+    files.filter((f) => f.startsWith('kamailio/')),
+    ['kamailio/kamailio.cfg', 'kamailio/phone-network.cfg'],
+    'Kamailio runtime state',
+  );
   // Every file an entry point names is in the tarball.
   const named = [...exportTargets().map(([, , target]) => target), ...Object.values(pkg.bin), pkg.main, pkg.types, pkg.customElements];
   for (const target of named) for (const file of filesOf(target)) assert.ok(files.includes(file), `${file} (named by package.json) is not packed`);

@@ -45,7 +45,9 @@ test('fork amplification: the server stays up and small, and answers others in u
   const mallory = token('mallory');
   const thousand = Array.from({ length: 1000 }, (_, i) => `<sip:m${i}@m${i}.invalid;transport=ws>;expires=3600`).join(', ');
   const pad = Array.from({ length: 500 }, (_, i) => `X-Pad-${i}: ${'p'.repeat(40)}`);
-  const bigInvites = Array.from({ length: 3 }, (_, i) => inviteRequest('mallory', 'mallory', DOMAIN, { callId: `big-${i}`, extra: pad, body: `v=0\r\n${'a=x:'.padEnd(35_000, 'y')}\r\n` }));
+  const bigInvites = Array.from({ length: 3 }, (_, i) =>
+    inviteRequest('mallory', 'mallory', DOMAIN, { callId: `big-${i}`, extra: pad, body: `v=0\r\n${'a=x:'.padEnd(35_000, 'y')}\r\n` }),
+  );
   assert.ok(bigInvites.every((m) => Buffer.byteLength(m) > 60_000 && Buffer.byteLength(m) < 64 * 1024));
 
   // Honest users: a callee and a caller registered before the attack, and a user who keeps re-registering.
@@ -112,7 +114,9 @@ test('fork amplification: the server stays up and small, and answers others in u
   clearInterval(sampler);
   assert.ok(server.alive(), 'the server process is up');
   const maxLatency = Math.max(...latencies);
-  t.diagnostic(`attack ${attackMs.toFixed(0)} ms; server RSS ${rssBefore.toFixed(0)} MiB before, ${rssMax.toFixed(0)} MiB at most (ceiling ${RSS_CEILING_MIB} MiB)`);
+  t.diagnostic(
+    `attack ${attackMs.toFixed(0)} ms; server RSS ${rssBefore.toFixed(0)} MiB before, ${rssMax.toFixed(0)} MiB at most (ceiling ${RSS_CEILING_MIB} MiB)`,
+  );
   t.diagnostic(`another user's REGISTER: ${latencies.length} answered, slowest ${maxLatency.toFixed(0)} ms (deadline ${REGISTER_DEADLINE_MS} ms)`);
   assert.ok(rssMax < RSS_CEILING_MIB, `RSS reached ${rssMax} MiB`);
   assert.ok(maxLatency < REGISTER_DEADLINE_MS, `a REGISTER took ${maxLatency} ms`);

@@ -61,26 +61,30 @@ describe('REGISTER', () => {
     assert.match(gone, /Contact: <sip:a2@a2\.invalid/);
   });
 
-  test('bindings per user are capped at 10 by default: the 11th is refused 403 saying so; refreshes are not new; a closed tab frees its slot', { timeout: 20_000 }, async () => {
-    const server = await start();
-    const tabs = [];
-    for (let i = 0; i < 10; i++) {
-      const c = await connect(server);
-      assert.equal(status(await registerThrough(c, 'bea', DOMAIN, { token: token('bea'), contacts: [contact(`bea${i}`)] })), 200);
-      tabs.push(c);
-    }
-    const eleventh = await connect(server);
-    const refused = await registerThrough(eleventh, 'bea', DOMAIN, { token: token('bea'), contacts: [contact('bea10')] });
-    assert.equal(status(refused), 403);
-    assert.equal(reason(refused), 'Too Many Registrations For This User (Limit 10)');
-    assert.equal(server.registrations().bea, 10);
-    // A refresh, even with a new token, is the same binding.
-    assert.equal(status(await registerThrough(tabs[3], 'bea', DOMAIN, { token: token('bea'), contacts: [contact('bea3')] })), 200);
-    tabs[0].ws.terminate();
-    await tabs[0].closed;
-    assert.equal(status(await registerThrough(eleventh, 'bea', DOMAIN, { token: token('bea'), contacts: [contact('bea10')] })), 200);
-    assert.equal(server.registrations().bea, 10);
-  });
+  test(
+    'bindings per user are capped at 10 by default: the 11th is refused 403 saying so; refreshes are not new; a closed tab frees its slot',
+    { timeout: 20_000 },
+    async () => {
+      const server = await start();
+      const tabs = [];
+      for (let i = 0; i < 10; i++) {
+        const c = await connect(server);
+        assert.equal(status(await registerThrough(c, 'bea', DOMAIN, { token: token('bea'), contacts: [contact(`bea${i}`)] })), 200);
+        tabs.push(c);
+      }
+      const eleventh = await connect(server);
+      const refused = await registerThrough(eleventh, 'bea', DOMAIN, { token: token('bea'), contacts: [contact('bea10')] });
+      assert.equal(status(refused), 403);
+      assert.equal(reason(refused), 'Too Many Registrations For This User (Limit 10)');
+      assert.equal(server.registrations().bea, 10);
+      // A refresh, even with a new token, is the same binding.
+      assert.equal(status(await registerThrough(tabs[3], 'bea', DOMAIN, { token: token('bea'), contacts: [contact('bea3')] })), 200);
+      tabs[0].ws.terminate();
+      await tabs[0].closed;
+      assert.equal(status(await registerThrough(eleventh, 'bea', DOMAIN, { token: token('bea'), contacts: [contact('bea10')] })), 200);
+      assert.equal(server.registrations().bea, 10);
+    },
+  );
 
   test('bindings per token are capped too, under the per-user cap', { timeout: 20_000 }, async () => {
     const server = await start({ maxBindingsPerUser: 4, maxBindingsPerToken: 2 });
@@ -89,14 +93,7 @@ describe('REGISTER', () => {
     for (const [i, t] of [t1, t1, t1, t2, t2, t3].entries()) {
       answers.push(reason(await registerThrough(await connect(server), 'cid', DOMAIN, { token: t, contacts: [contact(`cid${i}`)] })));
     }
-    assert.deepEqual(answers, [
-      'OK',
-      'OK',
-      'Too Many Registrations For This Token (Limit 2)',
-      'OK',
-      'OK',
-      'Too Many Registrations For This User (Limit 4)',
-    ]);
+    assert.deepEqual(answers, ['OK', 'OK', 'Too Many Registrations For This Token (Limit 2)', 'OK', 'OK', 'Too Many Registrations For This User (Limit 4)']);
   });
 });
 
@@ -117,7 +114,12 @@ describe('INVITE', () => {
     assert.equal(status(await caller.next()), 100);
     const rung = await Promise.all(tabs.slice(2).map((c) => c.next()));
     rung.forEach((invite, i) => {
-      assert.match(invite, new RegExp(`^INVITE sip:eve${i + 2}@eve${i + 2}\\.invalid;transport=ws SIP/2\\.0\r\nVia: SIP/2\\.0/WS 127\\.0\\.0\\.1:\\d+;branch=z9hG4bK[\\w-]+\r\nRecord-Route: <sip:127\\.0\\.0\\.1:\\d+;transport=ws;lr;vwd=[\\w-]+>\r\n`));
+      assert.match(
+        invite,
+        new RegExp(
+          `^INVITE sip:eve${i + 2}@eve${i + 2}\\.invalid;transport=ws SIP/2\\.0\r\nVia: SIP/2\\.0/WS 127\\.0\\.0\\.1:\\d+;branch=z9hG4bK[\\w-]+\r\nRecord-Route: <sip:127\\.0\\.0\\.1:\\d+;transport=ws;lr;vwd=[\\w-]+>\r\n`,
+        ),
+      );
       assert.match(invite, /\r\nVia: SIP\/2\.0\/WSS h\.invalid;branch=z9hG4bKinv\d+\r\n/);
       assert.ok(invite.endsWith(`\r\n\r\n${body}`));
     });

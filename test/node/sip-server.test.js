@@ -137,7 +137,10 @@ describe('requests', () => {
     // The callee is told who calls from the caller's token, not from its From header.
     assert.match(in1, /P-Asserted-Identity: "dave" <sip:dave@voice\.test>/);
     // Tab 1 answers: the caller gets the 200, tab 2 gets a CANCEL.
-    const ok = in1.replace(/^INVITE [^\r]+/, 'SIP/2.0 200 OK').replace(/(To: [^\r]+)/, '$1;tag=t1').replace(/Max-Forwards: \d+\r\n/, '');
+    const ok = in1
+      .replace(/^INVITE [^\r]+/, 'SIP/2.0 200 OK')
+      .replace(/(To: [^\r]+)/, '$1;tag=t1')
+      .replace(/Max-Forwards: \d+\r\n/, '');
     tab1.send(ok);
     const answered = await caller.next();
     assert.equal(status(answered), 200);
@@ -179,7 +182,19 @@ describe('requests', () => {
     const port = new URL(server.url).port;
     for (const route of [`<sip:127.0.0.1:${port};transport=ws;lr;vwd=1-2-AAAAAAAAAAAAAAAA>`, `<sip:127.0.0.1:${port};transport=ws;lr>`]) {
       mallory.send(
-        [`BYE sip:victorx@hvictor.invalid;transport=ws SIP/2.0`, 'Via: SIP/2.0/WSS m.invalid;branch=z9hG4bKbye', 'Max-Forwards: 69', `Route: ${route}`, '<sip:victor@voice.test>;tag=v'.replace(/^/, 'To: '), 'From: <sip:mallory@voice.test>;tag=m', 'Call-ID: x', 'CSeq: 2 BYE', 'Content-Length: 0', '', ''].join('\r\n'),
+        [
+          `BYE sip:victorx@hvictor.invalid;transport=ws SIP/2.0`,
+          'Via: SIP/2.0/WSS m.invalid;branch=z9hG4bKbye',
+          'Max-Forwards: 69',
+          `Route: ${route}`,
+          '<sip:victor@voice.test>;tag=v'.replace(/^/, 'To: '),
+          'From: <sip:mallory@voice.test>;tag=m',
+          'Call-ID: x',
+          'CSeq: 2 BYE',
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n'),
       );
       assert.equal(status(await mallory.next()), 481);
     }
@@ -190,7 +205,19 @@ describe('requests', () => {
 
   test('an unregistered connection may not send in-dialog requests either', async () => {
     const c = await client();
-    c.send(['BYE sip:x@y.invalid SIP/2.0', 'Via: SIP/2.0/WSS m.invalid;branch=z9hG4bKb2', 'To: <sip:a@voice.test>;tag=1', 'From: <sip:b@voice.test>;tag=2', 'Call-ID: y', 'CSeq: 1 BYE', 'Content-Length: 0', '', ''].join('\r\n'));
+    c.send(
+      [
+        'BYE sip:x@y.invalid SIP/2.0',
+        'Via: SIP/2.0/WSS m.invalid;branch=z9hG4bKb2',
+        'To: <sip:a@voice.test>;tag=1',
+        'From: <sip:b@voice.test>;tag=2',
+        'Call-ID: y',
+        'CSeq: 1 BYE',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
     assert.equal(reason(await c.next()), 'Register First');
     c.close();
   });
@@ -228,7 +255,10 @@ describe('requests', () => {
     caller.send(register('nina', { token, authorization: digest(challenge, token, DOMAIN) }));
     assert.equal(status(await caller.next()), 200);
     const { c: callee } = await registered('omar');
-    const withId = (id, callId) => invite('nina', 'omar').replace('Call-ID: inv-1', `Call-ID: ${callId}`).replace('Content-Length: 0', `P-Preferred-Identity: <sip:${id}@${DOMAIN}>\r\nContent-Length: 0`);
+    const withId = (id, callId) =>
+      invite('nina', 'omar')
+        .replace('Call-ID: inv-1', `Call-ID: ${callId}`)
+        .replace('Content-Length: 0', `P-Preferred-Identity: <sip:${id}@${DOMAIN}>\r\nContent-Length: 0`);
     caller.send(withId('+19999999', 'ppi-1'));
     assert.equal(reason(await caller.next()), 'Caller ID Not Allowed');
     caller.send(withId('+15550100', 'ppi-2'));
@@ -244,7 +274,19 @@ describe('requests', () => {
     const { c } = await registered('frank');
     c.send('INVITE this is not SIP\r\n\r\n');
     c.send('\r\n\r\n');
-    c.send(['OPTIONS sip:voice.test SIP/2.0', 'Via: SIP/2.0/WSS h.invalid;branch=z9hG4bKo1', 'To: <sip:voice.test>', 'From: <sip:frank@voice.test>;tag=o', 'Call-ID: o1', 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', ''].join('\r\n'));
+    c.send(
+      [
+        'OPTIONS sip:voice.test SIP/2.0',
+        'Via: SIP/2.0/WSS h.invalid;branch=z9hG4bKo1',
+        'To: <sip:voice.test>',
+        'From: <sip:frank@voice.test>;tag=o',
+        'Call-ID: o1',
+        'CSeq: 1 OPTIONS',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
     assert.equal(status(await c.next()), 200);
     c.close();
   });

@@ -16,7 +16,10 @@ test('the theme surface is the 42 Wavix variables', () => {
   assert.equal(new Set(THEME_VARIABLES).size, 42);
 });
 
-for (const [file, palette] of [['light.css', light], ['dark.css', dark]]) {
+for (const [file, palette] of [
+  ['light.css', light],
+  ['dark.css', dark],
+]) {
   test(`themes/${file} sets every variable, to the built-in palette's value`, async () => {
     assert.deepEqual(await variables(file), { ...palette });
   });

@@ -66,7 +66,11 @@ test('verifyToken: the minted string verifies; whitespace around it, padding and
   const list = variants(token);
   assert.ok(list.length >= 10, `${list.length} variants`);
   for (const [what, v] of list) {
-    assert.throws(() => verifyToken(v, SECRET), (e) => e instanceof TokenVerificationError && e.reason === 'malformed', what);
+    assert.throws(
+      () => verifyToken(v, SECRET),
+      (e) => e instanceof TokenVerificationError && e.reason === 'malformed',
+      what,
+    );
   }
   // The header and claims parts too: a decoder ignores their unused bits as well.
   for (let n = 0; n < 40; n++) {

@@ -105,7 +105,18 @@ test('POST /v1/tokens creates a token: 201, the documented shape, and a token wi
       },
     });
     assert.equal(res.status, 201);
-    assert.deepEqual(Object.keys(res.json), ['token', 'uuid', 'sip_user', 'name', 'ttl', 'payload', 'caller_ids', 'allowed_domains', 'created_at', 'expires_at']);
+    assert.deepEqual(Object.keys(res.json), [
+      'token',
+      'uuid',
+      'sip_user',
+      'name',
+      'ttl',
+      'payload',
+      'caller_ids',
+      'allowed_domains',
+      'created_at',
+      'expires_at',
+    ]);
     const { token, uuid } = res.json;
     assert.match(uuid, /^[0-9a-f-]{36}$/);
     assert.equal(res.json.sip_user, 'alice');
@@ -155,7 +166,10 @@ test('GET lists active tokens without token values; GET one; PUT replaces the pa
 
     const list = await s.api('GET', '/v1/tokens');
     assert.equal(list.status, 200);
-    assert.deepEqual(list.json.map((r) => r.uuid), [a.uuid, b.uuid]);
+    assert.deepEqual(
+      list.json.map((r) => r.uuid),
+      [a.uuid, b.uuid],
+    );
     for (const r of list.json) {
       assert.deepEqual(Object.keys(r), ['uuid', 'sip_user', 'name', 'ttl', 'payload', 'caller_ids', 'allowed_domains', 'created_at', 'expires_at']);
     }
@@ -203,7 +217,10 @@ test('DELETE revokes: 200, gone from get and list, check says revoked, onRevoke 
     assert.deepEqual(unsubscribed, []);
 
     assert.equal((await s.api('GET', `/v1/tokens/${a.uuid}`)).json.error.code, 'not-found');
-    assert.deepEqual((await s.api('GET', '/v1/tokens')).json.map((r) => r.uuid), [b.uuid]);
+    assert.deepEqual(
+      (await s.api('GET', '/v1/tokens')).json.map((r) => r.uuid),
+      [b.uuid],
+    );
     assert.deepEqual(s.svc.check(a.token), { ok: false, reason: 'revoked' });
     assert.equal(s.svc.isRevoked(a.uuid), true);
     assert.equal(s.svc.check(b.token).ok, true);
@@ -260,7 +277,13 @@ test('bad requests get a JSON error and leave the store file byte-for-byte uncha
       ['POST', '/v1/tokens', { body: { sip_user: 'alice', allowed_domains: [7] } }, 400, 'invalid-field'],
       ['POST', '/v1/tokens', { body: { sip_user: 'alice', payload: { big } } }, 413, 'too-large'],
       ['POST', '/v1/tokens', { body: { sip_user: 'alice' }, headers: { 'Content-Type': 'text/plain' } }, 415, 'unsupported-media-type'],
-      ['POST', '/v1/tokens', { body: { sip_user: 'alice' }, headers: { 'Content-Type': 'application/json; charset=iso-8859-1' } }, 415, 'unsupported-media-type'],
+      [
+        'POST',
+        '/v1/tokens',
+        { body: { sip_user: 'alice' }, headers: { 'Content-Type': 'application/json; charset=iso-8859-1' } },
+        415,
+        'unsupported-media-type',
+      ],
       ['POST', '/v1/tokens', { body: { sip_user: 'alice' }, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, 415, 'unsupported-media-type'],
       ['POST', '/v1/tokens', { raw: JSON.stringify({ sip_user: 'alice', payload: 'y'.repeat(17 * 1024) }) }, 413, 'too-large'],
       ['PUT', `/v1/tokens/${existing.uuid}`, { body: { payload: { y: 2 }, ttl: 5 } }, 400, 'unknown-field'],
@@ -371,7 +394,10 @@ test('no CORS: an OPTIONS preflight gets 405 and no answer carries Access-Contro
   try {
     const origin = { Origin: 'https://evil.example' };
     const responses = [
-      await s.api('OPTIONS', '/v1/tokens', { key: null, headers: { ...origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' } }),
+      await s.api('OPTIONS', '/v1/tokens', {
+        key: null,
+        headers: { ...origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' },
+      }),
       await s.api('OPTIONS', '/v1/tokens/00000000-0000-4000-8000-000000000000', { key: null, headers: origin }),
       await s.api('GET', '/v1/tokens', { headers: origin }),
       await s.api('POST', '/v1/tokens', { headers: origin, body: { sip_user: 'alice' } }),
@@ -383,7 +409,10 @@ test('no CORS: an OPTIONS preflight gets 405 and no answer carries Access-Contro
     assert.equal(responses[3].status, 201);
     assert.equal(responses[4].status, 401);
     for (const res of responses) {
-      assert.deepEqual([...res.headers.keys()].filter((h) => h.startsWith('access-control-')), []);
+      assert.deepEqual(
+        [...res.headers.keys()].filter((h) => h.startsWith('access-control-')),
+        [],
+      );
     }
   } finally {
     await s.stop();
@@ -438,7 +467,18 @@ test('the store holds SHA-256 hashes, never tokens; the file is 0600; logs hold 
       for (const part of t.token.split('.').slice(1)) assert.ok(!text.includes(part), 'no piece of the token');
       assert.equal(file.tokens.find((r) => r.uuid === t.uuid).token_sha256, sha256(t.token));
     }
-    assert.deepEqual(Object.keys(file.tokens[0]), ['uuid', 'token_sha256', 'sip_user', 'name', 'ttl', 'payload', 'caller_ids', 'allowed_domains', 'created_at', 'expires_at']);
+    assert.deepEqual(Object.keys(file.tokens[0]), [
+      'uuid',
+      'token_sha256',
+      'sip_user',
+      'name',
+      'ttl',
+      'payload',
+      'caller_ids',
+      'allowed_domains',
+      'created_at',
+      'expires_at',
+    ]);
     assert.equal((await stat(s.storePath)).mode & 0o777, 0o600);
 
     assert.equal(s.logs.length, 6);
@@ -466,7 +506,10 @@ test('records, payloads and revocations survive a restart', async () => {
   const second = await start({ storePath: first.storePath });
   try {
     const list = (await second.api('GET', '/v1/tokens')).json;
-    assert.deepEqual(list.map((r) => r.uuid), [a.uuid]);
+    assert.deepEqual(
+      list.map((r) => r.uuid),
+      [a.uuid],
+    );
     assert.deepEqual(list[0].payload, { crm: 'A-2' });
     assert.deepEqual(list[0].allowed_domains, ['example.com']);
     assert.equal(list[0].expires_at, a.expires_at);
@@ -538,7 +581,10 @@ test('check(): tokens minted directly (not in the store) pass; bad ones get the 
     assert.deepEqual(s.svc.check(mintToken({ secret: 'another-secret-0123456789', user: 'zoe', domain: DOMAIN })), { ok: false, reason: 'signature' });
     const [head, body] = direct.split('.');
     assert.deepEqual(s.svc.check(`${head}.${body}.${'A'.repeat(43)}`), { ok: false, reason: 'signature' });
-    assert.deepEqual(s.svc.check(mintToken({ secret: SECRET, user: 'zoe', domain: DOMAIN, ttl: 1, now: () => Date.now() - 10_000 })), { ok: false, reason: 'expired' });
+    assert.deepEqual(s.svc.check(mintToken({ secret: SECRET, user: 'zoe', domain: DOMAIN, ttl: 1, now: () => Date.now() - 10_000 })), {
+      ok: false,
+      reason: 'expired',
+    });
     for (const junk of ['', 'not-a-token', 'a.b', 'a.b.c', undefined, 42]) {
       assert.deepEqual(s.svc.check(junk), { ok: false, reason: 'malformed' }, String(junk));
     }
@@ -585,11 +631,21 @@ test('concurrent writes are serialized: every record lands in the file', async (
 
 test('open(): a corrupt store is an error and is left untouched; bad options are refused', async () => {
   const options = { secret: SECRET, apiKeys: [KEY], domain: DOMAIN };
-  for (const content of ['{"format":"voice-widget-token-store","version":1,"tokens":[', '', '[]', '{"format":"voice-widget-token-store","version":1,"tokens":[{"uuid":"x"}]}', '{"format":"voice-widget-token-store","version":2,"tokens":[]}']) {
+  for (const content of [
+    '{"format":"voice-widget-token-store","version":1,"tokens":[',
+    '',
+    '[]',
+    '{"format":"voice-widget-token-store","version":1,"tokens":[{"uuid":"x"}]}',
+    '{"format":"voice-widget-token-store","version":2,"tokens":[]}',
+  ]) {
     const storePath = await tempStorePath();
     await mkdir(join(storePath, '..'), { recursive: true });
     await writeFile(storePath, content);
-    await assert.rejects(TokenService.open({ ...options, storePath }), (e) => e instanceof TokenStoreError && /corrupt/.test(e.message) && e.message.includes(storePath), JSON.stringify(content));
+    await assert.rejects(
+      TokenService.open({ ...options, storePath }),
+      (e) => e instanceof TokenStoreError && /corrupt/.test(e.message) && e.message.includes(storePath),
+      JSON.stringify(content),
+    );
     assert.equal(await readFile(storePath, 'utf8'), content);
   }
 

@@ -26,7 +26,14 @@ async function tempStorePath() {
 
 /** A TokenService behind a real HTTP server on 127.0.0.1, with `api(method, path, body)`. */
 async function start(storePath, storeLimits) {
-  const svc = await TokenService.open({ secret: SECRET, apiKeys: [KEY], storePath, domain: DOMAIN, storeLimits, rateLimit: { perSecond: 10_000, burst: 10_000 } });
+  const svc = await TokenService.open({
+    secret: SECRET,
+    apiKeys: [KEY],
+    storePath,
+    domain: DOMAIN,
+    storeLimits,
+    rateLimit: { perSecond: 10_000, burst: 10_000 },
+  });
   const server = http.createServer(async (req, res) => {
     if (!(await svc.handle(req, res))) res.writeHead(404).end();
   });
@@ -163,11 +170,18 @@ test('limits come from options or, for npm start, VOICE_WIDGET_TOKEN_STORE_MAX_*
     await assert.rejects(TokenService.open({ secret: SECRET, apiKeys: [KEY], storePath, domain: DOMAIN, storeLimits: bad }), TypeError, JSON.stringify(bad));
   }
   const stateDir = join(storePath, '..', 'dev');
-  await assert.rejects(startDevServer({ root: process.cwd(), stateDir, port: 0, sipPort: 0, env: { VOICE_WIDGET_TOKEN_STORE_MAX_RECORDS: 'ten' } }), /VOICE_WIDGET_TOKEN_STORE_MAX_RECORDS must be a whole number/);
+  await assert.rejects(
+    startDevServer({ root: process.cwd(), stateDir, port: 0, sipPort: 0, env: { VOICE_WIDGET_TOKEN_STORE_MAX_RECORDS: 'ten' } }),
+    /VOICE_WIDGET_TOKEN_STORE_MAX_RECORDS must be a whole number/,
+  );
   const dev = await startDevServer({ root: process.cwd(), stateDir, port: 0, sipPort: 0, env: { VOICE_WIDGET_TOKEN_STORE_MAX_RECORDS: '1' } });
   try {
     const post = () =>
-      fetch(`${dev.url}/v1/tokens`, { method: 'POST', headers: { Authorization: `Bearer ${dev.secrets.apiKey}`, 'Content-Type': 'application/json' }, body: '{"sip_user":"a"}' });
+      fetch(`${dev.url}/v1/tokens`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${dev.secrets.apiKey}`, 'Content-Type': 'application/json' },
+        body: '{"sip_user":"a"}',
+      });
     assert.equal((await post()).status, 201);
     assert.equal((await post()).status, 507);
   } finally {

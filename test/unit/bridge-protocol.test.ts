@@ -25,22 +25,41 @@ describe('bridge protocol', () => {
       expect(parseCommand(env({ type: 'command', requestId: 'a', name: 'getState', payload: {} }))?.payload.args).to.deep.equal([]);
       // An unknown name still parses: the frame answers it `unknown-command`.
       expect(parseCommand(cmd('launchMissiles'))?.name).to.equal('launchMissiles');
-      expect(parseFrameMessage(responseMessage('r-1', 'call', { ok: true, result: true }))).to.deep.equal(responseMessage('r-1', 'call', { ok: true, result: true }));
+      expect(parseFrameMessage(responseMessage('r-1', 'call', { ok: true, result: true }))).to.deep.equal(
+        responseMessage('r-1', 'call', { ok: true, result: true }),
+      );
       const refused = responseMessage('r-2', 'call', { ok: false, error: { code: 'rate-limited', message: 'slow down' } });
       expect(parseFrameMessage(refused)).to.deep.equal(refused);
       const event = eventMessage('call-ended', { id: 'x', cause: 'busy', duration: 0 });
       expect(parseFrameMessage(event)).to.deep.equal(event);
     });
 
-    it('every command is one of the element\'s methods or getters (plus hello)', () => {
-      expect(BRIDGE_COMMANDS).to.include.members(['hello', 'call', 'hangup', 'answer', 'reject', 'sendDtmf', 'mute', 'unmute', 'hold', 'unhold', 'transfer', 'open', 'close', 'getState', 'isReady']);
+    it("every command is one of the element's methods or getters (plus hello)", () => {
+      expect(BRIDGE_COMMANDS).to.include.members([
+        'hello',
+        'call',
+        'hangup',
+        'answer',
+        'reject',
+        'sendDtmf',
+        'mute',
+        'unmute',
+        'hold',
+        'unhold',
+        'transfer',
+        'open',
+        'close',
+        'getState',
+        'isReady',
+      ]);
     });
 
     it('forwards every event the phone fires', () => {
       for (const name of PHONE_EVENTS) expect(BRIDGE_EVENTS as readonly string[], name).to.include(name);
     });
 
-    const polluted = (inner: string) => JSON.parse(`{"protocol":"${BRIDGE_PROTOCOL}","version":${BRIDGE_VERSION},"type":"command","requestId":"r","name":"call","payload":${inner}}`);
+    const polluted = (inner: string) =>
+      JSON.parse(`{"protocol":"${BRIDGE_PROTOCOL}","version":${BRIDGE_VERSION},"type":"command","requestId":"r","name":"call","payload":${inner}}`);
     const hostileCommands: Array<[string, unknown]> = [
       ['not an object', 'call bob'],
       ['null', null],
@@ -64,7 +83,12 @@ describe('bridge protocol', () => {
       ['a __proto__ key deep in the args', polluted('{"args":[{"a":[{"__proto__":{"polluted":1}}]}]}')],
       ['a constructor key', polluted('{"args":[{"constructor":{"prototype":{"polluted":1}}}]}')],
       ['a prototype key', polluted('{"args":[{"prototype":1}]}')],
-      ['a __proto__ key on the envelope', JSON.parse(`{"protocol":"${BRIDGE_PROTOCOL}","version":1,"type":"command","requestId":"r","name":"call","payload":{"args":[]},"__proto__":{"polluted":1}}`)],
+      [
+        'a __proto__ key on the envelope',
+        JSON.parse(
+          `{"protocol":"${BRIDGE_PROTOCOL}","version":1,"type":"command","requestId":"r","name":"call","payload":{"args":[]},"__proto__":{"polluted":1}}`,
+        ),
+      ],
       ['an oversize string', cmd('call', ['1'.repeat(MAX_MESSAGE_CHARS + 1)])],
       ['many strings adding up past the limit', cmd('call', [Array.from({ length: 200 }, () => 'x'.repeat(400))])],
       ['too deep', cmd('call', [[[[[[[[[[['bob']]]]]]]]]]])],
@@ -85,7 +109,10 @@ describe('bridge protocol', () => {
       ['a response without ok', env({ type: 'response', requestId: 'r', name: 'call', payload: { result: true } })],
       ['a response with extra keys', env({ type: 'response', requestId: 'r', name: 'call', payload: { ok: true, result: 1, then: 2 } })],
       ['an error without a code', env({ type: 'response', requestId: 'r', name: 'call', payload: { ok: false, error: { message: 'x' } } })],
-      ['a polluting event detail', JSON.parse(`{"protocol":"${BRIDGE_PROTOCOL}","version":1,"type":"event","requestId":null,"name":"ready","payload":{"__proto__":{"polluted":1}}}`)],
+      [
+        'a polluting event detail',
+        JSON.parse(`{"protocol":"${BRIDGE_PROTOCOL}","version":1,"type":"event","requestId":null,"name":"ready","payload":{"__proto__":{"polluted":1}}}`),
+      ],
       ['another version', { ...eventMessage('ready', {}), version: 0 }],
     ];
     for (const [what, data] of hostileToHost) {

@@ -120,9 +120,14 @@ describe('end causes', () => {
       'completed',
       'completed',
     ]);
-    expect(
-      ['busy', 'no-answer', 'not-found', 'unavailable', 'connection-lost', 'failed'].map((c) => terminalStateFor(c as EndCause)),
-    ).to.deep.equal(['failed', 'failed', 'failed', 'failed', 'failed', 'failed']);
+    expect(['busy', 'no-answer', 'not-found', 'unavailable', 'connection-lost', 'failed'].map((c) => terminalStateFor(c as EndCause))).to.deep.equal([
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+    ]);
   });
 });
 
@@ -263,7 +268,18 @@ describe('Call driven by session events', () => {
         iceServers: [],
         dtmfMode: 'info',
       },
-      { stateChanged: () => {}, started: () => {}, ended: (_c, cause) => record.ended.push(cause), dtmf: () => {}, error: () => {}, credentialExpired: () => {}, muteChanged: () => {}, holdChanged: () => {}, transferred: () => {}, referred: () => {} },
+      {
+        stateChanged: () => {},
+        started: () => {},
+        ended: (_c, cause) => record.ended.push(cause),
+        dtmf: () => {},
+        error: () => {},
+        credentialExpired: () => {},
+        muteChanged: () => {},
+        holdChanged: () => {},
+        transferred: () => {},
+        referred: () => {},
+      },
     );
     call.attach(session as never, true);
     session.fire('peerconnection', { peerconnection: pc });

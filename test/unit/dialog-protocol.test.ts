@@ -30,13 +30,21 @@ describe('dialog protocol', () => {
     ['a token with symbols', env({ type: 'redeem', token: '<script>alert(1)</script>xxxxxxxxxxxx' })],
     ['an event name with symbols', env({ type: 'event', name: 'call-ended"><img', detail: {}, snapshot })],
     ['an event without a snapshot', env({ type: 'event', name: 'ready', detail: {} })],
-    ['a prototype key in the detail', JSON.parse(`{"protocol":"${PROTOCOL}","version":${VERSION},"type":"event","name":"ready","detail":{"__proto__":{"x":1}},"snapshot":${JSON.stringify(snapshot)}}`)],
+    [
+      'a prototype key in the detail',
+      JSON.parse(
+        `{"protocol":"${PROTOCOL}","version":${VERSION},"type":"event","name":"ready","detail":{"__proto__":{"x":1}},"snapshot":${JSON.stringify(snapshot)}}`,
+      ),
+    ],
     ['a constructor key', env({ type: 'event', name: 'ready', detail: { constructor: { prototype: { x: 1 } } }, snapshot })],
     ['a deep detail', env({ type: 'event', name: 'ready', detail: [[[[[[[[[1]]]]]]]]], snapshot })],
     ['a huge string', env({ type: 'event', name: 'ready', detail: 'x'.repeat(20_000), snapshot })],
     ['a class instance', env({ type: 'event', name: 'ready', detail: new Date(), snapshot })],
     // Bounds shared with the bridge (src/shared/plain-data.ts): a total budget, finite numbers, plain arrays.
-    ['many long strings (80,000 characters in all)', env({ type: 'event', name: 'ready', detail: Array.from({ length: 5 }, () => 'x'.repeat(16_000)), snapshot })],
+    [
+      'many long strings (80,000 characters in all)',
+      env({ type: 'event', name: 'ready', detail: Array.from({ length: 5 }, () => 'x'.repeat(16_000)), snapshot }),
+    ],
     ['a number that JSON cannot carry', env({ type: 'event', name: 'ready', detail: { duration: NaN }, snapshot })],
   ];
   for (const [what, data] of hostile) {

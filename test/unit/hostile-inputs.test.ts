@@ -88,7 +88,14 @@ describe('hostile inputs', () => {
     it('unknown mode, theme, dtmf-mode, busy-policy and refer-policy: invalid-attribute each, defaults kept', async () => {
       const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
       const log = recordEvents(el, ['error']);
-      for (const [name, value] of [['mode', 'iframe'], ['theme', '<b>'], ['dtmf-mode', 'sip'], ['busy-policy', 'ignore'], ['refer-policy', 'obey']]) el.setAttribute(name, value);
+      for (const [name, value] of [
+        ['mode', 'iframe'],
+        ['theme', '<b>'],
+        ['dtmf-mode', 'sip'],
+        ['busy-policy', 'ignore'],
+        ['refer-policy', 'obey'],
+      ])
+        el.setAttribute(name, value);
       await el.updateComplete;
       expect(codes(log)).to.deep.equal(['invalid-attribute', 'invalid-attribute', 'invalid-attribute', 'invalid-attribute', 'invalid-attribute']);
       expect([el.mode, el.theme, el.dtmfMode, el.busyPolicy, el.referPolicy]).to.deep.equal(['spa', 'light', 'info', 'wait', 'ask']);
@@ -96,7 +103,17 @@ describe('hostile inputs', () => {
   });
 
   describe('dial strings and header-like input', () => {
-    const numbers = ['bob\r\nVia: evil', 'bob\u0000', 'bob@evil.test', 'sip:bob@evil.test', '1'.repeat(200), '', '   ', '<sip:bob@voice.test>', 'bob;transport=udp'];
+    const numbers = [
+      'bob\r\nVia: evil',
+      'bob\u0000',
+      'bob@evil.test',
+      'sip:bob@evil.test',
+      '1'.repeat(200),
+      '',
+      '   ',
+      '<sip:bob@voice.test>',
+      'bob;transport=udp',
+    ];
     for (const number of numbers) {
       it(`call(${JSON.stringify(number.slice(0, 30))}): invalid-number, nothing on the wire`, async () => {
         const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);

@@ -4,7 +4,7 @@ import { exactOrigin, isLoopbackHost, originAllowed, parseAllowList, parseOrigin
 
 const list = (value: string) => parseAllowList(value).patterns;
 
-describe('origin allow-list (bridge-origins, the popup page\'s host list)', () => {
+describe("origin allow-list (bridge-origins, the popup page's host list)", () => {
   it('parses exact origins and subdomain wildcards', () => {
     expect(parseOriginPattern('https://crm.example.com')).to.deep.equal({ scheme: 'https:', host: 'crm.example.com', port: '', subdomains: false });
     expect(parseOriginPattern('https://*.example.com')).to.deep.equal({ scheme: 'https:', host: 'example.com', port: '', subdomains: true });
@@ -101,7 +101,16 @@ describe('exact origins and loopback', () => {
   it('origins must be exact: scheme, host and port, nothing more', () => {
     expect(exactOrigin('https://app.example.com')).to.equal('https://app.example.com');
     expect(exactOrigin('http://127.0.0.1:8080')).to.equal('http://127.0.0.1:8080');
-    for (const bad of ['https://app.example.com/', 'https://app.example.com/path', 'null', '*', 'javascript:alert(1)', 'https://user@app.example.com', '', null]) {
+    for (const bad of [
+      'https://app.example.com/',
+      'https://app.example.com/path',
+      'null',
+      '*',
+      'javascript:alert(1)',
+      'https://user@app.example.com',
+      '',
+      null,
+    ]) {
       expect(exactOrigin(bad as string), String(bad)).to.equal(null);
     }
   });
@@ -129,7 +138,14 @@ describe("the popup page's choice of host", () => {
     const hosts = 'https://crm.example.com https://*.apps.example.com';
     expect(chooseHost('https://crm.example.com', hosts, own)).to.deep.equal({ kind: 'host', origin: 'https://crm.example.com' });
     expect(chooseHost('https://eu.apps.example.com', hosts, own)).to.deep.equal({ kind: 'host', origin: 'https://eu.apps.example.com' });
-    for (const claimed of [own, 'https://evil.example', 'https://apps.example.com', 'http://crm.example.com', 'https://crm.example.com:8443', 'https://crm.example.com.evil.example']) {
+    for (const claimed of [
+      own,
+      'https://evil.example',
+      'https://apps.example.com',
+      'http://crm.example.com',
+      'https://crm.example.com:8443',
+      'https://crm.example.com.evil.example',
+    ]) {
       expect(chooseHost(claimed, hosts, own), claimed).to.deep.equal({ kind: 'refused', origin: claimed });
     }
   });

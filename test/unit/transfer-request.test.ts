@@ -5,7 +5,7 @@ const DOMAIN = 'voice.test';
 const uri = (over: Partial<ReferUri> = {}): ReferUri => ({ scheme: 'sip', user: 'carol', host: DOMAIN, port: null, params: [], headers: [], ...over });
 const REPLACES = 'a84b4c76e66710@pc33.voice.test;to-tag=1234;from-tag=5678';
 
-describe('referTarget: a REFER target obeys call()\'s dial rule', () => {
+describe("referTarget: a REFER target obeys call()'s dial rule", () => {
   it('sip:user@our-domain is a blind transfer', () => {
     expect(referTarget(uri(), DOMAIN)).to.deep.equal({ number: 'carol', kind: 'blind', replaces: null });
     expect(referTarget(uri({ user: '+15550109999', host: 'VOICE.test' }), DOMAIN)?.number).to.equal('+15550109999');
@@ -24,7 +24,15 @@ describe('referTarget: a REFER target obeys call()\'s dial rule', () => {
     ['a user part with markup', { user: '<b>x</b>' }],
     ['sips or another scheme', { scheme: 'tel' }],
     ['a header other than Replaces', { headers: [['Subject', 'hi']] }],
-    ['two Replaces', { headers: [['Replaces', REPLACES], ['Replaces', REPLACES]] }],
+    [
+      'two Replaces',
+      {
+        headers: [
+          ['Replaces', REPLACES],
+          ['Replaces', REPLACES],
+        ],
+      },
+    ],
     ['a Replaces that adds a header line', { headers: [['Replaces', `${REPLACES}\r\nP-Asserted-Identity: <sip:boss@voice.test>`]] }],
     ['a Replaces with no tags', { headers: [['Replaces', 'abc@host']] }],
   ];

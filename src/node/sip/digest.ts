@@ -44,10 +44,7 @@ export class DigestAuth {
     const password = ephemeralCredential(this.secret, m[2], Number(m[1])).password;
     const ha1 = md5(`${username}:${realm}:${password}`);
     const ha2 = md5(`${method}:${uri}`);
-    const expected =
-      params.qop === 'auth'
-        ? md5(`${ha1}:${nonce}:${params.nc ?? ''}:${params.cnonce ?? ''}:auth:${ha2}`)
-        : md5(`${ha1}:${nonce}:${ha2}`);
+    const expected = params.qop === 'auth' ? md5(`${ha1}:${nonce}:${params.nc ?? ''}:${params.cnonce ?? ''}:auth:${ha2}`) : md5(`${ha1}:${nonce}:${ha2}`);
     const a = Buffer.from(expected);
     const b = Buffer.from(response.toLowerCase());
     return a.length === b.length && timingSafeEqual(a, b) ? { ok: true, username } : { ok: false, why: 'wrong', username };

@@ -165,7 +165,8 @@ export class Registrar {
     const now = Date.now();
     const live = [...map.values()].filter((b) => b !== replaced && this.wire.isOpen(b.conn) && b.expiresAt > now);
     if (live.length >= this.limits.maxBindingsPerUser) return `Too Many Registrations For This User (Limit ${this.limits.maxBindingsPerUser})`;
-    if (live.filter((b) => b.jti === jti).length >= this.limits.maxBindingsPerToken) return `Too Many Registrations For This Token (Limit ${this.limits.maxBindingsPerToken})`;
+    if (live.filter((b) => b.jti === jti).length >= this.limits.maxBindingsPerToken)
+      return `Too Many Registrations For This Token (Limit ${this.limits.maxBindingsPerToken})`;
     return null;
   }
 

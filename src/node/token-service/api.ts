@@ -14,7 +14,6 @@ import { TokenStoreFullError } from './store-limits.js';
 import { parseCreate, parsePayloadUpdate } from './validate.js';
 import { TOKEN_ID } from '../../shared/token-claims.js';
 
-
 export interface ApiContext {
   store: TokenStore;
   keys: ApiKeys;

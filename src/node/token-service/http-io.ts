@@ -26,7 +26,10 @@ const tooLarge = (): ApiError => new ApiError(413, 'too-large', `request body is
 export function requireJson(req: IncomingMessage): void {
   const header = req.headers['content-type'] ?? '';
   const [type, ...params] = header.split(';').map((s) => s.trim().toLowerCase());
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   if (type !== 'application/json' || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
     throw new ApiError(415, 'unsupported-media-type', 'send the body as Content-Type: application/json');
   }

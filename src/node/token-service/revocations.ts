@@ -48,11 +48,7 @@ export async function readRevocations(path: string, corrupt: (detail: string) =>
   const entries = new Map<string, Revocation>();
   d.revoked.forEach((r: unknown, i: number) => {
     const e = r as Partial<Revocation> | null;
-    if (
-      typeof e !== 'object' || e === null ||
-      typeof e.uuid !== 'string' || !TOKEN_ID.test(e.uuid) ||
-      !isTime(e.revoked_at) || !isTime(e.expires_at)
-    ) {
+    if (typeof e !== 'object' || e === null || typeof e.uuid !== 'string' || !TOKEN_ID.test(e.uuid) || !isTime(e.revoked_at) || !isTime(e.expires_at)) {
       throw corrupt(`${path}: entry ${i} is not a revocation`);
     }
     entries.set(e.uuid, { uuid: e.uuid, revoked_at: e.revoked_at as string, expires_at: e.expires_at as string });

@@ -37,10 +37,7 @@ export interface TokenServiceOptions {
   kamailio?: KamailioOptions;
 }
 
-export type TokenCheck =
-  | { ok: true; claims: TokenClaims }
-  | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'revoked' };
-
+export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'revoked' };
 
 export class TokenService {
   readonly #store: TokenStore;
@@ -57,7 +54,8 @@ export class TokenService {
     this.#secret = options.secret;
     this.#now = now;
     const toUnix = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
-    this.#kamailio = options.kamailio && new KamailioPush(options.kamailio, () => store.revoked().map((r) => ({ jti: r.uuid, exp: toUnix(r.expires_at) })), now);
+    this.#kamailio =
+      options.kamailio && new KamailioPush(options.kamailio, () => store.revoked().map((r) => ({ jti: r.uuid, exp: toUnix(r.expires_at) })), now);
     this.#context = {
       store,
       keys: new ApiKeys(options.apiKeys),
@@ -150,7 +148,10 @@ function checkOptions(o: TokenServiceOptions): void {
   if (o.log !== undefined && typeof o.log !== 'function') throw new TypeError('log must be a function');
   if (o.rateLimit !== undefined) {
     const { perSecond, burst } = o.rateLimit;
-    if (!(typeof perSecond === 'number' && perSecond > 0 && Number.isFinite(perSecond)) || !(typeof burst === 'number' && burst >= 1 && Number.isFinite(burst))) {
+    if (
+      !(typeof perSecond === 'number' && perSecond > 0 && Number.isFinite(perSecond)) ||
+      !(typeof burst === 'number' && burst >= 1 && Number.isFinite(burst))
+    ) {
       throw new TypeError('rateLimit needs perSecond > 0 and burst >= 1');
     }
   }

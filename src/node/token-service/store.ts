@@ -175,7 +175,10 @@ export class TokenStore {
         await this.#write(serializeStore(draft));
       } catch (e) {
         // The next successful write catches the store file up.
-        process.emitWarning(`token store ${this.path}: revocation of ${uuid} is saved in ${this.revokedPath}, but the store file could not be rewritten: ${(e as Error).message}`, 'TokenServiceWarning');
+        process.emitWarning(
+          `token store ${this.path}: revocation of ${uuid} is saved in ${this.revokedPath}, but the store file could not be rewritten: ${(e as Error).message}`,
+          'TokenServiceWarning',
+        );
       }
       return true;
     });
@@ -203,10 +206,14 @@ export class TokenStore {
   #checkLimits(records: number, bytes: number): void {
     const { maxRecords, maxBytes } = this.limits;
     if (records > maxRecords && records > this.#records.size) {
-      throw new TokenStoreFullError(`the token store is full (${maxRecords} records, revoked ones included until they expire); revoke tokens, wait for some to expire, or raise maxRecords`);
+      throw new TokenStoreFullError(
+        `the token store is full (${maxRecords} records, revoked ones included until they expire); revoke tokens, wait for some to expire, or raise maxRecords`,
+      );
     }
     if (bytes > maxBytes && bytes > this.#bytes) {
-      throw new TokenStoreFullError(`the token store would grow to ${bytes} bytes, past its limit of ${maxBytes}; revoke tokens, shorten payloads, wait for some to expire, or raise maxBytes`);
+      throw new TokenStoreFullError(
+        `the token store would grow to ${bytes} bytes, past its limit of ${maxBytes}; revoke tokens, shorten payloads, wait for some to expire, or raise maxBytes`,
+      );
     }
   }
 

@@ -69,7 +69,11 @@ function requireObject(body: unknown, allowed: string[]): Record<string, unknown
   }
   const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
   if (unknown.length > 0) {
-    throw new ApiError(400, 'unknown-field', `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; allowed: ${allowed.join(', ')}`);
+    throw new ApiError(
+      400,
+      'unknown-field',
+      `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; allowed: ${allowed.join(', ')}`,
+    );
   }
   return body as Record<string, unknown>;
 }

@@ -39,12 +39,17 @@
         }
       };
       waiters.add(w);
-      timer = orig.setTimeout.call(window, () => {
-        waiters.delete(w);
-        resolve(null);
-      }, timeout);
+      timer = orig.setTimeout.call(
+        window,
+        () => {
+          waiters.delete(w);
+          resolve(null);
+        },
+        timeout,
+      );
     });
-  bench.waitFor = (type, opts = {}) => waitFor((e) => e.type === type && (!opts.match || Object.entries(opts.match).every(([k, v]) => e.detail?.[k] === v)), opts);
+  bench.waitFor = (type, opts = {}) =>
+    waitFor((e) => e.type === type && (!opts.match || Object.entries(opts.match).every(([k, v]) => e.detail?.[k] === v)), opts);
   const types = (from) => log.filter((e) => e.seq > from).map((e) => e.type);
   const sleep = (ms) => new Promise((r) => orig.setTimeout.call(window, r, ms));
   bench.sleep = sleep;
@@ -116,7 +121,10 @@
       if (!placed) return { ok: false, cause: 'call() returned false', events: types(from) };
       const end = (e) => e.type === 'call-ended';
       const started = await waitFor((e) => e.type === 'call-started' || end(e), { from, timeout });
-      const connected = started?.type === 'call-started' ? await waitFor((e) => (e.type === 'state-change' && e.detail?.state === 'in-progress') || end(e), { from, timeout }) : started;
+      const connected =
+        started?.type === 'call-started'
+          ? await waitFor((e) => (e.type === 'state-change' && e.detail?.state === 'in-progress') || end(e), { from, timeout })
+          : started;
       bench.probe.on = false;
       if (connected?.type !== 'state-change') return { ok: false, cause: connected ? `ended: ${connected.detail?.cause}` : 'timeout', events: types(from) };
       return { ok: true, sentMs: started.t - t0, setupMs: connected.t - t0, ...(probe ? exchange(t0) : {}) };
@@ -215,7 +223,8 @@
       const sent = await waitFor((e) => e.type === 'sent' || end(e), { from, timeout });
       const confirmed = sent?.type === 'sent' ? await waitFor((e) => e.type === 'confirmed' || end(e), { from, timeout }) : sent;
       bench.probe.on = false;
-      if (confirmed?.type !== 'confirmed') return { ok: false, cause: confirmed ? `${confirmed.type}: ${confirmed.detail?.cause}` : 'timeout', events: types(from) };
+      if (confirmed?.type !== 'confirmed')
+        return { ok: false, cause: confirmed ? `${confirmed.type}: ${confirmed.detail?.cause}` : 'timeout', events: types(from) };
       const accepted = log.find((e) => e.seq > from && e.type === 'accepted');
       return { ok: true, sentMs: sent.t - t0, setupMs: confirmed.t - t0, acceptedMs: accepted ? accepted.t - t0 : null, ...(probe ? exchange(t0) : {}) };
     };

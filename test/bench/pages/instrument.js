@@ -93,7 +93,18 @@
     const site = callSite();
     let s = timers.sites.get(site);
     if (!s) {
-      s = { site, kind, delays: [], set: 0, fired: 0, cleared: 0, firstFire: null, lastFire: null, minGap: null, fn: typeof fn === 'function' ? Function.prototype.toString.call(fn).slice(0, 120) : String(fn).slice(0, 120) };
+      s = {
+        site,
+        kind,
+        delays: [],
+        set: 0,
+        fired: 0,
+        cleared: 0,
+        firstFire: null,
+        lastFire: null,
+        minGap: null,
+        fn: typeof fn === 'function' ? Function.prototype.toString.call(fn).slice(0, 120) : String(fn).slice(0, 120),
+      };
       timers.sites.set(site, s);
     }
     s.set += 1;

@@ -28,9 +28,7 @@
   // SIP response details from a JsSIP event (IncomingResponse or undefined).
   function responseInfo(e) {
     const r = e && (e.response || e.message);
-    return r && typeof r.status_code === 'number'
-      ? { status: r.status_code, reason: r.reason_phrase }
-      : {};
+    return r && typeof r.status_code === 'number' ? { status: r.status_code, reason: r.reason_phrase } : {};
   }
 
   function attachRemoteAudio(session) {
@@ -139,9 +137,7 @@
       state.timings.uaStart = performance.now();
       ua.start();
       return waitForEvent(['registered', 'registrationFailed'], { from, timeoutMs }).then((ev) =>
-        ev.type === 'registered'
-          ? { ok: true, registerMs: state.timings.registered - state.timings.uaStart }
-          : { ...ev, ok: false },
+        ev.type === 'registered' ? { ok: true, registerMs: state.timings.registered - state.timings.uaStart } : { ...ev, ok: false },
       );
     },
 
@@ -160,9 +156,7 @@
         pcConfig: { iceServers: [] },
       });
       return waitForEvent(['confirmed', 'failed', 'ended'], { from, timeoutMs }).then((ev) =>
-        ev.type === 'confirmed'
-          ? { ok: true, setupMs: state.timings.confirmed - state.timings.call }
-          : { ...ev, ok: false },
+        ev.type === 'confirmed' ? { ok: true, setupMs: state.timings.confirmed - state.timings.call } : { ...ev, ok: false },
       );
     },
 

@@ -18,7 +18,9 @@
     { ...base, requestId: 'f-call', name: 'call', payload: { args: ['bob'] } },
     { ...base, requestId: 'f-state', name: 'getState', payload: { args: [] } },
     { ...base, requestId: 'f-open', name: 'open', payload: { args: ['bob'] } },
-    JSON.parse('{"protocol":"voice-widget","version":1,"type":"command","requestId":"f-proto","name":"call","payload":{"args":["bob"],"__proto__":{"polluted":true}}}'),
+    JSON.parse(
+      '{"protocol":"voice-widget","version":1,"type":"command","requestId":"f-proto","name":"call","payload":{"args":["bob"],"__proto__":{"polluted":true}}}',
+    ),
   ];
 
   let target = null;

@@ -3,7 +3,25 @@
 // wrapped to record every run, so a test can prove a forged command ran nothing.
 (() => {
   const params = new URLSearchParams(location.hash.slice(1));
-  const ACTIONS = ['call', 'answer', 'reject', 'hangup', 'sendDtmf', 'mute', 'unmute', 'hold', 'unhold', 'transfer', 'acceptTransfer', 'declineTransfer', 'selectOutboundNumber', 'clearHistory', 'reset', 'open', 'toggle'];
+  const ACTIONS = [
+    'call',
+    'answer',
+    'reject',
+    'hangup',
+    'sendDtmf',
+    'mute',
+    'unmute',
+    'hold',
+    'unhold',
+    'transfer',
+    'acceptTransfer',
+    'declineTransfer',
+    'selectOutboundNumber',
+    'clearHistory',
+    'reset',
+    'open',
+    'toggle',
+  ];
   window.bridgeRuns = [];
   // Every bridge message that reached this window, answered or not: proof that a forgery was delivered.
   window.bridgeSeen = 0;

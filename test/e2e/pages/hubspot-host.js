@@ -33,7 +33,16 @@
     frame.width = '300';
     frame.height = '520';
     frame.onload = () => {
-      const sync = { type: 'SYNC', messageId: messageId(), hostUrl: location.origin, portalId: 123, userId: 7, ownerId: 7, iframeLocation: 'widget', usesCallingWindow: true };
+      const sync = {
+        type: 'SYNC',
+        messageId: messageId(),
+        hostUrl: location.origin,
+        portalId: 123,
+        userId: 7,
+        ownerId: 7,
+        iframeLocation: 'widget',
+        usesCallingWindow: true,
+      };
       const again = () => {
         if (received.some((m) => m.type === 'SYNC_ACK')) return;
         send(sync);
@@ -62,7 +71,20 @@
       });
     },
     /** What HubSpot sends when the user clicks a contact's number. */
-    dial: (phoneNumber) => send({ type: 'DIAL_NUMBER', data: { phoneNumber, ownerId: 7, objectId: 901, objectType: 'CONTACT', portalId: 123, subjectId: 901, startTimestamp: Date.now(), toPhoneNumberSrc: 'phone' } }),
+    dial: (phoneNumber) =>
+      send({
+        type: 'DIAL_NUMBER',
+        data: {
+          phoneNumber,
+          ownerId: 7,
+          objectId: 901,
+          objectType: 'CONTACT',
+          portalId: 123,
+          subjectId: 901,
+          startTimestamp: Date.now(),
+          toPhoneNumberSrc: 'phone',
+        },
+      }),
     /** What HubSpot sends when the user ends the call in HubSpot's UI. */
     endCall: () => send({ type: 'END_CALL' }),
   };

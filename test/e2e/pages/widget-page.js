@@ -1,7 +1,32 @@
 // Test hooks for one <voice-widget>: records every event and exposes the
 // measurements the end-to-end tests need (RTP bytes, microphone tracks).
 (() => {
-  const EVENTS = ['ready', 'registration-change', 'state-change', 'call-received', 'call-started', 'call-ended', 'dtmf', 'mute-change', 'hold-change', 'transfer', 'transfer-requested', 'outbound-number-changed', 'no-audio', 'audio-restored', 'audio-blocked', 'audio-unblocked', 'audio-device-change', 'token-expiring', 'token-expired', 'warning', 'dialog-open', 'dialog-close', 'dialog-attached', 'error'];
+  const EVENTS = [
+    'ready',
+    'registration-change',
+    'state-change',
+    'call-received',
+    'call-started',
+    'call-ended',
+    'dtmf',
+    'mute-change',
+    'hold-change',
+    'transfer',
+    'transfer-requested',
+    'outbound-number-changed',
+    'no-audio',
+    'audio-restored',
+    'audio-blocked',
+    'audio-unblocked',
+    'audio-device-change',
+    'token-expiring',
+    'token-expired',
+    'warning',
+    'dialog-open',
+    'dialog-close',
+    'dialog-attached',
+    'error',
+  ];
 
   // Keep every microphone stream handed out, to prove each one is stopped after a call.
   const streams = [];
@@ -19,10 +44,15 @@
   const pendingTimers = new Set();
   const wrapTimer = (set, clear, repeating) => {
     window[set.name] = function (fn, ms, ...args) {
-      const id = set.call(window, function (...a) {
-        if (!repeating) pendingTimers.delete(id);
-        return typeof fn === 'function' ? fn.apply(this, a) : undefined;
-      }, ms, ...args);
+      const id = set.call(
+        window,
+        function (...a) {
+          if (!repeating) pendingTimers.delete(id);
+          return typeof fn === 'function' ? fn.apply(this, a) : undefined;
+        },
+        ms,
+        ...args,
+      );
       pendingTimers.add(id);
       return id;
     };
@@ -93,7 +123,10 @@
     delayMicrophone: (ms) => (micDelay = ms),
     /** Stops (or resumes) the audio stream on the current call, RTP and RTCP sender reports, as a dead far end would. */
     async sendAudio(on) {
-      const sender = el().getPeerConnection()?.getSenders().find((s) => s.track?.kind === 'audio');
+      const sender = el()
+        .getPeerConnection()
+        ?.getSenders()
+        .find((s) => s.track?.kind === 'audio');
       if (!sender) return false;
       const params = sender.getParameters();
       for (const encoding of params.encodings) encoding.active = on;
@@ -109,8 +142,17 @@
       peers: peers.filter((p) => p.connectionState !== 'closed' && p.signalingState !== 'closed').length,
     }),
     /** The device each live microphone track comes from, and the one the call sends. */
-    liveMicDevices: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').map((t) => t.getSettings().deviceId),
-    sendingDevice: () => el().getPeerConnection()?.getSenders().find((s) => s.track?.kind === 'audio')?.track.getSettings().deviceId ?? null,
+    liveMicDevices: () =>
+      streams
+        .flatMap((s) => s.getTracks())
+        .filter((t) => t.readyState === 'live')
+        .map((t) => t.getSettings().deviceId),
+    sendingDevice: () =>
+      el()
+        .getPeerConnection()
+        ?.getSenders()
+        .find((s) => s.track?.kind === 'audio')
+        ?.track.getSettings().deviceId ?? null,
     /** A shadow-DOM part of the widget, for real (gesture) clicks from the test. */
     part: (name) => el().shadowRoot.querySelector(`[part~="${name}"]`),
     /** Audio energy received so far and the seconds of audio it spans (inbound-rtp totals). */
@@ -142,7 +184,8 @@
         const tick = () => {
           const hit = log.slice(from).find((e) => e.type === type && (!match || Object.entries(match).every(([k, v]) => e.detail?.[k] === v)));
           if (hit) return resolve(hit.detail);
-          if (performance.now() - started > timeout) return reject(new Error(`timed out waiting for ${type} ${JSON.stringify(match ?? {})}; log: ${JSON.stringify(log.map((e) => e.type))}`));
+          if (performance.now() - started > timeout)
+            return reject(new Error(`timed out waiting for ${type} ${JSON.stringify(match ?? {})}; log: ${JSON.stringify(log.map((e) => e.type))}`));
           setTimeout(tick, 10);
         };
         tick();
