@@ -21,6 +21,7 @@ import { ephemeralCredentials } from '../harness/credentials.js';
 import { startKamailio } from '../harness/kamailio.js';
 import { networkSnapshot, privateNetwork } from '../harness/netns.js';
 import { startStaticServer } from '../harness/static-server.js';
+import { widgetMedia } from '../harness/widget-media.js';
 
 // Outside the namespace this never returns: the file runs again inside.
 const { address } = await privateNetwork(import.meta.url);
@@ -86,37 +87,6 @@ async function withLogs(fn) {
     await bob?.command('hangup').catch(() => {});
     throw err;
   }
-}
-
-/** The widget's side of the media: ICE pair, DTLS, codec and RTP counters, from getStats(). */
-function widgetMedia(page) {
-  return vw(page, async () => {
-    const pc = window.vw.el().getPeerConnection();
-    if (!pc) return null;
-    const all = new Map();
-    (await pc.getStats()).forEach((s) => all.set(s.id, s));
-    const of = (type, kind) => [...all.values()].find((s) => s.type === type && (!kind || s.kind === kind));
-    const transport = of('transport');
-    const pair = all.get(transport?.selectedCandidatePairId);
-    const cand = (id) => {
-      const c = all.get(id);
-      return c && { address: c.address ?? c.ip, port: c.port, type: c.candidateType, protocol: c.protocol };
-    };
-    const inbound = of('inbound-rtp', 'audio');
-    const outbound = of('outbound-rtp', 'audio');
-    return {
-      dtlsState: transport?.dtlsState,
-      srtpCipher: transport?.srtpCipher,
-      local: cand(pair?.localCandidateId),
-      remote: cand(pair?.remoteCandidateId),
-      inboundCodec: all.get(inbound?.codecId)?.mimeType,
-      outboundCodec: all.get(outbound?.codecId)?.mimeType,
-      bytesReceived: inbound?.bytesReceived ?? 0,
-      packetsReceived: inbound?.packetsReceived ?? 0,
-      bytesSent: outbound?.bytesSent ?? 0,
-      audioLevel: inbound?.audioLevel ?? 0,
-    };
-  });
 }
 
 /** The loudest of a few audio-level readings 100 ms apart (levels are instantaneous). */

@@ -23,6 +23,7 @@ import { startKamailio } from '../harness/kamailio.js';
 import { privateNetwork } from '../harness/netns.js';
 import { ngListCalls, startRtpengine } from '../harness/rtpengine.js';
 import { startStaticServer } from '../harness/static-server.js';
+import { widgetMedia } from '../harness/widget-media.js';
 
 const { address } = await privateNetwork(import.meta.url);
 
@@ -193,39 +194,6 @@ async function withLogs(fn) {
   }
 }
 
-/** The widget's media from getStats(): ICE pair, DTLS, codecs, RTP counters, audio level. */
-function widgetMedia(page) {
-  return vw(page, async () => {
-    const pc = window.vw.el().getPeerConnection();
-    if (!pc) return null;
-    const all = new Map();
-    (await pc.getStats()).forEach((s) => all.set(s.id, s));
-    const of = (type, kind) => [...all.values()].find((s) => s.type === type && (!kind || s.kind === kind));
-    const transport = of('transport');
-    const pair = all.get(transport?.selectedCandidatePairId);
-    const remote = all.get(pair?.remoteCandidateId);
-    const inbound = of('inbound-rtp', 'audio');
-    const outbound = of('outbound-rtp', 'audio');
-    return {
-      dtlsState: transport?.dtlsState,
-      remoteAddress: remote?.address ?? remote?.ip,
-      inboundCodec: all.get(inbound?.codecId)?.mimeType,
-      outboundCodec: all.get(outbound?.codecId)?.mimeType,
-      bytesReceived: inbound?.bytesReceived ?? 0,
-      bytesSent: outbound?.bytesSent ?? 0,
-      audioLevel: inbound?.audioLevel ?? 0,
-      samples: inbound && {
-        total: inbound.totalSamplesReceived,
-        concealed: inbound.concealedSamples,
-        silentConcealed: inbound.silentConcealedSamples,
-        discarded: inbound.packetsDiscarded,
-        lost: inbound.packetsLost,
-        energy: inbound.totalAudioEnergy,
-      },
-    };
-  });
-}
-
 /**
  * Audio both ways between the widget and the carrier: the widget's leg is
  * DTLS-SRTP to rtpengine (on 198.51.100.10), the carrier's is plain RTP with
@@ -246,7 +214,7 @@ async function assertTwoWayAudio(t, { widgetCodec }) {
     await sleep(100);
   }
   assert.equal(w2.dtlsState, 'connected');
-  assert.equal(w2.remoteAddress, address, 'the widget exchanges media with rtpengine');
+  assert.equal(w2.remote?.address, address, 'the widget exchanges media with rtpengine');
   assert.equal(w2.inboundCodec, widgetCodec);
   assert.ok(w2.bytesReceived > w1.bytesReceived && w1.bytesReceived > 0, `widget inbound RTP rises: ${w1.bytesReceived} → ${w2.bytesReceived}`);
   assert.ok(w2.bytesSent > w1.bytesSent, `widget outbound RTP rises: ${w1.bytesSent} → ${w2.bytesSent}`);
