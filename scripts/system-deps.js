@@ -27,6 +27,8 @@ export const PACKAGES = {
   // Userspace only: the "rtpengine" package would pull the kernel-module build. Kamailio's
   // rtpengine, dispatcher, uac and db_text modules come with the kamailio package itself.
   'rtpengine-daemon': 'command -v rtpengine',
+  // The token service's PostgreSQL store (test/harness/postgres.js runs a throw-away server).
+  postgresql: 'ls /usr/lib/postgresql/*/bin/initdb',
 };
 
 /** Installs whichever of `names` is missing; exits the process on failure. */

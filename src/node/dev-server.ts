@@ -68,6 +68,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     secret: secrets.secret,
     apiKeys: [secrets.apiKey],
     storePath: path.join(options.stateDir, 'tokens.json'),
+    // Several token-service processes share one PostgreSQL; unset: the file store.
+    databaseUrl: env.VOICE_WIDGET_DATABASE_URL || undefined,
     storeLimits: storeLimitsFromEnv(env),
     domain,
     log,

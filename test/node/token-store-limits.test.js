@@ -1,19 +1,17 @@
 // Token-store inflation: the payload limit holds for what is stored (compact
 // JSON, nesting bounded), the store has caps answered with 507 store-full, and
 // revocation always succeeds, whatever the store's size, across a restart.
+// The cases every store passes are in token-store-cases.js; here, what is
+// particular to the file (its size on disk, a write that fails).
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, rmdir, stat } from 'node:fs/promises';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 
 import { SipServer, TokenService, startDevServer } from '../../dist/node/index.js';
+import { DOMAIN, KEY, SECRET, nested, startService, storeCases } from './token-store-cases.js';
 import { registerRequest, sipClient, statusLine } from '../harness/sip-ws-client.js';
-
-const SECRET = 'store-limits-test-secret-0123456';
-const KEY = 'store-limits-api-key-0123456789';
-const DOMAIN = 'voice.test';
 
 const dirs = [];
 after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -24,39 +22,7 @@ async function tempStorePath() {
   return join(dir, 'tokens.json');
 }
 
-/** A TokenService behind a real HTTP server on 127.0.0.1, with `api(method, path, body)`. */
-async function start(storePath, storeLimits) {
-  const svc = await TokenService.open({
-    secret: SECRET,
-    apiKeys: [KEY],
-    storePath,
-    domain: DOMAIN,
-    storeLimits,
-    rateLimit: { perSecond: 10_000, burst: 10_000 },
-  });
-  const server = http.createServer(async (req, res) => {
-    if (!(await svc.handle(req, res))) res.writeHead(404).end();
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${server.address().port}`;
-  const api = async (method, path, body) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { Authorization: `Bearer ${KEY}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: res.status, json: await res.json().catch(() => undefined) };
-  };
-  const stop = async () => {
-    await svc.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  };
-  return { svc, api, stop };
-}
-
-/** `levels` nested arrays around `inner`, as JSON text. */
-const nested = (levels, inner = '0') => '['.repeat(levels) + inner + ']'.repeat(levels);
+const start = (storePath, limits) => startService({ storePath }, limits);
 const fileSize = async (path) => (await stat(path)).size;
 
 test('payload nesting is bounded (400 too-deep) and the store keeps compact JSON: an 8 KiB payload costs ~8 KiB on disk', async (t) => {
@@ -146,23 +112,7 @@ test('a full store answers 507 store-full; DELETE still succeeds (even when the 
   }
 });
 
-test('the record cap: the next POST gets 507, a revoked record still counts until it expires, PUT may shrink a payload', async () => {
-  const storePath = await tempStorePath();
-  const s = await start(storePath, { maxRecords: 3 });
-  try {
-    const made = [];
-    for (let i = 0; i < 3; i++) made.push((await s.api('POST', '/v1/tokens', { sip_user: `r${i}`, payload: { n: i } })).json);
-    const full = await s.api('POST', '/v1/tokens', { sip_user: 'r3' });
-    assert.equal(full.status, 507);
-    assert.match(full.json.error.message, /full \(3 records/);
-    assert.equal((await s.api('PUT', `/v1/tokens/${made[0].uuid}`, { payload: {} })).status, 200);
-    assert.equal((await s.api('DELETE', `/v1/tokens/${made[0].uuid}`)).status, 200);
-    assert.equal((await s.api('POST', '/v1/tokens', { sip_user: 'r3' })).status, 507);
-    assert.equal((await s.api('GET', '/v1/tokens')).json.length, 2);
-  } finally {
-    await s.stop();
-  }
-});
+storeCases('file store', async () => ({ storePath: await tempStorePath() }));
 
 test('limits come from options or, for npm start, VOICE_WIDGET_TOKEN_STORE_MAX_*; bad values are refused', async () => {
   const storePath = await tempStorePath();

@@ -9,13 +9,14 @@ import { decodeToken, mintToken } from '../token.js';
 import type { ApiKeys } from './auth.js';
 import { ApiError, readJson, requireJson, sendError, sendJson } from './http-io.js';
 import { addressKey, type RateLimiter } from './rate-limit.js';
-import type { StoredToken, TokenRecord, TokenStore } from './store.js';
+import type { RecordStore } from './record-store.js';
+import type { StoredToken, TokenRecord } from './store.js';
 import { TokenStoreFullError } from './store-limits.js';
 import { parseCreate, parsePayloadUpdate } from './validate.js';
 import { TOKEN_ID } from '../../shared/token-claims.js';
 
 export interface ApiContext {
-  store: TokenStore;
+  store: RecordStore;
   keys: ApiKeys;
   limiter: RateLimiter;
   secret: string;
@@ -74,7 +75,7 @@ export async function handleRequest(ctx: ApiContext, req: IncomingMessage, res: 
   if (ctx.log) {
     const ms = Math.round(performance.now() - started);
     try {
-      ctx.log(`${req.method} ${logPath(ctx, route)} ${answer.status} ${ms}ms`);
+      ctx.log(`${req.method} ${await logPath(ctx, route)} ${answer.status} ${ms}ms`);
     } catch {
       // a failing logger must not break the API
     }
@@ -100,7 +101,7 @@ async function respond(ctx: ApiContext, req: IncomingMessage, route: Route): Pro
 
   if (route.kind === 'unknown') throw notFound('no such route');
   if (route.kind === 'collection') {
-    if (req.method === 'GET') return { status: 200, body: ctx.store.list().map(publicRecord) };
+    if (req.method === 'GET') return { status: 200, body: (await ctx.store.list()).map(publicRecord) };
     if (req.method === 'POST') return create(ctx, req);
     throw methodNotAllowed(route);
   }
@@ -146,15 +147,12 @@ async function create(ctx: ApiContext, req: IncomingMessage): Promise<Answer> {
     expires_at: isoSeconds(claims.exp),
   };
   // Stored before it is handed out: a token the API returned is always one it can list and revoke.
-  await ctx.store.mutate((draft) => {
-    if (draft.has(uuid)) throw new Error('token id collision');
-    draft.set(uuid, record);
-  });
+  await ctx.store.create(record);
   return { status: 201, body: { token, ...publicRecord(record) }, headers: { Location: `${PREFIX}/${uuid}` } };
 }
 
-function get(ctx: ApiContext, id: string): Answer {
-  const record = ctx.store.active(id);
+async function get(ctx: ApiContext, id: string): Promise<Answer> {
+  const record = await ctx.store.active(id);
   if (!record) throw notFound(`no active token ${id}`);
   return { status: 200, body: publicRecord(record) };
 }
@@ -162,14 +160,8 @@ function get(ctx: ApiContext, id: string): Answer {
 async function replacePayload(ctx: ApiContext, req: IncomingMessage, id: string): Promise<Answer> {
   requireJson(req);
   const { payload } = parsePayloadUpdate(await readJson(req));
-  const updated = await ctx.store.mutate((draft) => {
-    const record = draft.get(id);
-    // The draft holds no expired records, so this leaves revoked ones.
-    if (!record || record.revoked_at !== undefined) throw notFound(`no active token ${id}`);
-    const next = { ...record, payload };
-    draft.set(id, next);
-    return next;
-  });
+  const updated = await ctx.store.setPayload(id, payload);
+  if (!updated) throw notFound(`no active token ${id}`);
   return { status: 200, body: publicRecord(updated) };
 }
 
@@ -205,9 +197,9 @@ function methodNotAllowed(route: Route): ApiError {
 
 // Only ids of stored records are logged as they are; anything else in the
 // path could be a pasted token or key.
-function logPath(ctx: ApiContext, route: Route): string {
+async function logPath(ctx: ApiContext, route: Route): Promise<string> {
   if (route.kind === 'collection') return PREFIX;
-  if (route.kind === 'item' && ctx.store.get(route.id)) return `${PREFIX}/${route.id}`;
+  if (route.kind === 'item' && (await Promise.resolve(ctx.store.get(route.id)).catch(() => undefined))) return `${PREFIX}/${route.id}`;
   return `${PREFIX}/{unknown}`;
 }
 

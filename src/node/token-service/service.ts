@@ -7,6 +7,7 @@ import { TokenVerificationError, verifyToken, type TokenClaims } from '../token.
 import { handleRequest, type ApiContext } from './api.js';
 import { ApiKeys } from './auth.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.js';
+import type { RecordStore } from './record-store.js';
 import { TokenStore } from './store.js';
 import { storeLimits, type StoreLimits } from './store-limits.js';
 import { KamailioPush, type KamailioOptions } from './kamailio-push.js';
@@ -17,8 +18,14 @@ export interface TokenServiceOptions {
   secret: string;
   /** Accepted API keys, each at least 16 characters. */
   apiKeys: string[];
-  /** File of the persistent store; missing directories are created. */
-  storePath: string;
+  /** File of the persistent store; missing directories are created. Not used with `databaseUrl`. */
+  storePath?: string;
+  /**
+   * A PostgreSQL URL (postgres://user:pass@host:5432/db): the store lives
+   * there instead of in `storePath`, shared by every token-service process
+   * on that database; the schema is created or migrated at start.
+   */
+  databaseUrl?: string;
   /** SIP domain the tokens are minted for. */
   domain: string;
   /** Clock in ms, for tests. */
@@ -40,7 +47,7 @@ export interface TokenServiceOptions {
 export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'revoked' };
 
 export class TokenService {
-  readonly #store: TokenStore;
+  readonly #store: RecordStore;
   readonly #secret: string;
   readonly #now: () => number;
   readonly #context: ApiContext;
@@ -49,7 +56,7 @@ export class TokenService {
   readonly #listeners = new Set<{ listener: (jti: string) => void }>();
   #closed = false;
 
-  private constructor(options: TokenServiceOptions, store: TokenStore, now: () => number) {
+  private constructor(options: TokenServiceOptions, store: RecordStore, now: () => number) {
     this.#store = store;
     this.#secret = options.secret;
     this.#now = now;
@@ -66,11 +73,14 @@ export class TokenService {
       log: options.log,
       closed: () => this.#closed,
       revoked: (jti) => {
-        const record = store.get(jti);
-        if (record) void this.#kamailio?.push({ jti, exp: toUnix(record.expires_at) });
+        const entry = store.revoked().find((r) => r.uuid === jti);
+        if (entry) void this.#kamailio?.push({ jti, exp: toUnix(entry.expires_at) });
         this.#emitRevoke(jti);
       },
     };
+    // Revoked through another process on the same database: that process
+    // pushed it to Kamailio; this one still closes its own SIP connections.
+    store.onRemoteRevoke((jti) => this.#emitRevoke(jti));
   }
 
   /** Checks the options and loads the store. Rejects with TypeError on a bad option, TokenStoreError on an unreadable store. */
@@ -78,7 +88,14 @@ export class TokenService {
     checkOptions(options);
     const limits = storeLimits(options.storeLimits);
     const now = options.now ?? Date.now;
-    const store = await TokenStore.open(options.storePath, now, limits);
+    let store: RecordStore;
+    if (options.databaseUrl) {
+      // Loaded only when used: the file store needs no database client.
+      const { PgTokenStore } = await import('./pg-store.js');
+      store = await PgTokenStore.open(options.databaseUrl, now, limits);
+    } else {
+      store = await TokenStore.open(options.storePath as string, now, limits);
+    }
     return new TokenService(options, store, now);
   }
 
@@ -142,7 +159,10 @@ function checkOptions(o: TokenServiceOptions): void {
       throw new TypeError('each API key must be at least 16 printable ASCII characters without spaces');
     }
   }
-  if (typeof o.storePath !== 'string' || o.storePath.length === 0) throw new TypeError('storePath is required');
+  if (o.databaseUrl !== undefined && (typeof o.databaseUrl !== 'string' || !/^postgres(ql)?:\/\//.test(o.databaseUrl))) {
+    throw new TypeError('databaseUrl must be a postgres:// or postgresql:// URL');
+  }
+  if (!o.databaseUrl && (typeof o.storePath !== 'string' || o.storePath.length === 0)) throw new TypeError('storePath (or databaseUrl) is required');
   if (typeof o.domain !== 'string' || !SIP_DOMAIN.test(o.domain)) throw new TypeError('domain must be a host name');
   if (o.now !== undefined && typeof o.now !== 'function') throw new TypeError('now must be a function');
   if (o.log !== undefined && typeof o.log !== 'function') throw new TypeError('log must be a function');

@@ -13,6 +13,7 @@ import { dirname, resolve } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { readRevocations, revocationsPath, serializeRevocations, type Revocation } from './revocations.js';
 import { TokenStoreFullError, type StoreLimits } from './store-limits.js';
+import type { RecordStore } from './record-store.js';
 import type { CreateRequest } from './validate.js';
 import { isRecord } from '../../shared/plain-data.js';
 import { TOKEN_ID } from '../../shared/token-claims.js';
@@ -49,7 +50,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 // (and could bring a revoked token back), so that is refused outright.
 const openPaths = new Set<string>();
 
-export class TokenStore {
+export class TokenStore implements RecordStore {
   #records: ReadonlyMap<string, StoredToken>;
   #revoked: ReadonlyMap<string, Revocation>;
   /** Size of the store file as last written or read. */
@@ -151,6 +152,27 @@ export class TokenStore {
       return result;
     });
   }
+
+  create(record: StoredToken): Promise<void> {
+    return this.mutate((draft) => {
+      if (draft.has(record.uuid)) throw new Error('token id collision');
+      draft.set(record.uuid, record);
+    });
+  }
+
+  setPayload(uuid: string, payload: unknown): Promise<StoredToken | undefined> {
+    return this.mutate((draft) => {
+      const record = draft.get(uuid);
+      // The draft holds no expired records, so this leaves revoked ones.
+      if (!record || record.revoked_at !== undefined) return undefined;
+      const next = { ...record, payload };
+      draft.set(uuid, next);
+      return next;
+    });
+  }
+
+  /** One file has one writer: no other process revokes. */
+  onRemoteRevoke(): void {}
 
   /**
    * Revokes an active token; false when there is none with that id. Never
