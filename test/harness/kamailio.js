@@ -108,11 +108,11 @@ function findModuleDir() {
 }
 
 /** Asks the kernel for a free loopback port. Racy by nature: callers retry. */
-export function freePort() {
+export function freePort(host = HOST) {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.on('error', reject);
-    srv.listen(0, HOST, () => {
+    srv.listen(0, host, () => {
       const { port } = srv.address();
       srv.close(() => resolve(port));
     });
@@ -135,9 +135,9 @@ function freeUdpPort(host) {
  * True once *our* Kamailio's xhttp worker answers (the Server header is set
  * in kamailio.cfg), so a port stolen by another process never looks ready.
  */
-function probeHttp(port, path = '/') {
+function probeHttp(port, path = '/', host = HOST) {
   return new Promise((resolve) => {
-    const req = http.get({ host: HOST, port, path, timeout: 1000, agent: false }, (res) => {
+    const req = http.get({ host, port, path, timeout: 1000, agent: false }, (res) => {
       res.resume();
       const ours = String(res.headers.server || '').includes(SERVER_HEADER);
       resolve(path === '/' ? ours : ours && res.statusCode);
@@ -171,7 +171,10 @@ function assertSafeDefine(name, value) {
  *   phoneNetwork: loads kamailio/phone-network.cfg: { rtpengine: its NG URL,
  *   gateways: the trunk's SIP URIs, dids: E.164 → user, countryCode?,
  *   nationalPrefix?, internationalPrefix?, trunkCredential?, transcode?,
- *   anchorBrowserCalls?, pingInterval? } (see test/e2e/phone-network.test.js).
+ *   anchorBrowserCalls?, pingInterval? } (see test/e2e/phone-network.test.js); rtpengine may list several NG URLs (a set).
+ *   host: the address browsers connect to (another 127.0.0.x for a second node);
+ *   cluster: loads kamailio/cluster.cfg: { seed?: the NODE_URI of a node already running (default: this node),
+ *   net?: the sources trusted as nodes (default 127.0.0.0/8) } (see test/e2e/kamailio-cluster.test.js).
  * @returns {Promise<{ wsUrl: string, port: number, secret: string,
  *   udp: { host: string, port: number } | null,
  *   stop: () => Promise<void>, log: () => string }>}
@@ -189,7 +192,10 @@ export async function startKamailio({
   defines = {},
   cfgPath = CFG_PATH,
   phoneNetwork,
+  host = HOST,
+  cluster,
 } = {}) {
+  if (!net.isIPv4(host)) throw new Error(`host must be an IPv4 address, got ${host}`);
   secret ??= randomBytes(16).toString('hex');
   controlSecret ??= randomBytes(16).toString('hex');
   assertSafeDefine('secret', secret);
@@ -208,13 +214,16 @@ export async function startKamailio({
   let lastError;
   // A fixed port (a restart on the same address): one attempt, no port race to retry.
   for (let attempt = 1; attempt <= (fixedPort ? 1 : BIND_ATTEMPTS); attempt++) {
-    const port = fixedPort ?? (await freePort());
+    const port = fixedPort ?? (await freePort(host));
     const udp = udpHost ? { host: udpHost, port: await freeUdpPort(udpHost) } : null;
     const runDir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-kamailio-'));
     try {
       const tlsOpts = tls ? { port: await freePort(), ...selfSignedCertificate(runDir) } : null;
       const controlPort = fixedControlPort ?? (await freePort());
+      const clusterOpts = cluster ? { ...cluster, port: await freeUdpPort(host) } : null;
       return await launch({
+        host,
+        cluster: clusterOpts,
         port,
         controlPort,
         controlSecret,
@@ -243,8 +252,10 @@ export async function startKamailio({
 /** -A arguments for kamailio/phone-network.cfg, its files written into `dir`. */
 export function phoneNetworkArgs(dir, pn) {
   const { trunkList, didDb } = writePhoneNetworkFiles(dir, { gateways: pn.gateways ?? [], dids: pn.dids ?? {} });
+  const rtpengines = [pn.rtpengine].flat();
+  for (const url of rtpengines) assertSafeDefine('rtpengine', String(url));
   const strings = {
-    RTPENGINE_SOCK: pn.rtpengine,
+    RTPENGINE_SOCK: rtpengines.join(' '),
     TRUNK_LIST: trunkList,
     DID_DB: didDb,
     COUNTRY_CODE: pn.countryCode,
@@ -255,7 +266,7 @@ export function phoneNetworkArgs(dir, pn) {
   const args = ['-A', 'WITH_PHONE_NETWORK'];
   for (const [name, value] of Object.entries(strings)) {
     if (value === undefined) continue;
-    assertSafeDefine(name, String(value));
+    if (name !== 'RTPENGINE_SOCK') assertSafeDefine(name, String(value));
     args.push('-A', `${name}="${value}"`);
   }
   if (pn.pingInterval !== undefined) args.push('-A', `TRUNK_PING_INTERVAL=${Number(pn.pingInterval) | 0}`);
@@ -298,7 +309,22 @@ export function selfSignedCertificate(dir) {
   return { cert, key, spki };
 }
 
+/** -A arguments for kamailio/cluster.cfg: this node at host:port (UDP), `seed` a node already running. */
+function clusterArgs(host, { port, seed, net: trusted = '127.0.0.0/8' }) {
+  const nodeUri = `sip:${host}:${port}`;
+  for (const v of [seed ?? nodeUri, trusted]) assertSafeDefine('cluster', v);
+  return {
+    nodeUri,
+    args: [
+      ...['-A', 'WITH_CLUSTER', '-A', `CLUSTER_PORT=${port}`, '-A', `NODE_URI="${nodeUri}"`, '-A', `CLUSTER_SOCKET="udp:${host}:${port}"`],
+      ...['-A', `CLUSTER_SEED="${seed ?? nodeUri}"`, '-A', `CLUSTER_NET="${trusted}"`],
+    ],
+  };
+}
+
 async function launch({
+  host,
+  cluster,
   port,
   controlPort,
   controlSecret,
@@ -330,6 +356,8 @@ async function launch({
     '-A',
     `WS_PORT=${port}`,
     '-A',
+    `LISTEN_ADDR=${host}`,
+    '-A',
     `AUTH_SECRET="${secret}"`,
     '-A',
     `LOG_LEVEL=${logLevel}`,
@@ -344,6 +372,8 @@ async function launch({
   // at that address (digest-only phones are accepted from PHONE_NET alone).
   if (udp) args.push('-l', `udp:${udp.host}:${udp.port}`, '-A', `PHONE_NET="${udp.host}/32"`);
   if (phoneNetwork) args.push(...phoneNetworkArgs(runDir, phoneNetwork));
+  const clustered = cluster && clusterArgs(host, cluster);
+  if (clustered) args.push(...clustered.args);
   if (tls) args.push('-A', 'WITH_TLS', '-A', `WSS_PORT=${tls.port}`, '-A', `TLS_CERT="${tls.cert}"`, '-A', `TLS_KEY="${tls.key}"`);
   // detached: own process group, so stop() can signal Kamailio's workers too.
   const child = spawn(KAMAILIO_BIN, args, {
@@ -443,18 +473,21 @@ async function launch({
     }
     // Ready once the WebSocket port answers and the revocation list is loaded.
     // (Another config, e.g. an older one for a comparison, has no control listener.)
-    if ((await probeHttp(port)) && (cfgPath !== CFG_PATH || (await probeHttp(controlPort, '/health')) === 200)) break;
+    if ((await probeHttp(port, '/', host)) && (cfgPath !== CFG_PATH || (await probeHttp(controlPort, '/health')) === 200)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`Kamailio did not accept HTTP on 127.0.0.1:${port} within ${startTimeoutMs} ms\n--- kamailio log ---\n${log()}`);
+      throw new Error(`Kamailio did not accept HTTP on ${host}:${port} within ${startTimeoutMs} ms\n--- kamailio log ---\n${log()}`);
     }
     await sleep(50);
   }
 
   return {
-    wsUrl: `ws://${HOST}:${port}`,
+    wsUrl: `ws://${host}:${port}`,
+    host,
+    // This node on the cluster listener (CLUSTER_SEED of the next node).
+    nodeUri: clustered?.nodeUri,
     // wss:// with a self-signed certificate: Chromium must be told its key (spki, for --ignore-certificate-errors-spki-list).
-    ...(tls ? { wssUrl: `wss://${HOST}:${tls.port}`, spki: tls.spki } : {}),
+    ...(tls ? { wssUrl: `wss://${host}:${tls.port}`, spki: tls.spki } : {}),
     port,
     secret,
     // The control listener (revocation pushes): VOICE_WIDGET_KAMAILIO_NODES / _SECRET.

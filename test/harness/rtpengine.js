@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 
+import { freePort } from './kamailio.js';
+
 const RTPENGINE_BIN = process.env.RTPENGINE_BIN || 'rtpengine';
 const START_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 2_000;
@@ -67,17 +69,19 @@ export function ngPing(port, host = '127.0.0.1', timeoutMs = 500) {
  * @param {{ address: string, portRange?: [number, number], logLevel?: number, startTimeoutMs?: number }} opts
  *   address: the IPv4 address media uses (both legs; a browser and a phone must reach it);
  *   portRange: RTP ports (a 2,000-port slice picked at random by default, so parallel runs rarely collide).
- * @returns {Promise<{ ngUrl: string, ngPort: number, address: string, pid: number, log: () => string, stop: () => Promise<void> }>}
+ * @returns {Promise<{ ngUrl: string, ngPort: number, address: string, pid: number, log: () => string, stop: () => Promise<void>, kill: () => Promise<void> }>}
  */
 export async function startRtpengine({ address, portRange, logLevel = 5, startTimeoutMs = START_TIMEOUT_MS }) {
   installExitHook();
   let lastError;
   for (let attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
     const ngPort = await freeUdpPort('127.0.0.1');
+    // Its own CLI port too: several instances run side by side (an rtpengine set).
+    const cliPort = await freePort();
     const base = 30_000 + 2_000 * Math.floor(Math.random() * 15);
     const [min, max] = portRange ?? [base, base + 1_999];
     try {
-      return await launch({ address, ngPort, min, max, logLevel, startTimeoutMs });
+      return await launch({ address, ngPort, cliPort, min, max, logLevel, startTimeoutMs });
     } catch (err) {
       lastError = err;
       if (!err.bindFailure) throw err;
@@ -86,8 +90,10 @@ export async function startRtpengine({ address, portRange, logLevel = 5, startTi
   throw lastError;
 }
 
-async function launch({ address, ngPort, min, max, logLevel, startTimeoutMs }) {
+async function launch({ address, ngPort, cliPort, min, max, logLevel, startTimeoutMs }) {
   const args = [
+    // Not /etc/rtpengine/rtpengine.conf: its fixed ports would collide between instances.
+    '--config-file=none',
     '--foreground',
     '--log-stderr',
     '--no-log-timestamps',
@@ -98,6 +104,7 @@ async function launch({ address, ngPort, min, max, logLevel, startTimeoutMs }) {
     '--dtls-passive',
     `--interface=${address}`,
     `--listen-ng=127.0.0.1:${ngPort}`,
+    `--listen-cli=127.0.0.1:${cliPort}`,
     `--port-min=${min}`,
     `--port-max=${max}`,
     `--log-level=${logLevel}`,
@@ -155,7 +162,13 @@ async function launch({ address, ngPort, min, max, logLevel, startTimeoutMs }) {
     }
     await sleep(50);
   }
-  return { ngUrl: `udp:127.0.0.1:${ngPort}`, ngPort, address, pid: child.pid, log: () => logText, stop };
+  /** Kills rtpengine at once (SIGKILL, no goodbye): a media relay that dies, for failover tests. */
+  const kill = async () => {
+    if (child.pid && !exitInfo) killGroup(child.pid, 'SIGKILL');
+    await exited;
+    return stop();
+  };
+  return { ngUrl: `udp:127.0.0.1:${ngPort}`, ngPort, address, pid: child.pid, log: () => logText, stop, kill };
 }
 
 /** Decodes one bencode value from `s` at `i`; returns [value, next index]. */
