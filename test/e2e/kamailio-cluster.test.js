@@ -1,0 +1,226 @@
+// Two Kamailio nodes (kamailio/cluster.cfg) on 127.0.0.2 and 127.0.0.3
+// sharing registrations and the deny-list over DMQ, an rtpengine set of two,
+// and two token-service processes on one PostgreSQL: a call across nodes
+// with audio both ways, the rtpengine set's choice and failover, and a
+// revocation through one token service closing the token's sockets on both
+// nodes. Run: node --test test/e2e/kamailio-cluster.test.js
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { mintToken } from '../../dist/node/index.js';
+import { launchBrowser, newIsolatedPage, pageLog } from '../harness/browser.js';
+import { REPO_ROOT } from '../harness/bundle-jssip.js';
+import { startKamailio } from '../harness/kamailio.js';
+import { startPostgres } from '../harness/postgres.js';
+import { ngListCalls, startRtpengine } from '../harness/rtpengine.js';
+import { nextMatching, replyTo, webrtcOffer } from '../harness/sip-ws-calls.js';
+import { inviteRequest, registerThrough, sipClient, statusLine } from '../harness/sip-ws-client.js';
+import { startStaticServer } from '../harness/static-server.js';
+import { startTokenServiceProcess } from '../harness/token-service-process.js';
+import { widgetMedia } from '../harness/widget-media.js';
+
+const SECRET = 'cluster-e2e-secret-0123456789abcdef';
+const CONTROL_SECRET = 'cluster-e2e-control-0123456789ab';
+const API_KEY = 'cluster-e2e-api-key-0123456789ab';
+const DOMAIN = 'voice.test';
+const PAGE = '/test/e2e/pages/widget.html';
+
+let rtp = [];
+let nodeA;
+let nodeB;
+let db;
+let services = [];
+let web;
+let browser;
+const pages = [];
+
+before(async () => {
+  rtp = await Promise.all([startRtpengine({ address: '127.0.0.1' }), startRtpengine({ address: '127.0.0.1' })]);
+  // Browser-to-browser calls anchored too, so every call goes through the set.
+  const phoneNetwork = { rtpengine: rtp.map((r) => r.ngUrl), anchorBrowserCalls: true };
+  const common = { secret: SECRET, controlSecret: CONTROL_SECRET, phoneNetwork };
+  nodeA = await startKamailio({ ...common, host: '127.0.0.2', cluster: {} });
+  nodeB = await startKamailio({ ...common, host: '127.0.0.3', cluster: { seed: nodeA.nodeUri } });
+  db = await startPostgres();
+  const options = {
+    secret: SECRET,
+    apiKeys: [API_KEY],
+    databaseUrl: db.url,
+    domain: DOMAIN,
+    kamailio: { nodes: [nodeA.controlUrl, nodeB.controlUrl], secret: CONTROL_SECRET },
+  };
+  services = await Promise.all([startTokenServiceProcess(options), startTokenServiceProcess(options)]);
+  web = await startStaticServer({ root: REPO_ROOT });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await web?.stop().catch(() => {});
+  await Promise.all(services.map((s) => s.stop().catch(() => {})));
+  await db?.stop().catch(() => {});
+  await nodeB?.stop().catch(() => {});
+  await nodeA?.stop().catch(() => {});
+  await Promise.all(rtp.map((r) => r.stop().catch(() => {})));
+});
+
+const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
+const token = (user) => mintToken({ secret: SECRET, user, domain: DOMAIN, name: user });
+
+async function widgetPage(user, server) {
+  const page = await newIsolatedPage(browser);
+  pages.push(page);
+  await page.goto(web.url + PAGE, { waitUntil: 'load' });
+  await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+  await vw(page, (o) => window.vw.configure(o), { token: token(user), server });
+  await vw(page, () => window.vw.waitFor('ready'));
+  return page;
+}
+
+async function withLogs(fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    const tail = (s, n = 4000) => (s.length > n ? `…${s.slice(-n)}` : s);
+    err.message +=
+      `\n--- node A log ---\n${tail(nodeA?.log() ?? '')}\n--- node B log ---\n${tail(nodeB?.log() ?? '')}` +
+      pages.map((p, i) => `\n--- page ${i} ---\n${pageLog(p).slice(-30).join('\n')}`).join('');
+    throw err;
+  }
+}
+
+/** Which rtpengine instances (indexes) relay `callId` now. */
+async function carriers(callId) {
+  const lists = await Promise.all(rtp.map((r) => (r.kill.done ? [] : ngListCalls(r.ngPort))));
+  return lists.flatMap((calls, i) => (calls.includes(callId) ? [i] : []));
+}
+
+/** Two widgets in a call: inbound RTP rises at both ends within a second. */
+async function assertTwoWayAudio(t, caller, callee) {
+  for (const p of [caller, callee]) await p.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { timeout: 10_000, polling: 50 });
+  const before = await Promise.all([widgetMedia(caller), widgetMedia(callee)]);
+  await sleep(1000);
+  const after = await Promise.all([widgetMedia(caller), widgetMedia(callee)]);
+  for (const [i, who] of ['caller', 'callee'].entries()) {
+    assert.equal(after[i].dtlsState, 'connected', who);
+    assert.ok(after[i].bytesReceived > before[i].bytesReceived, `${who} inbound RTP rises: ${before[i].bytesReceived} → ${after[i].bytesReceived}`);
+  }
+  t.diagnostic(
+    `inbound RTP in 1 s: caller +${after[0].bytesReceived - before[0].bytesReceived} B, callee +${after[1].bytesReceived - before[1].bytesReceived} B`,
+  );
+}
+
+/** bob (node B) calls alice (node A), who answers; two-way audio; hang up. Returns the rtpengine instances the call used. */
+async function crossNodeCall(t, alice, bob) {
+  const fromA = await vw(alice, () => window.vw.log.length);
+  const fromB = await vw(bob, () => window.vw.log.length);
+  await vw(alice, () => (window.vw.autoAnswer = true));
+  const { placed } = await vw(bob, () => window.vw.call('alice'));
+  assert.equal(placed, true);
+  await vw(bob, (from) => window.vw.waitFor('state-change', { from, match: { state: 'in-progress' }, timeout: 15_000 }), fromB);
+  await assertTwoWayAudio(t, bob, alice);
+  const callId = await vw(bob, () => {
+    const invite = window.vw.sip.sent.filter((m) => typeof m === 'string' && m.startsWith('INVITE ')).at(-1);
+    return /^Call-ID:\s*(.*)$/im.exec(invite ?? '')?.[1]?.trim();
+  });
+  const used = await carriers(callId);
+  assert.equal(await vw(bob, () => window.vw.el().hangup()), true);
+  await vw(alice, (from) => window.vw.waitFor('call-ended', { from, timeout: 10_000 }), fromA);
+  await vw(bob, (from) => window.vw.waitFor('call-ended', { from, timeout: 10_000 }), fromB);
+  return used;
+}
+
+/** A raw INVITE from a client on node B to one on node A with `callId`; resolves with the instances relaying it while it rings. */
+async function rawCall(caller, callee, callId) {
+  caller.send(inviteRequest('carol', 'dave', DOMAIN, { callId, body: webrtcOffer() }));
+  const invite = await nextMatching(callee, (m) => m.startsWith('INVITE ') && m.includes(`Call-ID: ${callId}`));
+  assert.match(invite, /^a=ice-ufrag:/m, 'the callee gets the browser-side SDP rtpengine wrote');
+  const used = await carriers(callId);
+  callee.send(replyTo(invite, 486, 'Busy Here'));
+  assert.equal(statusLine(await nextMatching(caller, (m) => /^SIP\/2\.0 [3-6]\d\d /.test(m) && m.includes(`Call-ID: ${callId}`))), '486 Busy Here');
+  return used;
+}
+
+test('a widget on node B calls a widget on node A through the cluster: audio both ways, one rtpengine of the set', { timeout: 90_000 }, (t) =>
+  withLogs(async () => {
+    const alice = await widgetPage('alice', nodeA.wsUrl);
+    const bob = await widgetPage('bob', nodeB.wsUrl);
+    const started = Date.now();
+    const used = await crossNodeCall(t, alice, bob);
+    assert.equal(used.length, 1, `the call is on one rtpengine: ${used}`);
+    t.diagnostic(`cross-node call with audio checked in ${Date.now() - started} ms, on rtpengine ${used}`);
+  }),
+);
+
+test(
+  'rtpengine set: calls spread over both instances by Call-ID; one killed, the next call goes to the other (and a widget call still has audio)',
+  { timeout: 90_000 },
+  (t) =>
+    withLogs(async () => {
+      const carol = await sipClient(nodeB.wsUrl);
+      const dave = await sipClient(nodeA.wsUrl);
+      try {
+        assert.equal(statusLine(await registerThrough(carol, 'carol', DOMAIN, { token: token('carol') })), '200 OK');
+        assert.equal(statusLine(await registerThrough(dave, 'dave', DOMAIN, { token: token('dave') })), '200 OK');
+        const byInstance = new Map();
+        for (let i = 0; i < 16 && byInstance.size < 2; i++) {
+          const callId = `set-${i}-${Date.now()}`;
+          const used = await rawCall(carol, dave, callId);
+          assert.equal(used.length, 1, `${callId} is on exactly one instance: ${used}`);
+          if (!byInstance.has(used[0])) byInstance.set(used[0], callId);
+        }
+        assert.equal(byInstance.size, 2, 'both instances carried a call');
+        // The same Call-ID goes to the same instance again.
+        assert.deepEqual(await rawCall(carol, dave, byInstance.get(0)), [0]);
+
+        const killedAt = Date.now();
+        await rtp[0].kill();
+        rtp[0].kill.done = true;
+        const used = await rawCall(carol, dave, byInstance.get(0));
+        assert.deepEqual(used, [1], 'the call that hashed to the dead instance is on the other');
+        t.diagnostic(`instance 0 killed: its Call-ID set up on instance 1 ${Date.now() - killedAt} ms later`);
+
+        const alice = pages[0];
+        const bob = pages[1];
+        assert.deepEqual(await crossNodeCall(t, alice, bob), [1], 'the widget call after the kill is on the live instance');
+      } finally {
+        carol.close();
+        dave.close();
+      }
+    }),
+);
+
+test('a token revoked through token-service process 1 (made by process 2) is refused on both nodes; its sockets close within 1 s', { timeout: 60_000 }, (t) =>
+  withLogs(async () => {
+    const [one, two] = services;
+    const made = await two.api('POST', '/v1/tokens', { sip_user: 'erin' });
+    assert.equal(made.status, 201);
+    const onA = await sipClient(nodeA.wsUrl);
+    const onB = await sipClient(nodeB.wsUrl);
+    const caller = await sipClient(nodeB.wsUrl);
+    try {
+      for (const c of [onA, onB]) assert.equal(statusLine(await registerThrough(c, 'erin', DOMAIN, { token: made.json.token })), '200 OK');
+      assert.equal(statusLine(await registerThrough(caller, 'frank', DOMAIN, { token: token('frank') })), '200 OK');
+      const revokedAt = Date.now();
+      assert.equal((await one.api('DELETE', `/v1/tokens/${made.json.uuid}`)).status, 200);
+      const codes = await Promise.all([onA.closed, onB.closed]);
+      const closedMs = Date.now() - revokedAt;
+      t.diagnostic(`revoked through process 1: both sockets closed (${codes}) in ${closedMs} ms`);
+      assert.deepEqual(codes, [4001, 4001]);
+      assert.ok(closedMs < 1000, `${closedMs} ms`);
+      for (const node of [nodeA, nodeB]) {
+        const c = await sipClient(node.wsUrl);
+        const answer = await registerThrough(c, 'erin', DOMAIN, { token: made.json.token });
+        assert.equal(statusLine(answer), '403 Token Revoked', node.host);
+        c.close();
+      }
+      assert.deepEqual(await two.check(made.json.token), { ok: false, reason: 'revoked' });
+      // erin's contacts went with her sockets, on both nodes: a call from B finds nobody.
+      caller.send(inviteRequest('frank', 'erin', DOMAIN, { body: webrtcOffer() }));
+      assert.equal(statusLine(await nextMatching(caller, (m) => /^SIP\/2\.0 [3-6]\d\d /.test(m))), '480 Temporarily Unavailable');
+    } finally {
+      for (const c of [onA, onB, caller]) c.close();
+    }
+  }),
+);
