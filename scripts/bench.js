@@ -10,7 +10,7 @@
 //   --skip-build  measure dist/ as it is (default: npm run build first)
 //   --runs N      timed runs per variant for registration and call setup (default 20, min 20 for a budget verdict)
 //   --quick       a fast smoke run (few runs, 20 s idle, 10 leak calls): numbers only, no verdicts worth keeping
-//   --only a,b    only these sections: bundle, registration, call, badice, idle, leaks, render
+//   --only a,b    only these sections: bundle, registration, call, badice, idle, leaks, render, load
 //
 // Methods: see README.md, "Performance", and the comments at each section below.
 import { spawn, spawnSync } from 'node:child_process';
@@ -110,7 +110,7 @@ const rows = [];
 
 /** Runs a section; an exception is reported (and fails the run) without stopping the others. */
 /** The table's order, whatever order the sections run in. */
-const GROUP = { bundle: 1, registration: 2, call: 3, badice: 4, leaks: 5, idle: 6, render: 7 };
+const GROUP = { bundle: 1, registration: 2, call: 3, badice: 4, leaks: 5, idle: 6, render: 7, load: 8 };
 async function section(name, fn, key = name) {
   if (ONLY && !ONLY.has(key)) return;
   say(`── ${name}`);
@@ -241,6 +241,28 @@ async function measureAll() {
   await section('leaks', () => (leak ? leakRun(callee, leak) : Promise.resolve()), 'leaks');
   await section('first render', measureFirstRender, 'render');
   if (leak) await section('leaks (end state)', () => leakEnd(leak), 'leaks');
+  await section('load (two cluster nodes, token service)', measureLoadInChild, 'load');
+}
+
+// ── 8. load ─────────────────────────────────────────────────────────────────
+// scripts/bench/load.js in a child process: two Kamailio cluster nodes under
+// raw WebSocket clients, and the token service on each store. Figures only,
+// no budgets (docs/scaling.md turns them into sizes).
+async function measureLoadInChild() {
+  const args = QUICK ? ['--clients', '50', '--calls', '20', '--token-requests', '100'] : [];
+  const child = spawn(process.execPath, ['scripts/bench/load.js', '--json', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const code = await new Promise((r) => child.on('exit', r));
+  if (code !== 0) throw new Error(`scripts/bench/load.js exited with ${code}`);
+  const r = JSON.parse(out);
+  results.load = r;
+  const rate = (s) => `${s.perSecond}/s, p50 ${ms(s.p50)}, p99 ${ms(s.p99)}${s.failed ? `, ${s.failed} failed` : ''}`;
+  const info = (metric, widget) => rows.push({ g: GROUP.load, metric, widget, status: 'info' });
+  info('load: REGISTER node A / node B', `${rate(r.register.nodeA)} / ${rate(r.register.nodeB)}`);
+  info('load: call setups B→A / A→B', `${rate(r.calls.fromB)} / ${rate(r.calls.fromA)}`);
+  info('load: memory per 1,000 registrations (PSS)', `${r.memory.nodeA} / ${r.memory.nodeB} MiB`);
+  info('load: token POST file / PostgreSQL', `${rate(r.tokenService.file.create)} / ${rate(r.tokenService.postgres.create)}`);
 }
 
 // ── 1. bundle ───────────────────────────────────────────────────────────────

@@ -52,10 +52,12 @@ export function replyTo(request, code, phrase, { tag = 'callee', body = '', cont
 /** The next message on client `c` that satisfies `pred` (others are dropped), within `ms`. */
 export async function nextMatching(c, pred, ms = 5000) {
   const deadline = Date.now() + ms;
+  const dropped = [];
   for (;;) {
     const left = deadline - Date.now();
-    if (left <= 0) throw new Error('no matching message');
-    const msg = await c.next(left);
+    const msg = left > 0 ? await c.next(left).catch(() => null) : null;
+    if (msg === null) throw new Error(`no matching message in ${ms} ms; other messages: ${dropped.map((m) => m.split('\r\n')[0]).join(' | ')}`);
     if (pred(msg)) return msg;
+    dropped.push(msg);
   }
 }
