@@ -117,3 +117,88 @@ test('each public name in custom-elements.json is in the reference pages', () =>
   const missing = names.filter(([, name]) => !new RegExp(`\`${escape(name)}(?:[\`(=]|\\s*/)`).test(docs)).map(([kind, name]) => `${kind} ${name}`);
   assert.deepEqual(missing, [], `not in ${REFERENCE.join(' or ')}`);
 });
+
+/** Every TypeScript source under src/, as one text: a type is found by name wherever it lives. */
+const SOURCES = (() => {
+  const walk = (dir) =>
+    readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : [],
+    );
+  return walk('src').map(read).join('\n');
+})();
+
+/** The string literals of `type name = 'a' | 'b' …`. */
+function unionOf(name) {
+  const body = SOURCES.match(new RegExp(`\\btype ${name} =([^;]*);`))?.[1];
+  assert.ok(body, `type ${name} not found under src/`);
+  return [...body.matchAll(/'([a-z-]+)'/g)].map((m) => m[1]);
+}
+
+/** The property names of `interface name`, those of what it extends included. */
+function keysOf(name) {
+  const m = SOURCES.match(new RegExp(`\\binterface ${name}(?: extends ([\\w, ]+))? \\{(\\}|[\\s\\S]*?^\\})`, 'm'));
+  assert.ok(m, `interface ${name} not found under src/`);
+  const own = [...m[2].matchAll(/^ {2}'?([\w-]+)'?(\??):/gm)].map((k) => k[1] + k[2]);
+  const inherited = (m[1] ?? '').split(',').flatMap((base) => (base.trim() ? keysOf(base.trim()) : []));
+  return [...inherited, ...own];
+}
+
+/** The top-level keys of a documented detail, `{id, from: {name, address}, callId?}`. */
+function detailKeys(detail) {
+  const keys = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of detail.slice(1, -1)) {
+    if ('{[('.includes(ch)) depth++;
+    if ('}])'.includes(ch)) depth--;
+    if (ch === ',' && depth === 0) {
+      keys.push(current);
+      current = '';
+    } else current += ch;
+  }
+  if (current.trim()) keys.push(current);
+  return keys.map((k) => k.split(':')[0].trim());
+}
+
+test('the reference matches the types: event details, error codes, end causes, states', () => {
+  const reference = read('docs/reference.md');
+  const section = (title) => reference.split(/^## /m).find((s) => s.startsWith(`${title}\n`)) ?? assert.fail(`no section ${title}`);
+  // The first column of a section's table, its header row left out.
+  const firstCells = (md) => [...md.split(/^\|---.*$/m)[1].matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+
+  // Each event of the element's event map: its row's detail has exactly the detail type's keys.
+  const eventMap = SOURCES.match(/interface VoiceWidgetEventMap \{([\s\S]*?)\n\}/)[1];
+  const types = new Map([...eventMap.matchAll(/^\s*'?([a-z-]+)'?: CustomEvent<(\w+)>/gm)].map((m) => [m[1], m[2]]));
+  assert.ok(types.size >= 25, 'the event map was not found');
+  const documented = new Map();
+  for (const [, names, details] of section('Events').matchAll(/^\| (`[a-z-]+`(?: \/ `[a-z-]+`)*) \| (`\{.*?\}`(?: \/ `\{.*?\}`)*) \|/gm)) {
+    const ns = [...names.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]);
+    const ds = [...details.matchAll(/`(\{.*?\})`(?= \/ |$)/g)].map((m) => m[1]);
+    ns.forEach((n, i) => documented.set(n, detailKeys(ds.length === ns.length ? ds[i] : ds[0])));
+  }
+  const drift = [];
+  for (const [event, type] of types) {
+    if (!documented.has(event)) drift.push(`event ${event}: no row in Events`);
+    else {
+      // A documented key is in the type; a key the type requires is documented (an optional one may be left out
+      // where the event never carries it, as `widget-load` never has a `callId`).
+      const doc = documented.get(event).map((k) => k.replace(/\?$/, ''));
+      const keys = keysOf(type);
+      const names = keys.map((k) => k.replace(/\?$/, ''));
+      for (const k of doc) if (!names.includes(k)) drift.push(`event ${event}: documents ${k}, not in ${type}`);
+      for (const k of keys) if (!k.endsWith('?') && !doc.includes(k)) drift.push(`event ${event}: ${type}.${k} is not documented`);
+    }
+  }
+  // Every code, cause and state in the union types has its row, and no row names one that is not.
+  for (const [title, union] of [
+    ['Error codes', [...unionOf('ErrorCode')]],
+    ['End causes', unionOf('EndCause')],
+    ['States', [...unionOf('PhoneState'), ...unionOf('CallState')]],
+  ]) {
+    const rows = firstCells(section(title));
+    for (const v of union) if (!rows.includes(v)) drift.push(`${title}: ${v} has no row`);
+    for (const v of rows) if (!union.includes(v)) drift.push(`${title}: ${v} is not in the code`);
+  }
+  for (const code of unionOf('WarningCode')) if (!section('Events').includes(`\`${code}\``)) drift.push(`warning ${code} is not documented`);
+  assert.deepEqual(drift, []);
+});
