@@ -174,7 +174,8 @@ function assertSafeDefine(name, value) {
  *   anchorBrowserCalls?, pingInterval? } (see test/e2e/phone-network.test.js); rtpengine may list several NG URLs (a set).
  *   host: the address browsers connect to (another 127.0.0.x for a second node);
  *   cluster: loads kamailio/cluster.cfg: { seed?: the NODE_URI of a node already running (default: this node),
- *   net?: the sources trusted as nodes (default 127.0.0.0/8) } (see test/e2e/kamailio-cluster.test.js).
+ *   net?: the sources trusted as nodes (default 127.0.0.0/8) } (see test/e2e/kamailio-cluster.test.js);
+ *   shmMiB: Kamailio's shared memory (-m, default 64; every WebSocket holds a 66 KiB read buffer there).
  * @returns {Promise<{ wsUrl: string, port: number, secret: string,
  *   udp: { host: string, port: number } | null,
  *   stop: () => Promise<void>, log: () => string }>}
@@ -194,7 +195,9 @@ export async function startKamailio({
   phoneNetwork,
   host = HOST,
   cluster,
+  shmMiB = 64,
 } = {}) {
+  if (!Number.isInteger(shmMiB) || shmMiB < 16 || shmMiB > 4096) throw new Error(`shmMiB must be a whole number of MiB in 16..4096, got ${shmMiB}`);
   if (!net.isIPv4(host)) throw new Error(`host must be an IPv4 address, got ${host}`);
   secret ??= randomBytes(16).toString('hex');
   controlSecret ??= randomBytes(16).toString('hex');
@@ -222,6 +225,7 @@ export async function startKamailio({
       const controlPort = fixedControlPort ?? (await freePort());
       const clusterOpts = cluster ? { ...cluster, port: await freeUdpPort(host) } : null;
       return await launch({
+        shmMiB,
         host,
         cluster: clusterOpts,
         port,
@@ -323,6 +327,7 @@ function clusterArgs(host, { port, seed, net: trusted = '127.0.0.0/8' }) {
 }
 
 async function launch({
+  shmMiB,
   host,
   cluster,
   port,
@@ -344,7 +349,7 @@ async function launch({
     '-DD', // stay in the foreground (children are still forked)
     '-E', // log to stderr, captured below
     '-m',
-    '64',
+    String(shmMiB),
     '-M',
     '8',
     '-f',
