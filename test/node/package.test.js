@@ -209,6 +209,7 @@ const EXACT = [
   'bin/voice-widget.js',
   'kamailio/kamailio.cfg',
   'kamailio/phone-network.cfg',
+  'kamailio/cluster.cfg',
   'themes/dark.css',
   'themes/light.css',
   'dist/custom-elements.json',
@@ -231,7 +232,7 @@ test('npm pack ships exactly what users need, licences included', async (t) => {
   }
   assert.deepEqual(
     files.filter((f) => f.startsWith('kamailio/')),
-    ['kamailio/kamailio.cfg', 'kamailio/phone-network.cfg'],
+    ['kamailio/cluster.cfg', 'kamailio/kamailio.cfg', 'kamailio/phone-network.cfg'],
     'Kamailio runtime state',
   );
   // Every file an entry point names is in the tarball.
