@@ -4,9 +4,10 @@
 // As a script: `node sip-server-process.js '<SipServerOptions as JSON>'`
 // prints one JSON line {url} once listening, and stops when its stdin closes
 // (so it cannot outlive the test that started it).
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+import { startScriptProcess } from './script-process.js';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -23,30 +24,13 @@ if (process.argv[1] === SELF) {
  * @returns {Promise<{ url: string, pid: number, rssMiB: () => number, alive: () => boolean, stop: () => Promise<void> }>}
  */
 export async function startSipServerProcess(options) {
-  const child = spawn(process.execPath, [SELF, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const line = out.split('\n')[0];
-      if (out.includes('\n')) resolve(JSON.parse(line).url);
-    });
-    exited.then((code) => reject(new Error(`SIP server process exited (${code}) before listening`)));
-    setTimeout(() => reject(new Error('SIP server process did not start in 10 s')), 10_000).unref();
-  });
+  const { child, ready, stop } = await startScriptProcess(SELF, JSON.stringify(options), 'SIP server process');
   return {
-    url,
+    url: ready.url,
     pid: child.pid,
     /** Resident memory now, in MiB. */
     rssMiB: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024,
     alive: () => child.exitCode === null && child.signalCode === null,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop,
   };
 }

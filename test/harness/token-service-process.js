@@ -5,9 +5,10 @@
 //
 // As a script: `node token-service-process.js '<TokenServiceOptions as JSON>'`
 // prints one JSON line {url} once listening and stops when its stdin closes.
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+
+import { startScriptProcess } from './script-process.js';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -39,17 +40,8 @@ if (process.argv[1] === SELF) {
  *   check: (token: string) => Promise<{ ok: boolean, reason?: string }>, stop: () => Promise<void> }>}
  */
 export async function startTokenServiceProcess(options) {
-  const child = spawn(process.execPath, [SELF, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]).url);
-    });
-    exited.then((code) => reject(new Error(`token service process exited (${code}) before listening`)));
-    setTimeout(() => reject(new Error('token service process did not start in 15 s')), 15_000).unref();
-  });
+  const { child, ready, stop } = await startScriptProcess(SELF, JSON.stringify(options), 'token service process', { timeoutMs: 15_000, graceMs: 5_000 });
+  const { url } = ready;
   const key = options.apiKeys[0];
   return {
     url,
@@ -65,12 +57,6 @@ export async function startTokenServiceProcess(options) {
     async check(token) {
       return (await fetch(`${url}/check?token=${encodeURIComponent(token)}`)).json();
     },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop,
   };
 }

@@ -47,6 +47,24 @@ export async function startService(store, storeLimits) {
 /** `levels` nested arrays around `inner`, as JSON text. */
 export const nested = (levels, inner = '0') => '['.repeat(levels) + inner + ']'.repeat(levels);
 
+const CAP_PAYLOAD = { note: 'y'.repeat(8 * 1024 - 20) };
+
+/** Creates tokens with 8 KiB payloads until a 40,000-byte cap answers 507 store-full; resolves to the tokens made. */
+export async function fillToByteCap(s) {
+  const tokens = [];
+  for (;;) {
+    const res = await s.api('POST', '/v1/tokens', { sip_user: `u${tokens.length}`, payload: CAP_PAYLOAD });
+    if (res.status !== 201) {
+      assert.equal(res.status, 507);
+      assert.equal(res.json.error.code, 'store-full');
+      assert.match(res.json.error.message, /40000/);
+      return tokens;
+    }
+    tokens.push(res.json);
+    assert.ok(tokens.length < 10, 'the byte cap never refused');
+  }
+}
+
 /** Registers the cases for one kind of store; `freshStore()` resolves to options of an empty store. */
 export function storeCases(kind, freshStore) {
   test(`${kind}: payload nesting is bounded (400 too-deep, nothing stored); 8 levels and 8 KiB are taken as sent`, async () => {
@@ -74,26 +92,15 @@ export function storeCases(kind, freshStore) {
     const store = await freshStore();
     const limits = { maxRecords: 1000, maxBytes: 40_000 };
     let s = await startService(store, limits);
-    const payload = { note: 'y'.repeat(8 * 1024 - 20) };
-    const tokens = [];
+    let tokens = [];
     try {
-      for (;;) {
-        const res = await s.api('POST', '/v1/tokens', { sip_user: `u${tokens.length}`, payload });
-        if (res.status !== 201) {
-          assert.equal(res.status, 507);
-          assert.equal(res.json.error.code, 'store-full');
-          assert.match(res.json.error.message, /40000/);
-          break;
-        }
-        tokens.push(res.json);
-        assert.ok(tokens.length < 10, 'the byte cap never refused');
-      }
+      tokens = await fillToByteCap(s);
       assert.ok(tokens.length >= 3, `${tokens.length} tokens fit`);
       assert.equal(s.svc.check(tokens[0].token).ok, true);
       assert.equal((await s.api('DELETE', `/v1/tokens/${tokens[0].uuid}`)).status, 200);
       assert.deepEqual(s.svc.check(tokens[0].token), { ok: false, reason: 'revoked' });
       // The revoked record dropped its payload: another 8 KiB token fits.
-      assert.equal((await s.api('POST', '/v1/tokens', { sip_user: 'again', payload })).status, 201);
+      assert.equal((await s.api('POST', '/v1/tokens', { sip_user: 'again', payload: CAP_PAYLOAD })).status, 201);
       await s.stop();
       s = await startService(store, limits);
       assert.deepEqual(s.svc.check(tokens[0].token), { ok: false, reason: 'revoked' });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 
 import { SipServer, TokenService, startDevServer } from '../../dist/node/index.js';
-import { DOMAIN, KEY, SECRET, nested, startService, storeCases } from './token-store-cases.js';
+import { DOMAIN, KEY, SECRET, fillToByteCap, nested, startService, storeCases } from './token-store-cases.js';
 import { registerRequest, sipClient, statusLine } from '../harness/sip-ws-client.js';
 
 const dirs = [];
@@ -61,20 +61,8 @@ test('a full store answers 507 store-full; DELETE still succeeds (even when the 
   const storePath = await tempStorePath();
   const limits = { maxRecords: 1000, maxBytes: 40_000 };
   let s = await start(storePath, limits);
-  const payload = { note: 'y'.repeat(8 * 1024 - 20) };
-  const tokens = [];
   try {
-    for (;;) {
-      const res = await s.api('POST', '/v1/tokens', { sip_user: `u${tokens.length}`, payload });
-      if (res.status !== 201) {
-        assert.equal(res.status, 507);
-        assert.equal(res.json.error.code, 'store-full');
-        assert.match(res.json.error.message, /40000/);
-        break;
-      }
-      tokens.push(res.json);
-      assert.ok(tokens.length < 10, 'the byte cap never refused');
-    }
+    const tokens = await fillToByteCap(s);
     const atCap = await fileSize(storePath);
     t.diagnostic(`store at its 40,000-byte cap: ${tokens.length} tokens with 8 KiB payloads, ${atCap} bytes on disk`);
     assert.ok(atCap <= limits.maxBytes);
