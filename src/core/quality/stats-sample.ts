@@ -84,9 +84,7 @@ const candidateType = (s: Stat | undefined): CandidateType | null =>
 /** The pair ICE is using: the transport names it; Firefox marks it `selected`; else a nominated, succeeded one. */
 function selectedPair(stats: Map<string, Stat>, all: Stat[]): Stat | undefined {
   for (const s of all) if (s.type === 'transport' && s.selectedCandidatePairId) return stats.get(s.selectedCandidatePairId);
-  return (
-    all.find((s) => s.type === 'candidate-pair' && s.selected) ?? all.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded')
-  );
+  return all.find((s) => s.type === 'candidate-pair' && s.selected) ?? all.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
 }
 
 /** Builds a sample; `previous` is null for the call's first one. */
