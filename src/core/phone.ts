@@ -1,6 +1,5 @@
 import { CLOSE_REVOKED } from '../shared/protocol.js';
 import { cleanDisplayName } from '../shared/display-name.js';
-import { isIceServerList } from '../shared/token-claims.js';
 import type { AudioDeviceChoice, AudioDeviceKind } from './audio-devices.js';
 import { Call } from './call.js';
 import { CallHistory } from './call-history.js';
@@ -10,12 +9,13 @@ import { createAgent, type AgentEvents, type AgentFactory } from './jssip-adapte
 import { AudioSession } from './phone/audio-session.js';
 import { CallRegistry, newId } from './phone/call-registry.js';
 import { CallerIdChoice } from './phone/caller-id.js';
-import { ConfigError, parseServers, policies, type ConfigField } from './phone/config-checks.js';
+import { policies } from './phone/config-checks.js';
+import { PhoneSettings } from './phone/settings.js';
 import { Connection } from './phone/connection.js';
 import { Registration } from './phone/registration.js';
 import { TokenKeeper, type TokenDeath } from './phone/token-keeper.js';
 import type { PendingTransfer, ReferPolicy } from './transfer-request.js';
-import type { DtmfMode, ErrorCode, PhoneEventMap, PhoneState, RegistrationState, WidgetState } from './types.js';
+import type { DtmfMode, PhoneEventMap, PhoneState, RegistrationState, WidgetState } from './types.js';
 
 /** What the phone needs to know; every field may be missing while the host is still setting attributes. */
 export interface PhoneConfig {
@@ -32,8 +32,6 @@ export interface PhoneConfig {
   /** A transfer asked by the far end (REFER): `ask` the user (default), `accept` or `reject` at once. */
   referPolicy?: ReferPolicy;
 }
-
-const USER_AGENT = 'voice-widget/0.1';
 
 /** Phone events that stay inside: the element re-reads the phone on them, but fires nothing. */
 interface InternalEvents {
@@ -55,12 +53,7 @@ interface InternalEvents {
 export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
   /** This phone's session, named on lifecycle events so a host can correlate them. */
   readonly sessionId = newId();
-  private servers: string[] = [];
-  private hostIceServers: RTCIceServer[] | null = null;
-  private dtmfMode: DtmfMode = 'info';
-  private iceTransportPolicy: RTCIceTransportPolicy = 'all';
-  /** Fields whose last value was refused; the phone is in `error` while any is. */
-  private readonly badFields = new Set<ConfigField>();
+  private readonly settings = new PhoneSettings((code, message) => this.emit('error', { code, message }));
   private phoneState: PhoneState = 'loading';
   /** A connection rebuild (or teardown) that waits for the active call to end. */
   private restartPending = false;
@@ -81,7 +74,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     agent: () => this.connection.agent,
     phoneState: () => this.phoneState,
     outboundNumber: () => this.callerId.current,
-    media: () => ({ iceServers: this.iceServers(), pcConfig: this.pcConfig(), dtmfMode: this.dtmfMode }),
+    media: () => this.settings.media(this.tokens.claims),
     audio: this.audio,
     history: () => this.callHistory,
     credentialExpired: () => this.tokenFailed('expired'),
@@ -234,21 +227,10 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
    * until a good value arrives; it never touches an active call.
    */
   configure(config: PhoneConfig): void {
-    if (config.dtmfMode !== undefined) this.dtmfMode = policies.dtmfMode(config.dtmfMode);
+    this.settings.take(config);
     if (config.busyPolicy !== undefined) this.registry.busyPolicy = policies.busyPolicy(config.busyPolicy);
     if (config.referPolicy !== undefined) this.registry.referPolicy = policies.referPolicy(config.referPolicy);
-    if (config.iceTransportPolicy !== undefined) this.iceTransportPolicy = policies.iceTransportPolicy(config.iceTransportPolicy);
-    if (config.iceServers !== undefined) {
-      const iceServers = config.iceServers;
-      this.check('ice-servers', () => {
-        if (iceServers !== null && !isIceServerList(iceServers)) {
-          throw new ConfigError('ice-servers', 'invalid-attribute', 'ice-servers must be a JSON array of RTCIceServer objects');
-        }
-        this.hostIceServers = iceServers;
-      });
-    }
-    if (config.server !== undefined) this.check('server', () => (this.servers = parseServers(config.server ?? null)));
-    if (config.token !== undefined) this.check('token', () => this.takeToken(config.token?.trim() || null));
+    if (config.token !== undefined) this.settings.check('token', () => this.takeToken(config.token?.trim() || null));
     this.apply();
   }
 
@@ -299,7 +281,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
       this.apply();
       return;
     }
-    this.refuse('server', 'csp-blocked', message);
+    this.settings.refuse('server', 'csp-blocked', message);
     if (this.registry.live()) this.restartPending = true;
     else this.closeConnection();
     this.setRegistration('failed', 'blocked by the Content-Security-Policy');
@@ -380,22 +362,6 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
 
   // ── configuration ──────────────────────────────────────────────────────────
 
-  private refuse(field: ConfigField, code: ErrorCode, message: string): void {
-    this.badFields.add(field);
-    this.emit('error', { code, message });
-  }
-
-  /** Runs one field's check: a ConfigError refuses the value (the previous one stays). */
-  private check(field: ConfigField, take: () => void): void {
-    try {
-      take();
-      this.badFields.delete(field);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      this.refuse(e.field, e.code, e.message);
-    }
-  }
-
   private takeToken(token: string | null): void {
     if (!this.tokens.take(token)) return;
     const claims = this.tokens.claims!;
@@ -406,7 +372,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
 
   /** The servers the page's Content-Security-Policy has not refused, in order. */
   private usableServers(): string[] {
-    return this.servers.filter((s) => !this.connection.blocked.has(s));
+    return this.settings.servers.filter((s) => !this.connection.blocked.has(s));
   }
 
   /** Brings the connection in line with the configuration. */
@@ -421,9 +387,9 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
       else this.closeConnection();
       return;
     }
-    const key = `${servers.join(' ')} ${claims.sub}@${claims.sip_domain}`;
+    const key = Connection.keyOf(servers, claims);
     if (this.connection.agent && key === this.connection.key) {
-      if (this.connection.credentialsOf !== this.tokens.token) this.refreshCredentials();
+      if (this.connection.credentialsOf !== this.tokens.token && this.connection.refresh(claims, this.tokens.token)) this.registration.register();
       return;
     }
     if (this.registry.live()) {
@@ -433,32 +399,12 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     }
     this.closeConnection();
     try {
-      this.connection.open(
-        key,
-        {
-          servers,
-          uri: `sip:${claims.sub}@${claims.sip_domain}`,
-          authorizationUser: claims.sip_auth_user,
-          password: claims.sip_auth_password,
-          displayName: cleanDisplayName(claims.name),
-          userAgent: USER_AGENT,
-        },
-        this.tokens.token,
-        claims.sip_domain,
-      );
+      this.connection.open(servers, claims, this.tokens.token);
     } catch (e) {
       this.connection.close();
-      this.refuse('server', 'invalid-server', `the SIP configuration was refused: ${(e as Error).message}`);
+      this.settings.refuse('server', 'invalid-server', `the SIP configuration was refused: ${(e as Error).message}`);
     }
     this.updatePhoneState();
-  }
-
-  private refreshCredentials(): void {
-    const agent = this.connection.agent!;
-    const claims = this.tokens.claims!;
-    agent.setCredentials(claims.sip_auth_user, claims.sip_auth_password, cleanDisplayName(claims.name));
-    this.connection.credentialsOf = this.tokens.token;
-    if (agent.isConnected()) this.registration.register();
   }
 
   private closeConnection(): void {
@@ -488,21 +434,12 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     this.emit('token-expired', { reason });
   }
 
-  /** The peer connection's configuration: ICE servers, and `relay` to force TURN. */
-  private pcConfig(): RTCConfiguration {
-    return { iceServers: this.iceServers(), iceTransportPolicy: this.iceTransportPolicy };
-  }
-
-  private iceServers(): RTCIceServer[] {
-    return this.hostIceServers ?? (this.tokens.claims?.ice_servers as RTCIceServer[] | undefined) ?? [];
-  }
-
   // ── state ──────────────────────────────────────────────────────────────────
 
   /** The phone's own state follows from the configuration and the registration. */
   private updatePhoneState(): void {
     const next: PhoneState =
-      this.badFields.size > 0 || this.tokens.dead ? 'error' : this.registration.state === 'registered' && this.connection.agent ? 'ready' : 'loading';
+      !this.settings.valid || this.tokens.dead ? 'error' : this.registration.state === 'registered' && this.connection.agent ? 'ready' : 'loading';
     const previous = this.phoneState;
     if (next === previous) return;
     this.phoneState = next;

@@ -1,5 +1,9 @@
+import { cleanDisplayName } from '../../shared/display-name.js';
 import { readStorage, writeStorage } from '../../shared/storage.js';
-import type { AgentEvents, AgentFactory, AgentOptions, SipAgent } from '../jssip-adapter.js';
+import type { TokenClaims } from '../../shared/token-claims.js';
+import type { AgentEvents, AgentFactory, SipAgent } from '../jssip-adapter.js';
+
+const USER_AGENT = 'voice-widget/0.1';
 
 /** A WebSocket that has not opened by then is given up and tried again (JsSIP waits forever). */
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -46,11 +50,25 @@ export class Connection {
     private readonly hooks: ConnectionHooks,
   ) {}
 
+  /** What an agent is made for: its servers and the user it registers. */
+  static keyOf(servers: readonly string[], claims: TokenClaims): string {
+    return `${servers.join(' ')} ${claims.sub}@${claims.sip_domain}`;
+  }
+
   /** Makes and starts an agent; throws what the SIP stack refused in the options. */
-  open(key: string, options: Omit<AgentOptions, 'instanceId'>, token: string, domain: string): void {
-    const agent = this.factory({ ...options, instanceId: tabInstanceId() });
+  open(servers: string[], claims: TokenClaims, token: string): void {
+    const domain = claims.sip_domain;
+    const agent = this.factory({
+      servers,
+      uri: `sip:${claims.sub}@${domain}`,
+      authorizationUser: claims.sip_auth_user,
+      password: claims.sip_auth_password,
+      displayName: cleanDisplayName(claims.name),
+      instanceId: tabInstanceId(),
+      userAgent: USER_AGENT,
+    });
     this.agent = agent;
-    this.key = key;
+    this.key = Connection.keyOf(servers, claims);
     this.credentialsOf = token;
     this.retrying = false;
     this.everConnected = false;
@@ -83,6 +101,14 @@ export class Connection {
     agent.on('registrationFailed', (e) => mine() && this.hooks.registrationFailed(e));
     agent.on('incoming', (e) => mine() && this.hooks.incoming(e));
     agent.start();
+  }
+
+  /** A new token for the same user: new credentials for the next REGISTER. True when connected (register now). */
+  refresh(claims: TokenClaims, token: string): boolean {
+    const agent = this.agent!;
+    agent.setCredentials(claims.sip_auth_user, claims.sip_auth_password, cleanDisplayName(claims.name));
+    this.credentialsOf = token;
+    return agent.isConnected();
   }
 
   close(): void {
