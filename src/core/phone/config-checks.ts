@@ -42,7 +42,9 @@ export function parseServers(value: string | null): string[] {
 export function isWebSocketUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === 'ws:' || url.protocol === 'wss:') && url.hostname.length > 0 && !url.username && !url.password;
+    // A host name or an IP literal: a comma (`wss://a,wss://b`, a list with the wrong separator) is neither.
+    const host = /^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/i.test(url.hostname);
+    return (url.protocol === 'ws:' || url.protocol === 'wss:') && host && !url.username && !url.password;
   } catch {
     return false;
   }
