@@ -1,4 +1,4 @@
-import { DEV_MODE } from '../dev-mode.js';
+import { GuardedState, hasEdge, TransitionError } from '../guarded-state.js';
 import type { RegistrationState } from '../types.js';
 
 /**
@@ -27,17 +27,12 @@ const EDGES: Readonly<Record<RegistrationState, readonly RegistrationState[]>> =
   failed: ['connecting', 'reconnecting', 'registered', 'unregistered'],
 };
 
-export function canMove(from: RegistrationState, to: RegistrationState): boolean {
-  return EDGES[from].includes(to);
-}
+export const canMove = (from: RegistrationState, to: RegistrationState): boolean => hasEdge(EDGES, from, to);
 
-export class InvalidRegistrationTransitionError extends Error {
+export class InvalidRegistrationTransitionError extends TransitionError<RegistrationState> {
   override name = 'InvalidRegistrationTransitionError';
-  constructor(
-    readonly from: RegistrationState,
-    readonly to: RegistrationState,
-  ) {
-    super(`illegal registration state transition ${from} → ${to}`);
+  constructor(from: RegistrationState, to: RegistrationState) {
+    super('registration', from, to);
   }
 }
 
@@ -46,28 +41,13 @@ export class InvalidRegistrationTransitionError extends Error {
  * an illegal edge (or a state that is none of the five) throws in development
  * and is ignored in production builds; each legal edge notifies exactly once.
  */
-export class RegistrationStateMachine {
-  private current: RegistrationState = 'unregistered';
-
-  constructor(private readonly onChange: (state: RegistrationState, previous: RegistrationState, cause: string | null) => void) {}
-
-  get state(): RegistrationState {
-    return this.current;
-  }
-
-  transition(to: RegistrationState, cause: string | null): boolean {
-    const from = this.current;
-    if (!EDGES[from] || !EDGES[to] || !canMove(from, to)) {
-      if (DEV_MODE) throw new InvalidRegistrationTransitionError(from, to);
-      return false;
-    }
-    this.current = to;
-    this.onChange(to, from, cause);
-    return true;
+export class RegistrationStateMachine extends GuardedState<RegistrationState, [cause: string | null]> {
+  constructor(onChange: (state: RegistrationState, previous: RegistrationState, cause: string | null) => void) {
+    super(EDGES, 'unregistered', (from, to) => new InvalidRegistrationTransitionError(from, to), onChange);
   }
 
   /** Moves to `to` unless already there. */
   moveTo(to: RegistrationState, cause: string | null): void {
-    if (to !== this.current) this.transition(to, cause);
+    if (to !== this.state) this.transition(to, cause);
   }
 }
