@@ -1,4 +1,4 @@
-import { DEV_MODE } from './dev-mode.js';
+import { GuardedState, hasEdge, TransitionError } from './guarded-state.js';
 
 /**
  * The state of one call.
@@ -33,17 +33,12 @@ export function isTerminal(state: CallState): boolean {
   return state === 'completed' || state === 'failed';
 }
 
-export function canTransition(from: CallState, to: CallState): boolean {
-  return EDGES[from].includes(to);
-}
+export const canTransition = (from: CallState, to: CallState): boolean => hasEdge(EDGES, from, to);
 
-export class InvalidStateTransitionError extends Error {
+export class InvalidStateTransitionError extends TransitionError<CallState> {
   override name = 'InvalidStateTransitionError';
-  constructor(
-    readonly from: CallState,
-    readonly to: CallState,
-  ) {
-    super(`illegal call state transition ${from} → ${to}`);
+  constructor(from: CallState, to: CallState) {
+    super('call', from, to);
   }
 }
 
@@ -52,33 +47,12 @@ export class InvalidStateTransitionError extends Error {
  * illegal edge throws in development (and is ignored in production builds),
  * each legal edge notifies exactly once.
  */
-export class CallStateMachine {
-  private current: CallState;
-
-  constructor(
-    initial: 'dialing' | 'incoming',
-    private readonly onChange: (state: CallState, previous: CallState) => void,
-  ) {
-    this.current = initial;
-  }
-
-  get state(): CallState {
-    return this.current;
+export class CallStateMachine extends GuardedState<CallState> {
+  constructor(initial: 'dialing' | 'incoming', onChange: (state: CallState, previous: CallState) => void) {
+    super(EDGES, initial, (from, to) => new InvalidStateTransitionError(from, to), onChange);
   }
 
   get terminal(): boolean {
-    return isTerminal(this.current);
-  }
-
-  /** Moves to `to`; returns false (or throws in development) on an illegal edge. */
-  transition(to: CallState): boolean {
-    const from = this.current;
-    if (!canTransition(from, to)) {
-      if (DEV_MODE) throw new InvalidStateTransitionError(from, to);
-      return false;
-    }
-    this.current = to;
-    this.onChange(to, from);
-    return true;
+    return isTerminal(this.state);
   }
 }

@@ -709,7 +709,7 @@ for (const kind of SIP_SERVERS) {
         // A Refer-To with Replaces (an attended transfer, sent from alice's JsSIP session) is asked as `attended`; declined by the method.
         const replaces = encodeURIComponent('a1b2c3@voice.test;to-tag=1234;from-tag=5678');
         m = await mark();
-        await vw(alice, (to) => window.vw.el().controller.phone.foreground.session.refer(to), `sip:carol@${DOMAIN}?Replaces=${replaces}`);
+        await vw(alice, (to) => window.vw.el().controller.phone.currentCall.session.refer(to), `sip:carol@${DOMAIN}?Replaces=${replaces}`);
         assert.deepEqual(await waitFor(bob, 'transfer-requested', { from: m.bob }), { id: bobCall, target: 'carol', kind: 'attended' });
         assert.equal(await vw(bob, () => window.vw.el().declineTransfer()), true);
         await alice.waitForFunction(
@@ -738,7 +738,7 @@ for (const kind of SIP_SERVERS) {
           `sip:carol@${DOMAIN}?Replaces=${replaces}%0D%0AX-Evil%3A%201`,
         ]) {
           m = await mark();
-          await vw(alice, (to) => window.vw.el().controller.phone.foreground.session.refer(to), target);
+          await vw(alice, (to) => window.vw.el().controller.phone.currentCall.session.refer(to), target);
           await alice.waitForFunction(
             (f) => window.vw.sip.received.slice(f).some((x) => x.startsWith('NOTIFY ') && x.includes('SIP/2.0 603')),
             { timeout: 10000 },
