@@ -405,3 +405,6 @@ export async function wavLoudness(file) {
   }
   return { seconds: samples / fmt.channels / fmt.sampleRate, sampleRate: fmt.sampleRate, channels: fmt.channels, windowRms };
 }
+
+/** A baresip's call events on one line, `TYPE(param)`, for a failure message. */
+export const eventSummary = (phone) => (phone?.events ?? []).map((e) => `${e.type}(${e.param ?? ''})`).join(' ');
