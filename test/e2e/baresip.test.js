@@ -10,7 +10,7 @@
 // Run: node --test test/e2e/baresip.test.js (BARESIP_VERBOSE=1: baresip's
 // debug log in failure messages).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { mintToken } from '../../dist/node/index.js';
@@ -29,35 +29,36 @@ const SECRET = 'baresip-e2e-secret-0123456789';
 const DIGITS = '37*#0D';
 
 // No loopback candidates: ICE has to use the namespace's real address.
-e2eSuite({ secret: SECRET, launch: { without: ['--allow-loopback-in-peer-connection'] } });
+e2eSuite({
+  secret: SECRET,
+  launch: { without: ['--allow-loopback-in-peer-connection'] },
+  setup: async () => {
+    kam = await startKamailio({ secret: SECRET, udpHost: address });
+    const creds = ephemeralCredentials({ secret: SECRET, user: 'bob' });
+    bob = await startBaresip({
+      user: 'bob',
+      domain: DOMAIN,
+      authUser: creds.username,
+      password: creds.password,
+      proxy: kam.udp,
+      address,
+      answerMode: 'auto',
+      verbose: process.env.BARESIP_VERBOSE === '1',
+    });
+  },
+  teardown: async () => {
+    await alice
+      ?.browserContext()
+      .close()
+      .catch(() => {});
+    await bob?.stop().catch(() => {});
+    await kam?.stop().catch(() => {});
+  },
+});
 
 let kam;
 let bob; // baresip
 let alice; // the widget's page
-
-before(async () => {
-  kam = await startKamailio({ secret: SECRET, udpHost: address });
-  const creds = ephemeralCredentials({ secret: SECRET, user: 'bob' });
-  bob = await startBaresip({
-    user: 'bob',
-    domain: DOMAIN,
-    authUser: creds.username,
-    password: creds.password,
-    proxy: kam.udp,
-    address,
-    answerMode: 'auto',
-    verbose: process.env.BARESIP_VERBOSE === '1',
-  });
-});
-
-after(async () => {
-  await alice
-    ?.browserContext()
-    .close()
-    .catch(() => {});
-  await bob?.stop().catch(() => {});
-  await kam?.stop().catch(() => {});
-});
 
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 

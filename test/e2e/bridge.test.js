@@ -7,7 +7,7 @@
 // messages and floods must run nothing, place no call and hear nothing back.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { REPO_ROOT } from '../harness/bundle-jssip.js';
@@ -17,7 +17,21 @@ import { DOMAIN, browser, count, e2eSuite, openPhone, token, web } from './suppo
 
 const SECRET = 'bridge-e2e-secret-0123456789';
 // Every *.localhost name is loopback and, like localhost, a secure context (the widget needs the microphone).
-e2eSuite({ secret: SECRET, launch: { args: ['--host-resolver-rules=MAP *.localhost 127.0.0.1'] } });
+e2eSuite({
+  secret: SECRET,
+  launch: { args: ['--host-resolver-rules=MAP *.localhost 127.0.0.1'] },
+  setup: async () => {
+    other = await startStaticServer({ root: REPO_ROOT });
+    sip = await startSipServer('embedded', { secret: SECRET, domain: DOMAIN });
+    widgetOrigin = web.url;
+    hostOrigin = `http://crm.app.localhost:${web.port}`;
+    allowList = `http://*.app.localhost:${web.port}`;
+  },
+  teardown: async () => {
+    await sip?.stop().catch(() => {});
+    await other?.stop().catch(() => {});
+  },
+});
 
 let other;
 let sip;
@@ -25,19 +39,6 @@ let sip;
 let widgetOrigin;
 let hostOrigin;
 let allowList;
-
-before(async () => {
-  other = await startStaticServer({ root: REPO_ROOT });
-  sip = await startSipServer('embedded', { secret: SECRET, domain: DOMAIN });
-  widgetOrigin = web.url;
-  hostOrigin = `http://crm.app.localhost:${web.port}`;
-  allowList = `http://*.app.localhost:${web.port}`;
-});
-
-after(async () => {
-  await sip?.stop().catch(() => {});
-  await other?.stop().catch(() => {});
-});
 
 const frameUrl = (user) =>
   `${widgetOrigin}/test/e2e/pages/bridge-frame.html#${new URLSearchParams({ token: token(user), server: sip.wsUrl, origins: allowList })}`;

@@ -3,7 +3,7 @@
 // voice-widget-host-origins meta tag), a forger and a would-be host on a third
 // origin, calls through a real Kamailio, and Chromium's pop-up blocker left on.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer } from 'ws';
 
@@ -15,24 +15,26 @@ import { DOMAIN, browser, count, e2eSuite, logLength, openPhone, token, vw, wait
 
 const SECRET = 'dialog-e2e-secret-0123456789';
 // The popup page, served on localhost, obeys the host page on 127.0.0.1 (this server's url) and nothing else.
-e2eSuite({ secret: SECRET, serve: { popupHosts: (url) => url }, launch: { popupBlocking: true } });
+e2eSuite({
+  secret: SECRET,
+  serve: { popupHosts: (url) => url },
+  launch: { popupBlocking: true },
+  setup: async () => {
+    third = await startStaticServer({ root: REPO_ROOT });
+    sip = await startSipServer('kamailio', { secret: SECRET, domain: DOMAIN });
+    hostOrigin = new URL(web.url).origin;
+    popupUrl = `${web.url.replace('127.0.0.1', 'localhost')}/dist/voice-widget-popup.html`;
+  },
+  teardown: async () => {
+    await sip?.stop().catch(() => {});
+    await third?.stop().catch(() => {});
+  },
+});
 
 let third;
 let sip;
 let popupUrl;
 let hostOrigin;
-
-before(async () => {
-  third = await startStaticServer({ root: REPO_ROOT });
-  sip = await startSipServer('kamailio', { secret: SECRET, domain: DOMAIN });
-  hostOrigin = new URL(web.url).origin;
-  popupUrl = `${web.url.replace('127.0.0.1', 'localhost')}/dist/voice-widget-popup.html`;
-});
-
-after(async () => {
-  await sip?.stop().catch(() => {});
-  await third?.stop().catch(() => {});
-});
 
 /** The host page, in dialog mode, configured; window.open is watched to read the popup URL it used. */
 async function openHost(context, user = 'alice') {

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { eventSummary, startBaresip, wavLoudness } from '../harness/baresip.js';
@@ -35,9 +35,6 @@ const DID_NATIONAL = '02071230001';
 const CARRIER_NUMBER = '+442079460999';
 const CARRIER_NATIONAL = '(020) 7946-0999';
 const CARRIER_INTERNATIONAL = '00442079460999';
-
-// No loopback candidates: ICE has to use the namespace's real address.
-e2eSuite({ secret: SECRET, name: (user) => user, launch: { without: ['--allow-loopback-in-peer-connection'] } });
 
 let rtp;
 let kam;
@@ -123,37 +120,42 @@ async function startFlakyGateway(host) {
   return gw;
 }
 
-before(async () => {
-  flaky = await startFlakyGateway(address);
-  rtp = await startRtpengine({ address, logLevel: Number(process.env.RTPENGINE_LOG_LEVEL ?? 5) });
-  carrierPort = await freeUdpPort(address);
-  kam = await startKamailio({
-    secret: SECRET,
-    udpHost: address,
-    phoneNetwork: {
-      rtpengine: rtp.ngUrl,
-      gateways: [flaky.uri, `sip:${address}:${carrierPort}`],
-      dids: { [DID]: 'alice' },
-      transcode: true,
-      pingInterval: 1,
-      trunkCredential: `${TRUNK_AUTH.user}:${TRUNK_AUTH.realm}:${TRUNK_AUTH.password}`,
-      ...PLAN,
-    },
-  });
-  carrier = await startBaresip({ user: CARRIER_NUMBER, domain: address, address, carrier: { port: carrierPort }, answerMode: 'auto' });
-  alice = await widgetPage('alice');
-});
-
-after(async () => {
-  for (const p of [alice, bob])
-    await p
-      ?.browserContext()
-      .close()
-      .catch(() => {});
-  await carrier?.stop().catch(() => {});
-  await kam?.stop().catch(() => {});
-  await rtp?.stop().catch(() => {});
-  flaky?.close();
+// No loopback candidates: ICE has to use the namespace's real address.
+e2eSuite({
+  secret: SECRET,
+  name: (user) => user,
+  launch: { without: ['--allow-loopback-in-peer-connection'] },
+  setup: async () => {
+    flaky = await startFlakyGateway(address);
+    rtp = await startRtpengine({ address, logLevel: Number(process.env.RTPENGINE_LOG_LEVEL ?? 5) });
+    carrierPort = await freeUdpPort(address);
+    kam = await startKamailio({
+      secret: SECRET,
+      udpHost: address,
+      phoneNetwork: {
+        rtpengine: rtp.ngUrl,
+        gateways: [flaky.uri, `sip:${address}:${carrierPort}`],
+        dids: { [DID]: 'alice' },
+        transcode: true,
+        pingInterval: 1,
+        trunkCredential: `${TRUNK_AUTH.user}:${TRUNK_AUTH.realm}:${TRUNK_AUTH.password}`,
+        ...PLAN,
+      },
+    });
+    carrier = await startBaresip({ user: CARRIER_NUMBER, domain: address, address, carrier: { port: carrierPort }, answerMode: 'auto' });
+    alice = await widgetPage('alice');
+  },
+  teardown: async () => {
+    for (const p of [alice, bob])
+      await p
+        ?.browserContext()
+        .close()
+        .catch(() => {});
+    await carrier?.stop().catch(() => {});
+    await kam?.stop().catch(() => {});
+    await rtp?.stop().catch(() => {});
+    flaky?.close();
+  },
 });
 
 const widgetPage = (user) => openPhone(user, { server: kam.wsUrl, ready: true });

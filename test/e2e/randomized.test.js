@@ -6,7 +6,7 @@
 // followed by recovery, no unhandled rejection or page error. The seed is
 // printed; VOICE_WIDGET_SEED=<n> replays a run.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { SipServer } from '../../dist/node/index.js';
@@ -16,19 +16,20 @@ const SECRET = 'randomized-e2e-secret-0123456789';
 const SEQUENCES = Number(process.env.VOICE_WIDGET_SEQUENCES ?? 200);
 const SEED = Number(process.env.VOICE_WIDGET_SEED ?? Date.now() % 2 ** 31);
 
-e2eSuite({ secret: SECRET, name: (user) => user });
+e2eSuite({
+  secret: SECRET,
+  name: (user) => user,
+  setup: async () => {
+    sip = await SipServer.start({ secret: SECRET, domain: DOMAIN });
+    port = Number(new URL(sip.url).port);
+  },
+  teardown: async () => {
+    await sip?.stop().catch(() => {});
+  },
+});
 
 let sip;
 let port;
-
-before(async () => {
-  sip = await SipServer.start({ secret: SECRET, domain: DOMAIN });
-  port = Number(new URL(sip.url).port);
-});
-
-after(async () => {
-  await sip?.stop().catch(() => {});
-});
 
 /** mulberry32: small, seedable, good enough to pick actions. */
 function random(seed) {

@@ -6,7 +6,7 @@
 // stated value; the measured values are printed as diagnostics.
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
@@ -17,17 +17,18 @@ import { startStaticServer } from '../harness/static-server.js';
 import { DOMAIN, WIDGET_PAGE as PAGE, count, e2eSuite, logLength, openPhone as openWidget, token, vw, waitFor, web } from './support.js';
 
 const SECRET = 'reliability-e2e-secret-0123456789';
-e2eSuite({ secret: SECRET, name: (user) => user });
+e2eSuite({
+  secret: SECRET,
+  name: (user) => user,
+  setup: async () => {
+    kam = await startKamailio({ secret: SECRET });
+  },
+  teardown: async () => {
+    await kam?.stop().catch(() => {});
+  },
+});
 
 let kam;
-
-before(async () => {
-  kam = await startKamailio({ secret: SECRET });
-});
-
-after(async () => {
-  await kam?.stop().catch(() => {});
-});
 
 const openPhone = (user, { server = kam.wsUrl, tokenOptions } = {}) => openWidget(user, { server, tokenOptions });
 

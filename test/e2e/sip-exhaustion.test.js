@@ -5,7 +5,7 @@
 // A web page on another origin cannot open a connection at all.
 // Before these limits the attacker held all 1,000 slots (the honest widgets got 1013).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { SipServer } from '../../dist/node/index.js';
@@ -19,17 +19,20 @@ const ATTACKER = '127.0.0.2';
 const PER_ADDRESS = 20;
 const GRACE_MS = 5000;
 
-e2eSuite({ secret: SECRET, name: (user) => user, launch: { args: ['--host-resolver-rules=MAP evil.test 127.0.0.1'] } });
+e2eSuite({
+  secret: SECRET,
+  name: (user) => user,
+  launch: { args: ['--host-resolver-rules=MAP evil.test 127.0.0.1'] },
+  setup: async () => {
+    sip = await SipServer.start({ secret: SECRET, domain: DOMAIN, log: (line) => log.push(line) });
+  },
+  teardown: async () => {
+    await sip?.stop();
+  },
+});
 
 let sip;
 const log = [];
-
-before(async () => {
-  sip = await SipServer.start({ secret: SECRET, domain: DOMAIN, log: (line) => log.push(line) });
-});
-after(async () => {
-  await sip?.stop();
-});
 
 async function openPhone(user, server = sip, { ready = true } = {}) {
   const page = await openPage();

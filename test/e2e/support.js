@@ -28,29 +28,38 @@ export const pages = [];
 let signing = { secret: '', name: capitalised };
 
 /**
- * Registers the hooks that start the static server and the browser before the
- * suite's own `before` (call it first) and close them, with every page opened
- * through `openPage`, after it.
+ * Registers the hooks that start the static server and the browser, then run
+ * the suite's own `setup`, and after the suite run its `teardown`, then close
+ * every page opened through `openPage`, the browser and the server. (Root-level
+ * hooks may run concurrently, so a suite's setup that needs `web` or `browser`
+ * goes here rather than in a `before` of its own.)
  * @param {object} opts
  * @param {string} opts.secret the secret the suite's SIP server and tokens share
  * @param {(user: string) => string} [opts.name] display name of a user's token
  * @param {Parameters<typeof launchBrowser>[0]} [opts.launch] Chromium options
  * @param {Parameters<typeof startStaticServer>[0]} [opts.serve] static server options (root is the repository)
+ * @param {() => Promise<void>} [opts.setup] the suite's servers, started after the browser and the static server
+ * @param {() => Promise<void>} [opts.teardown] stops them
  */
-export function e2eSuite({ secret, name = capitalised, launch, serve }) {
+export function e2eSuite({ secret, name = capitalised, launch, serve, setup, teardown }) {
   signing = { secret, name };
   before(async () => {
     web = await startStaticServer({ root: REPO_ROOT, ...serve });
     browser = await launchBrowser(launch);
+    await setup?.();
   });
   after(async () => {
-    for (const page of pages)
-      await page
-        .browserContext()
-        .close()
-        .catch(() => {});
-    await browser?.close().catch(() => {});
-    await web?.stop().catch(() => {});
+    try {
+      await teardown?.();
+    } finally {
+      for (const page of pages)
+        await page
+          .browserContext()
+          .close()
+          .catch(() => {});
+      await browser?.close().catch(() => {});
+      await web?.stop().catch(() => {});
+    }
   });
 }
 

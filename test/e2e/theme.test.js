@@ -4,7 +4,7 @@
 // real pointer input, disabled from a real disabled control, checked from a
 // real click; calls go through a real Kamailio.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { mintToken } from '../../dist/node/index.js';
@@ -14,7 +14,15 @@ import { startSipServer } from '../harness/sip-servers.js';
 import { DOMAIN, browser, e2eSuite, logLength, openPage, token, vw, waitFor, web } from './support.js';
 
 const SECRET = 'theme-e2e-secret-0123456789';
-e2eSuite({ secret: SECRET });
+e2eSuite({
+  secret: SECRET,
+  setup: async () => {
+    sip = await startSipServer('kamailio', { secret: SECRET, domain: DOMAIN });
+  },
+  teardown: async () => {
+    await sip?.stop().catch(() => {});
+  },
+});
 
 /** A colour per variable, none equal to another or to a default. */
 const COLORS = Object.fromEntries(THEME_VARIABLES.map((name, i) => [name, `rgb(${20 + i}, ${60 + 3 * i}, ${250 - 2 * i})`]));
@@ -26,14 +34,6 @@ const HOST_STYLE = `voice-widget {
 
 let sip;
 const seen = new Map();
-
-before(async () => {
-  sip = await startSipServer('kamailio', { secret: SECRET, domain: DOMAIN });
-});
-
-after(async () => {
-  await sip?.stop().catch(() => {});
-});
 
 async function openPhone(user) {
   const page = await openPage(undefined, (p) => p.setViewport({ width: 400, height: 640 }));
