@@ -58,6 +58,21 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
   },
   {
+    // One order of members in every class: fields (static first), the constructor, static methods (factories such as
+    // `parse`, `start`), accessors, methods.
+    // Not yet in src/element, src/core, src/dialog, src/embed and src/bridge, which are being rewritten; enable there after those merges.
+    files: ['**/*.{ts,js,mjs}'],
+    ignores: ['src/element/**', 'src/core/**', 'src/dialog/**', 'src/embed/**', 'src/bridge/**'],
+    rules: {
+      '@typescript-eslint/member-ordering': [
+        'error',
+        {
+          default: ['signature', 'call-signature', 'static-field', 'field', 'static-initialization', 'constructor', 'static-method', ['get', 'set'], 'method'],
+        },
+      ],
+    },
+  },
+  {
     // The CDN bundle's script tag on the same page defines the global.
     files: ['demo/examples/imperative.js'],
     languageOptions: { globals: { VoiceWidget: 'readonly' } },
