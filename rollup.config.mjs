@@ -7,6 +7,7 @@ import typescript from '@rollup/plugin-typescript';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { jssipTrims } from './build/jssip-trims/index.mjs';
 import { minifyCssTemplates } from './scripts/rollup-minify-css.mjs';
 import { thirdPartyNotices } from './scripts/rollup-third-party-notices.mjs';
 
@@ -30,9 +31,11 @@ export default [
     output: { file: 'dist/voice-widget.min.js', format: 'iife', sourcemap: false },
     plugins: [
       production,
+      // JsSIP's weight: smaller debug/events/sdp-transform, unused features and grammar rules left out (build/jssip-trims/README.md).
+      jssipTrims(),
       // JsSIP uses the `events` package, not Node's module of that name.
       resolve({ browser: true, preferBuiltins: false, exportConditions: ['browser', 'production'] }),
-      commonjs(),
+      commonjs({ extensions: ['.js', '.cjs'] }),
       json({ preferConst: true, compact: true }),
       minifyCssTemplates(),
       browserTs({ outDir: 'dist' }),
