@@ -15,10 +15,6 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const gz = (file) => gzipSync(readFileSync(new URL(file, `file://${ROOT}`)), { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB gz`;
 
-test('the ceilings are never looser than the budgets', () => {
-  for (const k of Object.keys(SIZE_CEILINGS)) assert.ok(SIZE_CEILINGS[k] <= BUDGETS[k], k);
-});
-
 test(`dist/voice-widget.min.js is ${sizeBudgetText(SIZE_CEILINGS.bundleTotalGzip)} (budget ${sizeBudgetText(BUDGETS.bundleTotalGzip)})`, (t) => {
   const total = gz('dist/voice-widget.min.js');
   t.diagnostic(`dist/voice-widget.min.js: ${kb(total)}`);
