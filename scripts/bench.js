@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 import { BUDGETS, sizeBudgetText } from './bench/budgets.js';
 import { makeResolver } from './bench/bundle.js';
+import { chunkTable } from '../build/lazy-chunks.mjs';
 import { fmtRatio, kb, markdownTable, ms, ratio, textTable } from './bench/report.js';
 import { median, round, summarize } from './bench/stats.js';
 
@@ -125,6 +126,7 @@ const WWW = path.join(OUT_DIR, 'www');
 await rm(WWW, { recursive: true, force: true });
 for (const [from, to] of [
   ['dist/voice-widget.min.js', 'dist/voice-widget.min.js'],
+  ...chunkTable().map(({ name }) => [`dist/voice-widget-${name}.js`, `dist/voice-widget-${name}.js`]),
   ['test/e2e/pages/generated/jssip.iife.js', 'test/e2e/pages/generated/jssip.iife.js'],
   ['test/bench/pages', 'test/bench/pages'],
 ]) {
@@ -280,8 +282,9 @@ async function measureBundleInChild() {
     budget: sizeBudgetText(BUDGETS.bundleOwnGzip),
     status: b.own.gzip <= BUDGETS.bundleOwnGzip ? 'PASS' : 'FAIL',
   });
-  rows.push({ g, metric: 'bundle: JsSIP share (+ debug, events, sdp-transform)', widget: both(b.jssip), status: 'INFO' });
+  rows.push({ g, metric: 'bundle: JsSIP share (trimmed: build/jssip-trims)', widget: both(b.jssip), status: 'INFO' });
   rows.push({ g, metric: 'bundle: Lit share (lit, @lit/context)', widget: both(b.lit), status: 'INFO' });
+  for (const c of b.chunks) rows.push({ g, metric: `bundle: lazy chunk ${c.file} (loaded only when used)`, widget: both(c), status: 'INFO' });
   say(`bundle: ${both(b.total)}; own ${both(b.own)}, JsSIP ${both(b.jssip)}, Lit ${both(b.lit)}`);
 }
 

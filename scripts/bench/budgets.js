@@ -20,7 +20,7 @@ export const BUDGETS = {
  */
 export const SIZE_CEILINGS = {
   bundleTotalGzip: 84 * KB,
-  bundleOwnGzip: 38 * KB,
+  bundleOwnGzip: 37 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 import { BUDGETS, SIZE_CEILINGS, sizeBudgetText } from '../../scripts/bench/budgets.js';
-import { measureOwn } from '../../scripts/bench/bundle.js';
+import { measureChunks, measureOwn } from '../../scripts/bench/bundle.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const gz = (file) => gzipSync(readFileSync(new URL(file, `file://${ROOT}`)), { level: 9 }).length;
@@ -25,4 +25,10 @@ test(`our own code in it (JsSIP and Lit left out) is ${sizeBudgetText(SIZE_CEILI
   const own = await measureOwn(ROOT);
   t.diagnostic(`own code: ${kb(own.gzip)}`);
   assert.ok(own.gzip <= SIZE_CEILINGS.bundleOwnGzip, `${kb(own.gzip)}, over ${sizeBudgetText(SIZE_CEILINGS.bundleOwnGzip)}`);
+});
+
+test('each lazy chunk is listed with its own size', async (t) => {
+  const chunks = await measureChunks(new URL('dist/', `file://${ROOT}`).pathname);
+  assert.ok(chunks.length > 0);
+  for (const c of chunks) t.diagnostic(`${c.file}: ${kb(c.gzip)}`);
 });
