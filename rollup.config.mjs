@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { jssipTrims } from './build/jssip-trims/index.mjs';
-import { chunkEntry, chunkInput, chunkTable, classicChunkLoads } from './build/lazy-chunks.mjs';
+import { chunkEntry, chunkInput, chunkTable, classicChunkLoads, transpileTs } from './build/lazy-chunks.mjs';
 import { minifyCssTemplates } from './scripts/rollup-minify-css.mjs';
 import { thirdPartyNotices } from './scripts/rollup-third-party-notices.mjs';
 
@@ -68,8 +68,8 @@ export default [
     plugins: [
       chunkEntry(chunk),
       production,
+      transpileTs(),
       resolve({ browser: true, preferBuiltins: false, exportConditions: ['browser', 'production'] }),
-      browserTs({ outDir: 'dist' }),
       terser({ format: { comments: /@license|@preserve|^!/ }, ecma: 2021, module: false }),
     ],
   })),
