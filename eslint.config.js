@@ -7,7 +7,17 @@ import litA11y from 'eslint-plugin-lit-a11y';
 import globals from 'globals';
 
 // Files that run in Node; everything else under src/, demo/ and test pages runs in a browser.
-const nodeFiles = ['src/node/**', 'scripts/**', 'build/**/*.mjs', 'bin/**', 'test/**/*.js', 'demo/start.js', 'demo/host-backend.js', '*.config.{js,mjs}', 'rollup.config.mjs'];
+const nodeFiles = [
+  'src/node/**',
+  'scripts/**',
+  'build/**/*.mjs',
+  'bin/**',
+  'test/**/*.js',
+  'demo/start.js',
+  'demo/host-backend.js',
+  '*.config.{js,mjs}',
+  'rollup.config.mjs',
+];
 // Scripts that test/e2e and the bench load into Chromium pages.
 const browserTestPages = ['test/e2e/pages/**', 'test/bench/pages/**'];
 
