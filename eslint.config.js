@@ -7,7 +7,17 @@ import litA11y from 'eslint-plugin-lit-a11y';
 import globals from 'globals';
 
 // Files that run in Node; everything else under src/, demo/ and test pages runs in a browser.
-const nodeFiles = ['src/node/**', 'scripts/**', 'bin/**', 'test/**/*.js', 'demo/start.js', 'demo/host-backend.js', '*.config.{js,mjs}', 'rollup.config.mjs'];
+const nodeFiles = [
+  'src/node/**',
+  'scripts/**',
+  'build/**/*.mjs',
+  'bin/**',
+  'test/**/*.js',
+  'demo/start.js',
+  'demo/host-backend.js',
+  '*.config.{js,mjs}',
+  'rollup.config.mjs',
+];
 // Scripts that test/e2e and the bench load into Chromium pages.
 const browserTestPages = ['test/e2e/pages/**', 'test/bench/pages/**'];
 
@@ -17,7 +27,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.{ts,js,mjs}'],
+    files: ['**/*.{ts,js,mjs,cjs}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       // The sanitizers (display names, token claims, baresip's ANSI output) match control characters on purpose.
@@ -45,6 +55,11 @@ export default tseslint.config(
     ignores: ['src/node/**'],
     plugins: { 'lit-a11y': litA11y },
     rules: litA11y.configs.recommended.rules,
+  },
+  {
+    // build/jssip-trims: CommonJS replacements bundled for the browser in place of JsSIP's dependencies.
+    files: ['build/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.browser, ...globals.commonjs } },
   },
   {
     files: nodeFiles,
