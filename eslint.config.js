@@ -7,7 +7,17 @@ import litA11y from 'eslint-plugin-lit-a11y';
 import globals from 'globals';
 
 // Files that run in Node; everything else under src/, demo/ and test pages runs in a browser.
-const nodeFiles = ['src/node/**', 'scripts/**', 'bin/**', 'test/**/*.js', 'demo/start.js', 'demo/host-backend.js', '*.config.{js,mjs}', 'rollup.config.mjs'];
+const nodeFiles = [
+  'src/node/**',
+  'scripts/**',
+  'build/**/*.mjs',
+  'bin/**',
+  'test/**/*.js',
+  'demo/start.js',
+  'demo/host-backend.js',
+  '*.config.{js,mjs}',
+  'rollup.config.mjs',
+];
 // Scripts that test/e2e and the bench load into Chromium pages.
 const browserTestPages = ['test/e2e/pages/**', 'test/bench/pages/**'];
 
@@ -17,7 +27,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.{ts,js,mjs}'],
+    files: ['**/*.{ts,js,mjs,cjs}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       // The sanitizers (display names, token claims, baresip's ANSI output) match control characters on purpose.
@@ -47,6 +57,11 @@ export default tseslint.config(
     rules: litA11y.configs.recommended.rules,
   },
   {
+    // build/jssip-trims: CommonJS replacements bundled for the browser in place of JsSIP's dependencies.
+    files: ['build/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.browser, ...globals.commonjs } },
+  },
+  {
     files: nodeFiles,
     ignores: browserTestPages,
     languageOptions: { globals: { ...globals.node } },
@@ -56,6 +71,21 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.mocha } },
     // Chai's property assertions (`expect(x).to.exist`) are expressions.
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
+    // One order of members in every class: fields (static first), the constructor, static methods (factories such as
+    // `parse`, `start`), accessors, methods.
+    // Not yet in src/element, src/core, src/dialog, src/embed and src/bridge, which are being rewritten; enable there after those merges.
+    files: ['**/*.{ts,js,mjs}'],
+    ignores: ['src/element/**', 'src/core/**', 'src/dialog/**', 'src/embed/**', 'src/bridge/**'],
+    rules: {
+      '@typescript-eslint/member-ordering': [
+        'error',
+        {
+          default: ['signature', 'call-signature', 'static-field', 'field', 'static-initialization', 'constructor', 'static-method', ['get', 'set'], 'method'],
+        },
+      ],
+    },
   },
   {
     // The CDN bundle's script tag on the same page defines the global.

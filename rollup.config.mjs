@@ -7,6 +7,8 @@ import typescript from '@rollup/plugin-typescript';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { jssipTrims } from './build/jssip-trims/index.mjs';
+import { chunkEntry, chunkInput, chunkTable, classicChunkLoads, transpileTs } from './build/lazy-chunks.mjs';
 import { minifyCssTemplates } from './scripts/rollup-minify-css.mjs';
 import { thirdPartyNotices } from './scripts/rollup-third-party-notices.mjs';
 
@@ -30,12 +32,16 @@ export default [
     output: { file: 'dist/voice-widget.min.js', format: 'iife', sourcemap: false },
     plugins: [
       production,
+      // JsSIP's weight: smaller debug/events/sdp-transform, unused features and grammar rules left out (build/jssip-trims/README.md).
+      jssipTrims(),
       // JsSIP uses the `events` package, not Node's module of that name.
       resolve({ browser: true, preferBuiltins: false, exportConditions: ['browser', 'production'] }),
-      commonjs(),
+      commonjs({ extensions: ['.js', '.cjs'] }),
       json({ preferConst: true, compact: true }),
       minifyCssTemplates(),
       browserTs({ outDir: 'dist' }),
+      // Code a page may never use loads later, from beside this file (build/lazy-chunks.mjs).
+      classicChunkLoads(),
       terser({ format: { comments: /@license|@preserve|^!/ }, ecma: 2021, module: false }),
       thirdPartyNotices(),
       // Dialog mode's popup page, shipped beside the bundle it loads.
@@ -55,6 +61,18 @@ export default [
       },
     ],
   },
+  // (b2) the script-tag build's lazy chunks: each its own classic script, dist/voice-widget-<name>.js.
+  ...chunkTable().map((chunk) => ({
+    input: chunkInput(chunk.name),
+    output: { file: `dist/voice-widget-${chunk.name}.js`, format: 'iife', sourcemap: false },
+    plugins: [
+      chunkEntry(chunk),
+      production,
+      transpileTs(),
+      resolve({ browser: true, preferBuiltins: false, exportConditions: ['browser', 'production'] }),
+      terser({ format: { comments: /@license|@preserve|^!/ }, ecma: 2021, module: false }),
+    ],
+  })),
   // (c) Node: token minting and the CLI; never part of the browser bundles.
   {
     input: { 'node/index': 'src/node/index.ts', 'node/cli': 'src/node/cli.ts' },

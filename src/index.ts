@@ -13,7 +13,8 @@ export { InvalidStateTransitionError, type CallState } from './core/call-state.j
 export type * from './core/types.js';
 export type { VoiceWidgetEventMap } from './events.js';
 export type { AudioDevice, AudioDeviceChoice, AudioDeviceKind, AudioDeviceList } from './core/audio-devices.js';
-export { en, es, type Strings } from './element/strings.js';
+export { en, type Strings } from './element/strings.js';
+export { es } from './element/strings-es.js';
 export { connectWidgetFrame, WidgetBridgeError, type WidgetFrame, type WidgetFrameOptions, type BridgeEventDetail } from './bridge/host.js';
 export {
   BRIDGE_COMMANDS,

@@ -19,6 +19,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 
+import { chunkTable } from '../../build/lazy-chunks.mjs';
+
 const gz = (s) => gzipSync(Buffer.isBuffer(s) ? s : Buffer.from(s), { level: 9 }).length;
 const size = (s) => ({ min: Buffer.byteLength(s), gzip: gz(s) });
 
@@ -28,7 +30,7 @@ const LIT = /^(lit|lit-html|lit-element)(\/|$)|^@lit\//;
 /** Which part of the bundle a source file of the source map belongs to. */
 export function partOf(source) {
   const s = source.replace(/\\/g, '/');
-  if (/node_modules\/(jssip|debug|ms|events|sdp-transform)\//.test(s)) return 'jssip';
+  if (/node_modules\/(jssip|debug|ms|events|sdp-transform)\//.test(s) || /(^|\/)build\/jssip-trims\//.test(s)) return 'jssip';
   if (/node_modules\/(lit|lit-html|lit-element|@lit\/[^/]+)\//.test(s)) return 'lit';
   if (/(^|\/)src\//.test(s) || /node_modules\/tslib\//.test(s)) return 'own';
   return 'other';
@@ -42,6 +44,22 @@ async function minConfig(root) {
   const cfg = configs.find((c) => !Array.isArray(c.output) && /voice-widget\.min\.js$/.test(c.output?.file ?? ''));
   if (!cfg) throw new Error('rollup.config.mjs has no build writing dist/voice-widget.min.js');
   return cfg;
+}
+
+/** The lazy chunks of the script-tag build (src/shared/lazy-chunks.ts), each with its own size, from `dir` (dist/). */
+export async function measureChunks(dir) {
+  return Promise.all(
+    chunkTable().map(async ({ name }) => ({
+      name,
+      file: `dist/voice-widget-${name}.js`,
+      ...size(await readFile(path.join(dir, `voice-widget-${name}.js`), 'utf8')),
+    })),
+  );
+}
+
+/** Our own code's size: the script-tag build with JsSIP and Lit external (what the budget counts). */
+export async function measureOwn(root) {
+  return size((await build(root, { external: [JSSIP, LIT] })).code);
 }
 
 async function build(root, { external = [], sourcemap = false, notices = true } = {}) {
@@ -186,8 +204,9 @@ export async function measureBundle(root, log = () => {}, file = path.join(root,
   log('bundle: without Lit');
   const noLit = size((await build(root, { external: [LIT] })).code);
   log('bundle: our own code only');
-  const own = size((await build(root, { external: [JSSIP, LIT] })).code);
+  const own = await measureOwn(root);
 
+  const chunks = await measureChunks(path.dirname(file));
   const share = (without) => ({ min: total.min - without.min, gzip: total.gzip - without.gzip });
   const jssip = share(noJssip);
   const lit = share(noLit);
@@ -198,6 +217,7 @@ export async function measureBundle(root, log = () => {}, file = path.join(root,
     own,
     jssip,
     lit,
+    chunks,
     residual: { min: total.min - own.min - jssip.min - lit.min, gzip: total.gzip - own.gzip - jssip.gzip - lit.gzip },
     builds: { withoutJssip: noJssip, withoutLit: noLit, ownOnly: own },
     sourceMap: { matchesDist, parts: sourceMap },

@@ -11,7 +11,7 @@ import path from 'node:path';
 
 import { decodeToken, mintToken } from '../../dist/node/index.js';
 import { startKamailio } from '../../test/harness/kamailio.js';
-import { connectRaw, statusOf } from '../../test/harness/raw-sip.js';
+import { connectRaw, statusOf } from '../../test/harness/sip-ws-client.js';
 
 const N = Number(process.argv[2] ?? 50);
 const OLD = process.argv[3] ?? 'a69059d';

@@ -1,4 +1,5 @@
 import type { EndCause, RegistrationState } from '../core/types.js';
+import { loadChunk } from '../shared/lazy-chunks.js';
 
 /**
  * Every word the widget shows or says. `{name}`, `{n}` and `{number}` are
@@ -191,117 +192,35 @@ export const en: Strings = {
   },
 };
 
-export const es: Strings = {
-  phone: 'Teléfono',
-  openPhone: 'Abrir teléfono',
-  openPhoneMissed: 'Abrir teléfono, {n} perdidas',
-  missed: 'perdidas',
-  closePhone: 'Cerrar teléfono',
-  recentCalls: 'Llamadas recientes',
-  noRecentCalls: 'No hay llamadas recientes',
-  missedCall: 'Llamada perdida',
-  incomingCall: 'Llamada entrante',
-  outgoingCall: 'Llamada saliente',
-  callBack: 'devolver la llamada',
-  numberToCall: 'Número al que llamar',
-  enterNumber: 'Escriba un número',
-  deleteDigit: 'Borrar el último dígito',
-  callAs: 'Llamar como',
-  myNumber: 'Mi número',
-  call: 'Llamar',
-  answer: 'Contestar',
-  decline: 'Rechazar',
-  hangUp: 'Colgar',
-  calling: 'Llamando',
-  callingProgress: 'Llamando…',
-  ringingProgress: 'Sonando…',
-  mute: 'Silenciar',
-  hold: 'En espera',
-  transfer: 'Transferir',
-  transferTo: 'Transferir a…',
-  keypad: 'Teclado',
-  onHold: 'En espera',
-  heldByOther: 'La otra parte le puso en espera',
-  noAudio: 'No llega audio de la otra parte',
-  secondCall: 'Segunda llamada',
-  secondCallFrom: 'Segunda llamada de {name}',
-  declineSecondCall: 'Rechazar la segunda llamada',
-  answerSecondCall: 'Contestar la segunda llamada y poner esta en espera',
-  transferring: 'Transfiriendo a {number}…',
-  transferred: 'Transferida a {number}',
-  transferFailed: 'No se pudo transferir a {number}',
-  transferRequest: '{name} pide transferirle a {number}',
-  transferRequestBy: 'Transferencia de {name}',
-  acceptTransfer: 'Aceptar la transferencia',
-  declineTransfer: 'Rechazar la transferencia',
-  callDuration: 'Duración de la llamada',
-  sayCalling: 'Llamando a {name}',
-  sayRinging: 'Sonando en {name}',
-  sayIncoming: 'Llamada entrante de {name}',
-  sayConnected: 'Conectado con {name}',
-  sayConnectedMuted: 'Conectado con {name}, micrófono silenciado',
-  sayOnHold: 'Llamada con {name} en espera',
-  sayHeldByOther: '{name} puso la llamada en espera',
-  sayNoAudio: 'No llega audio de {name}',
-  settings: 'Ajustes',
-  dialog: {
-    closed: 'Abrir el teléfono (no se reciben llamadas mientras está cerrado)',
-    opening: 'Abriendo el teléfono…',
-    open: 'Mostrar la ventana del teléfono',
-    blocked: 'El navegador bloqueó la ventana del teléfono: permita las ventanas emergentes en este sitio',
-    detached: 'La ventana del teléfono no puede comunicarse con esta página',
-  },
-  calls: 'Llamadas',
-  opensInNewTab: '{site} (se abre en una pestaña nueva)',
-  audio: 'Audio',
-  microphone: 'Micrófono',
-  speaker: 'Altavoz',
-  ringer: 'Timbre',
-  systemDefault: 'Predeterminado del sistema',
-  microphoneN: 'Micrófono {n}',
-  speakerN: 'Altavoz {n}',
-  showDeviceNames: 'Mostrar los nombres de los dispositivos',
-  testRinger: 'Probar el timbre',
-  enableSound: 'Activar el sonido',
-  soundBlocked: 'El sonido está apagado',
-  notifications: 'Notificaciones',
-  desktopNotifications: 'Notificación de escritorio para llamadas entrantes',
-  notificationsDenied: 'Bloqueadas en la configuración del sitio del navegador',
-  registration: {
-    connecting: 'Conectando…',
-    registered: 'En línea',
-    reconnecting: 'Reconectando…',
-    unregistered: 'Desconectado',
-    failed: 'Sin registrar',
-  },
-  outcome: {
-    'local-hangup': 'Llamada finalizada',
-    'remote-hangup': 'La otra parte colgó',
-    rejected: 'Llamada rechazada',
-    busy: 'Ocupado',
-    'no-answer': 'Sin respuesta',
-    canceled: 'Llamada cancelada',
-    'not-found': 'Número no encontrado',
-    unavailable: 'No disponible',
-    'connection-lost': 'Conexión perdida',
-    failed: 'La llamada falló',
-  },
-  problem: {
-    'invalid-token': 'Token de acceso no válido',
-    'invalid-server': 'Dirección del servidor no válida',
-    'invalid-attribute': 'Configuración no válida',
-    'registration-failed': 'No se puede conectar con el servicio telefónico',
-    'too-many-registrations': 'Demasiados teléfonos abiertos para este usuario',
-    expired: 'La sesión caducó',
-    refused: 'Acceso denegado',
-  },
-};
+/** Languages built in; all but English arrive as a lazy chunk (src/shared/lazy-chunks.ts) when a page asks for one. */
+const BUILT_IN: Record<string, Strings> = { en };
+const LAZY: Record<string, () => Promise<Strings>> = { es: () => loadChunk('es').then((m) => m.es) };
+const loading = new Map<string, Promise<void>>();
 
-const BUILT_IN: Record<string, Strings> = { en, es };
+const baseLanguage = (lang: string | null | undefined): string => (lang ?? '').toLowerCase().split('-')[0];
+
+/**
+ * Null when `lang`'s strings are here; else a promise that settles once they are
+ * (or, if their chunk cannot load, when English will be used): the element
+ * waits for it before rendering, so a Spanish page never shows English first.
+ */
+export function languageLoading(lang: string | null | undefined): Promise<void> | null {
+  const base = baseLanguage(lang);
+  if (BUILT_IN[base] || !LAZY[base]) return null;
+  let p = loading.get(base);
+  if (!p) {
+    p = LAZY[base]().then(
+      (strings) => void (BUILT_IN[base] = strings),
+      () => undefined,
+    );
+    loading.set(base, p);
+  }
+  return p;
+}
 
 /** The strings for a language tag (`es-MX` → es), with the host's overrides on top. */
 export function stringsFor(lang: string | null | undefined, overrides: Partial<Strings> | null | undefined): Strings {
-  const base = BUILT_IN[(lang ?? '').toLowerCase().split('-')[0]] ?? en;
+  const base = BUILT_IN[baseLanguage(lang)] ?? en;
   return overrides ? { ...base, ...overrides } : base;
 }
 

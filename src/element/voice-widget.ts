@@ -58,7 +58,7 @@ const STYLES_TIMEOUT_MS = 10_000;
 import type { HistoryEntry } from '../core/call-history.js';
 import { phoneContext, type PhoneSnapshot } from './phone-context.js';
 import { PhoneController } from './phone-controller.js';
-import { fill, stringsFor, type Strings } from './strings.js';
+import { fill, languageLoading, stringsFor, type Strings } from './strings.js';
 import { styles } from './voice-widget.styles.js';
 
 /** ice-servers: JSON in the attribute; a string that is not JSON is kept so the core can report it. */
@@ -361,6 +361,12 @@ export class VoiceWidget extends LitElement {
 
   override firstUpdated(): void {
     this.lifecycle('widget-load');
+  }
+
+  /** A language whose strings load lazily (lang="es"): no render until they are here, so no English first. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const waiting = languageLoading(this.lang || document.documentElement.lang);
+    return waiting ? waiting.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
   override willUpdate(changed: PropertyValues<this>): void {

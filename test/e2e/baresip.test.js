@@ -10,84 +10,73 @@
 // Run: node --test test/e2e/baresip.test.js (BARESIP_VERBOSE=1: baresip's
 // debug log in failure messages).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { mintToken } from '../../dist/node/index.js';
-import { startBaresip, wavLoudness } from '../harness/baresip.js';
-import { launchBrowser, newIsolatedPage, pageLog } from '../harness/browser.js';
-import { REPO_ROOT } from '../harness/bundle-jssip.js';
+import { eventSummary, startBaresip, wavLoudness } from '../harness/baresip.js';
+import { newIsolatedPage, pageLog } from '../harness/browser.js';
 import { ephemeralCredentials } from '../harness/credentials.js';
 import { startKamailio } from '../harness/kamailio.js';
 import { networkSnapshot, privateNetwork } from '../harness/netns.js';
-import { startStaticServer } from '../harness/static-server.js';
 import { widgetMedia } from '../harness/widget-media.js';
+import { DOMAIN, WIDGET_PAGE as PAGE, browser, e2eSuite, logLength, vw, waitFor, web, withLogs as dumpLogs } from './support.js';
 
 // Outside the namespace this never returns: the file runs again inside.
 const { address } = await privateNetwork(import.meta.url);
 
 const SECRET = 'baresip-e2e-secret-0123456789';
-const DOMAIN = 'voice.test';
-const PAGE = '/test/e2e/pages/widget.html';
 const DIGITS = '37*#0D';
 
+// No loopback candidates: ICE has to use the namespace's real address.
+e2eSuite({
+  secret: SECRET,
+  launch: { without: ['--allow-loopback-in-peer-connection'] },
+  setup: async () => {
+    kam = await startKamailio({ secret: SECRET, udpHost: address });
+    const creds = ephemeralCredentials({ secret: SECRET, user: 'bob' });
+    bob = await startBaresip({
+      user: 'bob',
+      domain: DOMAIN,
+      authUser: creds.username,
+      password: creds.password,
+      proxy: kam.udp,
+      address,
+      answerMode: 'auto',
+      verbose: process.env.BARESIP_VERBOSE === '1',
+    });
+  },
+  teardown: async () => {
+    await alice
+      ?.browserContext()
+      .close()
+      .catch(() => {});
+    await bob?.stop().catch(() => {});
+    await kam?.stop().catch(() => {});
+  },
+});
+
 let kam;
-let web;
-let browser;
 let bob; // baresip
 let alice; // the widget's page
 
-before(async () => {
-  kam = await startKamailio({ secret: SECRET, udpHost: address });
-  web = await startStaticServer({ root: REPO_ROOT });
-  // No loopback candidates: ICE has to use the namespace's real address.
-  browser = await launchBrowser({ without: ['--allow-loopback-in-peer-connection'] });
-  const creds = ephemeralCredentials({ secret: SECRET, user: 'bob' });
-  bob = await startBaresip({
-    user: 'bob',
-    domain: DOMAIN,
-    authUser: creds.username,
-    password: creds.password,
-    proxy: kam.udp,
-    address,
-    answerMode: 'auto',
-    verbose: process.env.BARESIP_VERBOSE === '1',
-  });
-});
-
-after(async () => {
-  await alice
-    ?.browserContext()
-    .close()
-    .catch(() => {});
-  await browser?.close().catch(() => {});
-  await bob?.stop().catch(() => {});
-  await web?.stop().catch(() => {});
-  await kam?.stop().catch(() => {});
-});
-
-const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
-const logLength = (page) => vw(page, () => window.vw.log.length);
-const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.waitFor(t, o), type, opts);
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
-/** Runs `fn`; on failure, adds what the logs said to the error. */
-async function withLogs(fn) {
-  try {
-    return await fn();
-  } catch (err) {
-    const tail = (s, n = 6000) => (s.length > n ? `…${s.slice(-n)}` : s);
-    err.message +=
-      `\n--- baresip log ---\n${tail(bob?.log() ?? '')}` +
-      `\n--- baresip events ---\n${(bob?.events ?? []).map((e) => `${e.type}(${e.param ?? ''})`).join(' ')}` +
-      `\n--- page log ---\n${alice ? pageLog(alice).join('\n') : ''}` +
-      `\n--- kamailio log ---\n${tail(kam?.log() ?? '', 4000)}`;
-    // Leave no call behind for the next test.
-    if (alice) await vw(alice, () => window.vw.el().hangup()).catch(() => {});
-    await bob?.command('hangup').catch(() => {});
-    throw err;
-  }
-}
+/** Runs `fn`; on failure, adds what the logs said to the error and leaves no call behind. */
+const withLogs = (fn) =>
+  dumpLogs(
+    fn,
+    () => [
+      ['baresip log', bob?.log(), 6000],
+      ['baresip events', eventSummary(bob)],
+      ['page log', alice ? pageLog(alice).join('\n') : ''],
+      ['kamailio log', kam?.log(), 4000],
+    ],
+    async () => {
+      if (alice) await vw(alice, () => window.vw.el().hangup()).catch(() => {});
+      await bob?.command('hangup').catch(() => {});
+    },
+  );
 
 /** The loudest of a few audio-level readings 100 ms apart (levels are instantaneous). */
 async function loudestLevel(page, n = 6) {

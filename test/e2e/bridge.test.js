@@ -7,61 +7,45 @@
 // messages and floods must run nothing, place no call and hear nothing back.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { mintToken } from '../../dist/node/index.js';
-import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/bundle-jssip.js';
 import { startSipServer } from '../harness/sip-servers.js';
 import { startStaticServer } from '../harness/static-server.js';
+import { DOMAIN, browser, count, e2eSuite, openPhone, token, web } from './support.js';
 
 const SECRET = 'bridge-e2e-secret-0123456789';
-const DOMAIN = 'voice.test';
+// Every *.localhost name is loopback and, like localhost, a secure context (the widget needs the microphone).
+e2eSuite({
+  secret: SECRET,
+  launch: { args: ['--host-resolver-rules=MAP *.localhost 127.0.0.1'] },
+  setup: async () => {
+    other = await startStaticServer({ root: REPO_ROOT });
+    sip = await startSipServer('embedded', { secret: SECRET, domain: DOMAIN });
+    widgetOrigin = web.url;
+    hostOrigin = `http://crm.app.localhost:${web.port}`;
+    allowList = `http://*.app.localhost:${web.port}`;
+  },
+  teardown: async () => {
+    await sip?.stop().catch(() => {});
+    await other?.stop().catch(() => {});
+  },
+});
 
-let web;
 let other;
 let sip;
-let browser;
 /** Origins: the widget's frame, the legitimate host, and the allow-list. */
 let widgetOrigin;
 let hostOrigin;
 let allowList;
 
-before(async () => {
-  web = await startStaticServer({ root: REPO_ROOT });
-  other = await startStaticServer({ root: REPO_ROOT });
-  sip = await startSipServer('embedded', { secret: SECRET, domain: DOMAIN });
-  // Every *.localhost name is loopback and, like localhost, a secure context (the widget needs the microphone).
-  browser = await launchBrowser({ args: ['--host-resolver-rules=MAP *.localhost 127.0.0.1'] });
-  widgetOrigin = web.url;
-  hostOrigin = `http://crm.app.localhost:${web.port}`;
-  allowList = `http://*.app.localhost:${web.port}`;
-});
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  await sip?.stop().catch(() => {});
-  await web?.stop().catch(() => {});
-  await other?.stop().catch(() => {});
-});
-
-const token = (user) => mintToken({ secret: SECRET, user, domain: DOMAIN, name: user[0].toUpperCase() + user.slice(1) });
 const frameUrl = (user) =>
   `${widgetOrigin}/test/e2e/pages/bridge-frame.html#${new URLSearchParams({ token: token(user), server: sip.wsUrl, origins: allowList })}`;
 const ATTACKER_PAGE = '/test/e2e/pages/bridge-attacker.html';
 const envelope = (m) => ({ protocol: 'voice-widget', version: 1, type: 'command', payload: { args: [] }, ...m });
 
-async function phonePage(user) {
-  const page = await newIsolatedPage(browser);
-  await page.goto(`${web.url}/test/e2e/pages/widget.html`, { waitUntil: 'load' });
-  await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
-  await page.evaluate((o) => window.vw.configure(o), { token: token(user), server: sip.wsUrl });
-  await page.evaluate(() => window.vw.waitFor('ready'));
-  return page;
-}
-
-const count = (page, type) => page.evaluate((t) => window.vw.log.filter((e) => e.type === t).length, type);
+const phonePage = (user) => openPhone(user, { server: sip.wsUrl, ready: true });
 
 /** The widget frame inside a page (any depth), once its phone is up. */
 async function widgetFrame(page, { ready = true } = {}) {

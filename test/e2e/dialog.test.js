@@ -3,48 +3,38 @@
 // voice-widget-host-origins meta tag), a forger and a would-be host on a third
 // origin, calls through a real Kamailio, and Chromium's pop-up blocker left on.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer } from 'ws';
 
-import { mintToken } from '../../dist/node/index.js';
-import { launchBrowser, newIsolatedPage, withoutGesture } from '../harness/browser.js';
+import { withoutGesture } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/bundle-jssip.js';
 import { startSipServer } from '../harness/sip-servers.js';
 import { startStaticServer } from '../harness/static-server.js';
+import { DOMAIN, browser, count, e2eSuite, logLength, openPhone, token, vw, waitFor, web } from './support.js';
 
 const SECRET = 'dialog-e2e-secret-0123456789';
-const DOMAIN = 'voice.test';
+// The popup page, served on localhost, obeys the host page on 127.0.0.1 (this server's url) and nothing else.
+e2eSuite({
+  secret: SECRET,
+  serve: { popupHosts: (url) => url },
+  launch: { popupBlocking: true },
+  setup: async () => {
+    third = await startStaticServer({ root: REPO_ROOT });
+    sip = await startSipServer('kamailio', { secret: SECRET, domain: DOMAIN });
+    hostOrigin = new URL(web.url).origin;
+    popupUrl = `${web.url.replace('127.0.0.1', 'localhost')}/dist/voice-widget-popup.html`;
+  },
+  teardown: async () => {
+    await sip?.stop().catch(() => {});
+    await third?.stop().catch(() => {});
+  },
+});
 
-let web;
 let third;
 let sip;
-let browser;
 let popupUrl;
 let hostOrigin;
-
-before(async () => {
-  // The popup page, served on localhost, obeys the host page on 127.0.0.1 (this server's url) and nothing else.
-  web = await startStaticServer({ root: REPO_ROOT, popupHosts: (url) => url });
-  third = await startStaticServer({ root: REPO_ROOT });
-  sip = await startSipServer('kamailio', { secret: SECRET, domain: DOMAIN });
-  browser = await launchBrowser({ popupBlocking: true });
-  hostOrigin = new URL(web.url).origin;
-  popupUrl = `${web.url.replace('127.0.0.1', 'localhost')}/dist/voice-widget-popup.html`;
-});
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  await sip?.stop().catch(() => {});
-  await web?.stop().catch(() => {});
-  await third?.stop().catch(() => {});
-});
-
-const token = (user, opts = {}) => mintToken({ secret: SECRET, user, domain: DOMAIN, name: user[0].toUpperCase() + user.slice(1), ...opts });
-const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
-const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.waitFor(t, o), type, opts);
-const logLength = (page) => vw(page, () => window.vw.log.length);
-const count = (page, type, from = 0) => vw(page, (t, f) => window.vw.log.slice(f).filter((e) => e.type === t).length, type, from);
 
 /** The host page, in dialog mode, configured; window.open is watched to read the popup URL it used. */
 async function openHost(context, user = 'alice') {
@@ -80,14 +70,7 @@ async function configureHost(page, user, opts) {
   );
 }
 
-async function phonePage(user) {
-  const page = await newIsolatedPage(browser);
-  await page.goto(`${web.url}/test/e2e/pages/widget.html`, { waitUntil: 'load' });
-  await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
-  await vw(page, (o) => window.vw.configure(o), { token: token(user), server: sip.wsUrl });
-  await waitFor(page, 'ready');
-  return page;
-}
+const phonePage = (user) => openPhone(user, { server: sip.wsUrl, ready: true });
 
 /** A real click on the host's launcher (a user gesture); resolves with the popup page. */
 async function clickLauncher(host) {

@@ -7,63 +7,42 @@
 // failed-over widget. Deadlines are asserted at 3× the stated value (5 s to
 // register elsewhere, 15 s for the watchdog); measured values are printed.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { mintToken, SipServer } from '../../dist/node/index.js';
-import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
-import { REPO_ROOT } from '../harness/bundle-jssip.js';
+import { SipServer } from '../../dist/node/index.js';
 import { startSipServerProcess } from '../harness/sip-server-process.js';
-import { startStaticServer } from '../harness/static-server.js';
+import { configurePhone, count, DOMAIN, e2eSuite, logLength, openPhone as openWidget, vw, waitFor } from './support.js';
 
 const SECRET = 'failover-e2e-secret-0123456789abc';
-const DOMAIN = 'voice.test';
-const PAGE = '/test/e2e/pages/widget.html';
 
-let web;
-let browser;
 let serverA;
 let serverB;
-const pages = [];
 
-before(async () => {
-  web = await startStaticServer({ root: REPO_ROOT });
-  browser = await launchBrowser();
-  serverA = await startSipServerProcess({ secret: SECRET, domain: DOMAIN });
-  serverB = await SipServer.start({ secret: SECRET, domain: DOMAIN });
+e2eSuite({
+  secret: SECRET,
+  setup: async () => {
+    serverA = await startSipServerProcess({ secret: SECRET, domain: DOMAIN });
+    serverB = await SipServer.start({ secret: SECRET, domain: DOMAIN });
+  },
+  teardown: async () => {
+    await serverA?.stop().catch(() => {});
+    await serverB?.stop().catch(() => {});
+  },
 });
 
-after(async () => {
-  for (const p of pages)
-    await p
-      .browserContext()
-      .close()
-      .catch(() => {});
-  await browser?.close().catch(() => {});
-  await serverA?.stop().catch(() => {});
-  await serverB?.stop().catch(() => {});
-  await web?.stop().catch(() => {});
-});
-
-const token = (user) => mintToken({ secret: SECRET, user, domain: DOMAIN, name: user });
-const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
-const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.waitFor(t, o), type, opts);
-const logLength = (page) => vw(page, () => window.vw.log.length);
-const count = (page, type, from = 0) => vw(page, (t, f) => window.vw.log.slice(f).filter((e) => e.type === t).length, type, from);
-
+/** A widget page as `user` on `server` (one URL or a list) that records the URL and time of each connection attempt. */
 async function openPhone(user, server) {
-  const page = await newIsolatedPage(browser);
-  pages.push(page);
-  await page.goto(web.url + PAGE, { waitUntil: 'load' });
-  await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
-  // The URL of each connection attempt, in order.
+  const page = await openWidget(user, { configure: false });
   await vw(page, () => {
     window.connects = [];
-    window.vw.el().addEventListener('before-connect', (e) => window.connects.push(e.detail.url));
     window.connectsAt = [];
-    window.vw.el().addEventListener('before-connect', () => window.connectsAt.push(window.vw.now()));
+    window.vw.el().addEventListener('before-connect', (e) => {
+      window.connects.push(e.detail.url);
+      window.connectsAt.push(window.vw.now());
+    });
   });
-  await vw(page, (o) => window.vw.configure(o), { token: token(user), server });
+  await configurePhone(page, user, { server });
   return page;
 }
 

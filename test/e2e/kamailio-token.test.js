@@ -18,7 +18,7 @@ import { TokenService, decodeToken, mintToken } from '../../dist/node/index.js';
 import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/bundle-jssip.js';
 import { freePort, startKamailio } from '../harness/kamailio.js';
-import { connectRaw, header, statusOf } from '../harness/raw-sip.js';
+import { connectRaw, header, statusOf } from '../harness/sip-ws-client.js';
 import { startStaticServer } from '../harness/static-server.js';
 
 const SECRET = 'kamailio-token-secret-0123456789';

@@ -12,24 +12,20 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { mintToken } from '../../dist/node/index.js';
-import { startBaresip, wavLoudness } from '../harness/baresip.js';
-import { launchBrowser, newIsolatedPage, pageLog } from '../harness/browser.js';
-import { REPO_ROOT } from '../harness/bundle-jssip.js';
+import { eventSummary, startBaresip, wavLoudness } from '../harness/baresip.js';
+import { pageLog } from '../harness/browser.js';
 import { startKamailio } from '../harness/kamailio.js';
 import { privateNetwork } from '../harness/netns.js';
 import { ngListCalls, startRtpengine } from '../harness/rtpengine.js';
-import { startStaticServer } from '../harness/static-server.js';
 import { widgetMedia } from '../harness/widget-media.js';
+import { e2eSuite, logLength, openPhone, vw, waitFor, withLogs as dumpLogs } from './support.js';
 
 const { address } = await privateNetwork(import.meta.url);
 
 const SECRET = 'phone-network-e2e-secret-0123456789';
-const DOMAIN = 'voice.test';
-const PAGE = '/test/e2e/pages/widget.html';
 // A UK-style numbering plan, so national and international formats differ.
 const PLAN = { countryCode: '44', nationalPrefix: '0', internationalPrefix: '00' };
 const DID = '+442071230001'; // → alice
@@ -42,8 +38,6 @@ const CARRIER_INTERNATIONAL = '00442079460999';
 
 let rtp;
 let kam;
-let web;
-let browser;
 let carrier;
 let carrierPort;
 let alice;
@@ -126,73 +120,62 @@ async function startFlakyGateway(host) {
   return gw;
 }
 
-before(async () => {
-  flaky = await startFlakyGateway(address);
-  rtp = await startRtpengine({ address, logLevel: Number(process.env.RTPENGINE_LOG_LEVEL ?? 5) });
-  carrierPort = await freeUdpPort(address);
-  kam = await startKamailio({
-    secret: SECRET,
-    udpHost: address,
-    phoneNetwork: {
-      rtpengine: rtp.ngUrl,
-      gateways: [flaky.uri, `sip:${address}:${carrierPort}`],
-      dids: { [DID]: 'alice' },
-      transcode: true,
-      pingInterval: 1,
-      trunkCredential: `${TRUNK_AUTH.user}:${TRUNK_AUTH.realm}:${TRUNK_AUTH.password}`,
-      ...PLAN,
+// No loopback candidates: ICE has to use the namespace's real address.
+e2eSuite({
+  secret: SECRET,
+  name: (user) => user,
+  launch: { without: ['--allow-loopback-in-peer-connection'] },
+  setup: async () => {
+    flaky = await startFlakyGateway(address);
+    rtp = await startRtpengine({ address, logLevel: Number(process.env.RTPENGINE_LOG_LEVEL ?? 5) });
+    carrierPort = await freeUdpPort(address);
+    kam = await startKamailio({
+      secret: SECRET,
+      udpHost: address,
+      phoneNetwork: {
+        rtpengine: rtp.ngUrl,
+        gateways: [flaky.uri, `sip:${address}:${carrierPort}`],
+        dids: { [DID]: 'alice' },
+        transcode: true,
+        pingInterval: 1,
+        trunkCredential: `${TRUNK_AUTH.user}:${TRUNK_AUTH.realm}:${TRUNK_AUTH.password}`,
+        ...PLAN,
+      },
+    });
+    carrier = await startBaresip({ user: CARRIER_NUMBER, domain: address, address, carrier: { port: carrierPort }, answerMode: 'auto' });
+    alice = await widgetPage('alice');
+  },
+  teardown: async () => {
+    for (const p of [alice, bob])
+      await p
+        ?.browserContext()
+        .close()
+        .catch(() => {});
+    await carrier?.stop().catch(() => {});
+    await kam?.stop().catch(() => {});
+    await rtp?.stop().catch(() => {});
+    flaky?.close();
+  },
+});
+
+const widgetPage = (user) => openPhone(user, { server: kam.wsUrl, ready: true });
+
+/** Runs `fn`; on failure, adds what the logs said to the error and leaves no call behind. */
+const withLogs = (fn) =>
+  dumpLogs(
+    fn,
+    () => [
+      ['carrier log', carrier?.log(), 5000],
+      ['carrier events', eventSummary(carrier)],
+      ['page log', alice ? pageLog(alice).join('\n') : ''],
+      ['rtpengine log', rtp?.log(), 3000],
+      ['kamailio log', kam?.log(), 5000],
+    ],
+    async () => {
+      if (alice) await vw(alice, () => window.vw.el().hangup()).catch(() => {});
+      await carrier?.command('hangup').catch(() => {});
     },
-  });
-  web = await startStaticServer({ root: REPO_ROOT });
-  browser = await launchBrowser({ without: ['--allow-loopback-in-peer-connection'] });
-  carrier = await startBaresip({ user: CARRIER_NUMBER, domain: address, address, carrier: { port: carrierPort }, answerMode: 'auto' });
-  alice = await widgetPage('alice');
-});
-
-after(async () => {
-  for (const p of [alice, bob])
-    await p
-      ?.browserContext()
-      .close()
-      .catch(() => {});
-  await browser?.close().catch(() => {});
-  await carrier?.stop().catch(() => {});
-  await web?.stop().catch(() => {});
-  await kam?.stop().catch(() => {});
-  await rtp?.stop().catch(() => {});
-  flaky?.close();
-});
-
-const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
-const logLength = (page) => vw(page, () => window.vw.log.length);
-const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.waitFor(t, o), type, opts);
-
-async function widgetPage(user) {
-  const page = await newIsolatedPage(browser);
-  await page.goto(web.url + PAGE, { waitUntil: 'load' });
-  await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
-  const token = mintToken({ secret: SECRET, user, domain: DOMAIN, name: user });
-  await vw(page, (o) => window.vw.configure(o), { token, server: kam.wsUrl });
-  await waitFor(page, 'ready');
-  return page;
-}
-
-async function withLogs(fn) {
-  try {
-    return await fn();
-  } catch (err) {
-    const tail = (s, n = 5000) => (s.length > n ? `…${s.slice(-n)}` : s);
-    err.message +=
-      `\n--- carrier log ---\n${tail(carrier?.log() ?? '')}` +
-      `\n--- carrier events ---\n${(carrier?.events ?? []).map((e) => `${e.type}(${e.param ?? ''})`).join(' ')}` +
-      `\n--- page log ---\n${alice ? pageLog(alice).join('\n') : ''}` +
-      `\n--- rtpengine log ---\n${tail(rtp?.log() ?? '', 3000)}` +
-      `\n--- kamailio log ---\n${tail(kam?.log() ?? '', 5000)}`;
-    if (alice) await vw(alice, () => window.vw.el().hangup()).catch(() => {});
-    await carrier?.command('hangup').catch(() => {});
-    throw err;
-  }
-}
+  );
 
 /**
  * Audio both ways between the widget and the carrier: the widget's leg is

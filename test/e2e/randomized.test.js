@@ -6,36 +6,30 @@
 // followed by recovery, no unhandled rejection or page error. The seed is
 // printed; VOICE_WIDGET_SEED=<n> replays a run.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { mintToken, SipServer } from '../../dist/node/index.js';
-import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
-import { REPO_ROOT } from '../harness/bundle-jssip.js';
-import { startStaticServer } from '../harness/static-server.js';
+import { SipServer } from '../../dist/node/index.js';
+import { DOMAIN, e2eSuite, openPage, token as signed, vw, waitFor } from './support.js';
 
 const SECRET = 'randomized-e2e-secret-0123456789';
-const DOMAIN = 'voice.test';
 const SEQUENCES = Number(process.env.VOICE_WIDGET_SEQUENCES ?? 200);
 const SEED = Number(process.env.VOICE_WIDGET_SEED ?? Date.now() % 2 ** 31);
 
-let web;
-let browser;
+e2eSuite({
+  secret: SECRET,
+  name: (user) => user,
+  setup: async () => {
+    sip = await SipServer.start({ secret: SECRET, domain: DOMAIN });
+    port = Number(new URL(sip.url).port);
+  },
+  teardown: async () => {
+    await sip?.stop().catch(() => {});
+  },
+});
+
 let sip;
 let port;
-
-before(async () => {
-  web = await startStaticServer({ root: REPO_ROOT });
-  browser = await launchBrowser();
-  sip = await SipServer.start({ secret: SECRET, domain: DOMAIN });
-  port = Number(new URL(sip.url).port);
-});
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  await sip?.stop().catch(() => {});
-  await web?.stop().catch(() => {});
-});
 
 /** mulberry32: small, seedable, good enough to pick actions. */
 function random(seed) {
@@ -49,20 +43,17 @@ function random(seed) {
   };
 }
 
-const token = (user) => mintToken({ secret: SECRET, user, domain: DOMAIN, name: user, ttl: 3600 });
-const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
+const token = (user) => signed(user, { ttl: 3600 });
 
 async function openPhone(user) {
-  const page = await newIsolatedPage(browser);
-  await page.goto(`${web.url}/test/e2e/pages/widget.html`, { waitUntil: 'load' });
-  await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+  const page = await openPage();
   await vw(page, () => {
     window.rejections = [];
     window.addEventListener('unhandledrejection', (e) => window.rejections.push(String(e.reason?.stack ?? e.reason)));
     window.addEventListener('error', (e) => window.rejections.push(String(e.error?.stack ?? e.message)));
   });
   await vw(page, (o) => window.vw.configure(o), { token: token(user), server: sip.url });
-  await vw(page, () => window.vw.waitFor('ready'));
+  await waitFor(page, 'ready');
   return page;
 }
 

@@ -6,56 +6,31 @@
 // stated value; the measured values are printed as diagnostics.
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { mintToken } from '../../dist/node/index.js';
 import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/bundle-jssip.js';
 import { startKamailio } from '../harness/kamailio.js';
 import { startTurn } from '../harness/coturn.js';
 import { startStaticServer } from '../harness/static-server.js';
+import { DOMAIN, WIDGET_PAGE as PAGE, count, e2eSuite, logLength, openPhone as openWidget, token, vw, waitFor, web } from './support.js';
 
 const SECRET = 'reliability-e2e-secret-0123456789';
-const DOMAIN = 'voice.test';
-const PAGE = '/test/e2e/pages/widget.html';
+e2eSuite({
+  secret: SECRET,
+  name: (user) => user,
+  setup: async () => {
+    kam = await startKamailio({ secret: SECRET });
+  },
+  teardown: async () => {
+    await kam?.stop().catch(() => {});
+  },
+});
 
-let web;
-let browser;
 let kam;
-const pages = [];
 
-before(async () => {
-  web = await startStaticServer({ root: REPO_ROOT });
-  browser = await launchBrowser();
-  kam = await startKamailio({ secret: SECRET });
-});
-
-after(async () => {
-  for (const p of pages)
-    await p
-      .browserContext()
-      .close()
-      .catch(() => {});
-  await browser?.close().catch(() => {});
-  await kam?.stop().catch(() => {});
-  await web?.stop().catch(() => {});
-});
-
-const token = (user, opts = {}) => mintToken({ secret: SECRET, user, domain: DOMAIN, name: user, ...opts });
-const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
-const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.waitFor(t, o), type, opts);
-const logLength = (page) => vw(page, () => window.vw.log.length);
-const count = (page, type, from = 0) => vw(page, (t, f) => window.vw.log.slice(f).filter((e) => e.type === t).length, type, from);
-
-async function openPhone(user, { server = kam.wsUrl, tokenOptions } = {}) {
-  const page = await newIsolatedPage(browser);
-  pages.push(page);
-  await page.goto(web.url + PAGE, { waitUntil: 'load' });
-  await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
-  await vw(page, (o) => window.vw.configure(o), { token: token(user, tokenOptions), server });
-  return page;
-}
+const openPhone = (user, { server = kam.wsUrl, tokenOptions } = {}) => openWidget(user, { server, tokenOptions });
 
 async function rising(page) {
   const first = await vw(page, () => window.vw.inboundAudioBytes());

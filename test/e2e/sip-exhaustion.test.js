@@ -5,48 +5,39 @@
 // A web page on another origin cannot open a connection at all.
 // Before these limits the attacker held all 1,000 slots (the honest widgets got 1013).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { SipServer, mintToken } from '../../dist/node/index.js';
-import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
-import { REPO_ROOT } from '../harness/bundle-jssip.js';
+import { SipServer } from '../../dist/node/index.js';
+import { newIsolatedPage } from '../harness/browser.js';
 import { sipClient } from '../harness/sip-ws-client.js';
-import { startStaticServer } from '../harness/static-server.js';
+import { DOMAIN, WIDGET_PAGE as PAGE, browser, configurePhone, e2eSuite, openPage, vw, waitFor, web } from './support.js';
 
 const SECRET = 'sip-exhaustion-secret-0123456789';
-const DOMAIN = 'voice.test';
-const PAGE = '/test/e2e/pages/widget.html';
 const ATTACKER = '127.0.0.2';
 /** The defaults under test: docs/production.md, "The embedded server". */
 const PER_ADDRESS = 20;
 const GRACE_MS = 5000;
 
+e2eSuite({
+  secret: SECRET,
+  name: (user) => user,
+  launch: { args: ['--host-resolver-rules=MAP evil.test 127.0.0.1'] },
+  setup: async () => {
+    sip = await SipServer.start({ secret: SECRET, domain: DOMAIN, log: (line) => log.push(line) });
+  },
+  teardown: async () => {
+    await sip?.stop();
+  },
+});
+
 let sip;
-let web;
-let browser;
 const log = [];
 
-before(async () => {
-  sip = await SipServer.start({ secret: SECRET, domain: DOMAIN, log: (line) => log.push(line) });
-  web = await startStaticServer({ root: REPO_ROOT });
-  browser = await launchBrowser({ args: ['--host-resolver-rules=MAP evil.test 127.0.0.1'] });
-});
-after(async () => {
-  await browser?.close().catch(() => {});
-  await web?.stop();
-  await sip?.stop();
-});
-
-const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
-const waitFor = (page, type, opts = {}) => page.evaluate((t, o) => window.vw.waitFor(t, o), type, opts);
-
 async function openPhone(user, server = sip, { ready = true } = {}) {
-  const page = await newIsolatedPage(browser);
-  await page.goto(web.url + PAGE, { waitUntil: 'load' });
-  await page.waitForFunction(() => window.vw && customElements.get('voice-widget'));
+  const page = await openPage();
   const started = Date.now();
-  await vw(page, (o) => window.vw.configure(o), { token: mintToken({ secret: SECRET, user, domain: DOMAIN }), server: server.url });
+  await configurePhone(page, user, { server: server.url });
   if (ready) await waitFor(page, 'ready', { timeout: 15_000 });
   return { page, registerMs: Date.now() - started };
 }

@@ -4,19 +4,25 @@
 // real pointer input, disabled from a real disabled control, checked from a
 // real click; calls go through a real Kamailio.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { mintToken } from '../../dist/node/index.js';
 import { THEME_VARIABLES } from '../../dist/element/palettes.js';
-import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
-import { REPO_ROOT } from '../harness/bundle-jssip.js';
+import { newIsolatedPage } from '../harness/browser.js';
 import { startSipServer } from '../harness/sip-servers.js';
-import { startStaticServer } from '../harness/static-server.js';
+import { DOMAIN, browser, e2eSuite, logLength, openPage, token, vw, waitFor, web } from './support.js';
 
 const SECRET = 'theme-e2e-secret-0123456789';
-const DOMAIN = 'voice.test';
-const PAGE = '/test/e2e/pages/widget.html';
+e2eSuite({
+  secret: SECRET,
+  setup: async () => {
+    sip = await startSipServer('kamailio', { secret: SECRET, domain: DOMAIN });
+  },
+  teardown: async () => {
+    await sip?.stop().catch(() => {});
+  },
+});
 
 /** A colour per variable, none equal to another or to a default. */
 const COLORS = Object.fromEntries(THEME_VARIABLES.map((name, i) => [name, `rgb(${20 + i}, ${60 + 3 * i}, ${250 - 2 * i})`]));
@@ -26,33 +32,15 @@ const HOST_STYLE = `voice-widget {
   --widget-height: 520px;
 }`;
 
-let web;
 let sip;
-let browser;
 const seen = new Map();
 
-before(async () => {
-  web = await startStaticServer({ root: REPO_ROOT });
-  sip = await startSipServer('kamailio', { secret: SECRET, domain: DOMAIN });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  await sip?.stop().catch(() => {});
-  await web?.stop().catch(() => {});
-});
-
 async function openPhone(user) {
-  const page = await newIsolatedPage(browser);
-  await page.setViewport({ width: 400, height: 640 });
-  await page.goto(web.url + PAGE, { waitUntil: 'load' });
-  await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+  const page = await openPage(undefined, (p) => p.setViewport({ width: 400, height: 640 }));
   await page.addStyleTag({ content: HOST_STYLE });
   if (user) {
-    const token = mintToken({ secret: SECRET, user, domain: DOMAIN, name: user[0].toUpperCase() + user.slice(1) });
-    await page.evaluate((o) => window.vw.configure(o), { token, server: sip.wsUrl });
-    await page.evaluate(() => window.vw.waitFor('ready'));
+    await vw(page, (o) => window.vw.configure(o), { token: token(user), server: sip.wsUrl });
+    await waitFor(page, 'ready');
   }
   return page;
 }
@@ -121,10 +109,6 @@ async function click(page, path) {
   const { x, y } = await center(page, path);
   await page.mouse.click(x, y);
 }
-
-const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
-const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.waitFor(t, o), type, opts);
-const logLength = (page) => vw(page, () => window.vw.log.length);
 
 test('every one of the 42 theme variables drives a visible element in the state its name describes', async (t) => {
   // A phone with no token yet: nothing to call with, no user for recent calls.

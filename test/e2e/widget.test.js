@@ -9,51 +9,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
-import { mintToken } from '../../dist/node/index.js';
 import { launchBrowser, newIsolatedPage, withoutGesture } from '../harness/browser.js';
-import { REPO_ROOT } from '../harness/bundle-jssip.js';
 import { SIP_SERVERS, startSipServer } from '../harness/sip-servers.js';
-import { startStaticServer } from '../harness/static-server.js';
+import { DOMAIN, WIDGET_PAGE as PAGE, count, e2eSuite, events, logLength, openPhone as openWidget, pages, token, vw, waitFor, web } from './support.js';
 
 const SECRET = 'widget-e2e-secret-0123456789';
-const DOMAIN = 'voice.test';
-const PAGE = '/test/e2e/pages/widget.html';
+e2eSuite({ secret: SECRET });
 
-let web;
-let browser;
-/** The SIP server of the suite running now, and the pages it opened. */
+/** The SIP server of the suite running now. */
 let sip;
-const pages = [];
 
-before(async () => {
-  web = await startStaticServer({ root: REPO_ROOT });
-  browser = await launchBrowser();
-});
+/** Opens a page with one widget on the suite's SIP server; configures it unless told not to. */
+const openPhone = (user, { configure = true, tokenOptions, dtmfMode } = {}) => openWidget(user, { server: sip.wsUrl, configure, tokenOptions, dtmfMode });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  await web?.stop().catch(() => {});
-});
-
-const token = (user, opts = {}) => mintToken({ secret: SECRET, user, domain: DOMAIN, name: user[0].toUpperCase() + user.slice(1), ...opts });
-
-/** Opens a page with one widget; configures it unless told not to. */
-async function openPhone(user, { configure = true, tokenOptions, dtmfMode } = {}) {
-  const page = await newIsolatedPage(browser);
-  pages.push(page);
-  await page.goto(web.url + PAGE, { waitUntil: 'load' });
-  await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
-  if (configure) {
-    await page.evaluate((o) => window.vw.configure(o), { token: token(user, tokenOptions), server: sip.wsUrl, dtmfMode });
-  }
-  return page;
-}
-
-const vw = (page, fn, ...args) => page.evaluate(fn, ...args);
-const logLength = (page) => vw(page, () => window.vw.log.length);
-const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.waitFor(t, o), type, opts);
-const events = (page, type) => vw(page, (t) => window.vw.events(t), type);
-const count = (page, type, from = 0) => vw(page, (t, f) => window.vw.log.slice(f).filter((e) => e.type === t).length, type, from);
 const callEvents = (page, from) =>
   vw(
     page,

@@ -14,6 +14,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+import { releaseGroup, stopGroup, trackGroup } from './process-groups.js';
+
 const BARESIP_BIN = process.env.BARESIP_BIN || 'baresip';
 const MODULE_DIRS = [process.env.BARESIP_MODULES, '/usr/lib/baresip/modules', '/usr/local/lib/baresip/modules', '/usr/lib64/baresip/modules'].filter(Boolean);
 const MODULES = ['opus', 'ausine', 'aubridge', 'sndfile', 'ice', 'dtls_srtp', 'account', 'menu', 'ctrl_tcp'];
@@ -24,23 +26,6 @@ const START_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 2_000;
 const MAX_LOG_CHARS = 1_000_000;
 const TONE_HZ = 440;
-
-/** Process groups of baresips not stopped yet, killed if Node exits first. */
-const live = new Set();
-let exitHookInstalled = false;
-function installExitHook() {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of live) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
-  });
-}
 
 function findModuleDir() {
   const dir = MODULE_DIRS.find((d) => [...MODULES, ...CARRIER_MODULES].every((m) => existsSync(path.join(d, `${m}.so`))));
@@ -101,7 +86,6 @@ export async function startBaresip({
     if (!value || /[\s;<>"]/.test(value)) throw new Error(`baresip: bad ${name} ${JSON.stringify(value)}`);
   }
   const moduleDir = findModuleDir();
-  installExitHook();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-baresip-'));
   const ctrlPort = await freeTcpPort('127.0.0.1');
   const aor = `sip:${user}@${domain}`;
@@ -171,7 +155,7 @@ export async function startBaresip({
     child.on('exit', (code, signal) => resolve((exitInfo = { code, signal })));
     child.on('error', (err) => resolve((exitInfo = { error: err.message })));
   });
-  if (child.pid) live.add(child.pid);
+  if (child.pid) trackGroup(child.pid);
 
   /** Every event baresip reported, in order. */
   const events = [];
@@ -196,23 +180,8 @@ export async function startBaresip({
   const stop = () => {
     stopped ??= (async () => {
       sock?.destroy();
-      if (child.pid && !exitInfo) {
-        try {
-          process.kill(-child.pid, 'SIGTERM');
-        } catch {
-          // gone
-        }
-        const timer = setTimeout(() => {
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            // gone
-          }
-        }, STOP_GRACE_MS);
-        await exited;
-        clearTimeout(timer);
-      }
-      live.delete(child.pid);
+      if (child.pid && !exitInfo) await stopGroup(child.pid, exited, STOP_GRACE_MS);
+      releaseGroup(child.pid);
       for (const { reject } of pending.values()) reject(new Error('baresip stopped'));
       pending.clear();
       await rm(dir, { recursive: true, force: true });
@@ -405,3 +374,6 @@ export async function wavLoudness(file) {
   }
   return { seconds: samples / fmt.channels / fmt.sampleRate, sampleRate: fmt.sampleRate, channels: fmt.channels, windowRms };
 }
+
+/** A baresip's call events on one line, `TYPE(param)`, for a failure message. */
+export const eventSummary = (phone) => (phone?.events ?? []).map((e) => `${e.type}(${e.param ?? ''})`).join(' ');

@@ -9,11 +9,10 @@ import dgram from 'node:dgram';
 import os from 'node:os';
 import path from 'node:path';
 
+import { killGroup, releaseGroup, stopGroup, trackGroup } from './process-groups.js';
+
 const HOST = '127.0.0.1';
-const live = new Set();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
+const STOP_GRACE_MS = 2_000;
 
 async function freeUdpPort() {
   const socket = dgram.createSocket('udp4');
@@ -61,9 +60,9 @@ export async function startTurn({ secret, realm = 'voice.test' }) {
       `--pidfile=${path.join(dir, 'turn.pid')}`,
       `--userdb=${path.join(dir, 'turn.db')}`,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  live.add(child);
+  if (child.pid) trackGroup(child.pid);
   let out = '';
   const collect = (d) => {
     out += d;
@@ -86,8 +85,8 @@ export async function startTurn({ secret, realm = 'voice.test' }) {
       child.once('exit', (code) => reject(new Error(`turnserver exited ${code}: ${out.slice(-2000)}`)));
     });
   } catch (err) {
-    child.kill('SIGKILL');
-    live.delete(child);
+    killGroup(child.pid, 'SIGKILL');
+    releaseGroup(child.pid);
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
@@ -97,11 +96,8 @@ export async function startTurn({ secret, realm = 'voice.test' }) {
     allocations: () => (out.match(/ALLOCATE processed, success/g) ?? []).length,
     log: () => out,
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-      await exited;
-      clearTimeout(timer);
-      live.delete(child);
+      if (child.exitCode === null) await stopGroup(child.pid, exited, STOP_GRACE_MS);
+      releaseGroup(child.pid);
       await rm(dir, { recursive: true, force: true });
     },
   };

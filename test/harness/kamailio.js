@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { writePhoneNetworkFiles } from './phone-network.js';
+import { killGroup, releaseGroup, stopGroup, trackGroup } from './process-groups.js';
 
 const CFG_PATH = fileURLToPath(new URL('../../kamailio/kamailio.cfg', import.meta.url));
 const KAMAILIO_BIN = process.env.KAMAILIO_BIN || 'kamailio';
@@ -31,41 +32,6 @@ const STOP_GRACE_MS = 2_000;
 const MAX_LOG_CHARS = 4_000_000; // keep the tail; a chatty debug=3 run can be large
 const BIND_ATTEMPTS = 5;
 const SERVER_HEADER = 'voice-widget-test-kamailio'; // server_header in kamailio.cfg
-
-/** pgid -> runtime dir of Kamailios not yet stopped; cleaned synchronously if Node goes away. */
-const liveGroups = new Map();
-let safetyNetInstalled = false;
-
-function killGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false; // ESRCH: already gone
-  }
-}
-
-function installSafetyNet() {
-  if (safetyNetInstalled) return;
-  safetyNetInstalled = true;
-  const killAll = () => {
-    for (const [pid, runDir] of liveGroups) {
-      killGroup(pid, 'SIGKILL');
-      rmSync(runDir, { recursive: true, force: true });
-    }
-    liveGroups.clear();
-  };
-  process.on('exit', killAll);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    // Listening for a signal cancels Node's default "die"; restore it. The
-    // exit code matches a default signal death, and process.exit() still
-    // runs other 'exit' hooks (puppeteer kills its browser there).
-    process.on(sig, () => {
-      killAll();
-      process.exit(128 + os.constants.signals[sig]);
-    });
-  }
-}
 
 // Last-resort cleanup that survives even SIGKILL of this Node process: a
 // tiny detached shell that blocks on a pipe from us. EOF (we died) kills the
@@ -212,7 +178,6 @@ export async function startKamailio({
     throw new Error(`logLevel must be an integer in -5..3, got ${logLevel}`);
   }
   const moduleDir = findModuleDir();
-  installSafetyNet();
 
   let lastError;
   // A fixed port (a restart on the same address): one attempt, no port race to retry.
@@ -417,7 +382,7 @@ async function launch({
   });
   let watchdog = null;
   if (child.pid) {
-    liveGroups.set(child.pid, runDir);
+    trackGroup(child.pid, () => rmSync(runDir, { recursive: true, force: true }));
     watchdog = startWatchdog(child.pid, runDir);
     // A forgotten stop() must not hang the test runner: the 'exit' handler
     // and the watchdog clean up instead.
@@ -441,22 +406,10 @@ async function launch({
       child.ref(); // keep Node alive until Kamailio has really exited
       if (child.pid) {
         killGroup(child.pid, 'SIGCONT'); // a paused Kamailio would not see SIGTERM
-        if (!exited) {
-          killGroup(child.pid, 'SIGTERM');
-          let timer;
-          const grace = new Promise((r) => {
-            timer = setTimeout(r, STOP_GRACE_MS, 'timeout');
-          });
-          const outcome = await Promise.race([exitPromise, grace]);
-          clearTimeout(timer);
-          if (outcome === 'timeout') {
-            killGroup(child.pid, 'SIGKILL');
-            await exitPromise;
-          }
-        }
+        if (!exited) await stopGroup(child.pid, exitPromise, STOP_GRACE_MS);
         // Workers normally die with the main process; make sure.
         killGroup(child.pid, 'SIGKILL');
-        liveGroups.delete(child.pid);
+        releaseGroup(child.pid);
         watchdog?.disarm();
       }
       await rm(runDir, { recursive: true, force: true });

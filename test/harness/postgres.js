@@ -4,34 +4,17 @@
 // stop() or when this Node process exits. initdb refuses to run as root, so
 // as root the server runs as the `postgres` user (runuser).
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 
 import { freePort } from './kamailio.js';
+import { killGroup, releaseGroup, trackGroup } from './process-groups.js';
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 5_000;
-
-const live = new Set();
-let exitHookInstalled = false;
-function installExitHook() {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of live) killGroup(pid, 'SIGKILL');
-  });
-}
-
-function killGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
 
 /** /usr/lib/postgresql/<newest>/bin, or VOICE_WIDGET_PG_BIN. */
 function binDir() {
@@ -56,7 +39,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  *   url: postgres://postgres@127.0.0.1:<port>/voice_widget (trust authentication, loopback only)
  */
 export async function startPostgres({ startTimeoutMs = START_TIMEOUT_MS } = {}) {
-  installExitHook();
   const bin = binDir();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-pg-'));
   const data = path.join(dir, 'data');
@@ -106,7 +88,7 @@ export async function startPostgres({ startTimeoutMs = START_TIMEOUT_MS } = {}) 
     child.on('error', (err) => resolve((exitInfo = { error: err.message })));
   });
   if (child.pid) {
-    live.add(child.pid);
+    trackGroup(child.pid, () => rmSync(dir, { recursive: true, force: true }));
     child.unref();
     child.stdout.unref?.();
     child.stderr.unref?.();
@@ -122,7 +104,7 @@ export async function startPostgres({ startTimeoutMs = START_TIMEOUT_MS } = {}) 
         clearTimeout(timer);
       }
       if (child.pid) killGroup(child.pid, 'SIGKILL');
-      live.delete(child.pid);
+      releaseGroup(child.pid);
       await rm(dir, { recursive: true, force: true });
     })();
     return stopped;

@@ -8,31 +8,13 @@ import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 
 import { freePort } from './kamailio.js';
+import { killGroup, releaseGroup, stopGroup, trackGroup } from './process-groups.js';
 
 const RTPENGINE_BIN = process.env.RTPENGINE_BIN || 'rtpengine';
 const START_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 2_000;
 const MAX_LOG_CHARS = 1_000_000;
 const BIND_ATTEMPTS = 5;
-
-const live = new Set();
-let exitHookInstalled = false;
-function installExitHook() {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of live) killGroup(pid, 'SIGKILL');
-  });
-}
-
-function killGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function freeUdpPort(host) {
   return new Promise((resolve, reject) => {
@@ -72,7 +54,6 @@ export function ngPing(port, host = '127.0.0.1', timeoutMs = 500) {
  * @returns {Promise<{ ngUrl: string, ngPort: number, address: string, pid: number, log: () => string, stop: () => Promise<void>, kill: () => Promise<void> }>}
  */
 export async function startRtpengine({ address, portRange, logLevel = 5, startTimeoutMs = START_TIMEOUT_MS }) {
-  installExitHook();
   let lastError;
   for (let attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
     const ngPort = await freeUdpPort('127.0.0.1');
@@ -128,7 +109,7 @@ async function launch({ address, ngPort, cliPort, min, max, logLevel, startTimeo
     child.on('error', (err) => resolve((exitInfo = { error: err.message })));
   });
   if (child.pid) {
-    live.add(child.pid);
+    trackGroup(child.pid);
     child.unref();
     child.stdout.unref?.();
     child.stderr.unref?.();
@@ -137,13 +118,8 @@ async function launch({ address, ngPort, cliPort, min, max, logLevel, startTimeo
   const stop = () => {
     stopped ??= (async () => {
       child.ref();
-      if (child.pid && !exitInfo) {
-        killGroup(child.pid, 'SIGTERM');
-        const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), STOP_GRACE_MS);
-        await exited;
-        clearTimeout(timer);
-      }
-      live.delete(child.pid);
+      if (child.pid && !exitInfo) await stopGroup(child.pid, exited, STOP_GRACE_MS);
+      releaseGroup(child.pid);
     })();
     return stopped;
   };

@@ -73,6 +73,12 @@ export class SipMessage {
     return this.parsed.via_branch;
   }
 
+  /** Whether the only Contact is `*` (RFC 3261 §10.2.2: remove every binding). */
+  get wildcardContact(): boolean {
+    const entries = this.contactEntries(2);
+    return entries.length === 1 && entries[0] === '*';
+  }
+
   get(name: string): string | undefined {
     const lower = name.toLowerCase();
     return this.headers.find(([n]) => n.toLowerCase() === lower)?.[1];
@@ -91,12 +97,6 @@ export class SipMessage {
       entries.push(...splitEntries(value, limit - entries.length));
     }
     return entries;
-  }
-
-  /** Whether the only Contact is `*` (RFC 3261 §10.2.2: remove every binding). */
-  get wildcardContact(): boolean {
-    const entries = this.contactEntries(2);
-    return entries.length === 1 && entries[0] === '*';
   }
 
   /** Contact URIs with their parameters (expires), parsed with JsSIP's grammar; null if one is not valid; none for `*`. */
