@@ -75,6 +75,11 @@ export class DialogHost implements ReactiveController {
     return this.attached;
   }
 
+  /** Whether a popup window is open (attached or not yet). */
+  get isOpen(): boolean {
+    return !!this.popup && !this.popup.closed;
+  }
+
   hostConnected(): void {
     window.addEventListener('message', this.onMessage);
     window.addEventListener('pagehide', this.onPageHide);
