@@ -12,7 +12,7 @@
 //   --quick       a fast smoke run (few runs, 20 s idle, 10 leak calls): numbers only, no verdicts worth keeping
 //   --only a,b    only these sections: bundle, registration, call, badice, idle, leaks, render
 //
-// Methods: see README.md, "Performance", and the comments at each section below.
+// Methods: see docs/performance.md and the comments at each section below.
 import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';

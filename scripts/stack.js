@@ -158,7 +158,7 @@ and give it to <voice-widget token="…" server="${info.wsUrl}">.
 Point a trunk at it: restart with --trunk sip:CARRIER_HOST:PORT (repeatable; OPTIONS-probed)
 and --did +E164=user for each number the carrier delivers (its INVITEs to
 ${info.sipUdp} are taken from the trunk's address only). Numbers the widget
-dials (E.164 or national formats, see README "Production") go to the trunk.
+dials (E.164 or national formats, see docs/production.md) go to the trunk.
 Ctrl+C stops everything.`);
   }
 } catch (err) {

@@ -27,7 +27,7 @@ export interface DevServerOptions {
    */
   popupHosts?: string;
   /**
-   * The embedded SIP server's allowed origins and limits (README, "The embedded
+   * The embedded SIP server's allowed origins and limits (docs/production.md, "The embedded
    * server"). Origins default to `VOICE_WIDGET_SIP_ORIGINS`, else loopback pages.
    */
   sip?: Omit<SipServerOptions, 'secret' | 'domain' | 'host' | 'port' | 'checkToken' | 'log'>;

@@ -18,7 +18,7 @@ const SECRET = 'sip-exhaustion-secret-0123456789';
 const DOMAIN = 'voice.test';
 const PAGE = '/test/e2e/pages/widget.html';
 const ATTACKER = '127.0.0.2';
-/** The defaults under test: README, "The embedded server". */
+/** The defaults under test: docs/production.md, "The embedded server". */
 const PER_ADDRESS = 20;
 const GRACE_MS = 5000;
 

@@ -1,4 +1,4 @@
-// The token CLI, run exactly as the README says, and the Node token module.
+// The token CLI, run exactly as README.md and docs/tokens.md say, and the Node token module.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * The embedded SIP server's limits: what one client (a token holder or a
- * stranger) may cost the server. The README's table of options is this one.
+ * stranger) may cost the server. The options table of docs/production.md is this one.
  */
 export interface SipServerLimits {
   /** Largest SIP message (one WebSocket message), in bytes; a larger one closes the connection (1009) unparsed. */
