@@ -16,38 +16,20 @@ import {
 } from './protocol.js';
 import { originAllowed, parseAllowList, type OriginPattern } from '../shared/origins.js';
 import { TokenBucket } from '../shared/token-bucket.js';
+import type { PhoneCommands } from '../element/backend/backend.js';
 
 /** What the bridge drives: the element's public methods (VoiceWidget has them all). */
-export interface BridgeTarget extends ReactiveControllerHost, HTMLElement {
-  call(number: string): boolean;
-  answer(): boolean;
-  reject(): boolean;
-  hangup(): boolean;
-  sendDtmf(digits: string): boolean;
+export interface BridgeTarget extends ReactiveControllerHost, HTMLElement, PhoneCommands {
   mute(): boolean;
   unmute(): boolean;
-  isMuted(): boolean;
   hold(): boolean;
   unhold(): boolean;
-  isOnHold(): boolean;
-  transfer(number: string): boolean;
-  acceptTransfer(): boolean;
-  declineTransfer(): boolean;
-  selectOutboundNumber(number: string | null): boolean;
-  clearHistory(): void;
-  reset(): void;
-  show(number?: string): boolean;
-  hide(): void;
-  getState(): string;
-  readonly registrationState: string;
-  readonly calls: Array<{ id: string; state: string; direction: string; number: string; name: string }>;
-  isReady(): boolean;
 }
 
 const MAX_NUMBER = 256;
 const str = (v: unknown, max = MAX_NUMBER): v is string => typeof v === 'string' && v.length <= max;
 
-/** The bridge's argument checks (src/shared/command-table.ts names one per command). */
+/** The bridge's argument checks (the command table in protocol.ts names one per command). */
 const ARGS: Record<BridgeArgs, (a: unknown[]) => boolean> = {
   none: (a) => a.length === 0,
   number: (a) => a.length === 1 && str(a[0]),

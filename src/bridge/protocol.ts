@@ -93,7 +93,7 @@ export function bridgeArgs(name: CommandsWith<'bridge'>): BridgeArgs {
   return (COMMAND_TABLE as Record<string, CommandRow>)[name].bridge!;
 }
 
-/** The element's methods (and a few getters) a host may run, with `hello` to introduce itself (src/shared/command-table.ts). */
+/** The element's methods (and a few getters) a host may run, with `hello` to introduce itself (the command table above). */
 export const BRIDGE_COMMANDS = commandsWith('bridge');
 export type BridgeCommandName = (typeof BRIDGE_COMMANDS)[number];
 

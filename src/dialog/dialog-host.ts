@@ -23,7 +23,7 @@ export interface DialogHostElement extends ReactiveControllerHost, HTMLElement {
   readonly mode: string;
 }
 
-interface DialogHostOptions {
+export interface DialogHostOptions {
   /** The popup page's URL (absolute). */
   popupUrl(): string;
   /** The configuration to hand the popup (token, server, branding, …). */

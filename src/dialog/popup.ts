@@ -3,7 +3,7 @@ import { PHONE_EVENTS } from '../event-names.js';
 import { chooseHost, readHostList } from './popup-hosts.js';
 import { envelope, parseHostMessage, type Command, type DialogConfig, type DialogSnapshot, type PopupMessage } from './protocol.js';
 import { readStorage, writeStorage } from '../shared/storage.js';
-import { popupRow } from '../element/attributes.js';
+import { popupRow, propertyOf } from '../element/attributes.js';
 
 /** Where the popup remembers its opener's origin, so a reload can re-handshake. */
 const ORIGIN_KEY = 'voice-widget:dialog-host-origin';
@@ -167,7 +167,7 @@ function apply(el: VoiceWidget, config: DialogConfig): void {
     if (key === 'number') {
       if (value) el.show(value as string);
     } else if (!row) continue;
-    else if (row.secret || row.attribute === false) (el as unknown as Record<string, unknown>)[row.property] = value ?? null;
+    else if (row.secret || row.attribute === false) (el as unknown as Record<string, unknown>)[propertyOf(row.name)] = value ?? null;
     else if (row.type === 'boolean') el.toggleAttribute(key, value === true);
     else if (value === null || value === undefined) el.removeAttribute(key);
     else el.setAttribute(key, String(value));

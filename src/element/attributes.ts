@@ -12,10 +12,11 @@ import { REFER_POLICIES } from '../core/transfer-request.js';
 export type AttributeType = 'string' | 'boolean' | 'number' | 'array' | 'object';
 
 export interface AttributeRow {
-  /** The attribute's name; also its key in the popup's configuration and, as `data-<name>`, on the script tag. */
+  /**
+   * The attribute's name; also its key in the popup's configuration and, as `data-<name>`, on the script tag.
+   * The property is its camelCase (`sip-server` → `sipServer`).
+   */
   readonly name: string;
-  /** The element's property. */
-  readonly property: string;
   readonly type: AttributeType;
   /** A property without an attribute (`strings`). */
   readonly attribute?: false;
@@ -34,25 +35,24 @@ export interface AttributeRow {
 }
 
 export const ATTRIBUTES = [
-  { name: 'token', property: 'token', type: 'string', popup: true, secret: true, phone: 'token', data: true, option: true },
-  { name: 'sip-server', property: 'sipServer', type: 'string', popup: true, phone: 'server', data: true, option: true },
-  { name: 'mode', property: 'mode', type: 'string', values: ['spa', 'dialog'], data: true, option: true },
-  { name: 'popup-url', property: 'popupUrl', type: 'string', data: true, option: true },
-  { name: 'popup-width', property: 'popupWidth', type: 'number', data: true, option: true },
-  { name: 'popup-height', property: 'popupHeight', type: 'number', data: true, option: true },
-  { name: 'hide-launcher', property: 'hideLauncher', type: 'boolean', data: true, option: true },
-  { name: 'custom-logo', property: 'customLogo', type: 'string', popup: 'logoUrl', data: true, option: true },
-  { name: 'custom-link', property: 'customLink', type: 'string', popup: 'linkUrl', data: true, option: true },
-  { name: 'hide-logo', property: 'hideLogo', type: 'boolean', popup: true, data: true, option: true },
-  { name: 'custom-styles', property: 'customStyles', type: 'string', popup: 'stylesUrl', data: true, option: true },
-  { name: 'theme', property: 'theme', type: 'string', values: ['light', 'dark', 'auto'], popup: true, data: true, option: true },
-  { name: 'lang', property: 'lang', type: 'string', popup: 'language', data: true, option: true },
-  { name: 'window-title', property: 'windowTitle', type: 'string', popup: true, data: true, option: true },
-  { name: 'dtmf-mode', property: 'dtmfMode', type: 'string', values: ['info', 'rfc2833'], popup: true, phone: 'dtmfMode', data: true, option: true },
-  { name: 'ice-servers', property: 'iceServers', type: 'array', popup: true, phone: 'iceServers', data: true, option: true },
+  { name: 'token', type: 'string', popup: true, secret: true, phone: 'token', data: true, option: true },
+  { name: 'sip-server', type: 'string', popup: true, phone: 'server', data: true, option: true },
+  { name: 'mode', type: 'string', values: ['spa', 'dialog'], data: true, option: true },
+  { name: 'popup-url', type: 'string', data: true, option: true },
+  { name: 'popup-width', type: 'number', data: true, option: true },
+  { name: 'popup-height', type: 'number', data: true, option: true },
+  { name: 'hide-launcher', type: 'boolean', data: true, option: true },
+  { name: 'custom-logo', type: 'string', popup: 'logoUrl', data: true, option: true },
+  { name: 'custom-link', type: 'string', popup: 'linkUrl', data: true, option: true },
+  { name: 'hide-logo', type: 'boolean', popup: true, data: true, option: true },
+  { name: 'custom-styles', type: 'string', popup: 'stylesUrl', data: true, option: true },
+  { name: 'theme', type: 'string', values: ['light', 'dark', 'auto'], popup: true, data: true, option: true },
+  { name: 'lang', type: 'string', popup: 'language', data: true, option: true },
+  { name: 'window-title', type: 'string', popup: true, data: true, option: true },
+  { name: 'dtmf-mode', type: 'string', values: ['info', 'rfc2833'], popup: true, phone: 'dtmfMode', data: true, option: true },
+  { name: 'ice-servers', type: 'array', popup: true, phone: 'iceServers', data: true, option: true },
   {
     name: 'ice-transport-policy',
-    property: 'iceTransportPolicy',
     type: 'string',
     values: ['all', 'relay'],
     popup: true,
@@ -60,16 +60,20 @@ export const ATTRIBUTES = [
     data: true,
     option: true,
   },
-  { name: 'busy-policy', property: 'busyPolicy', type: 'string', values: ['wait', 'reject'], popup: true, phone: 'busyPolicy', data: true, option: true },
-  { name: 'refer-policy', property: 'referPolicy', type: 'string', values: REFER_POLICIES, popup: true, phone: 'referPolicy', data: true, option: true },
-  { name: 'open', property: 'open', type: 'boolean' },
-  { name: 'floating', property: 'floating', type: 'boolean' },
-  { name: 'click-to-call', property: 'clickToCall', type: 'boolean', data: true, option: true },
-  { name: 'bridge-origins', property: 'bridgeOrigins', type: 'string', data: true },
-  { name: 'strings', property: 'strings', type: 'object', attribute: false, popup: true, option: true },
+  { name: 'busy-policy', type: 'string', values: ['wait', 'reject'], popup: true, phone: 'busyPolicy', data: true, option: true },
+  { name: 'refer-policy', type: 'string', values: REFER_POLICIES, popup: true, phone: 'referPolicy', data: true, option: true },
+  { name: 'open', type: 'boolean' },
+  { name: 'floating', type: 'boolean' },
+  { name: 'click-to-call', type: 'boolean', data: true, option: true },
+  { name: 'bridge-origins', type: 'string', data: true },
+  { name: 'strings', type: 'object', attribute: false, popup: true, option: true },
 ] as const satisfies readonly AttributeRow[];
 
 type Row = (typeof ATTRIBUTES)[number];
+
+/** `sip-server` → `sipServer`: an attribute's property. */
+export type Camel<S extends string> = S extends `${infer A}-${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
+export const propertyOf = <S extends string>(name: S): Camel<S> => name.replace(/-(.)/g, (_, c: string) => c.toUpperCase()) as Camel<S>;
 
 /** The rows dialog mode forwards to the popup. */
 export const POPUP_ATTRIBUTES: ReadonlyArray<Extract<Row, { popup: unknown }>> = ATTRIBUTES.filter((row: AttributeRow) => row.popup !== undefined) as never;
@@ -100,5 +104,5 @@ export function popupValue(row: AttributeRow, value: unknown): unknown {
 
 /** The `createVoiceWidget` options the table gives: each row's property, typed as the element's. */
 export type AttributeOptions<E> = {
-  [R in Extract<Row, { option: true }> as R['property']]?: R['property'] extends keyof E ? NonNullable<E[R['property']]> : never;
+  [R in Extract<Row, { option: true }> as Camel<R['name']>]?: Camel<R['name']> extends keyof E ? NonNullable<E[Camel<R['name']>]> : never;
 };

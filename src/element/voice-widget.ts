@@ -25,16 +25,17 @@ import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '..
 import { IncomingNotifier } from './incoming-notifier.js';
 import { ClickToCall } from './click-to-call.js';
 import { safeUrl, type UrlUse } from './safe-url.js';
-import { DialogHost } from '../dialog/dialog-host.js';
-import type { Command, DialogConfig } from '../dialog/protocol.js';
-import { normalizeDialString } from '../core/dial-string.js';
+import type { DialogConfig } from '../dialog/protocol.js';
+import type { CallSummary, PhoneBackend } from './backend/backend.js';
+import { LocalBackend } from './backend/local-backend.js';
+import { PopupBackend } from './backend/popup-backend.js';
 import { microphoneErrorCode } from '../core/call.js';
 import { defaultPopupUrl } from '../popup-url.js';
 import { FrameBridge } from '../bridge/frame-bridge.js';
 import type { ReferPolicy } from '../core/transfer-request.js';
 import { renderTransferRequest } from './transfer-request-view.js';
 import { deprecated } from './deprecated.js';
-import { ATTRIBUTES, POPUP_ATTRIBUTES, popupValue, type AttributeRow } from './attributes.js';
+import { ATTRIBUTES, POPUP_ATTRIBUTES, popupValue, propertyOf, type AttributeRow } from './attributes.js';
 
 /** How long custom styles may take to load before the widget says so and keeps its own look. */
 const STYLES_TIMEOUT_MS = 10_000;
@@ -204,18 +205,36 @@ export class VoiceWidget extends LitElement {
 
   private readonly controller = new PhoneController(this, (snapshot) => (this.snapshot = snapshot));
   private readonly notifier = new IncomingNotifier(this, () => this.t.incomingCall);
+  /** Spa mode: the phone in this page. */
+  private readonly local = new LocalBackend(this.controller, {
+    setPanelOpen: (open) => this.setPanelOpen(open),
+    dial: (number, showDialer) => {
+      this.number = number;
+      if (showDialer) this.view = 'dialer';
+    },
+    transferSent: (number) => {
+      this.transferOpen = false;
+      this.transferTarget = '';
+      this.transferNote = { id: this.snapshot.call!.id, text: fill(this.t.transferring, { number }) };
+    },
+  });
   /** Dialog mode: the popup phone that this element fronts for. */
-  private readonly dialog = new DialogHost(this, {
+  private readonly popup = new PopupBackend(this, {
     popupUrl: () => this.popupHref(),
     config: () => this.dialogConfig(),
     features: () => ({ width: this.popupWidth, height: this.popupHeight }),
     fail: (code, message) => this.fail(code, message),
     sessionId: () => this.controller.phone.sessionId,
+    domain: () => this.controller.phone.identity?.domain ?? '',
     panel: (open) => {
       this.open = open;
       this.lifecycle(open ? 'panel-open' : 'panel-close');
     },
   });
+  /** Where commands go: this page's phone, or in dialog mode the popup's. */
+  private get backend(): PhoneBackend {
+    return this.mode === 'dialog' ? this.popup : this.local;
+  }
   private readonly clickToCallLinks = new ClickToCall(this, (number) => this.callFromPage(number));
   /** Iframe bridge: the parent page drives this element by postMessage (see `bridge-origins`). */
   private readonly bridge = new FrameBridge(this, (code, message) => this.fail(code, message));
@@ -340,8 +359,7 @@ export class VoiceWidget extends LitElement {
 
   /** The registration state: `connecting | registered | reconnecting | unregistered | failed` (dialog mode: the popup's). */
   get registrationState(): RegistrationState {
-    if (this.mode === 'dialog') return (this.dialog.snapshot?.registrationState as RegistrationState | undefined) ?? 'unregistered';
-    return this.controller.phone.registrationState;
+    return this.backend.registrationState;
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────────
@@ -375,17 +393,15 @@ export class VoiceWidget extends LitElement {
     const props = this as unknown as Record<string, unknown>;
     const config: Record<string, unknown> = {};
     for (const row of ATTRIBUTES as readonly AttributeRow[]) {
-      if (!changed.has(row.property as keyof VoiceWidget)) continue;
-      if (row.values) props[row.property] = this.oneOf(row.name, props[row.property] as string | null, row.values);
-      if (row.phone) config[row.phone] = props[row.property];
+      const property = propertyOf(row.name);
+      if (!changed.has(property as keyof VoiceWidget)) continue;
+      if (row.values) props[property] = this.oneOf(row.name, props[property] as string | null, row.values);
+      if (row.phone) config[row.phone] = props[property];
     }
     // In dialog mode the popup's phone registers; this one never goes on the network.
     if (changed.has('mode')) this.controller.setActive(this.mode !== 'dialog');
     // Dialog mode: `open` set by the host opens or closes the popup (the popup's own opening and closing set it too).
-    if (changed.has('open') && this.mode === 'dialog' && this.open !== this.dialog.isOpen) {
-      if (!this.open) this.dialog.close();
-      else if (!this.dialog.open()) this.open = false;
-    }
+    if (changed.has('open')) this.open = this.backend.setOpen(this.open);
     if (changed.has('bridgeOrigins')) this.bridge.setOrigins(this.bridgeOrigins);
     if (changed.has('clickToCall')) this.clickToCallLinks.setEnabled(this.clickToCall);
     if (changed.has('customLogo')) this.logoUrl = this.checkedUrl('custom-logo', this.customLogo, 'resource');
@@ -400,7 +416,7 @@ export class VoiceWidget extends LitElement {
     this.setAttribute('registration', this.registrationState);
     if (this.mode === 'dialog') {
       const config = this.dialogConfig((field) => changed.has(field as keyof VoiceWidget));
-      if (Object.keys(config).length > 0) this.dialog.update(config);
+      if (Object.keys(config).length > 0) this.popup.update(config);
     }
     // A call comes in: Answer gets the focus, so Enter or Space takes it.
     const ringing = this.snapshot.call?.state === 'incoming' ? this.snapshot.call.id : null;
@@ -420,115 +436,72 @@ export class VoiceWidget extends LitElement {
    * Dialog mode: true when the popup was opened (from a user gesture) or reused and dials there.
    */
   call(number: string): boolean {
-    if (this.mode === 'dialog') {
-      const domain = this.controller.phone.identity?.domain ?? '';
-      if (normalizeDialString(String(number), domain) === null) {
-        this.fail('invalid-number', `cannot dial ${JSON.stringify(String(number).slice(0, 100))}`);
-        return false;
-      }
-      if (!this.dialog.isAttached && !this.dialog.open()) return false;
-      return this.dialog.command('call', [number]);
-    }
-    const placed = this.controller.phone.call(number);
-    if (placed) this.number = '';
-    return placed;
+    return this.backend.call(number);
   }
 
   /** Answers the ringing call. */
   answer(): boolean {
-    if (this.mode === 'dialog') return this.remote('answer');
-    return this.command(this.controller.phone.answer());
+    return this.backend.answer();
   }
 
   /** Declines the ringing call (603 Decline). */
   reject(): boolean {
-    if (this.mode === 'dialog') return this.remote('reject');
-    return this.controller.phone.reject();
+    return this.backend.reject();
   }
 
   /** Hangs up, cancels or declines the current call. */
   hangup(): boolean {
-    if (this.mode === 'dialog') return this.remote('hangup');
-    return this.controller.phone.hangup();
+    return this.backend.hangup();
   }
 
   /** Sends DTMF digits (0-9, A-D, *, #) on the connected call. */
   sendDtmf(digits: string): boolean {
-    if (this.mode === 'dialog') return this.remote('sendDtmf', digits);
-    return this.controller.phone.sendDtmf(digits);
+    return this.backend.sendDtmf(digits);
   }
 
   /** Mutes the microphone of the current call (the far end hears silence; the call's media keeps flowing). */
   mute(): boolean {
-    if (this.mode === 'dialog') return this.remote('mute');
-    return this.controller.phone.setMuted(true);
+    return this.backend.setMuted(true);
   }
 
   /** Unmutes the microphone of the current call. */
   unmute(): boolean {
-    if (this.mode === 'dialog') return this.remote('unmute');
-    return this.controller.phone.setMuted(false);
+    return this.backend.setMuted(false);
   }
 
   /** Whether the current call's microphone is muted. */
   isMuted(): boolean {
-    if (this.mode === 'dialog') return this.dialog.snapshot?.muted ?? false;
-    return this.controller.phone.muted;
+    return this.backend.isMuted();
   }
 
   /** Puts the call on hold (no audio either way); `hold-change` fires when the far end confirms. */
   hold(): boolean {
-    if (this.mode === 'dialog') return this.remote('hold');
-    return this.command(this.controller.phone.setHeld(true));
+    return this.backend.setHeld(true);
   }
 
   /** Resumes a held call; `hold-change` fires when the far end confirms. */
   unhold(): boolean {
-    if (this.mode === 'dialog') return this.remote('unhold');
-    return this.command(this.controller.phone.setHeld(false));
-  }
-
-  /** Dialog mode: runs a method in the popup (its outcome arrives as events). */
-  private remote(name: Command, ...args: unknown[]): boolean {
-    return this.dialog.command(name, args);
-  }
-
-  /** Re-reads the phone after a command that starts something the far end must confirm. */
-  private command(accepted: boolean): boolean {
-    if (accepted) this.controller.refresh();
-    return accepted;
+    return this.backend.setHeld(false);
   }
 
   /** Blind-transfers the connected call; the outcome arrives as a `transfer` event. */
   transfer(number: string): boolean {
-    if (this.mode === 'dialog') return this.remote('transfer', number);
-    const sent = this.command(this.controller.phone.transfer(number));
-    if (sent) {
-      this.transferOpen = false;
-      this.transferTarget = '';
-      this.transferNote = { id: this.snapshot.call!.id, text: fill(this.t.transferring, { number }) };
-    }
-    return sent;
+    return this.backend.transfer(number);
   }
 
   /** Obeys the far end's transfer request (`transfer-requested`): calls its target. */
   acceptTransfer(): boolean {
-    if (this.mode === 'dialog') return this.remote('acceptTransfer');
-    return this.command(this.controller.phone.acceptTransfer());
+    return this.backend.acceptTransfer();
   }
 
   /** Refuses the far end's transfer request (NOTIFY `603 Decline`); the call goes on. */
   declineTransfer(): boolean {
-    if (this.mode === 'dialog') return this.remote('declineTransfer');
-    return this.command(this.controller.phone.declineTransfer());
+    return this.backend.declineTransfer();
   }
 
   /** Chooses the caller ID for outgoing calls: one the token lists, or null for the user's own. */
   selectOutboundNumber(number: string | null): boolean {
-    if (this.mode === 'dialog') return this.remote('selectOutboundNumber', number);
-    const ok = this.controller.phone.selectOutboundNumber(number);
-    this.controller.refresh();
-    return ok;
+    return this.backend.selectOutboundNumber(number);
   }
 
   /** The caller ID sent with outgoing calls, or null for the user's own. */
@@ -560,14 +533,12 @@ export class VoiceWidget extends LitElement {
 
   /** Whether this phone holds the current call. */
   isOnHold(): boolean {
-    if (this.mode === 'dialog') return this.dialog.snapshot?.onHold ?? false;
-    return this.controller.phone.onHold;
+    return this.backend.isOnHold();
   }
 
   /** True when a new call can be placed. */
   isReady(): boolean {
-    if (this.mode === 'dialog') return this.dialog.snapshot?.ready ?? false;
-    return this.controller.phone.ready;
+    return this.backend.isReady();
   }
 
   /**
@@ -575,37 +546,22 @@ export class VoiceWidget extends LitElement {
    * Dialog mode: the popup's; `loading` while no popup is attached.
    */
   getState(): WidgetState {
-    if (this.mode === 'dialog') return (this.dialog.snapshot?.state as WidgetState | undefined) ?? 'loading';
-    return this.controller.phone.state;
+    return this.backend.getState();
   }
 
   /** The calls under way (the foreground one, and a second one ringing): `{id, state, direction, number, name}`. */
-  get calls(): Array<{ id: string; state: string; direction: string; number: string; name: string }> {
-    if (this.mode === 'dialog') return this.dialog.snapshot?.calls ?? [];
-    const phone = this.controller.phone;
-    return [phone.currentCall, phone.waitingCall]
-      .filter((c): c is NonNullable<typeof c> => !!c && !c.ended)
-      .map((c) => ({ id: c.id, state: c.state, direction: c.direction, number: c.number, name: c.remote.name }));
+  get calls(): CallSummary[] {
+    return this.backend.calls;
   }
 
   /** Hangs up any call and returns to the phone's own state. */
   reset(): void {
-    if (this.mode === 'dialog') {
-      this.remote('reset');
-      return;
-    }
-    this.controller.phone.reset();
-    this.controller.refresh();
+    this.backend.reset();
   }
 
   /** Forgets this user's recent calls. */
   clearHistory(): void {
-    if (this.mode === 'dialog') {
-      this.remote('clearHistory');
-      return;
-    }
-    this.controller.phone.history?.clear();
-    this.controller.refresh();
+    this.backend.clearHistory();
   }
 
   /**
@@ -613,19 +569,12 @@ export class VoiceWidget extends LitElement {
    * a user gesture; an open popup comes to the front). False when the browser blocked the popup.
    */
   show(number?: string): boolean {
-    if (this.mode === 'dialog') return this.dialog.open(number ? { number } : {});
-    this.setPanelOpen(true);
-    if (number !== undefined) {
-      this.view = 'dialer';
-      this.number = String(number);
-    }
-    return true;
+    return this.backend.show(number);
   }
 
   /** Closes the panel. Dialog mode: closes the popup window, which hangs up its call first. */
   hide(): void {
-    if (this.mode === 'dialog') this.dialog.close();
-    else this.setPanelOpen(false);
+    this.backend.hide();
   }
 
   /** Shows the phone when hidden and hides it when shown; `force` says which. */
@@ -658,12 +607,7 @@ export class VoiceWidget extends LitElement {
 
   /** Click-to-call: a number clicked in the page. What cannot be dialled now waits in the dial field. */
   private callFromPage(number: string): void {
-    if (this.mode === 'dialog') {
-      this.call(number);
-      return;
-    }
-    if (this.call(number)) this.setPanelOpen(true);
-    else this.show(number);
+    this.backend.callFromPage(number);
   }
 
   /** The popup page: `popup-url` when usable, else the one beside the script. */
@@ -675,7 +619,7 @@ export class VoiceWidget extends LitElement {
   private dialogConfig(changed: (field: string) => boolean = () => true): DialogConfig {
     const config: Record<string, unknown> = {};
     for (const row of POPUP_ATTRIBUTES) {
-      const field = row.popup === true ? row.property : row.popup;
+      const field = row.popup === true ? propertyOf(row.name) : row.popup;
       if (changed(field)) config[row.name] = popupValue(row, (this as unknown as Record<string, unknown>)[field]);
     }
     return config as DialogConfig;
@@ -862,7 +806,7 @@ export class VoiceWidget extends LitElement {
   /** Dialog mode: only a launcher, which says whether the phone (the popup) is open. */
   private renderDialogLauncher() {
     if (this.hideLauncher) return nothing;
-    const state = this.dialog.state;
+    const state = this.popup.state;
     const label = this.t.dialog[state];
     return html`<button part="launcher" class="launcher" data-dialog=${state} aria-label=${label} title=${label} @click=${() => this.show()}>
       ${phoneIcon}

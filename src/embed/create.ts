@@ -15,7 +15,7 @@ import type {
   LifecycleDetail,
   TokenExpiredDetail,
 } from '../core/types.js';
-import { ATTRIBUTES, type AttributeOptions, type AttributeRow } from '../element/attributes.js';
+import { ATTRIBUTES, propertyOf, type AttributeOptions, type AttributeRow } from '../element/attributes.js';
 import { HANDLE_METHODS } from '../bridge/protocol.js';
 import { deprecated } from '../element/deprecated.js';
 import { ELEMENT_EVENTS } from '../event-names.js';
@@ -53,7 +53,7 @@ type OptionType = 'string' | 'boolean' | 'number' | 'array' | 'object';
 
 /** Config keys that become element properties, with the type each must have: the table's options, and `server`. */
 const PROPERTIES: Record<string, [OptionType, keyof VoiceWidget]> = Object.fromEntries([
-  ...ATTRIBUTES.filter((row: AttributeRow) => row.option).map((row) => [row.property, [row.type, row.property]]),
+  ...ATTRIBUTES.filter((row: AttributeRow) => row.option).map((row) => [propertyOf(row.name), [row.type, propertyOf(row.name)]]),
   ['server', ['string', 'sipServer']],
 ]);
 
