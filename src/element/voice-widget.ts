@@ -322,8 +322,9 @@ export class VoiceWidget extends LitElement {
   @property({ attribute: 'refer-policy' }) referPolicy: ReferPolicy = 'ask';
 
   /**
-   * Whether the panel is open (dialog mode: the popup window); setting it is `show()` or `hide()`. Dialog mode: set to
-   * true outside a user gesture, the browser blocks the popup (`popup-blocked`) and it turns back to false.
+   * Whether the panel is open (dialog mode: the popup window); setting it opens or closes it (spa mode: without the
+   * methods' `panel-open`/`panel-close`). Dialog mode: set to true outside a user gesture, the browser blocks the popup
+   * (`popup-blocked`) and it turns back to false.
    */
   @property({ type: Boolean, reflect: true }) open = false;
 
