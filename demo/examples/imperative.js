@@ -56,7 +56,7 @@ const phone = VoiceWidget.create({
     onError: (e) => show(`onError ${e.code}`),
   },
 });
-phone.open();
+phone.show();
 document.getElementById('call-bob').addEventListener('click', () => phone.call('bob'));
 
 const config = await (await fetch('../api/config', { cache: 'no-store' })).json();

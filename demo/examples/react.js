@@ -1,5 +1,5 @@
 // React 19 renders <voice-widget> as the custom element it is: a prop the
-// element has (token, sipServer, panelOpen) is set as a property, and `on` +
+// element has (token, sipServer, open) is set as a property, and `on` +
 // the exact event name (`oncall-ended`) becomes an addEventListener. No JSX,
 // so this file runs without Babel: createElement is what JSX compiles to.
 import { createElement as h, useEffect, useRef, useState } from 'react';
@@ -58,8 +58,8 @@ function App() {
         ref: phone,
         sipServer,
         token,
-        // Not `open`: that name is also the element's open() method, which a property would overwrite.
-        panelOpen: true,
+        // A boolean property (the methods are show(), hide() and toggle()): React sets it as one.
+        open: true,
         windowTitle: `React · ${user}`,
         'onstate-change': () => setState(phone.current.getState()),
         'oncall-ended': (e) => setLastCall(e.detail),

@@ -44,7 +44,7 @@ const app = createApp({
       },
     };
   },
-  // `.panelOpen`, not `open`: the attribute's name is also the element's open() method, which a property would overwrite.
+  // `open` is a boolean property (the methods are show(), hide() and toggle()), so Vue may set it as one.
   template: `
     <main>
       <section class="app">
@@ -62,7 +62,7 @@ const app = createApp({
         ref="phone"
         :sipServer.prop="sipServer"
         :token.prop="token"
-        :panelOpen.prop="true"
+        :open.prop="true"
         :window-title="'Vue · ' + user"
         @state-change="state = phone.getState()"
         @call-ended="lastCall = $event.detail"

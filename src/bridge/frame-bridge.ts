@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   BRIDGE_EVENTS,
+  bridgeArgs,
   BRIDGE_PROTOCOL,
   BRIDGE_VERSION,
   eventMessage,
@@ -9,71 +10,41 @@ import {
   responseMessage,
   RATE_BURST,
   RATE_PER_SECOND,
+  type BridgeArgs,
   type BridgeCommandName,
   type BridgeResult,
 } from './protocol.js';
 import { originAllowed, parseAllowList, type OriginPattern } from '../shared/origins.js';
 import { TokenBucket } from '../shared/token-bucket.js';
+import type { PhoneCommands } from '../element/backend/backend.js';
 
 /** What the bridge drives: the element's public methods (VoiceWidget has them all). */
-export interface BridgeTarget extends ReactiveControllerHost, HTMLElement {
-  call(number: string): boolean;
-  answer(): boolean;
-  reject(): boolean;
-  hangup(): boolean;
-  sendDtmf(digits: string): boolean;
+export interface BridgeTarget extends ReactiveControllerHost, HTMLElement, PhoneCommands {
   mute(): boolean;
   unmute(): boolean;
-  isMuted(): boolean;
   hold(): boolean;
   unhold(): boolean;
-  isOnHold(): boolean;
-  transfer(number: string): boolean;
-  acceptTransfer(): boolean;
-  declineTransfer(): boolean;
-  selectOutboundNumber(number: string | null): boolean;
-  clearHistory(): void;
-  reset(): void;
-  open(number?: string): boolean;
-  toggle(force?: boolean): void;
-  getState(): string;
-  readonly registrationState: string;
-  readonly calls: Array<{ id: string; state: string; direction: string; number: string; name: string }>;
-  isReady(): boolean;
 }
 
 const MAX_NUMBER = 256;
 const str = (v: unknown, max = MAX_NUMBER): v is string => typeof v === 'string' && v.length <= max;
 
-/** Each command: its arguments' check, and how it runs on the element. */
-const RUN: { [K in BridgeCommandName]: { args: (a: unknown[]) => boolean; run: (el: BridgeTarget, a: unknown[]) => unknown } } = {
-  hello: {
-    args: (a) => a.length === 0,
-    run: (el) => ({ version: BRIDGE_VERSION, state: el.getState(), registrationState: el.registrationState, ready: el.isReady(), calls: el.calls }),
-  },
-  call: { args: (a) => a.length === 1 && str(a[0]), run: (el, a) => el.call(a[0] as string) },
-  answer: { args: (a) => a.length === 0, run: (el) => el.answer() },
-  reject: { args: (a) => a.length === 0, run: (el) => el.reject() },
-  hangup: { args: (a) => a.length === 0, run: (el) => el.hangup() },
-  sendDtmf: { args: (a) => a.length === 1 && str(a[0], 64), run: (el, a) => el.sendDtmf(a[0] as string) },
-  mute: { args: (a) => a.length === 0, run: (el) => el.mute() },
-  unmute: { args: (a) => a.length === 0, run: (el) => el.unmute() },
-  isMuted: { args: (a) => a.length === 0, run: (el) => el.isMuted() },
-  hold: { args: (a) => a.length === 0, run: (el) => el.hold() },
-  unhold: { args: (a) => a.length === 0, run: (el) => el.unhold() },
-  isOnHold: { args: (a) => a.length === 0, run: (el) => el.isOnHold() },
-  transfer: { args: (a) => a.length === 1 && str(a[0]), run: (el, a) => el.transfer(a[0] as string) },
-  acceptTransfer: { args: (a) => a.length === 0, run: (el) => el.acceptTransfer() },
-  declineTransfer: { args: (a) => a.length === 0, run: (el) => el.declineTransfer() },
-  selectOutboundNumber: { args: (a) => a.length === 1 && (a[0] === null || str(a[0])), run: (el, a) => el.selectOutboundNumber(a[0] as string | null) },
-  clearHistory: { args: (a) => a.length === 0, run: (el) => el.clearHistory() },
-  reset: { args: (a) => a.length === 0, run: (el) => el.reset() },
-  open: { args: (a) => a.length === 0 || (a.length === 1 && str(a[0])), run: (el, a) => (a.length === 1 ? el.open(a[0] as string) : el.open()) },
-  close: { args: (a) => a.length === 0, run: (el) => el.toggle(false) },
-  getState: { args: (a) => a.length === 0, run: (el) => el.getState() },
-  getRegistrationState: { args: (a) => a.length === 0, run: (el) => el.registrationState },
-  getCalls: { args: (a) => a.length === 0, run: (el) => el.calls },
-  isReady: { args: (a) => a.length === 0, run: (el) => el.isReady() },
+/** The bridge's argument checks (the command table in protocol.ts names one per command). */
+const ARGS: Record<BridgeArgs, (a: unknown[]) => boolean> = {
+  none: (a) => a.length === 0,
+  number: (a) => a.length === 1 && str(a[0]),
+  digits: (a) => a.length === 1 && str(a[0], 64),
+  'number-or-null': (a) => a.length === 1 && (a[0] === null || str(a[0])),
+  'optional-number': (a) => a.length === 0 || (a.length === 1 && str(a[0])),
+};
+
+/** The commands that are not a method of the element by the same name. */
+const OWN: Partial<Record<BridgeCommandName, (el: BridgeTarget, args: unknown[]) => unknown>> = {
+  hello: (el) => ({ version: BRIDGE_VERSION, state: el.getState(), registrationState: el.registrationState, ready: el.isReady(), calls: el.calls }),
+  open: (el, a) => el.show(...(a as [string?])),
+  close: (el) => el.hide(),
+  getRegistrationState: (el) => el.registrationState,
+  getCalls: (el) => el.calls,
 };
 
 /**
@@ -191,10 +162,11 @@ export class FrameBridge implements ReactiveController {
 
   private run(name: string, args: unknown[]): BridgeResult {
     if (!isBridgeCommand(name)) return { ok: false, error: { code: 'unknown-command', message: `no command ${JSON.stringify(name)}` } };
-    const command = RUN[name];
-    if (!command.args(args)) return { ok: false, error: { code: 'invalid-arguments', message: `wrong arguments for ${name}` } };
+    if (!ARGS[bridgeArgs(name)](args)) return { ok: false, error: { code: 'invalid-arguments', message: `wrong arguments for ${name}` } };
+    const own = OWN[name];
     try {
-      return { ok: true, result: plain(command.run(this.host, args)) };
+      const result = own ? own(this.host, args) : (this.host[name as keyof BridgeTarget] as (...a: unknown[]) => unknown).apply(this.host, args);
+      return { ok: true, result: plain(result) };
     } catch (err) {
       return { ok: false, error: { code: 'command-failed', message: String((err as Error)?.message ?? err).slice(0, 200) } };
     }

@@ -4,7 +4,15 @@
  * hand. Imports only the protocol: no element, no Lit, no JsSIP.
  */
 import type { VoiceWidgetEventMap } from '../events.js';
-import { commandMessage, parseFrameMessage, type BridgeCommandName, type BridgeCommands, type BridgeEventName, type BridgeHello } from './protocol.js';
+import {
+  BRIDGE_V1_NAMES,
+  commandMessage,
+  parseFrameMessage,
+  type BridgeCommandName,
+  type BridgeCommands,
+  type BridgeEventName,
+  type BridgeHello,
+} from './protocol.js';
 import { exactOrigin } from '../shared/origins.js';
 
 export interface WidgetFrameOptions {
@@ -179,9 +187,11 @@ export function connectWidgetFrame(iframe: HTMLIFrameElement, options: WidgetFra
           queue = queue.filter((q) => q.id !== id);
           reject(new WidgetBridgeError('timeout', `no answer to ${name} within ${timeout} ms`));
         }, timeout);
-        pending.set(id, { name, resolve: resolve as (value: unknown) => void, reject, timer });
-        if (connected) post(id, name, args);
-        else queue.push({ id, name, args });
+        // show and hide go by their v1 names, so a frame older than them understands too.
+        const wire = BRIDGE_V1_NAMES[name] ?? name;
+        pending.set(id, { name: wire, resolve: resolve as (value: unknown) => void, reject, timer });
+        if (connected) post(id, wire, args);
+        else queue.push({ id, name: wire, args });
       });
     },
     on(name, fn) {

@@ -20,33 +20,81 @@ import { isPlainData, isRecord, type PlainDataLimits } from '../shared/plain-dat
 export const BRIDGE_PROTOCOL = 'voice-widget';
 export const BRIDGE_VERSION = 1;
 
-/** The element's methods (and a few getters) a host may run, with `hello` to introduce itself. */
-export const BRIDGE_COMMANDS = [
-  'hello',
-  'call',
-  'answer',
-  'reject',
-  'hangup',
-  'sendDtmf',
-  'mute',
-  'unmute',
-  'isMuted',
-  'hold',
-  'unhold',
-  'isOnHold',
-  'transfer',
-  'acceptTransfer',
-  'declineTransfer',
-  'selectOutboundNumber',
-  'clearHistory',
-  'reset',
-  'open',
-  'close',
-  'getState',
-  'getRegistrationState',
-  'getCalls',
-  'isReady',
-] as const;
+/**
+ * The element's commands, one row each: which ones dialog mode runs in the popup, which ones this bridge
+ * accepts (and how it checks their arguments), and which ones `createVoiceWidget`'s handle offers. The popup
+ * protocol, this protocol and the handle derive their lists from here (data only, like the rest of this module).
+ */
+/** How the bridge checks a command's arguments: none, a number (≤ 256 characters), DTMF digits (≤ 64), … */
+export type BridgeArgs = 'none' | 'number' | 'digits' | 'number-or-null' | 'optional-number';
+
+export interface CommandRow {
+  /** Dialog mode: the host element runs it in its popup (fire-and-forget; outcomes arrive as events). */
+  readonly popup?: true;
+  /** The iframe bridge accepts it, with arguments checked so. */
+  readonly bridge?: BridgeArgs;
+  /** The handle `createVoiceWidget` returns offers it as its own method. */
+  readonly handle?: true;
+}
+
+export const COMMAND_TABLE = {
+  call: { popup: true, bridge: 'number', handle: true },
+  answer: { popup: true, bridge: 'none', handle: true },
+  reject: { popup: true, bridge: 'none', handle: true },
+  hangup: { popup: true, bridge: 'none', handle: true },
+  sendDtmf: { popup: true, bridge: 'digits', handle: true },
+  mute: { popup: true, bridge: 'none', handle: true },
+  unmute: { popup: true, bridge: 'none', handle: true },
+  isMuted: { bridge: 'none', handle: true },
+  hold: { popup: true, bridge: 'none', handle: true },
+  unhold: { popup: true, bridge: 'none', handle: true },
+  isOnHold: { bridge: 'none', handle: true },
+  transfer: { popup: true, bridge: 'number', handle: true },
+  acceptTransfer: { popup: true, bridge: 'none', handle: true },
+  declineTransfer: { popup: true, bridge: 'none', handle: true },
+  selectOutboundNumber: { popup: true, bridge: 'number-or-null', handle: true },
+  clearHistory: { popup: true, bridge: 'none', handle: true },
+  reset: { popup: true, bridge: 'none', handle: true },
+  show: { bridge: 'optional-number', handle: true },
+  hide: { bridge: 'none', handle: true },
+  toggle: { handle: true },
+  getState: { bridge: 'none', handle: true },
+  isReady: { bridge: 'none', handle: true },
+  listAudioDevices: { handle: true },
+  setAudioDevice: { handle: true },
+  enableAudio: { handle: true },
+  // The bridge's own: its greeting, getters a message cannot read, and protocol v1's names for show and hide.
+  hello: { bridge: 'none' },
+  open: { bridge: 'optional-number' },
+  close: { bridge: 'none' },
+  getRegistrationState: { bridge: 'none' },
+  getCalls: { bridge: 'none' },
+} as const satisfies Record<string, CommandRow>;
+
+type Table = typeof COMMAND_TABLE;
+/** The commands whose row has `flag`. */
+export type CommandsWith<F extends keyof CommandRow> = { [K in keyof Table]: Table[K] extends Record<F, unknown> ? K : never }[keyof Table];
+
+function commandsWith<F extends keyof CommandRow>(flag: F): ReadonlyArray<CommandsWith<F>> {
+  return Object.keys(COMMAND_TABLE).filter((name) => (COMMAND_TABLE as Record<string, CommandRow>)[name][flag] !== undefined) as never;
+}
+
+export const POPUP_COMMANDS = commandsWith('popup');
+export const HANDLE_METHODS = commandsWith('handle');
+
+/**
+ * Protocol v1's names, which the host helper sends for show and hide: every frame, older ones too, knows them
+ * (a newer frame takes either name).
+ */
+export const BRIDGE_V1_NAMES: Readonly<Record<string, string>> = { show: 'open', hide: 'close' };
+
+/** How the bridge checks `name`'s arguments (only for bridge commands). */
+export function bridgeArgs(name: CommandsWith<'bridge'>): BridgeArgs {
+  return (COMMAND_TABLE as Record<string, CommandRow>)[name].bridge!;
+}
+
+/** The element's methods (and a few getters) a host may run, with `hello` to introduce itself (the command table above). */
+export const BRIDGE_COMMANDS = commandsWith('bridge');
 export type BridgeCommandName = (typeof BRIDGE_COMMANDS)[number];
 
 /** A call as `getCalls` (the element's `calls`) lists it. */
@@ -87,13 +135,22 @@ export interface BridgeCommands {
   selectOutboundNumber: { args: [number: string | null]; result: boolean };
   clearHistory: { args: []; result: null };
   reset: { args: []; result: null };
+  show: { args: [] | [number: string]; result: boolean };
+  hide: { args: []; result: null };
+  /** v1's name for show (the host helper sends show as open, which every frame knows). */
   open: { args: [] | [number: string]; result: boolean };
+  /** v1's name for hide. */
   close: { args: []; result: null };
   getState: { args: []; result: string };
   getRegistrationState: { args: []; result: string };
   getCalls: { args: []; result: BridgeCall[] };
   isReady: { args: []; result: boolean };
 }
+
+/** The types above cover exactly the table's bridge commands (a compile-time check). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const TYPED_COMMANDS: Same<keyof BridgeCommands, BridgeCommandName> = true;
+void TYPED_COMMANDS;
 
 /** The element's events the frame forwards to its host: all of them. */
 export const BRIDGE_EVENTS = ELEMENT_EVENTS;

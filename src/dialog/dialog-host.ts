@@ -23,7 +23,7 @@ export interface DialogHostElement extends ReactiveControllerHost, HTMLElement {
   readonly mode: string;
 }
 
-interface DialogHostOptions {
+export interface DialogHostOptions {
   /** The popup page's URL (absolute). */
   popupUrl(): string;
   /** The configuration to hand the popup (token, server, branding, …). */
@@ -73,6 +73,11 @@ export class DialogHost implements ReactiveController {
 
   get isAttached(): boolean {
     return this.attached;
+  }
+
+  /** Whether a popup window is open (attached or not yet). */
+  get isOpen(): boolean {
+    return !!this.popup && !this.popup.closed;
   }
 
   hostConnected(): void {

@@ -3,6 +3,7 @@ import { PHONE_EVENTS } from '../event-names.js';
 import { chooseHost, readHostList } from './popup-hosts.js';
 import { envelope, parseHostMessage, type Command, type DialogConfig, type DialogSnapshot, type PopupMessage } from './protocol.js';
 import { readStorage, writeStorage } from '../shared/storage.js';
+import { popupRow, propertyOf } from '../element/attributes.js';
 
 /** Where the popup remembers its opener's origin, so a reload can re-handshake. */
 const ORIGIN_KEY = 'voice-widget:dialog-host-origin';
@@ -58,7 +59,7 @@ export function runPopup(): void {
   const origin = choice.origin;
   writeStorage('session', ORIGIN_KEY, origin);
   el.setAttribute('data-popup', '');
-  el.panelOpen = true;
+  el.open = true;
 
   let attached = false;
   let helloTimer: ReturnType<typeof setInterval> | undefined;
@@ -159,14 +160,15 @@ function run(el: VoiceWidget, name: Command, args: unknown[]): void {
   }
 }
 
-/** Sets the configuration on the popup's element: attributes as attributes, the rest as properties. */
+/** Sets the configuration on the popup's element: attributes as attributes, the rest (and secrets) as properties. */
 function apply(el: VoiceWidget, config: DialogConfig): void {
   for (const [key, value] of Object.entries(config)) {
-    if (key === 'token') el.token = (value as string | null) ?? null;
-    else if (key === 'strings') el.strings = value as VoiceWidget['strings'];
-    else if (key === 'number') {
-      if (value) el.open(value as string);
-    } else if (key === 'hide-logo') el.toggleAttribute('hide-logo', value === true);
+    const row = popupRow(key);
+    if (key === 'number') {
+      if (value) el.show(value as string);
+    } else if (!row) continue;
+    else if (row.secret || row.attribute === false) (el as unknown as Record<string, unknown>)[propertyOf(row.name)] = value ?? null;
+    else if (row.type === 'boolean') el.toggleAttribute(key, value === true);
     else if (value === null || value === undefined) el.removeAttribute(key);
     else el.setAttribute(key, String(value));
     if (key === 'window-title') document.title = (value as string | null) || document.title;

@@ -10,6 +10,8 @@
  * host's UI follows like the popup's does.
  */
 import { isPlainData, isRecord, type PlainDataLimits } from '../shared/plain-data.js';
+import { POPUP_COMMANDS } from '../bridge/protocol.js';
+import { POPUP_ATTRIBUTES, popupRow, type PopupAttributes } from '../element/attributes.js';
 
 /** Marks our messages among everything else a page may receive. */
 export const PROTOCOL = 'voice-widget-dialog';
@@ -21,45 +23,13 @@ export const POPUP_NAME = 'voice-widget-dialog';
 /** A config token's life: the popup redeems it at once, or never. */
 export const CONFIG_TOKEN_TTL_MS = 60_000;
 
-/** What the host element forwards to the popup: attribute values (and `strings`), never functions. */
-export interface DialogConfig {
-  token?: string | null;
-  'sip-server'?: string | null;
-  theme?: string | null;
-  lang?: string | null;
-  'custom-logo'?: string | null;
-  'custom-link'?: string | null;
-  'custom-styles'?: string | null;
-  'hide-logo'?: boolean;
-  'window-title'?: string | null;
-  'dtmf-mode'?: string | null;
-  'ice-servers'?: string | null;
-  'ice-transport-policy'?: string | null;
-  'busy-policy'?: string | null;
-  'refer-policy'?: string | null;
-  strings?: Record<string, unknown> | null;
+/** What the host element forwards to the popup: the forwarded attributes' values (and `strings`), never functions. */
+export type DialogConfig = PopupAttributes & {
   /** A number to put in the dial field. */
   number?: string | null;
-}
+};
 
-export const CONFIG_KEYS: ReadonlyArray<keyof DialogConfig> = [
-  'token',
-  'sip-server',
-  'theme',
-  'lang',
-  'custom-logo',
-  'custom-link',
-  'custom-styles',
-  'hide-logo',
-  'window-title',
-  'dtmf-mode',
-  'ice-servers',
-  'ice-transport-policy',
-  'busy-policy',
-  'refer-policy',
-  'strings',
-  'number',
-];
+export const CONFIG_KEYS: ReadonlyArray<keyof DialogConfig> = [...POPUP_ATTRIBUTES.map((row) => row.name), 'number'];
 
 /** The host's mirror of the popup's phone. */
 export interface DialogSnapshot {
@@ -72,23 +42,7 @@ export interface DialogSnapshot {
 }
 
 /** Methods of the element a host may run in its popup. */
-export const COMMANDS = [
-  'call',
-  'answer',
-  'reject',
-  'hangup',
-  'sendDtmf',
-  'mute',
-  'unmute',
-  'hold',
-  'unhold',
-  'transfer',
-  'acceptTransfer',
-  'declineTransfer',
-  'selectOutboundNumber',
-  'clearHistory',
-  'reset',
-] as const;
+export const COMMANDS = POPUP_COMMANDS;
 export type Command = (typeof COMMANDS)[number];
 
 export type PopupMessage =
@@ -136,14 +90,23 @@ function isSnapshot(v: unknown): v is DialogSnapshot {
 export function isConfig(v: unknown): v is DialogConfig {
   if (!isRecord(v)) return false;
   for (const [key, value] of Object.entries(v)) {
-    if (!(CONFIG_KEYS as readonly string[]).includes(key)) return false;
-    if (
-      key === 'hide-logo' ? typeof value !== 'boolean' : key === 'strings' ? !(value === null || (isRecord(value) && isData(value))) : !optionalString(value)
-    ) {
-      return false;
-    }
+    if (!(CONFIG_KEYS as readonly string[]).includes(key) || !isConfigValue(popupRow(key)?.type ?? 'string', value)) return false;
   }
   return true;
+}
+
+/** A forwarded value of its attribute's type (src/element/attributes.ts). */
+function isConfigValue(type: string, value: unknown): boolean {
+  switch (type) {
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'object':
+      return value === null || (isRecord(value) && isData(value));
+    case 'number':
+      return value === null || value === undefined || (typeof value === 'number' && Number.isFinite(value));
+    default:
+      return optionalString(value);
+  }
 }
 
 function inEnvelope(data: unknown): Record<string, unknown> | null {

@@ -25,33 +25,17 @@ import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '..
 import { IncomingNotifier } from './incoming-notifier.js';
 import { ClickToCall } from './click-to-call.js';
 import { safeUrl, type UrlUse } from './safe-url.js';
-import { DialogHost } from '../dialog/dialog-host.js';
-import type { Command, DialogConfig } from '../dialog/protocol.js';
-import { normalizeDialString } from '../core/dial-string.js';
+import type { DialogConfig } from '../dialog/protocol.js';
+import type { CallSummary, PhoneBackend } from './backend/backend.js';
+import { LocalBackend } from './backend/local-backend.js';
+import { PopupBackend } from './backend/popup-backend.js';
 import { microphoneErrorCode } from '../core/call.js';
 import { defaultPopupUrl } from '../popup-url.js';
 import { FrameBridge } from '../bridge/frame-bridge.js';
-import { REFER_POLICIES, type ReferPolicy } from '../core/transfer-request.js';
+import type { ReferPolicy } from '../core/transfer-request.js';
 import { renderTransferRequest } from './transfer-request-view.js';
-
-/** Dialog mode: the properties whose changes the popup gets, and their configuration keys. */
-const FORWARDED: ReadonlyArray<[string, keyof DialogConfig]> = [
-  ['token', 'token'],
-  ['sipServer', 'sip-server'],
-  ['theme', 'theme'],
-  ['lang', 'lang'],
-  ['logoUrl', 'custom-logo'],
-  ['linkUrl', 'custom-link'],
-  ['stylesUrl', 'custom-styles'],
-  ['hideLogo', 'hide-logo'],
-  ['windowTitle', 'window-title'],
-  ['dtmfMode', 'dtmf-mode'],
-  ['iceServers', 'ice-servers'],
-  ['iceTransportPolicy', 'ice-transport-policy'],
-  ['busyPolicy', 'busy-policy'],
-  ['referPolicy', 'refer-policy'],
-  ['strings', 'strings'],
-];
+import { deprecated } from './deprecated.js';
+import { ATTRIBUTES, POPUP_ATTRIBUTES, popupValue, propertyOf, type AttributeRow } from './attributes.js';
 
 /** How long custom styles may take to load before the widget says so and keeps its own look. */
 const STYLES_TIMEOUT_MS = 10_000;
@@ -99,7 +83,7 @@ const jsonConverter = {
  * @attr ice-transport-policy - `all` (default) or `relay` (media only through TURN).
  * @attr busy-policy - `wait` (a second call rings beside the current one, default) or `reject` (486 at once).
  * @attr refer-policy - The far end asks to transfer the call (REFER): `ask` (show it, declined after 25 s; default), `accept` (obey at once) or `reject` (decline at once).
- * @attr open - Whether the panel is open (reflects).
+ * @attr open - Whether the panel (dialog mode: the popup) is open (reflects); setting it shows or hides it.
  * @attr floating - Pinned to the bottom-right corner of the window.
  * @attr click-to-call - `tel:` links and `[data-phone]` elements in the page call through the widget.
  * @attr bridge-origins - Iframe bridge: space-separated origins (`https://crm.example.com`, `https://*.example.com` for subdomains) whose page, as this frame's parent, may run the element's methods and get its events by postMessage.
@@ -221,15 +205,36 @@ export class VoiceWidget extends LitElement {
 
   private readonly controller = new PhoneController(this, (snapshot) => (this.snapshot = snapshot));
   private readonly notifier = new IncomingNotifier(this, () => this.t.incomingCall);
+  /** Spa mode: the phone in this page. */
+  private readonly local = new LocalBackend(this.controller, {
+    setPanelOpen: (open) => this.setPanelOpen(open),
+    dial: (number, showDialer) => {
+      this.number = number;
+      if (showDialer) this.view = 'dialer';
+    },
+    transferSent: (number) => {
+      this.transferOpen = false;
+      this.transferTarget = '';
+      this.transferNote = { id: this.snapshot.call!.id, text: fill(this.t.transferring, { number }) };
+    },
+  });
   /** Dialog mode: the popup phone that this element fronts for. */
-  private readonly dialog = new DialogHost(this, {
+  private readonly popup = new PopupBackend(this, {
     popupUrl: () => this.popupHref(),
     config: () => this.dialogConfig(),
     features: () => ({ width: this.popupWidth, height: this.popupHeight }),
     fail: (code, message) => this.fail(code, message),
     sessionId: () => this.controller.phone.sessionId,
-    panel: (open) => this.lifecycle(open ? 'panel-open' : 'panel-close'),
+    domain: () => this.controller.phone.identity?.domain ?? '',
+    panel: (open) => {
+      this.open = open;
+      this.lifecycle(open ? 'panel-open' : 'panel-close');
+    },
   });
+  /** Where commands go: this page's phone, or in dialog mode the popup's. */
+  private get backend(): PhoneBackend {
+    return this.mode === 'dialog' ? this.popup : this.local;
+  }
   private readonly clickToCallLinks = new ClickToCall(this, (number) => this.callFromPage(number));
   /** Iframe bridge: the parent page drives this element by postMessage (see `bridge-origins`). */
   private readonly bridge = new FrameBridge(this, (code, message) => this.fail(code, message));
@@ -271,7 +276,7 @@ export class VoiceWidget extends LitElement {
   /** Dialog mode: the popup's height in CSS pixels. */
   @property({ attribute: 'popup-height', type: Number }) popupHeight = 460;
 
-  /** No launcher button: the host opens the phone from its own controls (`open()`, `call()`). */
+  /** No launcher button: the host opens the phone from its own controls (`show()`, `call()`). */
   @property({ attribute: 'hide-launcher', type: Boolean }) hideLauncher = false;
 
   /** URL of a logo image (https:, relative, or http: on loopback); shown as an `<img>`, so an SVG's scripts never run. */
@@ -288,6 +293,9 @@ export class VoiceWidget extends LitElement {
 
   /** `light` (default), `dark`, or `auto` (follows the system's preference). Variables set by the page win. */
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
+
+  /** The language in use: `lang`, else the page's (what the popup gets). */
+  @state() private language: string | null = null;
 
   /** The checked URLs in use (null: none, or refused). */
   @state() private logoUrl: string | null = null;
@@ -313,8 +321,23 @@ export class VoiceWidget extends LitElement {
   /** A transfer asked by the far end (REFER): `ask` the user (declined after 25 s), `accept` or `reject` at once. */
   @property({ attribute: 'refer-policy' }) referPolicy: ReferPolicy = 'ask';
 
-  /** Whether the panel is open (attribute `open`). */
-  @property({ type: Boolean, reflect: true, attribute: 'open' }) panelOpen = false;
+  /**
+   * Whether the panel is open (dialog mode: the popup window); setting it opens or closes it (spa mode: without the
+   * methods' `panel-open`/`panel-close`). Dialog mode: set to true outside a user gesture, the browser blocks the popup
+   * (`popup-blocked`) and it turns back to false.
+   */
+  @property({ type: Boolean, reflect: true }) open = false;
+
+  /** @deprecated Use `open` (a framework that sets `open` as a property no longer overwrites a method). */
+  get panelOpen(): boolean {
+    deprecated('panelOpen', 'open');
+    return this.open;
+  }
+
+  set panelOpen(value: boolean) {
+    deprecated('panelOpen', 'open');
+    this.open = value;
+  }
 
   /** Pins the widget to the bottom-right corner of the window (what the one-line embed and `createVoiceWidget` without a container do). */
   @property({ type: Boolean, reflect: true }) floating = false;
@@ -337,8 +360,7 @@ export class VoiceWidget extends LitElement {
 
   /** The registration state: `connecting | registered | reconnecting | unregistered | failed` (dialog mode: the popup's). */
   get registrationState(): RegistrationState {
-    if (this.mode === 'dialog') return (this.dialog.snapshot?.registrationState as RegistrationState | undefined) ?? 'unregistered';
-    return this.controller.phone.registrationState;
+    return this.backend.registrationState;
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────────
@@ -370,32 +392,29 @@ export class VoiceWidget extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('lang') || changed.has('strings')) this.t = stringsFor(this.lang || document.documentElement.lang, this.strings);
-    // A removed attribute means the default; an unknown value is reported, then the default.
-    if (changed.has('mode')) {
-      this.mode = this.oneOf('mode', this.mode, ['spa', 'dialog']);
-      // In dialog mode the popup's phone registers; this one never goes on the network.
-      this.controller.setActive(this.mode !== 'dialog');
+    if (changed.has('lang') || changed.has('strings')) {
+      this.language = this.lang || document.documentElement.lang || null;
+      this.t = stringsFor(this.language, this.strings);
     }
+    // A removed attribute means the default; an unknown value is reported, then the default.
+    const props = this as unknown as Record<string, unknown>;
+    const config: Record<string, unknown> = {};
+    for (const row of ATTRIBUTES as readonly AttributeRow[]) {
+      const property = propertyOf(row.name);
+      if (!changed.has(property as keyof VoiceWidget)) continue;
+      if (row.values) props[property] = this.oneOf(row.name, props[property] as string | null, row.values);
+      if (row.phone) config[row.phone] = props[property];
+    }
+    // In dialog mode the popup's phone registers; this one never goes on the network.
+    if (changed.has('mode')) this.controller.setActive(this.mode !== 'dialog');
+    // Dialog mode: `open` set by the host opens or closes the popup (the popup's own opening and closing set it too).
+    if (changed.has('open')) this.open = this.backend.setOpen(this.open);
     if (changed.has('bridgeOrigins')) this.bridge.setOrigins(this.bridgeOrigins);
-    if (changed.has('dtmfMode')) this.dtmfMode = this.oneOf('dtmf-mode', this.dtmfMode, ['info', 'rfc2833']);
-    if (changed.has('busyPolicy')) this.busyPolicy = this.oneOf('busy-policy', this.busyPolicy, ['wait', 'reject']);
-    if (changed.has('referPolicy')) this.referPolicy = this.oneOf('refer-policy', this.referPolicy, REFER_POLICIES);
-    if (changed.has('iceTransportPolicy')) this.iceTransportPolicy = this.oneOf('ice-transport-policy', this.iceTransportPolicy, ['all', 'relay']);
-    if (changed.has('theme')) this.theme = this.oneOf('theme', this.theme, ['light', 'dark', 'auto']);
     if (changed.has('clickToCall')) this.clickToCallLinks.setEnabled(this.clickToCall);
     if (changed.has('customLogo')) this.logoUrl = this.checkedUrl('custom-logo', this.customLogo, 'resource');
     if (changed.has('customLink')) this.linkUrl = this.checkedUrl('custom-link', this.customLink, 'link');
     if (changed.has('customStyles')) this.loadStyles(this.checkedUrl('custom-styles', this.customStyles, 'resource'));
-    const config: PhoneConfig = {};
-    if (changed.has('iceServers')) config.iceServers = this.iceServers;
-    if (changed.has('dtmfMode')) config.dtmfMode = this.dtmfMode;
-    if (changed.has('busyPolicy')) config.busyPolicy = this.busyPolicy;
-    if (changed.has('referPolicy')) config.referPolicy = this.referPolicy;
-    if (changed.has('iceTransportPolicy')) config.iceTransportPolicy = this.iceTransportPolicy;
-    if (changed.has('sipServer')) config.server = this.sipServer;
-    if (changed.has('token')) config.token = this.token;
-    if (Object.keys(config).length > 0) this.controller.configure(config);
+    if (Object.keys(config).length > 0) this.controller.configure(config as PhoneConfig);
   }
 
   override updated(changed: PropertyValues<this>): void {
@@ -403,14 +422,12 @@ export class VoiceWidget extends LitElement {
     this.setAttribute('state', this.getState());
     this.setAttribute('registration', this.registrationState);
     if (this.mode === 'dialog') {
-      const config: DialogConfig = {};
-      const all = this.dialogConfig();
-      for (const [prop, key] of FORWARDED) if (changed.has(prop as keyof VoiceWidget)) (config as Record<string, unknown>)[key] = all[key];
-      if (Object.keys(config).length > 0) this.dialog.update(config);
+      const config = this.dialogConfig((field) => changed.has(field as keyof VoiceWidget));
+      if (Object.keys(config).length > 0) this.popup.update(config);
     }
     // A call comes in: Answer gets the focus, so Enter or Space takes it.
     const ringing = this.snapshot.call?.state === 'incoming' ? this.snapshot.call.id : null;
-    if (ringing && ringing !== this.focusedFor && this.panelOpen) {
+    if (ringing && ringing !== this.focusedFor && this.open) {
       this.focusedFor = ringing;
       this.renderRoot.querySelector<HTMLButtonElement>('[part~="answer-button"]')?.focus();
     }
@@ -426,115 +443,72 @@ export class VoiceWidget extends LitElement {
    * Dialog mode: true when the popup was opened (from a user gesture) or reused and dials there.
    */
   call(number: string): boolean {
-    if (this.mode === 'dialog') {
-      const domain = this.controller.phone.identity?.domain ?? '';
-      if (normalizeDialString(String(number), domain) === null) {
-        this.fail('invalid-number', `cannot dial ${JSON.stringify(String(number).slice(0, 100))}`);
-        return false;
-      }
-      if (!this.dialog.isAttached && !this.dialog.open()) return false;
-      return this.dialog.command('call', [number]);
-    }
-    const placed = this.controller.phone.call(number);
-    if (placed) this.number = '';
-    return placed;
+    return this.backend.call(number);
   }
 
   /** Answers the ringing call. */
   answer(): boolean {
-    if (this.mode === 'dialog') return this.remote('answer');
-    return this.command(this.controller.phone.answer());
+    return this.backend.answer();
   }
 
   /** Declines the ringing call (603 Decline). */
   reject(): boolean {
-    if (this.mode === 'dialog') return this.remote('reject');
-    return this.controller.phone.reject();
+    return this.backend.reject();
   }
 
   /** Hangs up, cancels or declines the current call. */
   hangup(): boolean {
-    if (this.mode === 'dialog') return this.remote('hangup');
-    return this.controller.phone.hangup();
+    return this.backend.hangup();
   }
 
   /** Sends DTMF digits (0-9, A-D, *, #) on the connected call. */
   sendDtmf(digits: string): boolean {
-    if (this.mode === 'dialog') return this.remote('sendDtmf', digits);
-    return this.controller.phone.sendDtmf(digits);
+    return this.backend.sendDtmf(digits);
   }
 
   /** Mutes the microphone of the current call (the far end hears silence; the call's media keeps flowing). */
   mute(): boolean {
-    if (this.mode === 'dialog') return this.remote('mute');
-    return this.controller.phone.setMuted(true);
+    return this.backend.setMuted(true);
   }
 
   /** Unmutes the microphone of the current call. */
   unmute(): boolean {
-    if (this.mode === 'dialog') return this.remote('unmute');
-    return this.controller.phone.setMuted(false);
+    return this.backend.setMuted(false);
   }
 
   /** Whether the current call's microphone is muted. */
   isMuted(): boolean {
-    if (this.mode === 'dialog') return this.dialog.snapshot?.muted ?? false;
-    return this.controller.phone.muted;
+    return this.backend.isMuted();
   }
 
   /** Puts the call on hold (no audio either way); `hold-change` fires when the far end confirms. */
   hold(): boolean {
-    if (this.mode === 'dialog') return this.remote('hold');
-    return this.command(this.controller.phone.setHeld(true));
+    return this.backend.setHeld(true);
   }
 
   /** Resumes a held call; `hold-change` fires when the far end confirms. */
   unhold(): boolean {
-    if (this.mode === 'dialog') return this.remote('unhold');
-    return this.command(this.controller.phone.setHeld(false));
-  }
-
-  /** Dialog mode: runs a method in the popup (its outcome arrives as events). */
-  private remote(name: Command, ...args: unknown[]): boolean {
-    return this.dialog.command(name, args);
-  }
-
-  /** Re-reads the phone after a command that starts something the far end must confirm. */
-  private command(accepted: boolean): boolean {
-    if (accepted) this.controller.refresh();
-    return accepted;
+    return this.backend.setHeld(false);
   }
 
   /** Blind-transfers the connected call; the outcome arrives as a `transfer` event. */
   transfer(number: string): boolean {
-    if (this.mode === 'dialog') return this.remote('transfer', number);
-    const sent = this.command(this.controller.phone.transfer(number));
-    if (sent) {
-      this.transferOpen = false;
-      this.transferTarget = '';
-      this.transferNote = { id: this.snapshot.call!.id, text: fill(this.t.transferring, { number }) };
-    }
-    return sent;
+    return this.backend.transfer(number);
   }
 
   /** Obeys the far end's transfer request (`transfer-requested`): calls its target. */
   acceptTransfer(): boolean {
-    if (this.mode === 'dialog') return this.remote('acceptTransfer');
-    return this.command(this.controller.phone.acceptTransfer());
+    return this.backend.acceptTransfer();
   }
 
   /** Refuses the far end's transfer request (NOTIFY `603 Decline`); the call goes on. */
   declineTransfer(): boolean {
-    if (this.mode === 'dialog') return this.remote('declineTransfer');
-    return this.command(this.controller.phone.declineTransfer());
+    return this.backend.declineTransfer();
   }
 
   /** Chooses the caller ID for outgoing calls: one the token lists, or null for the user's own. */
   selectOutboundNumber(number: string | null): boolean {
-    if (this.mode === 'dialog') return this.remote('selectOutboundNumber', number);
-    const ok = this.controller.phone.selectOutboundNumber(number);
-    this.controller.refresh();
-    return ok;
+    return this.backend.selectOutboundNumber(number);
   }
 
   /** The caller ID sent with outgoing calls, or null for the user's own. */
@@ -566,14 +540,12 @@ export class VoiceWidget extends LitElement {
 
   /** Whether this phone holds the current call. */
   isOnHold(): boolean {
-    if (this.mode === 'dialog') return this.dialog.snapshot?.onHold ?? false;
-    return this.controller.phone.onHold;
+    return this.backend.isOnHold();
   }
 
   /** True when a new call can be placed. */
   isReady(): boolean {
-    if (this.mode === 'dialog') return this.dialog.snapshot?.ready ?? false;
-    return this.controller.phone.ready;
+    return this.backend.isReady();
   }
 
   /**
@@ -581,62 +553,41 @@ export class VoiceWidget extends LitElement {
    * Dialog mode: the popup's; `loading` while no popup is attached.
    */
   getState(): WidgetState {
-    if (this.mode === 'dialog') return (this.dialog.snapshot?.state as WidgetState | undefined) ?? 'loading';
-    return this.controller.phone.state;
+    return this.backend.getState();
   }
 
   /** The calls under way (the foreground one, and a second one ringing): `{id, state, direction, number, name}`. */
-  get calls(): Array<{ id: string; state: string; direction: string; number: string; name: string }> {
-    if (this.mode === 'dialog') return this.dialog.snapshot?.calls ?? [];
-    const phone = this.controller.phone;
-    return [phone.currentCall, phone.waitingCall]
-      .filter((c): c is NonNullable<typeof c> => !!c && !c.ended)
-      .map((c) => ({ id: c.id, state: c.state, direction: c.direction, number: c.number, name: c.remote.name }));
+  get calls(): CallSummary[] {
+    return this.backend.calls;
   }
 
   /** Hangs up any call and returns to the phone's own state. */
   reset(): void {
-    if (this.mode === 'dialog') {
-      this.remote('reset');
-      return;
-    }
-    this.controller.phone.reset();
-    this.controller.refresh();
+    this.backend.reset();
   }
 
   /** Forgets this user's recent calls. */
   clearHistory(): void {
-    if (this.mode === 'dialog') {
-      this.remote('clearHistory');
-      return;
-    }
-    this.controller.phone.history?.clear();
-    this.controller.refresh();
+    this.backend.clearHistory();
   }
 
   /**
-   * Opens the phone, with `number` in its dial field: the panel, or in dialog
-   * mode the popup window (call it from a user gesture). False when the
-   * browser blocked the popup.
+   * Opens the phone, with `number` in its dial field: the panel, or in dialog mode the popup window (call it from
+   * a user gesture; an open popup comes to the front). False when the browser blocked the popup.
    */
-  open(number?: string): boolean {
-    if (this.mode === 'dialog') return this.dialog.open(number ? { number } : {});
-    this.setPanelOpen(true);
-    if (number !== undefined) {
-      this.view = 'dialer';
-      this.number = String(number);
-    }
-    return true;
+  show(number?: string): boolean {
+    return this.backend.show(number);
   }
 
-  /** Opens or closes the panel (dialog mode: the popup window; closing it ends its call). */
+  /** Closes the panel. Dialog mode: closes the popup window, which hangs up its call first. */
+  hide(): void {
+    this.backend.hide();
+  }
+
+  /** Shows the phone when hidden and hides it when shown; `force` says which. */
   toggle(force?: boolean): void {
-    if (this.mode === 'dialog') {
-      if (force === false) this.dialog.close();
-      else this.dialog.open();
-      return;
-    }
-    this.setPanelOpen(force ?? !this.panelOpen);
+    if (force ?? !this.open) this.show();
+    else this.hide();
   }
 
   /** The current call's RTCPeerConnection, for diagnostics (getStats). */
@@ -648,8 +599,8 @@ export class VoiceWidget extends LitElement {
 
   /** Opens or closes the panel for the user or the host's code, and says so (a set `open` attribute says nothing). */
   private setPanelOpen(open: boolean): void {
-    if (open === this.panelOpen) return;
-    this.panelOpen = open;
+    if (open === this.open) return;
+    this.open = open;
     this.lifecycle(open ? 'panel-open' : 'panel-close');
   }
 
@@ -663,12 +614,7 @@ export class VoiceWidget extends LitElement {
 
   /** Click-to-call: a number clicked in the page. What cannot be dialled now waits in the dial field. */
   private callFromPage(number: string): void {
-    if (this.mode === 'dialog') {
-      this.call(number);
-      return;
-    }
-    if (this.call(number)) this.setPanelOpen(true);
-    else this.open(number);
+    this.backend.callFromPage(number);
   }
 
   /** The popup page: `popup-url` when usable, else the one beside the script. */
@@ -676,25 +622,14 @@ export class VoiceWidget extends LitElement {
     return (this.popupUrl && safeUrl(this.popupUrl, 'resource')) || defaultPopupUrl();
   }
 
-  /** What the popup's phone needs: the same attributes, URLs made absolute (they resolve against this page). */
-  private dialogConfig(): DialogConfig {
-    return {
-      token: this.token,
-      'sip-server': this.sipServer,
-      theme: this.theme,
-      lang: this.lang || document.documentElement.lang || null,
-      'custom-logo': this.logoUrl,
-      'custom-link': this.linkUrl,
-      'custom-styles': this.stylesUrl,
-      'hide-logo': this.hideLogo,
-      'window-title': this.windowTitle,
-      'dtmf-mode': this.dtmfMode,
-      'ice-servers': this.iceServers ? JSON.stringify(this.iceServers) : null,
-      'ice-transport-policy': this.iceTransportPolicy,
-      'busy-policy': this.busyPolicy,
-      'refer-policy': this.referPolicy,
-      strings: (this.strings as Record<string, unknown> | null) ?? null,
-    };
+  /** What the popup's phone needs: the forwarded attributes (those `changed`), URLs checked and absolute (they resolve against this page). */
+  private dialogConfig(changed: (field: string) => boolean = () => true): DialogConfig {
+    const config: Record<string, unknown> = {};
+    for (const row of POPUP_ATTRIBUTES) {
+      const field = row.popup === true ? propertyOf(row.name) : row.popup;
+      if (changed(field)) config[row.name] = popupValue(row, (this as unknown as Record<string, unknown>)[field]);
+    }
+    return config as DialogConfig;
   }
 
   /** A URL the element may use, or null (an unusable one is reported with `invalid-url`, and the default kept). */
@@ -878,9 +813,9 @@ export class VoiceWidget extends LitElement {
   /** Dialog mode: only a launcher, which says whether the phone (the popup) is open. */
   private renderDialogLauncher() {
     if (this.hideLauncher) return nothing;
-    const state = this.dialog.state;
+    const state = this.popup.state;
     const label = this.t.dialog[state];
-    return html`<button part="launcher" class="launcher" data-dialog=${state} aria-label=${label} title=${label} @click=${() => this.open()}>
+    return html`<button part="launcher" class="launcher" data-dialog=${state} aria-label=${label} title=${label} @click=${() => this.show()}>
       ${phoneIcon}
     </button>`;
   }
@@ -892,9 +827,9 @@ export class VoiceWidget extends LitElement {
         part="launcher"
         class="launcher"
         aria-label=${this.snapshot.missed > 0 ? fill(this.t.openPhoneMissed, { n: this.snapshot.missed }) : this.t.openPhone}
-        aria-expanded=${this.panelOpen ? 'true' : 'false'}
+        aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls="panel"
-        @click=${() => this.toggle(true)}
+        @click=${() => this.show()}
       >
         ${phoneIcon}
         ${
@@ -903,7 +838,7 @@ export class VoiceWidget extends LitElement {
             : nothing
         }
       </button>
-      <section id="panel" part="panel" class="panel" aria-label=${this.windowTitle || this.t.phone} ?hidden=${!this.panelOpen}>
+      <section id="panel" part="panel" class="panel" aria-label=${this.windowTitle || this.t.phone} ?hidden=${!this.open}>
         ${this.renderHeader()} ${this.renderStatus()} ${this.renderSoundBlocked()}
         <div class="body">${this.renderBody()}</div>
         ${this.renderNavigation()}
@@ -916,7 +851,7 @@ export class VoiceWidget extends LitElement {
     return html`<header part="header">
       ${this.renderLogo()}
       <span class="title">${this.windowTitle || this.t.phone}</span>
-      <button part="close-button" class="icon-button" aria-label=${this.t.closePhone} @click=${() => this.toggle(false)}>
+      <button part="close-button" class="icon-button" aria-label=${this.t.closePhone} @click=${() => this.hide()}>
         ${closeIcon}
       </button>
     </header>`;

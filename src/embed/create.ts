@@ -15,8 +15,9 @@ import type {
   LifecycleDetail,
   TokenExpiredDetail,
 } from '../core/types.js';
-import type { Strings } from '../element/strings.js';
-import { COMMANDS } from '../dialog/protocol.js';
+import { ATTRIBUTES, propertyOf, type AttributeOptions, type AttributeRow } from '../element/attributes.js';
+import { HANDLE_METHODS } from '../bridge/protocol.js';
+import { deprecated } from '../element/deprecated.js';
 import { ELEMENT_EVENTS } from '../event-names.js';
 
 /** Methods called for the matching events; any may be left out. A delegate that throws does not stop the phone. */
@@ -34,33 +35,13 @@ export interface VoiceWidgetDelegate {
   onBeforeConnect?(detail: BeforeConnectDetail): void;
 }
 
-export interface VoiceWidgetConfig {
-  token?: string;
+/** The element's properties that `createVoiceWidget` takes (src/element/attributes.ts), and where the widget goes. */
+export interface VoiceWidgetConfig extends AttributeOptions<VoiceWidget> {
   /** The SIP server's WebSocket URL (`sipServer` is accepted too). */
   server?: string;
-  sipServer?: string;
-  mode?: 'spa' | 'dialog';
   /** Where the widget goes: an element or its id. Without one, it floats at the bottom right of the page. */
   container?: HTMLElement | string;
   delegate?: VoiceWidgetDelegate;
-  theme?: 'light' | 'dark' | 'auto';
-  lang?: string;
-  customLogo?: string;
-  customLink?: string;
-  customStyles?: string;
-  hideLogo?: boolean;
-  windowTitle?: string;
-  hideLauncher?: boolean;
-  clickToCall?: boolean;
-  popupUrl?: string;
-  popupWidth?: number;
-  popupHeight?: number;
-  dtmfMode?: 'info' | 'rfc2833';
-  iceServers?: RTCIceServer[];
-  iceTransportPolicy?: 'all' | 'relay';
-  busyPolicy?: 'wait' | 'reject';
-  referPolicy?: 'ask' | 'accept' | 'reject';
-  strings?: Partial<Strings>;
 }
 
 /** A configuration the widget cannot use: thrown by `createVoiceWidget` before anything is placed. */
@@ -68,45 +49,16 @@ export class VoiceWidgetConfigError extends TypeError {
   override name = 'VoiceWidgetConfigError';
 }
 
-/** Config keys that become element properties, with the type each must have. */
-const PROPERTIES: Record<string, ['string' | 'boolean' | 'number' | 'array' | 'object', keyof VoiceWidget]> = {
-  token: ['string', 'token'],
-  server: ['string', 'sipServer'],
-  sipServer: ['string', 'sipServer'],
-  mode: ['string', 'mode'],
-  theme: ['string', 'theme'],
-  lang: ['string', 'lang'],
-  customLogo: ['string', 'customLogo'],
-  customLink: ['string', 'customLink'],
-  customStyles: ['string', 'customStyles'],
-  hideLogo: ['boolean', 'hideLogo'],
-  windowTitle: ['string', 'windowTitle'],
-  hideLauncher: ['boolean', 'hideLauncher'],
-  clickToCall: ['boolean', 'clickToCall'],
-  popupUrl: ['string', 'popupUrl'],
-  popupWidth: ['number', 'popupWidth'],
-  popupHeight: ['number', 'popupHeight'],
-  dtmfMode: ['string', 'dtmfMode'],
-  iceServers: ['array', 'iceServers'],
-  iceTransportPolicy: ['string', 'iceTransportPolicy'],
-  busyPolicy: ['string', 'busyPolicy'],
-  referPolicy: ['string', 'referPolicy'],
-  strings: ['object', 'strings'],
-};
+type OptionType = 'string' | 'boolean' | 'number' | 'array' | 'object';
 
-/** The element's methods a handle offers as its own: those dialog mode runs in its popup, and the rest. */
-const METHODS = [
-  ...COMMANDS,
-  'isMuted',
-  'isOnHold',
-  'open',
-  'toggle',
-  'getState',
-  'isReady',
-  'listAudioDevices',
-  'setAudioDevice',
-  'enableAudio',
-] as const satisfies ReadonlyArray<keyof VoiceWidget>;
+/** Config keys that become element properties, with the type each must have: the table's options, and `server`. */
+const PROPERTIES: Record<string, [OptionType, keyof VoiceWidget]> = Object.fromEntries([
+  ...ATTRIBUTES.filter((row: AttributeRow) => row.option).map((row) => [propertyOf(row.name), [row.type, propertyOf(row.name)]]),
+  ['server', ['string', 'sipServer']],
+]);
+
+/** The element's methods a handle offers as its own. */
+const METHODS = HANDLE_METHODS;
 
 type HandleMethods = { [K in (typeof METHODS)[number]]: VoiceWidget[K] };
 
@@ -162,6 +114,23 @@ export class VoiceWidgetHandle {
 
   set sipServer(value: string | null) {
     this.element.sipServer = value;
+  }
+
+  /** @deprecated Use `show()`: opens the phone, with `number` in its dial field. */
+  open(number?: string): boolean {
+    deprecated('open()', 'show()');
+    return this.element.show(number);
+  }
+
+  /** @deprecated Use `element.open`: whether the panel is open. */
+  get panelOpen(): boolean {
+    deprecated('panelOpen', 'open');
+    return this.element.open;
+  }
+
+  set panelOpen(value: boolean) {
+    deprecated('panelOpen', 'open');
+    this.element.open = value;
   }
 
   /** Calls `fn(detail, event)` for each event named `type` (any of the element's events). */

@@ -3,7 +3,7 @@
  * through the loader snippet before this script arrived, and the one-line
  * embed (`<script src=… data-token=… data-sip-server=…>`).
  */
-import { CONFIG_KEYS } from '../dialog/protocol.js';
+import { ATTRIBUTES, type AttributeRow } from '../element/attributes.js';
 import { createVoiceWidget, VoiceWidgetConfigError, type VoiceWidgetConfig, type VoiceWidgetHandle } from './create.js';
 
 /** What the loader snippet (src/embed/loader-snippet.js) leaves behind: each early `create` and the calls made on its handle. */
@@ -26,17 +26,8 @@ declare global {
   }
 }
 
-/** The script tag's `data-*` names that become the element's attributes (all else is ignored): what dialog mode forwards, and the rest. */
-const DATA_ATTRIBUTES: readonly string[] = [
-  ...CONFIG_KEYS.filter((key) => key !== 'strings' && key !== 'number'),
-  'mode',
-  'hide-launcher',
-  'click-to-call',
-  'bridge-origins',
-  'popup-url',
-  'popup-width',
-  'popup-height',
-];
+/** The script tag's `data-*` names that become the element's attributes (all else is ignored). */
+const DATA_ATTRIBUTES: readonly string[] = ATTRIBUTES.filter((row: AttributeRow) => row.data).map((row) => row.name);
 
 /** Sets up `window.VoiceWidget`, runs what was queued before, and places the one-line embed's phone. */
 export function installScriptTag(script: HTMLOrSVGScriptElement | null): void {

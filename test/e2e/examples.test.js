@@ -81,8 +81,8 @@ for (const [name, heading] of [
       await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready', { timeout: 15000, polling: 50 });
       assert.equal(await page.$eval('voice-widget', (el) => el.registrationState), 'registered');
       assert.deepEqual(dev.sip.registrations(), { alice: 1, bob: 1 });
-      // The panel is open through the panelOpen property, and open() is still a method.
-      assert.deepEqual(await page.$eval('voice-widget', (el) => [el.panelOpen, typeof el.open]), [true, 'function']);
+      // The panel is open through the open property, and show() is the method.
+      assert.deepEqual(await page.$eval('voice-widget', (el) => [el.open, typeof el.show]), [true, 'function']);
       assert.equal(await page.$eval('#last-call', (el) => el.textContent.trim()), 'Last call: none yet');
       const ready = Date.now();
 

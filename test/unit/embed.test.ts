@@ -100,11 +100,11 @@ describe('createVoiceWidget', () => {
     const seen: unknown[] = [];
     const onOpen = (d: unknown) => seen.push(d);
     h.on('panel-open', onOpen);
-    expect(h.open()).to.equal(true);
-    expect(el.panelOpen).to.equal(true);
+    expect(h.show()).to.equal(true);
+    expect(el.open).to.equal(true);
     h.toggle(false);
     h.off('panel-open', onOpen);
-    h.open();
+    h.show();
     expect(h.call('not a number!')).to.equal(false);
     expect(h.getState()).to.equal('loading');
     expect(h.isReady()).to.equal(false);
@@ -131,7 +131,7 @@ describe('createVoiceWidget', () => {
 });
 
 describe('lifecycle events', () => {
-  it('widget-load once after the first render; panel-open/close for the user and for open()/toggle(), not for the open attribute', async () => {
+  it('widget-load once after the first render; panel-open/close for the user and for show()/hide()/toggle(), not for the open attribute', async () => {
     const box = document.createElement('div');
     document.body.append(box);
     const el = document.createElement('voice-widget');
@@ -152,8 +152,8 @@ describe('lifecycle events', () => {
     await el.updateComplete;
     el.removeAttribute('open');
     await el.updateComplete;
-    el.open('123');
-    el.open('456');
+    el.show('123');
+    el.show('456');
     el.toggle();
     // Moving the element re-renders nothing new: no second widget-load.
     document.body.append(el);
@@ -217,7 +217,7 @@ describe('click-to-call', () => {
     await el.updateComplete;
     // Not registered: the number waits in the open dialler.
     expect(prevented).to.equal(true);
-    expect(el.panelOpen).to.equal(true);
+    expect(el.open).to.equal(true);
     expect((part(el, 'number') as HTMLInputElement).value).to.equal('+1 (555) 010-0100');
     expect(errors.map((e) => (e.detail as { code: string }).code)).to.deep.equal(['not-ready']);
 
@@ -272,7 +272,7 @@ describe('click-to-call', () => {
       row.removeEventListener('click', watch);
       expect(prevented, id).to.equal(false);
     }
-    expect(el.panelOpen).to.equal(false);
+    expect(el.open).to.equal(false);
     // The row itself (not a control in it) still calls.
     row.querySelector<HTMLElement>('#name')!.click();
     await el.updateComplete;
@@ -312,7 +312,7 @@ describe('click-to-call', () => {
     const watch = (e: Event) => e.preventDefault();
     document.addEventListener('click', watch);
     link.click(); // A malformed escape: not read as a number, left alone.
-    expect(el.panelOpen).to.equal(false);
+    expect(el.open).to.equal(false);
     (link.nextElementSibling as HTMLElement).click();
     await el.updateComplete;
     document.removeEventListener('click', watch);
@@ -339,7 +339,7 @@ describe('script tag', () => {
     const token = fakeToken();
     let closes = 0;
     stub.token = token;
-    stub.open('555');
+    stub.show('555');
     stub.on('panel-close', () => closes++);
     expect(document.querySelector('voice-widget[floating]')).to.equal(null);
 
@@ -348,7 +348,7 @@ describe('script tag', () => {
     expect(el).to.exist;
     expect(el.windowTitle).to.equal('Early');
     expect(el.token).to.equal(token);
-    expect(el.panelOpen).to.equal(true);
+    expect(el.open).to.equal(true);
     await el.updateComplete;
     expect((part(el, 'number') as HTMLInputElement).value).to.equal('555');
     // After loading, the stand-in is the handle.

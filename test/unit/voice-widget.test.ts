@@ -12,7 +12,7 @@ describe('<voice-widget>', () => {
     expect(part(el, 'panel')!.hidden).to.equal(true);
     part(el, 'launcher')!.click();
     await el.updateComplete;
-    expect(el.panelOpen).to.equal(true);
+    expect(el.open).to.equal(true);
     expect(el.hasAttribute('open')).to.equal(true);
     expect(part(el, 'panel')!.hidden).to.equal(false);
     for (const name of ['header', 'logo', 'status', 'number', 'dialpad', 'call-button']) expect(part(el, name), name).to.exist;
@@ -213,10 +213,10 @@ describe('<voice-widget>', () => {
     const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
     el.toggle();
     await el.updateComplete;
-    expect(el.panelOpen).to.equal(true);
+    expect(el.open).to.equal(true);
     el.toggle();
     await el.updateComplete;
-    expect(el.panelOpen).to.equal(false);
+    expect(el.open).to.equal(false);
   });
 
   it('speaks Spanish with lang="es", takes the page language otherwise, and any word can be replaced', async () => {
@@ -253,7 +253,7 @@ describe('<voice-widget>', () => {
   it('passes an accessibility audit, closed, open, and showing recent calls', async () => {
     const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
     await expect(el).to.be.accessible();
-    el.panelOpen = true;
+    el.open = true;
     await el.updateComplete;
     await expect(el).to.be.accessible();
     // Recent calls belong to a user: the tab waits for a token that says who.

@@ -19,7 +19,8 @@
     'selectOutboundNumber',
     'clearHistory',
     'reset',
-    'open',
+    'show',
+    'hide',
     'toggle',
   ];
   window.bridgeRuns = [];

@@ -1,0 +1,47 @@
+import type { RegistrationState, WidgetState } from '../../core/types.js';
+
+/** A call as the element's `calls` lists it. */
+export interface CallSummary {
+  id: string;
+  state: string;
+  direction: string;
+  number: string;
+  name: string;
+}
+
+/** The commands and getters the element and its backends share (the iframe bridge drives the element by them). */
+export interface PhoneCommands {
+  call(number: string): boolean;
+  answer(): boolean;
+  reject(): boolean;
+  hangup(): boolean;
+  sendDtmf(digits: string): boolean;
+  transfer(number: string): boolean;
+  acceptTransfer(): boolean;
+  declineTransfer(): boolean;
+  selectOutboundNumber(number: string | null): boolean;
+  clearHistory(): void;
+  reset(): void;
+  isMuted(): boolean;
+  isOnHold(): boolean;
+  isReady(): boolean;
+  getState(): WidgetState;
+  readonly registrationState: RegistrationState;
+  readonly calls: CallSummary[];
+  /** Opens the phone (the panel, or the popup window), with `number` in its dial field. */
+  show(number?: string): boolean;
+  hide(): void;
+}
+
+/**
+ * Where the element's commands go: the phone in this page (spa mode), or the
+ * popup's (dialog mode). The element's public methods are one line each over it.
+ */
+export interface PhoneBackend extends PhoneCommands {
+  setMuted(muted: boolean): boolean;
+  setHeld(held: boolean): boolean;
+  /** The host set `open`: what it is now (dialog mode: false when the browser blocked the popup). */
+  setOpen(open: boolean): boolean;
+  /** A number clicked in the page (click-to-call). */
+  callFromPage(number: string): void;
+}

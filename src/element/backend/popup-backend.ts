@@ -1,0 +1,98 @@
+import type { ReactiveControllerHost } from 'lit';
+import { DialogHost, type DialogHostElement, type DialogHostOptions, type DialogState } from '../../dialog/dialog-host.js';
+import type { Command } from '../../dialog/protocol.js';
+import { normalizeDialString } from '../../core/dial-string.js';
+import type { RegistrationState, WidgetState } from '../../core/types.js';
+import type { PhoneBackend } from './backend.js';
+
+export interface PopupBackendOptions extends DialogHostOptions {
+  /** The SIP domain numbers are checked against before the popup opens. */
+  domain(): string;
+  fail(code: 'popup-blocked' | 'popup-detached' | 'invalid-number', message: string): void;
+}
+
+/**
+ * Dialog mode: the phone runs in a popup window; commands go there and come
+ * back as events. The one module that loads the dialog host.
+ */
+export class PopupBackend implements PhoneBackend {
+  private readonly dialog: DialogHost;
+
+  constructor(
+    host: DialogHostElement & ReactiveControllerHost,
+    private readonly options: PopupBackendOptions,
+  ) {
+    this.dialog = new DialogHost(host, options);
+  }
+
+  /** The popup window's state, for the launcher. */
+  get state(): DialogState {
+    return this.dialog.state;
+  }
+
+  /** Forwards configuration changes to the popup. */
+  update(config: Parameters<DialogHost['update']>[0]): void {
+    this.dialog.update(config);
+  }
+
+  private run(name: Command, ...args: unknown[]): boolean {
+    return this.dialog.command(name, args);
+  }
+
+  /** True when the popup was opened (from a user gesture) or reused and dials there. */
+  call(number: string): boolean {
+    if (normalizeDialString(String(number), this.options.domain()) === null) {
+      this.options.fail('invalid-number', `cannot dial ${JSON.stringify(String(number).slice(0, 100))}`);
+      return false;
+    }
+    if (!this.dialog.isAttached && !this.dialog.open()) return false;
+    return this.run('call', number);
+  }
+
+  answer = (): boolean => this.run('answer');
+  reject = (): boolean => this.run('reject');
+  hangup = (): boolean => this.run('hangup');
+  sendDtmf = (digits: string): boolean => this.run('sendDtmf', digits);
+  setMuted = (muted: boolean): boolean => this.run(muted ? 'mute' : 'unmute');
+  setHeld = (held: boolean): boolean => this.run(held ? 'hold' : 'unhold');
+  transfer = (number: string): boolean => this.run('transfer', number);
+  acceptTransfer = (): boolean => this.run('acceptTransfer');
+  declineTransfer = (): boolean => this.run('declineTransfer');
+  selectOutboundNumber = (number: string | null): boolean => this.run('selectOutboundNumber', number);
+  clearHistory = (): void => void this.run('clearHistory');
+  reset = (): void => void this.run('reset');
+  isMuted = (): boolean => this.dialog.snapshot?.muted ?? false;
+  isOnHold = (): boolean => this.dialog.snapshot?.onHold ?? false;
+  isReady = (): boolean => this.dialog.snapshot?.ready ?? false;
+  /** `loading` while no popup is attached. */
+  getState = (): WidgetState => (this.dialog.snapshot?.state as WidgetState | undefined) ?? 'loading';
+
+  get registrationState(): RegistrationState {
+    return (this.dialog.snapshot?.registrationState as RegistrationState | undefined) ?? 'unregistered';
+  }
+
+  get calls() {
+    return this.dialog.snapshot?.calls ?? [];
+  }
+
+  show(number?: string): boolean {
+    return this.dialog.open(number ? { number } : {});
+  }
+
+  /** Closes the popup window; it hangs up its call first. */
+  hide(): void {
+    this.dialog.close();
+  }
+
+  /** `open` set by the host opens or closes the popup; the browser blocks an opening outside a user gesture. */
+  setOpen(open: boolean): boolean {
+    if (open === this.dialog.isOpen) return open;
+    if (open) return this.dialog.open();
+    this.dialog.close();
+    return false;
+  }
+
+  callFromPage(number: string): void {
+    this.call(number);
+  }
+}
