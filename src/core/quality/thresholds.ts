@@ -41,9 +41,13 @@ const LIMITS: { [K in keyof QualityThresholds]: { default: number; min: number; 
   audioLevelDeviation: { default: 0.01, min: 0, max: 1 },
 };
 
-export const DEFAULT_THRESHOLDS: Readonly<QualityThresholds> = Object.freeze(
-  Object.fromEntries(Object.entries(LIMITS).map(([k, v]) => [k, v.default])) as unknown as QualityThresholds,
-);
+export const DEFAULT_THRESHOLDS: Readonly<QualityThresholds> = Object.freeze({
+  rtt: LIMITS.rtt.default,
+  jitter: LIMITS.jitter.default,
+  packetLoss: LIMITS.packetLoss.default,
+  mos: LIMITS.mos.default,
+  audioLevelDeviation: LIMITS.audioLevelDeviation.default,
+});
 
 /** A `qualityThresholds` value the phone refuses: an unknown key or a value out of range. */
 export class QualityThresholdsError extends Error {
