@@ -33,6 +33,8 @@ import { microphoneErrorCode } from '../core/call.js';
 import { defaultPopupUrl } from '../popup-url.js';
 import { FrameBridge } from '../bridge/frame-bridge.js';
 import type { ReferPolicy } from '../core/transfer-request.js';
+import type { QualitySample } from '../core/quality/stats-sample.js';
+import type { QualityThresholds } from '../core/quality/thresholds.js';
 import { renderTransferRequest } from './transfer-request-view.js';
 import { deprecated } from './deprecated.js';
 import { ATTRIBUTES, POPUP_ATTRIBUTES, popupValue, propertyOf, type AttributeRow } from './attributes.js';
@@ -321,6 +323,9 @@ export class VoiceWidget extends LitElement {
   /** A transfer asked by the far end (REFER): `ask` the user (declined after 25 s), `accept` or `reject` at once. */
   @property({ attribute: 'refer-policy' }) referPolicy: ReferPolicy = 'ask';
 
+  /** Quality warning thresholds to change (property only; a partial object, see docs/call-quality.md). */
+  @property({ attribute: false }) qualityThresholds: Partial<QualityThresholds> | null = null;
+
   /**
    * Whether the panel is open (dialog mode: the popup window); setting it opens or closes it (spa mode: without the
    * methods' `panel-open`/`panel-close`). Dialog mode: set to true outside a user gesture, the browser blocks the popup
@@ -474,6 +479,11 @@ export class VoiceWidget extends LitElement {
   /** Unmutes the microphone of the current call. */
   unmute(): boolean {
     return this.backend.setMuted(false);
+  }
+
+  /** A live call's latest quality sample (MOS, RTT, jitter, loss, codec, bitrate, levels, candidates), or null. */
+  getCallStats(id: string): QualitySample | null {
+    return this.backend.getCallStats(id);
   }
 
   /** Whether the current call's microphone is muted. */
