@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { isConfig, newConfigToken, parseHostMessage, parsePopupMessage, PROTOCOL, VERSION } from '../../src/dialog/protocol.js';
 
 const env = (m: Record<string, unknown>) => ({ protocol: PROTOCOL, version: VERSION, ...m });
-const snapshot = { state: 'ready', ready: true, registrationState: 'registered', muted: false, onHold: false, calls: [] };
+const snapshot = { state: 'ready', ready: true, registrationState: 'registered', muted: false, onHold: false, calls: [], callStats: {} };
 
 describe('dialog protocol', () => {
   it('config tokens are 128 random bits, base64url, never repeated', () => {
