@@ -197,9 +197,11 @@ function snapshotOf(el: VoiceWidget): DialogSnapshot {
     muted: el.isMuted(),
     onHold: el.isOnHold(),
     calls,
-    callStats: Object.fromEntries(calls.flatMap((c) => {
-      const sample = el.getCallStats(c.id);
-      return sample ? [[c.id, sample]] : [];
-    })),
+    callStats: Object.fromEntries(
+      calls.flatMap((c) => {
+        const sample = el.getCallStats(c.id);
+        return sample ? [[c.id, sample]] : [];
+      }),
+    ),
   };
 }

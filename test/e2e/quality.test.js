@@ -79,7 +79,15 @@ test('through coturn behind the impairment proxy: 5 % loss raises high-packet-lo
     [alice, heldFrom.a],
     [bob, heldFrom.b],
   ]) {
-    const names = await vw(page, (f) => window.vw.log.slice(f).filter((e) => e.type === 'quality-warning').map((e) => e.detail.name), start);
+    const names = await vw(
+      page,
+      (f) =>
+        window.vw.log
+          .slice(f)
+          .filter((e) => e.type === 'quality-warning')
+          .map((e) => e.detail.name),
+      start,
+    );
     assert.deepEqual(
       names.filter((n) => n.startsWith('low-bytes')),
       [],

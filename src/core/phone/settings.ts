@@ -72,6 +72,11 @@ export class PhoneSettings {
   /** A call's media settings: the host's ICE servers, else the token's; `relay` forces TURN. */
   media(claims: TokenClaims | null): { iceServers: RTCIceServer[]; pcConfig: RTCConfiguration; dtmfMode: DtmfMode; qualityThresholds: QualityThresholds } {
     const iceServers = this.hostIceServers ?? (claims?.ice_servers as RTCIceServer[] | undefined) ?? [];
-    return { iceServers, pcConfig: { iceServers, iceTransportPolicy: this.iceTransportPolicy }, dtmfMode: this.dtmfMode, qualityThresholds: this.qualityThresholds };
+    return {
+      iceServers,
+      pcConfig: { iceServers, iceTransportPolicy: this.iceTransportPolicy },
+      dtmfMode: this.dtmfMode,
+      qualityThresholds: this.qualityThresholds,
+    };
   }
 }
