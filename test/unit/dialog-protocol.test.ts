@@ -14,7 +14,9 @@ describe('dialog protocol', () => {
   it('takes the messages it knows, in the envelope', () => {
     expect(parsePopupMessage(env({ type: 'redeem', token: newConfigToken() }))?.type).to.equal('redeem');
     expect(parsePopupMessage(env({ type: 'hello' }))).to.deep.equal({ type: 'hello' });
-    expect(parsePopupMessage(env({ type: 'snapshot', snapshot: { ...snapshot, callStats: { a1: { mos: 4.4, codec: 'audio/opus' } } } }))?.type).to.equal('snapshot');
+    expect(parsePopupMessage(env({ type: 'snapshot', snapshot: { ...snapshot, callStats: { a1: { mos: 4.4, codec: 'audio/opus' } } } }))?.type).to.equal(
+      'snapshot',
+    );
     expect(parsePopupMessage(env({ type: 'event', name: 'call-ended', detail: { id: 'x', cause: 'busy' }, snapshot }))?.type).to.equal('event');
     expect(parseHostMessage(env({ type: 'command', name: 'sendDtmf', args: ['12#'] }))).to.deep.equal({ type: 'command', name: 'sendDtmf', args: ['12#'] });
     expect(parseHostMessage(env({ type: 'config', config: { token: 'a.b.c', 'hide-logo': true, strings: { call: 'Ring' } } }))?.type).to.equal('config');
