@@ -99,7 +99,7 @@ const jsonConverter = {
  * @fires state-change - `{id, state, previous}`; `id` is null for phone-level states.
  * @fires call-received - An inbound call rings. `{id, from, to, paths}`
  * @fires call-started - Outbound: the INVITE left; inbound: answered here. `{id, direction, number}`
- * @fires call-ended - Exactly once per call. `{id, direction, number, duration, cause}`
+ * @fires call-ended - Exactly once per call. `{id, direction, number, duration, cause, quality}`
  * @fires dtmf - `{id, digit, direction}`
  * @fires mute-change - The microphone was muted or unmuted. `{id, muted}`
  * @fires hold-change - The call was held or resumed, here or by the far end, once confirmed. `{id, held, by}`
@@ -108,6 +108,8 @@ const jsonConverter = {
  * @fires outbound-number-changed - The user chose another caller ID. `{name, address}`
  * @fires no-audio - Nothing (no RTP, no RTCP) has arrived for 3 s on a call nobody holds. `{id}`
  * @fires audio-restored - Audio arrives again after `no-audio`. `{id}`
+ * @fires quality-warning - A call's quality crossed a threshold (3 of 5 samples). `{id, name, value, threshold}`
+ * @fires quality-warning-cleared - The quality warning went away. `{id, name}`
  * @fires audio-blocked - The browser will not play sound before a user gesture. `{id, source}`
  * @fires audio-unblocked - Sound plays again. `{}`
  * @fires audio-device-change - Another microphone, speaker or ringer was chosen. `{kind, deviceId}`
