@@ -22,6 +22,8 @@ export const PHONE_EVENTS = [
   'outbound-number-changed',
   'no-audio',
   'audio-restored',
+  'quality-warning',
+  'quality-warning-cleared',
   'audio-blocked',
   'audio-unblocked',
   'audio-device-change',

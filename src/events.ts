@@ -12,6 +12,8 @@ import type {
   TransferRequestedDetail,
   OutboundNumberChangedDetail,
   NoAudioDetail,
+  QualityWarningDetail,
+  QualityWarningClearedDetail,
   ReadyDetail,
   LifecycleDetail,
   BeforeConnectDetail,
@@ -44,6 +46,8 @@ export interface VoiceWidgetEventMap {
   'outbound-number-changed': CustomEvent<OutboundNumberChangedDetail>;
   'no-audio': CustomEvent<NoAudioDetail>;
   'audio-restored': CustomEvent<NoAudioDetail>;
+  'quality-warning': CustomEvent<QualityWarningDetail>;
+  'quality-warning-cleared': CustomEvent<QualityWarningClearedDetail>;
   'audio-blocked': CustomEvent<AudioBlockedDetail>;
   'audio-unblocked': CustomEvent<ReadyDetail>;
   'audio-device-change': CustomEvent<AudioDeviceChangeDetail>;

@@ -36,6 +36,7 @@ const ARGS: Record<BridgeArgs, (a: unknown[]) => boolean> = {
   digits: (a) => a.length === 1 && str(a[0], 64),
   'number-or-null': (a) => a.length === 1 && (a[0] === null || str(a[0])),
   'optional-number': (a) => a.length === 0 || (a.length === 1 && str(a[0])),
+  'call-id': (a) => a.length === 1 && str(a[0], 64),
 };
 
 /** The commands that are not a method of the element by the same name. */

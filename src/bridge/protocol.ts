@@ -13,6 +13,7 @@
  * names and the shared data checks: the host helper ships it without the
  * element or JsSIP.
  */
+import type { QualitySample } from '../core/quality/stats-sample.js';
 import { ELEMENT_EVENTS } from '../event-names.js';
 import { isPlainData, isRecord, type PlainDataLimits } from '../shared/plain-data.js';
 
@@ -26,7 +27,7 @@ export const BRIDGE_VERSION = 1;
  * protocol, this protocol and the handle derive their lists from here (data only, like the rest of this module).
  */
 /** How the bridge checks a command's arguments: none, a number (≤ 256 characters), DTMF digits (≤ 64), … */
-export type BridgeArgs = 'none' | 'number' | 'digits' | 'number-or-null' | 'optional-number';
+export type BridgeArgs = 'none' | 'number' | 'digits' | 'number-or-null' | 'optional-number' | 'call-id';
 
 export interface CommandRow {
   /** Dialog mode: the host element runs it in its popup (fire-and-forget; outcomes arrive as events). */
@@ -60,6 +61,7 @@ export const COMMAND_TABLE = {
   toggle: { handle: true },
   getState: { bridge: 'none', handle: true },
   isReady: { bridge: 'none', handle: true },
+  getCallStats: { bridge: 'call-id', handle: true },
   listAudioDevices: { handle: true },
   setAudioDevice: { handle: true },
   enableAudio: { handle: true },
@@ -145,6 +147,7 @@ export interface BridgeCommands {
   getRegistrationState: { args: []; result: string };
   getCalls: { args: []; result: BridgeCall[] };
   isReady: { args: []; result: boolean };
+  getCallStats: { args: [id: string]; result: QualitySample | null };
 }
 
 /** The types above cover exactly the table's bridge commands (a compile-time check). */

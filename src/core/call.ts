@@ -2,6 +2,11 @@ import { CallStateMachine, type CallState } from './call-state.js';
 import { endCauseFor, terminalStateFor } from './causes.js';
 import { HoldControl } from './call/hold.js';
 import { LivenessWatchdog } from './call/liveness.js';
+import { QualitySampler } from './quality/sampler.js';
+import type { QualitySample } from './quality/stats-sample.js';
+import type { CallQuality } from './quality/summary.js';
+import type { QualityThresholds } from './quality/thresholds.js';
+import type { QualityWarning } from './quality/warnings.js';
 import { IceGatheringPolicy } from './ice-policy.js';
 import { listen, peerOf, refer, sendDtmf, type ReferAccept, type SessionEnd, type SessionHandlers, type SipSession } from './jssip-adapter.js';
 import type { ReferUri } from './transfer-request.js';
@@ -35,6 +40,8 @@ export interface CallHooks {
   audioBlocked(call: Call): void;
   /** The far end started sending audio before answering (its own ringback or announcement). */
   earlyMedia(call: Call): void;
+  /** A quality warning was raised (true) or cleared (false). */
+  qualityWarning(call: Call, warning: QualityWarning, raised: boolean): void;
 }
 
 /** How long a transfer may take to report its outcome (the far end's NOTIFY). */
@@ -51,6 +58,7 @@ export interface CallInit {
   /** Device ids; null is the system default. */
   microphone: string | null;
   speaker: string | null;
+  qualityThresholds: QualityThresholds;
 }
 
 /**
@@ -83,6 +91,7 @@ export class Call {
   private readonly media: CallMedia;
   private readonly hold: HoldControl;
   private readonly liveness: LivenessWatchdog;
+  private readonly quality: QualitySampler;
   private session: SipSession | null = null;
   private peer: RTCPeerConnection | null = null;
   /** An answer (or dial) is under way: waiting for the microphone or for JsSIP. */
@@ -121,6 +130,12 @@ export class Call {
       () => this.hold.local || this.hold.remote,
       { silence: (silent) => this.hooks.audioSilence(this, silent), dead: () => this.abort('connection-lost') },
     );
+    // Its own getStats() poll beside the watchdog's: the two read different fields and stop at different times.
+    this.quality = new QualitySampler(
+      { peerConnection: () => this.peer, held: () => this.hold.local || this.hold.remote, muted: () => this.isMuted },
+      { raise: (w) => this.hooks.qualityWarning(this, w, true), clear: (w) => this.hooks.qualityWarning(this, w, false) },
+      { thresholds: init.qualityThresholds },
+    );
   }
 
   get state(): CallState {
@@ -157,6 +172,16 @@ export class Call {
   /** A transfer was asked for and its outcome is not known yet. */
   get transferPending(): boolean {
     return this.transferring;
+  }
+
+  /** The latest quality sample (`getCallStats`), or null before the first. */
+  get stats(): QualitySample | null {
+    return this.quality.latest;
+  }
+
+  /** The call's quality summary for `call-ended`; null when it was never sampled. */
+  get qualitySummary(): CallQuality | null {
+    return this.quality.summary.result();
   }
 
   /** Whether audio has stopped arriving (see the liveness watchdog). */
@@ -412,6 +437,7 @@ export class Call {
     this.connectedAt = performance.now();
     this.machine.transition('in-progress');
     this.liveness.start();
+    this.quality.start();
     if (this.direction === 'inbound') this.reportStarted();
   }
 
@@ -420,6 +446,7 @@ export class Call {
     const final = this.forcedCause ?? cause;
     this.ice.dispose();
     this.liveness.stop();
+    this.quality.stop();
     this.duration = this.connectedAt === null ? 0 : Math.round(performance.now() - this.connectedAt) / 1000;
     this.cause = final;
     this.media.release(this.peer);

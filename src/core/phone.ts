@@ -14,6 +14,8 @@ import { PhoneSettings } from './phone/settings.js';
 import { Connection } from './phone/connection.js';
 import { Registration } from './phone/registration.js';
 import { TokenKeeper, type TokenDeath } from './phone/token-keeper.js';
+import type { QualitySample } from './quality/stats-sample.js';
+import type { QualityThresholds } from './quality/thresholds.js';
 import type { PendingTransfer, ReferPolicy } from './transfer-request.js';
 import type { DtmfMode, PhoneEventMap, PhoneState, RegistrationState, WidgetState } from './types.js';
 
@@ -31,6 +33,8 @@ export interface PhoneConfig {
   iceTransportPolicy?: RTCIceTransportPolicy;
   /** A transfer asked by the far end (REFER): `ask` the user (default), `accept` or `reject` at once. */
   referPolicy?: ReferPolicy;
+  /** Quality warning thresholds to change (a partial object; the rest keep their defaults). */
+  qualityThresholds?: Partial<QualityThresholds> | null;
 }
 
 /** Phone events that stay inside: the element re-reads the phone on them, but fires nothing. */
@@ -131,6 +135,11 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
 
   get registrationState(): RegistrationState {
     return this.registration.state;
+  }
+
+  /** `getCallStats(id)`: the call's latest quality sample, or null (unknown or ended call, no sample yet). */
+  getCallStats(id: string): QualitySample | null {
+    return this.registry.stats(id);
   }
 
   /** Can a new call be placed now? */

@@ -4,6 +4,8 @@
  */
 import type { AudioDeviceKind } from './audio-devices.js';
 import type { CallState } from './call-state.js';
+import type { CallQuality } from './quality/summary.js';
+import type { QualityWarningName } from './quality/thresholds.js';
 
 export type { CallState };
 
@@ -133,6 +135,22 @@ export interface CallEndedDetail {
   /** Connected time in seconds, millisecond precision; 0 if never connected. */
   duration: number;
   cause: EndCause;
+  /** The call's quality (MOS over its samples, the warnings raised); null when it was never sampled. */
+  quality: CallQuality | null;
+}
+
+export interface QualityWarningDetail {
+  id: string;
+  name: QualityWarningName;
+  /** The latest sample's figure (ms, percent, MOS, bytes, level deviation, or the ICE state). */
+  value: number | string | null;
+  /** What it was compared with; null for `ice-connectivity-lost`. */
+  threshold: number | null;
+}
+
+export interface QualityWarningClearedDetail {
+  id: string;
+  name: QualityWarningName;
 }
 
 export interface DtmfDetail {
@@ -225,6 +243,8 @@ export interface PhoneEventMap {
   'outbound-number-changed': OutboundNumberChangedDetail;
   'no-audio': NoAudioDetail;
   'audio-restored': NoAudioDetail;
+  'quality-warning': QualityWarningDetail;
+  'quality-warning-cleared': QualityWarningClearedDetail;
   'audio-blocked': AudioBlockedDetail;
   'audio-unblocked': ReadyDetail;
   'audio-device-change': AudioDeviceChangeDetail;

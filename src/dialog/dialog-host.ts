@@ -225,6 +225,9 @@ export class DialogHost implements ReactiveController {
         for (const queued of this.queue.splice(0)) this.send(queued);
         return;
       }
+      case 'snapshot':
+        this.snapshot = message.snapshot;
+        return;
       case 'event':
         this.snapshot = message.snapshot;
         this.host.requestUpdate();

@@ -13,6 +13,8 @@ const FIRST_CALL_WAIT_MS = 15_000;
 const HELLO_EVERY_MS = 400;
 /** How long a popup opened by an unlisted origin shows why before it closes. */
 const REFUSED_CLOSE_MS = 3_000;
+/** How often the popup mirrors its calls' quality samples to the host (the sampler's pace). */
+const STATS_EVERY_MS = 1_000;
 
 /** Events the popup relays to its host: the phone's, and the element's own. */
 const RELAYED = [...PHONE_EVENTS, 'warning'] as const;
@@ -121,6 +123,17 @@ export function runPopup(): void {
     });
   }
 
+  // Quality samples come each second without an event: the host's mirror follows them (getCallStats).
+  let lastStats = '';
+  setInterval(() => {
+    if (!attached || el.calls.length === 0) return;
+    const snapshot = snapshotOf(el);
+    const stats = JSON.stringify(snapshot.callStats);
+    if (stats === lastStats) return;
+    lastStats = stats;
+    send({ type: 'snapshot', snapshot });
+  }, STATS_EVERY_MS);
+
   // The user closed the window: end the call properly (BYE), and tell the host.
   window.addEventListener('pagehide', () => {
     el.hangup();
@@ -184,5 +197,11 @@ function snapshotOf(el: VoiceWidget): DialogSnapshot {
     muted: el.isMuted(),
     onHold: el.isOnHold(),
     calls,
+    callStats: Object.fromEntries(
+      calls.flatMap((c) => {
+        const sample = el.getCallStats(c.id);
+        return sample ? [[c.id, sample]] : [];
+      }),
+    ),
   };
 }

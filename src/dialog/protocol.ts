@@ -3,12 +3,13 @@
  * popup phone. Every message is validated on arrival against these shapes;
  * anything else is dropped without a word (a reply would help a prober).
  *
- *   popup → host: redeem {token} | hello | attached {snapshot} | event {name, detail, snapshot} | bye
+ *   popup → host: redeem {token} | hello | attached {snapshot} | event {name, detail, snapshot} | snapshot {snapshot} | bye
  *   host → popup: config {config} | command {name, args} | update {config} | detach
  *
  * Commands are fire-and-forget: their outcomes arrive as events, which the
  * host's UI follows like the popup's does.
  */
+import type { QualitySample } from '../core/quality/stats-sample.js';
 import { isPlainData, isRecord, type PlainDataLimits } from '../shared/plain-data.js';
 import { POPUP_COMMANDS } from '../bridge/protocol.js';
 import { POPUP_ATTRIBUTES, popupRow, type PopupAttributes } from '../element/attributes.js';
@@ -39,6 +40,8 @@ export interface DialogSnapshot {
   muted: boolean;
   onHold: boolean;
   calls: Array<{ id: string; state: string; direction: string; number: string; name: string }>;
+  /** The live calls' latest quality samples, by call id (`getCallStats`). */
+  callStats: Record<string, QualitySample>;
 }
 
 /** Methods of the element a host may run in its popup. */
@@ -50,6 +53,8 @@ export type PopupMessage =
   | { type: 'hello' }
   | { type: 'attached'; snapshot: DialogSnapshot }
   | { type: 'event'; name: string; detail: unknown; snapshot: DialogSnapshot }
+  /** A call's quality was sampled (each second): the mirror catches up without an event. */
+  | { type: 'snapshot'; snapshot: DialogSnapshot }
   | { type: 'bye' };
 
 export type HostMessage =
@@ -83,7 +88,10 @@ function isSnapshot(v: unknown): v is DialogSnapshot {
     typeof v.onHold === 'boolean' &&
     Array.isArray(v.calls) &&
     v.calls.length <= 8 &&
-    isData(v.calls)
+    isData(v.calls) &&
+    isRecord(v.callStats) &&
+    Object.keys(v.callStats).length <= 8 &&
+    isData(v.callStats)
   );
 }
 
@@ -125,7 +133,8 @@ export function parsePopupMessage(data: unknown): PopupMessage | null {
     case 'bye':
       return { type: m.type };
     case 'attached':
-      return isSnapshot(m.snapshot) ? { type: 'attached', snapshot: m.snapshot } : null;
+    case 'snapshot':
+      return isSnapshot(m.snapshot) ? { type: m.type, snapshot: m.snapshot } : null;
     case 'event':
       return typeof m.name === 'string' && EVENT_NAME.test(m.name) && isData(m.detail) && isSnapshot(m.snapshot)
         ? { type: 'event', name: m.name, detail: m.detail, snapshot: m.snapshot }

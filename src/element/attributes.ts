@@ -67,6 +67,7 @@ export const ATTRIBUTES = [
   { name: 'click-to-call', type: 'boolean', data: true, option: true },
   { name: 'bridge-origins', type: 'string', data: true },
   { name: 'strings', type: 'object', attribute: false, popup: true, option: true },
+  { name: 'quality-thresholds', type: 'object', attribute: false, popup: true, phone: 'qualityThresholds', option: true },
 ] as const satisfies readonly AttributeRow[];
 
 type Row = (typeof ATTRIBUTES)[number];

@@ -33,6 +33,8 @@ import { microphoneErrorCode } from '../core/call.js';
 import { defaultPopupUrl } from '../popup-url.js';
 import { FrameBridge } from '../bridge/frame-bridge.js';
 import type { ReferPolicy } from '../core/transfer-request.js';
+import type { QualitySample } from '../core/quality/stats-sample.js';
+import type { QualityThresholds } from '../core/quality/thresholds.js';
 import { renderTransferRequest } from './transfer-request-view.js';
 import { deprecated } from './deprecated.js';
 import { ATTRIBUTES, POPUP_ATTRIBUTES, popupValue, propertyOf, type AttributeRow } from './attributes.js';
@@ -97,7 +99,7 @@ const jsonConverter = {
  * @fires state-change - `{id, state, previous}`; `id` is null for phone-level states.
  * @fires call-received - An inbound call rings. `{id, from, to, paths}`
  * @fires call-started - Outbound: the INVITE left; inbound: answered here. `{id, direction, number}`
- * @fires call-ended - Exactly once per call. `{id, direction, number, duration, cause}`
+ * @fires call-ended - Exactly once per call. `{id, direction, number, duration, cause, quality}`
  * @fires dtmf - `{id, digit, direction}`
  * @fires mute-change - The microphone was muted or unmuted. `{id, muted}`
  * @fires hold-change - The call was held or resumed, here or by the far end, once confirmed. `{id, held, by}`
@@ -106,6 +108,8 @@ const jsonConverter = {
  * @fires outbound-number-changed - The user chose another caller ID. `{name, address}`
  * @fires no-audio - Nothing (no RTP, no RTCP) has arrived for 3 s on a call nobody holds. `{id}`
  * @fires audio-restored - Audio arrives again after `no-audio`. `{id}`
+ * @fires quality-warning - A call's quality crossed a threshold (3 of 5 samples). `{id, name, value, threshold}`
+ * @fires quality-warning-cleared - The quality warning went away. `{id, name}`
  * @fires audio-blocked - The browser will not play sound before a user gesture. `{id, source}`
  * @fires audio-unblocked - Sound plays again. `{}`
  * @fires audio-device-change - Another microphone, speaker or ringer was chosen. `{kind, deviceId}`
@@ -321,6 +325,9 @@ export class VoiceWidget extends LitElement {
   /** A transfer asked by the far end (REFER): `ask` the user (declined after 25 s), `accept` or `reject` at once. */
   @property({ attribute: 'refer-policy' }) referPolicy: ReferPolicy = 'ask';
 
+  /** Quality warning thresholds to change (property only; a partial object, see docs/call-quality.md). */
+  @property({ attribute: false }) qualityThresholds: Partial<QualityThresholds> | null = null;
+
   /**
    * Whether the panel is open (dialog mode: the popup window); setting it opens or closes it (spa mode: without the
    * methods' `panel-open`/`panel-close`). Dialog mode: set to true outside a user gesture, the browser blocks the popup
@@ -474,6 +481,11 @@ export class VoiceWidget extends LitElement {
   /** Unmutes the microphone of the current call. */
   unmute(): boolean {
     return this.backend.setMuted(false);
+  }
+
+  /** A live call's latest quality sample (MOS, RTT, jitter, loss, codec, bitrate, levels, candidates), or null. */
+  getCallStats(id: string): QualitySample | null {
+    return this.backend.getCallStats(id);
   }
 
   /** Whether the current call's microphone is muted. */

@@ -204,6 +204,13 @@ test('iframe bridge: the host calls through the helper and gets events and respo
   const calls = (await host.evaluate(() => window.host.command('getCalls'))).result;
   assert.equal(calls.length, 1);
   assert.equal(calls[0].number, 'bob');
+  // getCallStats is a command: its result is the frame's latest quality sample (null before the first).
+  await host.waitForFunction(
+    async (id) => typeof (await window.host.command('getCallStats', id)).result?.mos === 'number',
+    { timeout: 5000, polling: 250 },
+    calls[0].id,
+  );
+  assert.equal((await host.evaluate(() => window.host.command('getCallStats', 'x'.repeat(65)))).code, 'invalid-arguments');
 
   // bob asks the widget to transfer (REFER; carol is not registered): transfer-requested reaches the host,
   // which declines (bob's transfer fails, the call goes on), then accepts (the widget calls carol).

@@ -202,6 +202,9 @@ test('dialog mode: open from a click, call through the popup, events at the host
   assert.equal(await popupEl(popup, () => window.configsSeen), 0, 'no config went to a forger');
 
   // 4. A call placed from the host, in the popup, with two-way audio; its events reach the host.
+  //    qualityThresholds crosses to the popup (a MOS of 5 nobody reaches: low-mos after 3 samples).
+  await vw(host, () => (window.vw.el().qualityThresholds = { mos: 5 }));
+  await popup.waitForFunction(() => document.querySelector('voice-widget').qualityThresholds?.mos === 5, { timeout: 3000 });
   let from = { host: await logLength(host), bob: await logLength(bob) };
   assert.equal(await vw(host, () => window.vw.el().call('bob')), true);
   const received = await waitFor(bob, 'call-received', { from: from.bob });
@@ -213,6 +216,11 @@ test('dialog mode: open from a click, call through the popup, events at the host
   assert.equal(await vw(host, () => window.vw.el().getState()), 'in-progress');
   assert.ok(await audioRising(popup, 'voice-widget'), 'the popup hears bob');
   assert.ok(await audioRising(bob, '#phone'), 'bob hears the popup');
+  // Quality crosses from the popup: its warning as an event, its latest sample mirrored for getCallStats.
+  const lowMos = await waitFor(host, 'quality-warning', { from: from.host, match: { name: 'low-mos' }, timeout: 15_000 });
+  assert.deepEqual([lowMos.id, lowMos.threshold], [started.id, 5]);
+  await host.waitForFunction((id) => typeof window.vw.el().getCallStats(id)?.mos === 'number', { timeout: 5000, polling: 200 }, started.id);
+  assert.equal(await vw(host, (id) => window.vw.el().getCallStats(id).codec, started.id), 'audio/opus');
 
   // 4b. bob asks the popup to transfer (REFER; carol is not registered). refer-policy reaches the popup;
   //     transfer-requested reaches the host, whose declineTransfer and acceptTransfer run in the popup.

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { isConfig, newConfigToken, parseHostMessage, parsePopupMessage, PROTOCOL, VERSION } from '../../src/dialog/protocol.js';
 
 const env = (m: Record<string, unknown>) => ({ protocol: PROTOCOL, version: VERSION, ...m });
-const snapshot = { state: 'ready', ready: true, registrationState: 'registered', muted: false, onHold: false, calls: [] };
+const snapshot = { state: 'ready', ready: true, registrationState: 'registered', muted: false, onHold: false, calls: [], callStats: {} };
 
 describe('dialog protocol', () => {
   it('config tokens are 128 random bits, base64url, never repeated', () => {
@@ -14,6 +14,9 @@ describe('dialog protocol', () => {
   it('takes the messages it knows, in the envelope', () => {
     expect(parsePopupMessage(env({ type: 'redeem', token: newConfigToken() }))?.type).to.equal('redeem');
     expect(parsePopupMessage(env({ type: 'hello' }))).to.deep.equal({ type: 'hello' });
+    expect(parsePopupMessage(env({ type: 'snapshot', snapshot: { ...snapshot, callStats: { a1: { mos: 4.4, codec: 'audio/opus' } } } }))?.type).to.equal(
+      'snapshot',
+    );
     expect(parsePopupMessage(env({ type: 'event', name: 'call-ended', detail: { id: 'x', cause: 'busy' }, snapshot }))?.type).to.equal('event');
     expect(parseHostMessage(env({ type: 'command', name: 'sendDtmf', args: ['12#'] }))).to.deep.equal({ type: 'command', name: 'sendDtmf', args: ['12#'] });
     expect(parseHostMessage(env({ type: 'config', config: { token: 'a.b.c', 'hide-logo': true, strings: { call: 'Ring' } } }))?.type).to.equal('config');
@@ -30,6 +33,12 @@ describe('dialog protocol', () => {
     ['a token with symbols', env({ type: 'redeem', token: '<script>alert(1)</script>xxxxxxxxxxxx' })],
     ['an event name with symbols', env({ type: 'event', name: 'call-ended"><img', detail: {}, snapshot })],
     ['an event without a snapshot', env({ type: 'event', name: 'ready', detail: {} })],
+    ['a snapshot without callStats', env({ type: 'snapshot', snapshot: { ...snapshot, callStats: undefined } })],
+    ['a snapshot whose callStats is a list', env({ type: 'snapshot', snapshot: { ...snapshot, callStats: [{ mos: 4 }] } })],
+    [
+      'a snapshot with stats of more than 8 calls',
+      env({ type: 'snapshot', snapshot: { ...snapshot, callStats: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`c${i}`, { mos: 4 }])) } }),
+    ],
     [
       'a prototype key in the detail',
       JSON.parse(

@@ -7,6 +7,8 @@ import { referOptions, type AgentEvents, type ReferAccept, type SipAgent, type S
 import type { ToneKind } from '../tones.js';
 import { referTarget, TransferRequests, type PendingTransfer, type ReferPolicy, type ReferUri } from '../transfer-request.js';
 import type { DtmfMode, EndCause, Party, PhoneEventMap, PhoneState, WidgetState } from '../types.js';
+import type { QualitySample } from '../quality/stats-sample.js';
+import type { QualityThresholds } from '../quality/thresholds.js';
 import type { AudioSession } from './audio-session.js';
 import { callerOf } from './caller-identity.js';
 
@@ -21,7 +23,7 @@ export interface RegistryContext {
   phoneState(): PhoneState;
   /** The caller ID chosen for outgoing calls, or null. */
   outboundNumber(): string | null;
-  media(): { iceServers: RTCIceServer[]; pcConfig: RTCConfiguration; dtmfMode: DtmfMode };
+  media(): { iceServers: RTCIceServer[]; pcConfig: RTCConfiguration; dtmfMode: DtmfMode; qualityThresholds: QualityThresholds };
   audio: AudioSession;
   history(): CallHistory | null;
   credentialExpired(): void;
@@ -50,6 +52,11 @@ export class CallRegistry {
 
   get pendingTransfer(): PendingTransfer | null {
     return this.transferRequests.pending;
+  }
+
+  /** A live call's latest quality sample; null for an unknown or ended call, or before the first sample. */
+  stats(id: string): QualitySample | null {
+    return this.calls.get(id)?.stats ?? null;
   }
 
   /** The foreground call's state, or the phone's own. */
@@ -191,7 +198,7 @@ export class CallRegistry {
 
   private create(direction: 'outbound' | 'inbound', number: string, remote: Party, session?: SipSession, foreground = true): Call {
     const claims = this.ctx.claims()!;
-    const { iceServers, dtmfMode } = this.ctx.media();
+    const { iceServers, dtmfMode, qualityThresholds } = this.ctx.media();
     const { emit, audio } = this.ctx;
     const previous = this.state;
     const call = new Call(
@@ -205,6 +212,7 @@ export class CallRegistry {
         dtmfMode,
         microphone: audio.devices.microphone,
         speaker: audio.devices.speaker,
+        qualityThresholds,
       },
       {
         stateChanged: (c, state, prev) => emit('state-change', { id: c.id, state, previous: prev }),
@@ -220,6 +228,8 @@ export class CallRegistry {
         credentialExpired: () => this.ctx.credentialExpired(),
         audioBlocked: (c) => audio.blockedBy('call-audio', c.id),
         earlyMedia: () => audio.updateTones(),
+        qualityWarning: (c, { name, value, threshold }, raised) =>
+          raised ? emit('quality-warning', { id: c.id, name, value, threshold }) : emit('quality-warning-cleared', { id: c.id, name }),
       },
     );
     // Wired before anyone hears of the call, so a listener may act on it at once.
@@ -239,7 +249,7 @@ export class CallRegistry {
     if (this.calls.size === 0) this.ctx.audio.callsGone();
     // Every outbound call reports call-started before call-ended, even one that never left (no microphone).
     if (call.direction === 'outbound') call.reportStarted();
-    const ended = { id: call.id, direction: call.direction, number: call.number, duration: call.duration, cause };
+    const ended = { id: call.id, direction: call.direction, number: call.number, duration: call.duration, cause, quality: call.qualitySummary };
     // Missed: rang here, nobody answered, and no other phone of this user did either.
     const missed = call.direction === 'inbound' && call.connectedAt === null && !call.answeredElsewhere && (cause === 'canceled' || cause === 'no-answer');
     this.ctx.history()?.record(ended, call.remote.name, call.startedAt, missed);

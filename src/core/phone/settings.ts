@@ -1,6 +1,7 @@
 import { isIceServerList, type TokenClaims } from '../../shared/token-claims.js';
 import type { DtmfMode, ErrorCode } from '../types.js';
 import type { PhoneConfig } from '../phone.js';
+import { QualityThresholdsError, resolveThresholds, type QualityThresholds } from '../quality/thresholds.js';
 import { ConfigError, parseServers, policies, type ConfigField } from './config-checks.js';
 
 /**
@@ -13,6 +14,7 @@ export class PhoneSettings {
   dtmfMode: DtmfMode = 'info';
   private hostIceServers: RTCIceServer[] | null = null;
   private iceTransportPolicy: RTCIceTransportPolicy = 'all';
+  private qualityThresholds: QualityThresholds = resolveThresholds(null);
   private readonly bad = new Set<ConfigField>();
 
   constructor(private readonly error: (code: ErrorCode, message: string) => void) {}
@@ -34,7 +36,21 @@ export class PhoneSettings {
         this.hostIceServers = iceServers;
       });
     }
+    if (config.qualityThresholds !== undefined) this.takeThresholds(config.qualityThresholds);
     if (config.server !== undefined) this.check('server', () => (this.servers = parseServers(config.server ?? null)));
+  }
+
+  /**
+   * A refused `qualityThresholds` is reported and the previous value kept, but
+   * does not put the phone in `error`: calls work without quality warnings tuned.
+   */
+  private takeThresholds(value: unknown): void {
+    try {
+      this.qualityThresholds = resolveThresholds(value);
+    } catch (e) {
+      if (!(e instanceof QualityThresholdsError)) throw e;
+      this.error(e.code, e.message);
+    }
   }
 
   /** Runs one field's check: a ConfigError refuses the value (the previous one stays). */
@@ -54,8 +70,13 @@ export class PhoneSettings {
   }
 
   /** A call's media settings: the host's ICE servers, else the token's; `relay` forces TURN. */
-  media(claims: TokenClaims | null): { iceServers: RTCIceServer[]; pcConfig: RTCConfiguration; dtmfMode: DtmfMode } {
+  media(claims: TokenClaims | null): { iceServers: RTCIceServer[]; pcConfig: RTCConfiguration; dtmfMode: DtmfMode; qualityThresholds: QualityThresholds } {
     const iceServers = this.hostIceServers ?? (claims?.ice_servers as RTCIceServer[] | undefined) ?? [];
-    return { iceServers, pcConfig: { iceServers, iceTransportPolicy: this.iceTransportPolicy }, dtmfMode: this.dtmfMode };
+    return {
+      iceServers,
+      pcConfig: { iceServers, iceTransportPolicy: this.iceTransportPolicy },
+      dtmfMode: this.dtmfMode,
+      qualityThresholds: this.qualityThresholds,
+    };
   }
 }

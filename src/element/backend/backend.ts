@@ -1,3 +1,4 @@
+import type { QualitySample } from '../../core/quality/stats-sample.js';
 import type { RegistrationState, WidgetState } from '../../core/types.js';
 
 /** A call as the element's `calls` lists it. */
@@ -26,6 +27,8 @@ export interface PhoneCommands {
   isOnHold(): boolean;
   isReady(): boolean;
   getState(): WidgetState;
+  /** A live call's latest quality sample, or null. */
+  getCallStats(id: string): QualitySample | null;
   readonly registrationState: RegistrationState;
   readonly calls: CallSummary[];
   /** Opens the phone (the panel, or the popup window), with `number` in its dial field. */

@@ -46,6 +46,7 @@ export class LocalBackend implements PhoneBackend {
   isMuted = (): boolean => this.phone.muted;
   isOnHold = (): boolean => this.phone.onHold;
   isReady = (): boolean => this.phone.ready;
+  getCallStats = (id: string) => this.phone.getCallStats(id);
   getState = () => this.phone.state;
 
   transfer(number: string): boolean {

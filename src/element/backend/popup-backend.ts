@@ -64,6 +64,7 @@ export class PopupBackend implements PhoneBackend {
   isMuted = (): boolean => this.dialog.snapshot?.muted ?? false;
   isOnHold = (): boolean => this.dialog.snapshot?.onHold ?? false;
   isReady = (): boolean => this.dialog.snapshot?.ready ?? false;
+  getCallStats = (id: string) => this.dialog.snapshot?.callStats?.[id] ?? null;
   /** `loading` while no popup is attached. */
   getState = (): WidgetState => (this.dialog.snapshot?.state as WidgetState | undefined) ?? 'loading';
 

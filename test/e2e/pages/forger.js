@@ -3,7 +3,7 @@
 // origin comes in the fragment (#<origin>).
 (() => {
   const target = decodeURIComponent(location.hash.slice(1));
-  const snapshot = { state: 'incoming', ready: true, registrationState: 'registered', muted: false, onHold: false, calls: [] };
+  const snapshot = { state: 'incoming', ready: true, registrationState: 'registered', muted: false, onHold: false, calls: [], callStats: {} };
   const base = { protocol: 'voice-widget-dialog', version: 1 };
   const forged = [
     { ...base, type: 'event', name: 'call-received', detail: { id: 'forged', from: { name: 'Mallory', address: 'sip:mallory@evil.test' } }, snapshot },

@@ -16,6 +16,8 @@
     'outbound-number-changed',
     'no-audio',
     'audio-restored',
+    'quality-warning',
+    'quality-warning-cleared',
     'audio-blocked',
     'audio-unblocked',
     'audio-device-change',
