@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const TABLE = fileURLToPath(new URL('../src/shared/lazy-chunks.ts', import.meta.url));
-const ENTRY = /(\w+): \(\) => import\('([^']+)'\)/g;
+const ENTRY = /'?([\w-]+)'?: \(\) => import\('([^']+)'\)/g;
 
 /** The chunk table: [{ name, file }] with `file` the module's absolute path (TypeScript source). */
 export function chunkTable() {
@@ -32,7 +32,7 @@ export function classicChunkLoads() {
       let out = code.replace(/__VOICE_WIDGET_CHUNKS__/g, JSON.stringify(names));
       if (id.endsWith('lazy-chunks.ts')) {
         let n = 0;
-        out = `import { loadClassicChunk } from './classic-chunk.js';\n${out.replace(ENTRY, (_, name) => (n++, `${name}: () => loadClassicChunk('${name}')`))}`;
+        out = `import { loadClassicChunk } from './classic-chunk.js';\n${out.replace(ENTRY, (_, name) => (n++, `'${name}': () => loadClassicChunk('${name}')`))}`;
         if (n !== names.length) throw new Error('build/lazy-chunks: the chunk table did not rewrite cleanly');
       }
       return { code: out, map: null };

@@ -20,7 +20,8 @@ export const BUDGETS = {
  */
 export const SIZE_CEILINGS = {
   bundleTotalGzip: 84 * KB,
-  bundleOwnGzip: 37 * KB,
+  // 37.1 KB with the dialog host, the bridge and click-to-call in chunks (the element's backends grew it first).
+  bundleOwnGzip: 38 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */

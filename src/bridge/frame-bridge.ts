@@ -135,7 +135,8 @@ export class FrameBridge implements ReactiveController {
     return verdict;
   }
 
-  private onMessage = (e: MessageEvent): void => {
+  /** A message to this window (public: the main file hands over those that came before the bridge chunk). */
+  readonly onMessage = (e: MessageEvent): void => {
     // Cheapest checks first: the parent window itself, our marker, an allowed origin.
     if (e.source !== window.parent) return;
     const data: unknown = e.data;
@@ -177,7 +178,8 @@ export class FrameBridge implements ReactiveController {
     target.postMessage(responseMessage(requestId, name, payload), origin);
   }
 
-  private onEvent = (e: Event): void => {
+  /** One of the element's events, for the parent (public: the main file hands over those that came before the bridge chunk). */
+  readonly onEvent = (e: Event): void => {
     const origin = this.hostOrigin;
     if (!origin) return;
     // An explicit target origin: if the parent is no longer on it, the browser drops the message.

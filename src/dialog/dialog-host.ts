@@ -1,15 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import {
-  CONFIG_TOKEN_TTL_MS,
-  envelope,
-  newConfigToken,
-  parsePopupMessage,
-  type Command,
-  type DialogConfig,
-  type DialogSnapshot,
-  type HostMessage,
-} from './protocol.js';
-import { markPopupRunning, openedByThisTab, openPopupWindow, watchClosed } from './popup-window.js';
+import { CONFIG_TOKEN_TTL_MS, envelope, parsePopupMessage, type Command, type DialogConfig, type DialogSnapshot, type HostMessage } from './protocol.js';
+import { markPopupRunning, openedByThisTab, openPopupWithToken, watchClosed, type TokenedPopup } from './popup-window.js';
 
 /** A popup that has not asked for its configuration by then lost its opener (a Cross-Origin-Opener-Policy). */
 const DETACHED_AFTER_MS = 3_000;
@@ -102,21 +93,24 @@ export class DialogHost implements ReactiveController {
       if (Object.keys(extra).length > 0) this.send({ type: 'update', config: extra });
       return true;
     }
-    const url = new URL(this.options.popupUrl());
-    const token = newConfigToken();
-    this.tokens.set(token, Date.now() + CONFIG_TOKEN_TTL_MS);
-    // The fragment never reaches a server, a log or a Referer; the popup removes it at once.
-    url.hash = new URLSearchParams({ vw: token, origin: location.origin }).toString();
-    const opened = openPopupWindow(url.href, this.options.features());
+    return this.adopt(openPopupWithToken(this.options.popupUrl(), this.options.features()), extra);
+  }
+
+  /**
+   * Takes on a popup just opened from a click (by open(), or by the main
+   * file's opener before the dialog chunk arrived); null: the browser blocked it.
+   */
+  adopt(opened: TokenedPopup | null, extra: DialogConfig = {}): boolean {
     if (!opened) {
-      this.tokens.delete(token);
       this.setState('blocked');
       this.options.fail('popup-blocked', 'the browser blocked the phone window; allow pop-ups for this site, or open it from a click');
       return false;
     }
     // A popup that is already running needs no token: its hello attaches it.
-    if (opened.reused) this.tokens.delete(token);
-    else this.pendingExtra = extra;
+    if (!opened.reused) {
+      this.tokens.set(opened.token, Date.now() + CONFIG_TOKEN_TTL_MS);
+      this.pendingExtra = extra;
+    }
     this.popup = opened.window;
     this.setState('opening');
     this.watch();
@@ -176,7 +170,8 @@ export class DialogHost implements ReactiveController {
     popup.postMessage(envelope(message), new URL(this.options.popupUrl()).origin);
   }
 
-  private onMessage = (e: MessageEvent): void => {
+  /** A message to this window (public: the main file hands over those that came before the dialog chunk). */
+  readonly onMessage = (e: MessageEvent): void => {
     if (this.host.mode !== 'dialog') return;
     let popupOrigin: string;
     try {

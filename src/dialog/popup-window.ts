@@ -3,7 +3,7 @@
  * user gesture (or finding the one this tab's previous page left running),
  * noticing when it closes, and telling its own windows from others.
  */
-import { POPUP_NAME } from './protocol.js';
+import { newConfigToken, POPUP_NAME } from './protocol.js';
 import { readStorage, writeStorage } from '../shared/storage.js';
 
 /** How often the host looks whether the user closed the popup (`closed` is readable across origins). */
@@ -15,6 +15,25 @@ export interface OpenedPopup {
   window: Window;
   /** The popup of the tab's previous page, reached by name with nothing loaded into it (its call goes on). */
   reused: boolean;
+}
+
+/** A popup just opened, with the single-use config token its URL carries. */
+export interface TokenedPopup extends OpenedPopup {
+  token: string;
+}
+
+/**
+ * Opens the popup page at `popupUrl` (absolute) with a fresh config token in
+ * the fragment (it never reaches a server, a log or a Referer; the popup
+ * removes it at once). Null when the browser blocked it. Kept out of the
+ * dialog chunk: it must run inside the click, before that chunk may have arrived.
+ */
+export function openPopupWithToken(popupUrl: string, size: { width: number; height: number }): TokenedPopup | null {
+  const url = new URL(popupUrl);
+  const token = newConfigToken();
+  url.hash = new URLSearchParams({ vw: token, origin: location.origin }).toString();
+  const opened = openPopupWindow(url.href, size);
+  return opened && { ...opened, token };
 }
 
 /**

@@ -23,15 +23,15 @@ import {
 } from './icons.js';
 import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '../core/audio-devices.js';
 import { IncomingNotifier } from './incoming-notifier.js';
-import { ClickToCall } from './click-to-call.js';
+import { LazyClickToCall } from './lazy-click-to-call.js';
 import { safeUrl, type UrlUse } from './safe-url.js';
 import type { DialogConfig } from '../dialog/protocol.js';
 import type { CallSummary, PhoneBackend } from './backend/backend.js';
 import { LocalBackend } from './backend/local-backend.js';
-import { PopupBackend } from './backend/popup-backend.js';
+import { LazyPopupBackend } from './backend/lazy-popup-backend.js';
 import { microphoneErrorCode } from '../core/call.js';
 import { defaultPopupUrl } from '../popup-url.js';
-import { FrameBridge } from '../bridge/frame-bridge.js';
+import { LazyFrameBridge } from '../bridge/lazy-frame-bridge.js';
 import type { ReferPolicy } from '../core/transfer-request.js';
 import type { QualitySample } from '../core/quality/stats-sample.js';
 import type { QualityThresholds } from '../core/quality/thresholds.js';
@@ -223,7 +223,7 @@ export class VoiceWidget extends LitElement {
     },
   });
   /** Dialog mode: the popup phone that this element fronts for. */
-  private readonly popup = new PopupBackend(this, {
+  private readonly popup = new LazyPopupBackend(this, {
     popupUrl: () => this.popupHref(),
     config: () => this.dialogConfig(),
     features: () => ({ width: this.popupWidth, height: this.popupHeight }),
@@ -239,9 +239,9 @@ export class VoiceWidget extends LitElement {
   private get backend(): PhoneBackend {
     return this.mode === 'dialog' ? this.popup : this.local;
   }
-  private readonly clickToCallLinks = new ClickToCall(this, (number) => this.callFromPage(number));
+  private readonly clickToCallLinks = new LazyClickToCall(this, (number) => this.callFromPage(number));
   /** Iframe bridge: the parent page drives this element by postMessage (see `bridge-origins`). */
-  private readonly bridge = new FrameBridge(this, (code, message) => this.fail(code, message));
+  private readonly bridge = new LazyFrameBridge(this, (code, message) => this.fail(code, message));
 
   @query('input[part="number"]') private numberInput?: HTMLInputElement;
 

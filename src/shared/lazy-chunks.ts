@@ -7,6 +7,11 @@
  */
 export const CHUNKS = {
   es: () => import('../element/strings-es.js'),
+  /** Dialog mode's host side (the popup window's opener stays in the main file: window.open must run in the click). */
+  dialog: () => import('../element/backend/popup-backend.js'),
+  /** The iframe bridge (messages that arrive before it are kept for it). */
+  bridge: () => import('../bridge/frame-bridge.js'),
+  'click-to-call': () => import('../element/click-to-call.js'),
 };
 
 export type ChunkName = keyof typeof CHUNKS;

@@ -198,6 +198,9 @@ describe('lifecycle events', () => {
   });
 });
 
+/** Click-to-call is a lazy chunk (a dynamic import here): in use once it has loaded. */
+const clickToCallLoaded = () => import('../../src/element/click-to-call.js').then(() => new Promise((r) => setTimeout(r, 0)));
+
 describe('click-to-call', () => {
   it('tel: links and [data-phone] elements (also added later, also in open shadow roots) put the number in the phone; the link does not navigate', async () => {
     const page = await fixture<HTMLDivElement>(html`<div>
@@ -205,6 +208,7 @@ describe('click-to-call', () => {
       <span id="other"><a href="https://example.com/">not a phone</a></span>
     </div>`);
     const el = await fixture<VoiceWidget>(html`<voice-widget click-to-call></voice-widget>`);
+    await clickToCallLoaded();
     let prevented: boolean | null = null;
     const watch = (e: Event) => {
       prevented = e.defaultPrevented;
@@ -258,6 +262,7 @@ describe('click-to-call', () => {
       <div data-no-click-to-call><a id="quiet" href="tel:300">300</a></div>
     </div>`);
     const el = await fixture<VoiceWidget>(html`<voice-widget click-to-call></voice-widget>`);
+    await clickToCallLoaded();
     const box = row.querySelector<HTMLInputElement>('#pick')!;
     box.click();
     expect(box.checked, 'the checkbox toggled').to.equal(true);
@@ -292,6 +297,7 @@ describe('click-to-call', () => {
     expect(prevented).to.equal(false);
     el.clickToCall = true;
     await el.updateComplete;
+    await clickToCallLoaded();
     link.click();
     expect(prevented).to.equal(true);
     el.clickToCall = false;
@@ -308,6 +314,7 @@ describe('click-to-call', () => {
   it('an invalid number in a link gives invalid-number and is shown, not dialled', async () => {
     const link = await fixture<HTMLAnchorElement>(html`<a href="tel:%E0%A4%A">bad</a><span data-phone="call me!">x</span>`);
     const el = await fixture<VoiceWidget>(html`<voice-widget click-to-call></voice-widget>`);
+    await clickToCallLoaded();
     const errors = recordEvents(el, ['error']);
     const watch = (e: Event) => e.preventDefault();
     document.addEventListener('click', watch);

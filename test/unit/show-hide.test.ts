@@ -59,6 +59,9 @@ describe('open, show(), hide(), toggle()', () => {
     } finally {
       window.open = original;
     }
+    // Reported by the dialog chunk (a lazy import), once it has loaded.
+    await import('../../src/element/backend/popup-backend.js');
+    for (let i = 0; i < 50 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(errors).to.deep.equal(['popup-blocked']);
     expect([el.open, el.hasAttribute('open')]).to.deep.equal([false, false]);
   });

@@ -1,6 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import { DialogHost, type DialogHostElement, type DialogHostOptions, type DialogState } from '../../dialog/dialog-host.js';
-import type { Command } from '../../dialog/protocol.js';
+import type { Command, DialogConfig } from '../../dialog/protocol.js';
+import type { TokenedPopup } from '../../dialog/popup-window.js';
 import { normalizeDialString } from '../../core/dial-string.js';
 import type { RegistrationState, WidgetState } from '../../core/types.js';
 import type { PhoneBackend } from './backend.js';
@@ -23,6 +24,16 @@ export class PopupBackend implements PhoneBackend {
     private readonly options: PopupBackendOptions,
   ) {
     this.dialog = new DialogHost(host, options);
+  }
+
+  /** A popup the main file opened in a click before this chunk arrived (null: blocked). */
+  adopt(opened: TokenedPopup | null, extra: DialogConfig): boolean {
+    return this.dialog.adopt(opened, extra);
+  }
+
+  /** Messages that came before this chunk, in order. */
+  receive(e: MessageEvent): void {
+    this.dialog.onMessage(e);
   }
 
   /** The popup window's state, for the launcher. */
