@@ -1,6 +1,6 @@
 import JsSIP from 'jssip';
-import type { UA } from 'jssip/lib/UA';
-import type { RTCSession } from 'jssip/lib/RTCSession';
+import type { UA } from 'jssip/lib/UA.js';
+import type { RTCSession } from 'jssip/lib/RTCSession.js';
 import type { ReferUri } from './transfer-request.js';
 
 /**

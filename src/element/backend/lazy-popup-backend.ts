@@ -3,6 +3,7 @@ import type { DialogHostElement, DialogState } from '../../dialog/dialog-host.js
 import { openPopupWithToken, type TokenedPopup } from '../../dialog/popup-window.js';
 import type { DialogConfig } from '../../dialog/protocol.js';
 import { normalizeDialString } from '../../core/dial-string.js';
+import type { QualitySample } from '../../core/quality/stats-sample.js';
 import type { RegistrationState, WidgetState } from '../../core/types.js';
 import { EarlyMessages } from '../../shared/early-messages.js';
 import { LazyPart } from '../../shared/lazy-part.js';
@@ -128,6 +129,7 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
   isOnHold = (): boolean => this.part.value?.isOnHold() ?? false;
   isReady = (): boolean => this.part.value?.isReady() ?? false;
   getState = (): WidgetState => this.part.value?.getState() ?? 'loading';
+  getCallStats = (id: string): QualitySample | null => this.part.value?.getCallStats(id) ?? null;
 
   get registrationState(): RegistrationState {
     return this.part.value?.registrationState ?? 'unregistered';
