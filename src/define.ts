@@ -1,6 +1,10 @@
 import { VoiceWidget } from './element/voice-widget.js';
 import { VoiceWidgetDialpad } from './element/dialpad.js';
 import { VoiceWidgetCallTimer } from './element/call-timer.js';
+import { IncomingView } from './element/views/incoming-view.js';
+import { OutgoingView } from './element/views/outgoing-view.js';
+import { InCallView } from './element/views/in-call-view.js';
+import { CallWaitingView } from './element/views/call-waiting-view.js';
 
 /**
  * Registers the elements. Guarded: a page may load the script-tag build and
@@ -15,11 +19,19 @@ function define(tag: string, ctor: CustomElementConstructor): void {
 define('voice-widget', VoiceWidget);
 define('vw-dialpad', VoiceWidgetDialpad);
 define('vw-call-timer', VoiceWidgetCallTimer);
+define('vw-incoming-view', IncomingView);
+define('vw-outgoing-view', OutgoingView);
+define('vw-in-call-view', InCallView);
+define('vw-call-waiting-view', CallWaitingView);
 
 declare global {
   interface HTMLElementTagNameMap {
     'voice-widget': VoiceWidget;
     'vw-dialpad': VoiceWidgetDialpad;
     'vw-call-timer': VoiceWidgetCallTimer;
+    'vw-incoming-view': IncomingView;
+    'vw-outgoing-view': OutgoingView;
+    'vw-in-call-view': InCallView;
+    'vw-call-waiting-view': CallWaitingView;
   }
 }

@@ -54,6 +54,13 @@ export const styles = css`
     *::after {
       box-sizing: border-box;
     }
+    /* The views (src/element/views) are wrappers only: their content lays out as the panel's own. */
+    vw-incoming-view,
+    vw-outgoing-view,
+    vw-in-call-view,
+    vw-call-waiting-view {
+      display: contents;
+    }
     [hidden] {
       display: none !important;
     }

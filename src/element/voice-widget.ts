@@ -4,23 +4,7 @@ import { property, state, query } from 'lit/decorators.js';
 import type { PhoneConfig } from '../core/phone.js';
 import type { DtmfMode, ErrorCode, LifecycleDetail, RegistrationState, WidgetState } from '../core/types.js';
 import { formatDuration } from './call-timer.js';
-import {
-  backspaceIcon,
-  closeIcon,
-  hangupIcon,
-  historyIcon,
-  incomingIcon,
-  keypadIcon,
-  logoIcon,
-  micIcon,
-  micOffIcon,
-  outgoingIcon,
-  pauseIcon,
-  transferIcon,
-  phoneIcon,
-  settingsIcon,
-  soundIcon,
-} from './icons.js';
+import { backspaceIcon, closeIcon, historyIcon, incomingIcon, keypadIcon, logoIcon, outgoingIcon, phoneIcon, settingsIcon, soundIcon } from './icons.js';
 import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '../core/audio-devices.js';
 import { IncomingNotifier } from './incoming-notifier.js';
 import { ClickToCall } from './click-to-call.js';
@@ -33,7 +17,6 @@ import { microphoneErrorCode } from '../core/call.js';
 import { defaultPopupUrl } from '../popup-url.js';
 import { FrameBridge } from '../bridge/frame-bridge.js';
 import type { ReferPolicy } from '../core/transfer-request.js';
-import { renderTransferRequest } from './transfer-request-view.js';
 import { deprecated } from './deprecated.js';
 import { ATTRIBUTES, POPUP_ATTRIBUTES, popupValue, propertyOf, type AttributeRow } from './attributes.js';
 
@@ -41,6 +24,8 @@ import { ATTRIBUTES, POPUP_ATTRIBUTES, popupValue, propertyOf, type AttributeRow
 const STYLES_TIMEOUT_MS = 10_000;
 import type { HistoryEntry } from '../core/call-history.js';
 import { phoneContext, type PhoneSnapshot } from './phone-context.js';
+import { actionsContext, type PhoneActions } from './phone-actions.js';
+import type { TransferNote } from './views/in-call-view.js';
 import { PhoneController } from './phone-controller.js';
 import { fill, languageLoading, stringsFor, type Strings } from './strings.js';
 import { styles } from './voice-widget.styles.js';
@@ -213,8 +198,6 @@ export class VoiceWidget extends LitElement {
       if (showDialer) this.view = 'dialer';
     },
     transferSent: (number) => {
-      this.transferOpen = false;
-      this.transferTarget = '';
       this.transferNote = { id: this.snapshot.call!.id, text: fill(this.t.transferring, { number }) };
     },
   });
@@ -245,16 +228,27 @@ export class VoiceWidget extends LitElement {
   @state()
   private snapshot: PhoneSnapshot = this.controller.snapshot;
 
+  /** What the views may do; the same object for the element's life. */
+  @provide({ context: actionsContext })
+  protected readonly actions: PhoneActions = {
+    answer: () => this.answer(),
+    reject: () => this.reject(),
+    hangup: () => this.hangup(),
+    sendDtmf: (digits) => this.sendDtmf(digits),
+    setMuted: (muted) => (muted ? this.mute() : this.unmute()),
+    setHeld: (held) => (held ? this.hold() : this.unhold()),
+    transfer: (number) => this.transfer(number),
+    acceptTransfer: () => this.acceptTransfer(),
+    declineTransfer: () => this.declineTransfer(),
+  };
+
   @state() private number = '';
-  @state() private keypadOpen = false;
   /** What the panel shows when no call is on screen. */
   @state() private view: 'dialer' | 'history' | 'settings' = 'dialer';
   /** The devices listed on the settings screen (loaded when it opens). */
   @state() private deviceList: AudioDeviceList | null = null;
-  @state() private transferOpen = false;
-  @state() private transferTarget = '';
-  /** The last transfer's outcome, shown on that call's screen. */
-  @state() private transferNote: { id: string; text: string } | null = null;
+  /** The last transfer's progress or outcome, shown on that call's screen. */
+  @state() private transferNote: TransferNote | null = null;
   /** The words in use: the language's set with the host's overrides. */
   private t: Strings = stringsFor(null, null);
 
@@ -429,12 +423,18 @@ export class VoiceWidget extends LitElement {
     const ringing = this.snapshot.call?.state === 'incoming' ? this.snapshot.call.id : null;
     if (ringing && ringing !== this.focusedFor && this.open) {
       this.focusedFor = ringing;
-      this.renderRoot.querySelector<HTMLButtonElement>('[part~="answer-button"]')?.focus();
+      void this.focusAnswer();
     }
   }
 
   /** The call whose Answer button already got the focus. */
   private focusedFor: string | null = null;
+
+  /** The incoming view renders after this element: wait for it, then focus Answer. */
+  private async focusAnswer(): Promise<void> {
+    await this.renderRoot.querySelector<LitElement>('vw-incoming-view')?.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('[part~="answer-button"]')?.focus();
+  }
 
   // ── public API ─────────────────────────────────────────────────────────────
 
@@ -727,20 +727,10 @@ export class VoiceWidget extends LitElement {
     this.call(entry.number);
   }
 
-  private onDtmfDigit(e: CustomEvent<{ digit: string }>): void {
-    this.sendDtmf(e.detail.digit);
-  }
-
   private onTransfer = (e: Event): void => {
     const { id, target, result } = (e as CustomEvent<{ id: string; target: string; result: string }>).detail;
     this.transferNote = { id, text: fill(result === 'accepted' ? this.t.transferred : this.t.transferFailed, { number: target }) };
   };
-
-  private onTransferSubmit(e: Event): void {
-    e.preventDefault();
-    const input = (e.target as HTMLFormElement).querySelector('input')!;
-    this.transfer(input.value);
-  }
 
   /** On a connected call, digits typed anywhere in the widget are sent as DTMF (not into a text field). */
   private onKeydown = (e: KeyboardEvent): void => {
@@ -914,12 +904,12 @@ export class VoiceWidget extends LitElement {
     const call = this.snapshot.call;
     switch (call?.state) {
       case 'incoming':
-        return this.renderIncoming();
+        return html`<vw-incoming-view .t=${this.t}></vw-incoming-view>`;
       case 'dialing':
       case 'ringing':
-        return this.renderOutgoing();
+        return html`<vw-outgoing-view .t=${this.t}></vw-outgoing-view>`;
       case 'in-progress':
-        return this.renderInCall();
+        return html`<vw-in-call-view .t=${this.t} .note=${this.transferNote}></vw-in-call-view>`;
       default:
         if (this.view === 'history') return this.renderHistory();
         if (this.view === 'settings') return this.renderSettings();
@@ -1069,136 +1059,5 @@ export class VoiceWidget extends LitElement {
         </button>
       </div>
     </form>`;
-  }
-
-  private renderIncoming() {
-    const call = this.snapshot.call!;
-    return html`<div part="incoming" class="call" data-ringing role="group" aria-label=${this.t.incomingCall}>
-      <span class="label">${this.t.incomingCall}</span>
-      ${this.renderParty()}
-      <div class="actions">
-        <button
-          part="hangup-button"
-          class="round decline"
-          aria-label=${this.t.decline}
-          ?disabled=${call.answering}
-          @click=${() => this.reject()}
-        >
-          ${hangupIcon}
-        </button>
-        <button part="answer-button" class="round accept" aria-label=${this.t.answer} ?disabled=${call.answering} @click=${() => this.answer()}>
-          ${phoneIcon}
-        </button>
-      </div>
-    </div>`;
-  }
-
-  private renderOutgoing() {
-    const call = this.snapshot.call!;
-    return html`<div part="outgoing" class="call" data-ringing>
-      <span class="label">${this.t.calling}</span>
-      ${this.renderParty()}
-      <span class="progress">${call.state === 'ringing' ? this.t.ringingProgress : this.t.callingProgress}</span>
-      <div class="actions">
-        <button part="hangup-button" class="round decline" aria-label=${this.t.hangUp} @click=${() => this.hangup()}>
-          ${hangupIcon}
-        </button>
-      </div>
-    </div>`;
-  }
-
-  private renderInCall() {
-    const call = this.snapshot.call!;
-    const held = call.held.local ? this.t.onHold : call.held.remote ? this.t.heldByOther : '';
-    return html`<div part="in-call" class="call" ?data-keypad=${this.keypadOpen}>
-      ${this.renderParty()}
-      ${held ? html`<span class="progress held" role="status">${held}</span>` : html`<vw-call-timer class="progress" label=${this.t.callDuration}></vw-call-timer>`}
-      ${call.silent ? html`<span part="no-audio" class="warning" role="alert">${this.t.noAudio}</span>` : nothing}
-      <div class="tools">
-        <button
-          part="mute-button"
-          class="tool"
-          aria-label=${this.t.mute}
-          aria-pressed=${this.snapshot.call?.muted ? 'true' : 'false'}
-          @click=${() => (this.snapshot.call?.muted ? this.unmute() : this.mute())}
-        >
-          ${this.snapshot.call?.muted ? micOffIcon : micIcon}
-        </button>
-        <button
-          part="hold-button"
-          class="tool"
-          aria-label=${this.t.hold}
-          aria-pressed=${call.held.local ? 'true' : 'false'}
-          ?disabled=${call.holdPending}
-          @click=${() => (call.held.local ? this.unhold() : this.hold())}
-        >
-          ${pauseIcon}
-        </button>
-        <button
-          part="transfer-button"
-          class="tool"
-          aria-label=${this.t.transfer}
-          ?disabled=${call.transferPending}
-          aria-expanded=${this.transferOpen ? 'true' : 'false'}
-          @click=${() => (this.transferOpen = !this.transferOpen)}
-        >
-          ${transferIcon}
-        </button>
-        <button
-          part="keypad-button"
-          class="tool"
-          aria-label=${this.t.keypad}
-          aria-pressed=${this.keypadOpen ? 'true' : 'false'}
-          @click=${() => (this.keypadOpen = !this.keypadOpen)}
-        >
-          ${keypadIcon}
-        </button>
-      </div>
-      ${
-        this.transferOpen
-          ? html`<form part="transfer" class="transfer" @submit=${this.onTransferSubmit}>
-            <label class="visually-hidden" for="transfer-to">${this.t.transferTo}</label>
-            <input
-              id="transfer-to"
-              type="tel"
-              autocomplete="off"
-              placeholder=${this.t.transferTo}
-              .value=${this.transferTarget}
-              @input=${(e: InputEvent) => (this.transferTarget = (e.target as HTMLInputElement).value)}
-            />
-            <button type="submit" ?disabled=${this.transferTarget.trim() === ''}>${this.t.transfer}</button>
-          </form>`
-          : nothing
-      }
-      ${this.transferNote?.id === call.id ? html`<span class="note" role="status">${this.transferNote.text}</span>` : nothing}
-      ${this.keypadOpen ? html`<vw-dialpad part="dialpad" exportparts="key" @vw-digit=${this.onDtmfDigit}></vw-dialpad>` : nothing}
-      ${renderTransferRequest(this.snapshot.transferRequest, this.t, (accept) => (accept ? this.acceptTransfer() : this.declineTransfer()))}
-      ${this.renderWaiting()}
-      <div class="actions">
-        <button part="hangup-button" class="round decline" aria-label=${this.t.hangUp} @click=${() => this.hangup()}>
-          ${hangupIcon}
-        </button>
-      </div>
-    </div>`;
-  }
-
-  private renderWaiting() {
-    const waiting = this.snapshot.waiting;
-    if (!waiting) return nothing;
-    return html`<div part="call-waiting" class="waiting" role="group" aria-label=${this.t.secondCall}>
-      <span class="who"><span class="label">${this.t.secondCall}</span> <strong>${waiting.remote.name}</strong></span>
-      <button class="decline small" aria-label=${this.t.declineSecondCall} @click=${() => this.reject()}>${hangupIcon}</button>
-      <button class="accept small" aria-label=${this.t.answerSecondCall} @click=${() => this.answer()}>${phoneIcon}</button>
-      <span class="visually-hidden" role="alert">${fill(this.t.secondCallFrom, { name: waiting.remote.name })}</span>
-    </div>`;
-  }
-
-  private renderParty() {
-    const call = this.snapshot.call!;
-    const initial = (call.remote.name.trim()[0] ?? '#').toUpperCase();
-    const showAddress = call.remote.name !== call.number;
-    return html`<div class="avatar" aria-hidden="true">${initial}</div>
-      <div class="name">${call.remote.name}</div>
-      ${showAddress ? html`<div class="address">${call.number}</div>` : nothing}`;
   }
 }
