@@ -5,6 +5,11 @@ import { IncomingView } from './element/views/incoming-view.js';
 import { OutgoingView } from './element/views/outgoing-view.js';
 import { InCallView } from './element/views/in-call-view.js';
 import { CallWaitingView } from './element/views/call-waiting-view.js';
+import { DialerView } from './element/views/dialer-view.js';
+import { HistoryView } from './element/views/history-view.js';
+import { SettingsView } from './element/views/settings-view.js';
+import { HeaderView } from './element/views/header-view.js';
+import { NavigationView } from './element/views/navigation-view.js';
 
 /**
  * Registers the elements. Guarded: a page may load the script-tag build and
@@ -23,6 +28,11 @@ define('vw-incoming-view', IncomingView);
 define('vw-outgoing-view', OutgoingView);
 define('vw-in-call-view', InCallView);
 define('vw-call-waiting-view', CallWaitingView);
+define('vw-dialer-view', DialerView);
+define('vw-history-view', HistoryView);
+define('vw-settings-view', SettingsView);
+define('vw-header-view', HeaderView);
+define('vw-navigation-view', NavigationView);
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -33,5 +43,10 @@ declare global {
     'vw-outgoing-view': OutgoingView;
     'vw-in-call-view': InCallView;
     'vw-call-waiting-view': CallWaitingView;
+    'vw-dialer-view': DialerView;
+    'vw-history-view': HistoryView;
+    'vw-settings-view': SettingsView;
+    'vw-header-view': HeaderView;
+    'vw-navigation-view': NavigationView;
   }
 }

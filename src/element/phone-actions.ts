@@ -1,4 +1,5 @@
 import { createContext } from '@lit/context';
+import type { AudioDeviceKind } from '../core/audio-devices.js';
 
 /** The panel's screens while no call fills it. */
 export type PanelView = 'dialer' | 'history' | 'settings';
@@ -9,6 +10,7 @@ export type PanelView = 'dialer' | 'history' | 'settings';
  * re-renders for the phone's snapshot only.
  */
 export interface PhoneActions {
+  call(number: string): boolean;
   answer(): boolean;
   reject(): boolean;
   hangup(): boolean;
@@ -18,6 +20,19 @@ export interface PhoneActions {
   transfer(number: string): boolean;
   acceptTransfer(): boolean;
   declineTransfer(): boolean;
+  selectOutboundNumber(number: string | null): boolean;
+  setAudioDevice(kind: AudioDeviceKind, deviceId: string | null): boolean;
+  previewRingtone(): void;
+  enableAudio(): Promise<boolean>;
+  /** Asks for the microphone (so devices get names); a refusal is the element's `error`. */
+  allowMicrophone(): Promise<void>;
+  setNotifications(on: boolean): void;
+  hide(): void;
+  /** The dial field's text (kept by the root: `show(number)` and click-to-call fill it too). */
+  setNumber(number: string): void;
+  showView(view: PanelView): void;
+  /** A recent call clicked: back to the dialer, calling that number. */
+  redial(number: string): void;
 }
 
 export const actionsContext = createContext<PhoneActions>(Symbol.for('voice-widget.actions'));

@@ -58,7 +58,12 @@ export const styles = css`
     vw-incoming-view,
     vw-outgoing-view,
     vw-in-call-view,
-    vw-call-waiting-view {
+    vw-call-waiting-view,
+    vw-dialer-view,
+    vw-history-view,
+    vw-settings-view,
+    vw-header-view,
+    vw-navigation-view {
       display: contents;
     }
     [hidden] {
