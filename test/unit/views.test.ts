@@ -29,7 +29,8 @@ class FakePhone extends LitElement {
   /** A new frozen snapshot, as the backend emits one. */
   set(change: Partial<PhoneSnapshot>, call: Partial<CallSnapshot> = {}): Promise<unknown> {
     const current = this.phone.value;
-    this.phone.setValue(Object.freeze({ ...current, ...change, call: current.call && { ...current.call, ...call } }));
+    const next = 'call' in change ? (change.call ?? null) : current.call && { ...current.call, ...call };
+    this.phone.setValue(Object.freeze({ ...current, ...change, call: next }));
     return this.view.updateComplete;
   }
 }
@@ -140,5 +141,28 @@ describe('views against a provided phone context', () => {
     await phone.set({}, { answering: true });
     expect(part(phone, 'answer-button')!.hasAttribute('disabled')).to.equal(true);
     expect(part(phone, 'hangup-button')!.hasAttribute('disabled')).to.equal(true);
+  });
+});
+
+describe('panel views against a provided phone context', () => {
+  it('the dialer types through setNumber and calls the number shown', async () => {
+    const phone = await mount(html`<vw-dialer-view .number=${'12'}></vw-dialer-view>`);
+    const pad = phone.querySelector('vw-dialpad')!;
+    pad.dispatchEvent(new CustomEvent('vw-digit', { detail: { digit: '3' } }));
+    pad.dispatchEvent(new CustomEvent('vw-digit', { detail: { digit: '4' } }));
+    await phone.view.updateComplete;
+    part(phone, 'call-button')!.click();
+    expect(phone.calls).to.deep.equal(['setNumber("123")', 'setNumber("1234")', 'call("1234")']);
+    await phone.set({ ready: false });
+    expect(part(phone, 'call-button')!.hasAttribute('disabled')).to.equal(true);
+  });
+
+  it('the navigation switches views and hides while a call fills the panel', async () => {
+    const phone = await mount(html`<vw-navigation-view></vw-navigation-view>`);
+    expect(part(phone, 'navigation')).to.equal(null);
+    await phone.set({ call: null });
+    part(phone, 'history-button')!.click();
+    part(phone, 'settings-button')!.click();
+    expect(phone.calls).to.deep.equal(['showView("history")', 'showView("settings")']);
   });
 });
