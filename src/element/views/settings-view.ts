@@ -5,12 +5,15 @@ import type { NotificationSupport } from '../incoming-notifier.js';
 import { fill } from '../strings.js';
 import { ViewElement } from './view-element.js';
 
+/** The last list seen: a settings view shown again starts from it while it lists anew (the page's devices, not one widget's). */
+let lastList: AudioDeviceList | null = null;
+
 /** Caller ID, audio devices (listed while shown, again when they change) and desktop notifications. */
 export class SettingsView extends ViewElement {
   @property({ attribute: false }) notificationSupport: NotificationSupport = 'unsupported';
   @property({ attribute: false }) notificationsEnabled = false;
 
-  @state() private deviceList: AudioDeviceList | null = null;
+  @state() private deviceList: AudioDeviceList | null = lastList;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -31,6 +34,7 @@ export class SettingsView extends ViewElement {
     } catch {
       this.deviceList = { microphones: [], speakers: [], outputSelection: false, ringerSelection: false };
     }
+    lastList = this.deviceList;
   }
 
   /** Browsers name devices only once the page may use the microphone: ask (from this click), then list again. */
