@@ -1,6 +1,15 @@
 import { VoiceWidget } from './element/voice-widget.js';
 import { VoiceWidgetDialpad } from './element/dialpad.js';
 import { VoiceWidgetCallTimer } from './element/call-timer.js';
+import { IncomingView } from './element/views/incoming-view.js';
+import { OutgoingView } from './element/views/outgoing-view.js';
+import { InCallView } from './element/views/in-call-view.js';
+import { CallWaitingView } from './element/views/call-waiting-view.js';
+import { DialerView } from './element/views/dialer-view.js';
+import { HistoryView } from './element/views/history-view.js';
+import { SettingsView } from './element/views/settings-view.js';
+import { HeaderView } from './element/views/header-view.js';
+import { NavigationView } from './element/views/navigation-view.js';
 
 /**
  * Registers the elements. Guarded: a page may load the script-tag build and
@@ -15,11 +24,29 @@ function define(tag: string, ctor: CustomElementConstructor): void {
 define('voice-widget', VoiceWidget);
 define('vw-dialpad', VoiceWidgetDialpad);
 define('vw-call-timer', VoiceWidgetCallTimer);
+define('vw-incoming-view', IncomingView);
+define('vw-outgoing-view', OutgoingView);
+define('vw-in-call-view', InCallView);
+define('vw-call-waiting-view', CallWaitingView);
+define('vw-dialer-view', DialerView);
+define('vw-history-view', HistoryView);
+define('vw-settings-view', SettingsView);
+define('vw-header-view', HeaderView);
+define('vw-navigation-view', NavigationView);
 
 declare global {
   interface HTMLElementTagNameMap {
     'voice-widget': VoiceWidget;
     'vw-dialpad': VoiceWidgetDialpad;
     'vw-call-timer': VoiceWidgetCallTimer;
+    'vw-incoming-view': IncomingView;
+    'vw-outgoing-view': OutgoingView;
+    'vw-in-call-view': InCallView;
+    'vw-call-waiting-view': CallWaitingView;
+    'vw-dialer-view': DialerView;
+    'vw-history-view': HistoryView;
+    'vw-settings-view': SettingsView;
+    'vw-header-view': HeaderView;
+    'vw-navigation-view': NavigationView;
   }
 }

@@ -54,6 +54,18 @@ export const styles = css`
     *::after {
       box-sizing: border-box;
     }
+    /* The views (src/element/views) are wrappers only: their content lays out as the panel's own. */
+    vw-incoming-view,
+    vw-outgoing-view,
+    vw-in-call-view,
+    vw-call-waiting-view,
+    vw-dialer-view,
+    vw-history-view,
+    vw-settings-view,
+    vw-header-view,
+    vw-navigation-view {
+      display: contents;
+    }
     [hidden] {
       display: none !important;
     }

@@ -1,26 +1,9 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { provide } from '@lit/context';
-import { property, state, query } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { PhoneConfig } from '../core/phone.js';
 import type { DtmfMode, ErrorCode, LifecycleDetail, RegistrationState, WidgetState } from '../core/types.js';
-import { formatDuration } from './call-timer.js';
-import {
-  backspaceIcon,
-  closeIcon,
-  hangupIcon,
-  historyIcon,
-  incomingIcon,
-  keypadIcon,
-  logoIcon,
-  micIcon,
-  micOffIcon,
-  outgoingIcon,
-  pauseIcon,
-  transferIcon,
-  phoneIcon,
-  settingsIcon,
-  soundIcon,
-} from './icons.js';
+import { phoneIcon } from './icons.js';
 import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '../core/audio-devices.js';
 import { IncomingNotifier } from './incoming-notifier.js';
 import { LazyClickToCall } from './lazy-click-to-call.js';
@@ -35,17 +18,17 @@ import { LazyFrameBridge } from '../bridge/lazy-frame-bridge.js';
 import type { ReferPolicy } from '../core/transfer-request.js';
 import type { QualitySample } from '../core/quality/stats-sample.js';
 import type { QualityThresholds } from '../core/quality/thresholds.js';
-import { renderTransferRequest } from './transfer-request-view.js';
 import { deprecated } from './deprecated.js';
 import { ATTRIBUTES, POPUP_ATTRIBUTES, popupValue, propertyOf, type AttributeRow } from './attributes.js';
-
-/** How long custom styles may take to load before the widget says so and keeps its own look. */
-const STYLES_TIMEOUT_MS = 10_000;
-import type { HistoryEntry } from '../core/call-history.js';
 import { phoneContext, type PhoneSnapshot } from './phone-context.js';
+import { actionsContext, type PanelView, type PhoneActions } from './phone-actions.js';
+import type { TransferNote } from './views/in-call-view.js';
 import { PhoneController } from './phone-controller.js';
 import { fill, languageLoading, stringsFor, type Strings } from './strings.js';
 import { styles } from './voice-widget.styles.js';
+
+/** How long custom styles may take to load before the widget says so and keeps its own look. */
+const STYLES_TIMEOUT_MS = 10_000;
 
 /** ice-servers: JSON in the attribute; a string that is not JSON is kept so the core can report it. */
 const jsonConverter = {
@@ -217,8 +200,6 @@ export class VoiceWidget extends LitElement {
       if (showDialer) this.view = 'dialer';
     },
     transferSent: (number) => {
-      this.transferOpen = false;
-      this.transferTarget = '';
       this.transferNote = { id: this.snapshot.call!.id, text: fill(this.t.transferring, { number }) };
     },
   });
@@ -243,22 +224,40 @@ export class VoiceWidget extends LitElement {
   /** Iframe bridge: the parent page drives this element by postMessage (see `bridge-origins`). */
   private readonly bridge = new LazyFrameBridge(this, (code, message) => this.fail(code, message));
 
-  @query('input[part="number"]') private numberInput?: HTMLInputElement;
-
   @provide({ context: phoneContext })
   @state()
   private snapshot: PhoneSnapshot = this.controller.snapshot;
 
+  /** What the views may do; the same object for the element's life. */
+  @provide({ context: actionsContext })
+  protected readonly actions: PhoneActions = {
+    call: (number) => this.call(number),
+    answer: () => this.answer(),
+    reject: () => this.reject(),
+    hangup: () => this.hangup(),
+    sendDtmf: (digits) => this.sendDtmf(digits),
+    setMuted: (muted) => (muted ? this.mute() : this.unmute()),
+    setHeld: (held) => (held ? this.hold() : this.unhold()),
+    transfer: (number) => this.transfer(number),
+    acceptTransfer: () => this.acceptTransfer(),
+    declineTransfer: () => this.declineTransfer(),
+    selectOutboundNumber: (number) => this.selectOutboundNumber(number),
+    setAudioDevice: (kind, deviceId) => this.setAudioDevice(kind, deviceId),
+    previewRingtone: () => this.controller.phone.previewRingtone(),
+    enableAudio: () => this.enableAudio(),
+    allowMicrophone: () => this.allowMicrophone(),
+    setNotifications: (on) => void this.notifier.setEnabled(on),
+    hide: () => this.hide(),
+    setNumber: (number) => (this.number = number),
+    showView: (view) => this.showView(view),
+    redial: (number) => this.redial(number),
+  };
+
   @state() private number = '';
-  @state() private keypadOpen = false;
   /** What the panel shows when no call is on screen. */
-  @state() private view: 'dialer' | 'history' | 'settings' = 'dialer';
-  /** The devices listed on the settings screen (loaded when it opens). */
-  @state() private deviceList: AudioDeviceList | null = null;
-  @state() private transferOpen = false;
-  @state() private transferTarget = '';
-  /** The last transfer's outcome, shown on that call's screen. */
-  @state() private transferNote: { id: string; text: string } | null = null;
+  @state() private view: PanelView = 'dialer';
+  /** The last transfer's progress or outcome, shown on that call's screen. */
+  @state() private transferNote: TransferNote | null = null;
   /** The words in use: the language's set with the host's overrides. */
   private t: Strings = stringsFor(null, null);
 
@@ -377,7 +376,6 @@ export class VoiceWidget extends LitElement {
     this.addEventListener('keydown', this.onKeydown);
     this.addEventListener('transfer', this.onTransfer);
     this.addEventListener('click', this.onAnyClick);
-    navigator.mediaDevices?.addEventListener?.('devicechange', this.onDeviceChange);
   }
 
   override disconnectedCallback(): void {
@@ -385,7 +383,6 @@ export class VoiceWidget extends LitElement {
     this.removeEventListener('keydown', this.onKeydown);
     this.removeEventListener('transfer', this.onTransfer);
     this.removeEventListener('click', this.onAnyClick);
-    navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
   }
 
   override firstUpdated(): void {
@@ -436,12 +433,18 @@ export class VoiceWidget extends LitElement {
     const ringing = this.snapshot.call?.state === 'incoming' ? this.snapshot.call.id : null;
     if (ringing && ringing !== this.focusedFor && this.open) {
       this.focusedFor = ringing;
-      this.renderRoot.querySelector<HTMLButtonElement>('[part~="answer-button"]')?.focus();
+      void this.focusAnswer();
     }
   }
 
   /** The call whose Answer button already got the focus. */
   private focusedFor: string | null = null;
+
+  /** The incoming view renders after this element: wait for it, then focus Answer. */
+  private async focusAnswer(): Promise<void> {
+    await this.renderRoot.querySelector<LitElement>('vw-incoming-view')?.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('[part~="answer-button"]')?.focus();
+  }
 
   // ── public API ─────────────────────────────────────────────────────────────
 
@@ -687,46 +690,22 @@ export class VoiceWidget extends LitElement {
     return allowed[0];
   }
 
-  private onSubmit(e: Event): void {
-    e.preventDefault();
-    this.call(this.number);
-  }
-
-  private onDialDigit(e: CustomEvent<{ digit: string }>): void {
-    this.number += e.detail.digit;
-    this.numberInput?.focus();
-  }
-
-  private showView(view: 'dialer' | 'history' | 'settings'): void {
+  private showView(view: PanelView): void {
     this.view = view;
     if (this.view === 'history') {
       this.controller.phone.history?.markSeen();
       this.controller.refresh();
     }
-    if (this.view === 'settings') void this.loadDevices();
   }
 
-  private async loadDevices(): Promise<void> {
-    try {
-      this.deviceList = await listAudioDevices();
-    } catch {
-      this.deviceList = { microphones: [], speakers: [], outputSelection: false, ringerSelection: false };
-    }
-  }
-
-  private onDeviceChange = (): void => {
-    if (this.view === 'settings') void this.loadDevices();
-  };
-
-  /** Browsers name devices only once the page may use the microphone: ask (from this click), then list again. */
-  private async allowDeviceNames(): Promise<void> {
+  /** Browsers name devices only once the page may use the microphone: ask (from a click). */
+  private async allowMicrophone(): Promise<void> {
     try {
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
       for (const track of stream.getTracks()) track.stop();
     } catch (e) {
       this.fail(microphoneErrorCode(e), `the microphone could not be opened: ${(e as Error).message}`);
     }
-    await this.loadDevices();
   }
 
   /** Any click in the widget is a user gesture: if the browser held sound back, it may play now. */
@@ -734,25 +713,15 @@ export class VoiceWidget extends LitElement {
     if (this.snapshot.audioBlocked) void this.enableAudio();
   };
 
-  private redial(entry: HistoryEntry): void {
+  private redial(number: string): void {
     this.view = 'dialer';
-    this.call(entry.number);
-  }
-
-  private onDtmfDigit(e: CustomEvent<{ digit: string }>): void {
-    this.sendDtmf(e.detail.digit);
+    this.call(number);
   }
 
   private onTransfer = (e: Event): void => {
     const { id, target, result } = (e as CustomEvent<{ id: string; target: string; result: string }>).detail;
     this.transferNote = { id, text: fill(result === 'accepted' ? this.t.transferred : this.t.transferFailed, { number: target }) };
   };
-
-  private onTransferSubmit(e: Event): void {
-    e.preventDefault();
-    const input = (e.target as HTMLFormElement).querySelector('input')!;
-    this.transfer(input.value);
-  }
 
   /** On a connected call, digits typed anywhere in the widget are sent as DTMF (not into a text field). */
   private onKeydown = (e: KeyboardEvent): void => {
@@ -851,366 +820,39 @@ export class VoiceWidget extends LitElement {
         }
       </button>
       <section id="panel" part="panel" class="panel" aria-label=${this.windowTitle || this.t.phone} ?hidden=${!this.open}>
-        ${this.renderHeader()} ${this.renderStatus()} ${this.renderSoundBlocked()}
+        <vw-header-view
+          .t=${this.t}
+          .heading=${this.windowTitle || this.t.phone}
+          .logoUrl=${this.logoUrl}
+          .linkUrl=${this.linkUrl}
+          .hideLogo=${this.hideLogo}
+        ></vw-header-view>
         <div class="body">${this.renderBody()}</div>
-        ${this.renderNavigation()}
+        <vw-navigation-view .t=${this.t} .view=${this.view}></vw-navigation-view>
         <div class="visually-hidden" role="status" aria-live="polite">${this.announcement()}</div>
       </section>
     `;
-  }
-
-  private renderHeader() {
-    return html`<header part="header">
-      ${this.renderLogo()}
-      <span class="title">${this.windowTitle || this.t.phone}</span>
-      <button part="close-button" class="icon-button" aria-label=${this.t.closePhone} @click=${() => this.hide()}>
-        ${closeIcon}
-      </button>
-    </header>`;
-  }
-
-  /** Keypad, recent calls and settings, while no call fills the panel. */
-  private renderNavigation() {
-    const call = this.snapshot.call;
-    if (call && !call.cause) return nothing;
-    const tab = (view: 'dialer' | 'history' | 'settings', part: string, label: string, icon: unknown, disabled = false) =>
-      html`<button
-        part=${part}
-        aria-label=${label}
-        aria-pressed=${this.view === view ? 'true' : 'false'}
-        ?disabled=${disabled}
-        @click=${() => this.showView(view)}
-      >
-        ${icon}
-      </button>`;
-    // Recent calls belong to a user: none to show before the token says who that is.
-    return html`<nav part="navigation" class="navigation" aria-label=${this.t.phone}>
-      ${tab('dialer', 'dialer-button', this.t.keypad, keypadIcon)}
-      ${tab('history', 'history-button', this.t.recentCalls, historyIcon, !this.snapshot.identity)}
-      ${tab('settings', 'settings-button', this.t.settings, settingsIcon)}
-    </nav>`;
-  }
-
-  private renderLogo() {
-    if (this.hideLogo) return nothing;
-    // Only ever an <img>: an SVG logo's scripts and external loads do not run there.
-    const image = this.logoUrl ? html`<img src=${this.logoUrl} alt="" referrerpolicy="no-referrer" />` : logoIcon;
-    if (!this.linkUrl) return html`<span part="logo" class="logo">${image}</span>`;
-    return html`<a
-      part="logo"
-      class="logo"
-      href=${this.linkUrl}
-      target="_blank"
-      rel="noopener noreferrer"
-      aria-label=${fill(this.t.opensInNewTab, { site: new URL(this.linkUrl).host })}
-      >${image}</a
-    >`;
-  }
-
-  private renderStatus() {
-    const s = this.snapshot;
-    const text = s.phoneState === 'error' && s.problem ? this.t.problem[s.problem] : this.t.registration[s.registrationState];
-    const who = s.identity ? `${s.identity.name} · ` : '';
-    return html`<div
-      part="status"
-      class="status"
-      role="status"
-      data-registration=${s.registrationState}
-      ?data-problem=${s.phoneState === 'error'}
-    >
-      <span>${who}${text}</span>
-    </div>`;
   }
 
   private renderBody() {
     const call = this.snapshot.call;
     switch (call?.state) {
       case 'incoming':
-        return this.renderIncoming();
+        return html`<vw-incoming-view .t=${this.t}></vw-incoming-view>`;
       case 'dialing':
       case 'ringing':
-        return this.renderOutgoing();
+        return html`<vw-outgoing-view .t=${this.t}></vw-outgoing-view>`;
       case 'in-progress':
-        return this.renderInCall();
+        return html`<vw-in-call-view .t=${this.t} .note=${this.transferNote}></vw-in-call-view>`;
       default:
-        if (this.view === 'history') return this.renderHistory();
-        if (this.view === 'settings') return this.renderSettings();
-        return this.renderDialer();
+        if (this.view === 'history') return html`<vw-history-view .t=${this.t}></vw-history-view>`;
+        if (this.view === 'settings')
+          return html`<vw-settings-view
+            .t=${this.t}
+            .notificationSupport=${this.notifier.support}
+            .notificationsEnabled=${this.notifier.enabled}
+          ></vw-settings-view>`;
+        return html`<vw-dialer-view .t=${this.t} .number=${this.number}></vw-dialer-view>`;
     }
-  }
-
-  private renderSoundBlocked() {
-    if (!this.snapshot.audioBlocked) return nothing;
-    return html`<div part="sound-blocked" class="sound-blocked" role="alert">
-      <span>${this.t.soundBlocked}</span>
-      <button part="enable-sound" @click=${() => this.enableAudio()}>${soundIcon}${this.t.enableSound}</button>
-    </div>`;
-  }
-
-  private renderSettings() {
-    const list = this.deviceList;
-    const chosen = this.snapshot.audioDevices;
-    const named = !list || [...list.microphones, ...list.speakers].every((d) => d.label !== '');
-    const select = (kind: AudioDeviceKind, label: string, devices: AudioDeviceList['microphones'], unnamed: string) =>
-      html`<label class="field">
-        <span>${label}</span>
-        <select part="device-select" data-kind=${kind} @change=${(e: Event) => this.setAudioDevice(kind, (e.target as HTMLSelectElement).value || null)}>
-          <option value="" ?selected=${chosen[kind] === null}>${this.t.systemDefault}</option>
-          ${devices.map((d, i) => html`<option value=${d.id} ?selected=${chosen[kind] === d.id}>${d.label || fill(unnamed, { n: i + 1 })}</option>`)}
-        </select>
-      </label>`;
-    const support = this.notifier.support;
-    const s = this.snapshot;
-    return html`<div part="settings" class="settings">
-      ${
-        s.callerIds.length > 0
-          ? html`<h2>${this.t.calls}</h2>
-            <label class="field">
-              <span>${this.t.callAs}</span>
-              <select part="caller-id" @change=${(e: Event) => this.selectOutboundNumber((e.target as HTMLSelectElement).value || null)}>
-                <option value="" ?selected=${s.outboundNumber === null}>${s.identity?.user ?? this.t.myNumber}</option>
-                ${s.callerIds.map((n) => html`<option value=${n} ?selected=${s.outboundNumber === n}>${n}</option>`)}
-              </select>
-            </label>`
-          : nothing
-      }
-      <h2>${this.t.audio}</h2>
-      ${select('microphone', this.t.microphone, list?.microphones ?? [], this.t.microphoneN)}
-      ${list?.outputSelection ? select('speaker', this.t.speaker, list.speakers, this.t.speakerN) : nothing}
-      ${
-        list?.ringerSelection
-          ? html`${select('ringer', this.t.ringer, list.speakers, this.t.speakerN)}
-            <button class="text-button" @click=${() => this.controller.phone.previewRingtone()}>${this.t.testRinger}</button>`
-          : nothing
-      }
-      ${named ? nothing : html`<button class="text-button" @click=${() => this.allowDeviceNames()}>${this.t.showDeviceNames}</button>`}
-      ${
-        support === 'unsupported'
-          ? nothing
-          : html`<h2>${this.t.notifications}</h2>
-            <div class="switch-row">
-              <span id="notifications-label">${this.t.desktopNotifications}</span>
-              <button
-                part="switch"
-                class="switch"
-                role="switch"
-                aria-checked=${this.notifier.enabled ? 'true' : 'false'}
-                aria-labelledby="notifications-label"
-                aria-describedby=${support === 'denied' ? 'notifications-denied' : nothing}
-                ?disabled=${support === 'denied'}
-                @click=${() => this.notifier.setEnabled(!this.notifier.enabled)}
-              ></button>
-            </div>
-            ${support === 'denied' ? html`<p id="notifications-denied" class="note">${this.t.notificationsDenied}</p>` : nothing}`
-      }
-    </div>`;
-  }
-
-  private renderHistory() {
-    const entries = this.snapshot.history;
-    const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-    const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-    const today = new Date().toDateString();
-    return html`<div part="history" class="history">
-      ${
-        entries.length === 0
-          ? html`<p class="empty">${this.t.noRecentCalls}</p>`
-          : html`<ul aria-label=${this.t.recentCalls}>
-            ${entries.map((e) => {
-              const when = new Date(e.at);
-              const kind = e.missed ? this.t.missedCall : e.direction === 'inbound' ? this.t.incomingCall : this.t.outgoingCall;
-              return html`<li>
-                <button class="entry" ?data-missed=${e.missed} @click=${() => this.redial(e)}>
-                  <span class="visually-hidden">${kind}:</span>
-                  <span class="direction" aria-hidden="true">${e.direction === 'inbound' ? incomingIcon : outgoingIcon}</span>
-                  <span class="who">
-                    <span class="name">${e.name}</span>
-                    ${e.name !== e.number ? html`<span class="number">${e.number}</span>` : nothing}
-                  </span>
-                  <span class="when">
-                    <time datetime=${when.toISOString()}>${when.toDateString() === today ? time.format(when) : day.format(when)}</time>
-                    <span>${e.duration > 0 ? formatDuration(e.duration) : e.missed ? this.t.missedCall : this.t.outcome[e.cause]}</span>
-                  </span>
-                  <span class="visually-hidden">, ${this.t.callBack}</span>
-                </button>
-              </li>`;
-            })}
-          </ul>`
-      }
-    </div>`;
-  }
-
-  private renderDialer() {
-    const s = this.snapshot;
-    const last = s.call;
-    const failed = last?.state === 'failed';
-    // The last call's outcome; otherwise the caller ID in use, when it is not the user's own.
-    const outcome = last?.cause
-      ? `${this.t.outcome[last.cause]}${last.duration > 0 ? ` · ${formatDuration(last.duration)}` : ''}`
-      : s.outboundNumber
-        ? `${this.t.callAs} ${s.outboundNumber}`
-        : '';
-    return html`<form @submit=${this.onSubmit} novalidate>
-      <div class="number-row">
-        <label class="visually-hidden" for="number">${this.t.numberToCall}</label>
-        <input
-          id="number"
-          part="number"
-          type="tel"
-          inputmode="tel"
-          autocomplete="off"
-          placeholder=${this.t.enterNumber}
-          .value=${this.number}
-          @input=${(e: InputEvent) => (this.number = (e.target as HTMLInputElement).value)}
-        />
-        <button
-          type="button"
-          class="icon-button"
-          aria-label=${this.t.deleteDigit}
-          ?hidden=${this.number === ''}
-          @click=${() => (this.number = this.number.slice(0, -1))}
-        >
-          ${backspaceIcon}
-        </button>
-      </div>
-      <div class="outcome" ?data-failed=${failed} aria-live="polite">${outcome}</div>
-      <vw-dialpad part="dialpad" exportparts="key" allow-plus @vw-digit=${this.onDialDigit}></vw-dialpad>
-      <div class="actions">
-        <button part="call-button" class="round accept" type="submit" aria-label=${this.t.call} ?disabled=${!s.ready}>
-          ${phoneIcon}
-        </button>
-      </div>
-    </form>`;
-  }
-
-  private renderIncoming() {
-    const call = this.snapshot.call!;
-    return html`<div part="incoming" class="call" data-ringing role="group" aria-label=${this.t.incomingCall}>
-      <span class="label">${this.t.incomingCall}</span>
-      ${this.renderParty()}
-      <div class="actions">
-        <button
-          part="hangup-button"
-          class="round decline"
-          aria-label=${this.t.decline}
-          ?disabled=${call.answering}
-          @click=${() => this.reject()}
-        >
-          ${hangupIcon}
-        </button>
-        <button part="answer-button" class="round accept" aria-label=${this.t.answer} ?disabled=${call.answering} @click=${() => this.answer()}>
-          ${phoneIcon}
-        </button>
-      </div>
-    </div>`;
-  }
-
-  private renderOutgoing() {
-    const call = this.snapshot.call!;
-    return html`<div part="outgoing" class="call" data-ringing>
-      <span class="label">${this.t.calling}</span>
-      ${this.renderParty()}
-      <span class="progress">${call.state === 'ringing' ? this.t.ringingProgress : this.t.callingProgress}</span>
-      <div class="actions">
-        <button part="hangup-button" class="round decline" aria-label=${this.t.hangUp} @click=${() => this.hangup()}>
-          ${hangupIcon}
-        </button>
-      </div>
-    </div>`;
-  }
-
-  private renderInCall() {
-    const call = this.snapshot.call!;
-    const held = call.held.local ? this.t.onHold : call.held.remote ? this.t.heldByOther : '';
-    return html`<div part="in-call" class="call" ?data-keypad=${this.keypadOpen}>
-      ${this.renderParty()}
-      ${held ? html`<span class="progress held" role="status">${held}</span>` : html`<vw-call-timer class="progress" label=${this.t.callDuration}></vw-call-timer>`}
-      ${call.silent ? html`<span part="no-audio" class="warning" role="alert">${this.t.noAudio}</span>` : nothing}
-      <div class="tools">
-        <button
-          part="mute-button"
-          class="tool"
-          aria-label=${this.t.mute}
-          aria-pressed=${this.snapshot.call?.muted ? 'true' : 'false'}
-          @click=${() => (this.snapshot.call?.muted ? this.unmute() : this.mute())}
-        >
-          ${this.snapshot.call?.muted ? micOffIcon : micIcon}
-        </button>
-        <button
-          part="hold-button"
-          class="tool"
-          aria-label=${this.t.hold}
-          aria-pressed=${call.held.local ? 'true' : 'false'}
-          ?disabled=${call.holdPending}
-          @click=${() => (call.held.local ? this.unhold() : this.hold())}
-        >
-          ${pauseIcon}
-        </button>
-        <button
-          part="transfer-button"
-          class="tool"
-          aria-label=${this.t.transfer}
-          ?disabled=${call.transferPending}
-          aria-expanded=${this.transferOpen ? 'true' : 'false'}
-          @click=${() => (this.transferOpen = !this.transferOpen)}
-        >
-          ${transferIcon}
-        </button>
-        <button
-          part="keypad-button"
-          class="tool"
-          aria-label=${this.t.keypad}
-          aria-pressed=${this.keypadOpen ? 'true' : 'false'}
-          @click=${() => (this.keypadOpen = !this.keypadOpen)}
-        >
-          ${keypadIcon}
-        </button>
-      </div>
-      ${
-        this.transferOpen
-          ? html`<form part="transfer" class="transfer" @submit=${this.onTransferSubmit}>
-            <label class="visually-hidden" for="transfer-to">${this.t.transferTo}</label>
-            <input
-              id="transfer-to"
-              type="tel"
-              autocomplete="off"
-              placeholder=${this.t.transferTo}
-              .value=${this.transferTarget}
-              @input=${(e: InputEvent) => (this.transferTarget = (e.target as HTMLInputElement).value)}
-            />
-            <button type="submit" ?disabled=${this.transferTarget.trim() === ''}>${this.t.transfer}</button>
-          </form>`
-          : nothing
-      }
-      ${this.transferNote?.id === call.id ? html`<span class="note" role="status">${this.transferNote.text}</span>` : nothing}
-      ${this.keypadOpen ? html`<vw-dialpad part="dialpad" exportparts="key" @vw-digit=${this.onDtmfDigit}></vw-dialpad>` : nothing}
-      ${renderTransferRequest(this.snapshot.transferRequest, this.t, (accept) => (accept ? this.acceptTransfer() : this.declineTransfer()))}
-      ${this.renderWaiting()}
-      <div class="actions">
-        <button part="hangup-button" class="round decline" aria-label=${this.t.hangUp} @click=${() => this.hangup()}>
-          ${hangupIcon}
-        </button>
-      </div>
-    </div>`;
-  }
-
-  private renderWaiting() {
-    const waiting = this.snapshot.waiting;
-    if (!waiting) return nothing;
-    return html`<div part="call-waiting" class="waiting" role="group" aria-label=${this.t.secondCall}>
-      <span class="who"><span class="label">${this.t.secondCall}</span> <strong>${waiting.remote.name}</strong></span>
-      <button class="decline small" aria-label=${this.t.declineSecondCall} @click=${() => this.reject()}>${hangupIcon}</button>
-      <button class="accept small" aria-label=${this.t.answerSecondCall} @click=${() => this.answer()}>${phoneIcon}</button>
-      <span class="visually-hidden" role="alert">${fill(this.t.secondCallFrom, { name: waiting.remote.name })}</span>
-    </div>`;
-  }
-
-  private renderParty() {
-    const call = this.snapshot.call!;
-    const initial = (call.remote.name.trim()[0] ?? '#').toUpperCase();
-    const showAddress = call.remote.name !== call.number;
-    return html`<div class="avatar" aria-hidden="true">${initial}</div>
-      <div class="name">${call.remote.name}</div>
-      ${showAddress ? html`<div class="address">${call.number}</div>` : nothing}`;
   }
 }

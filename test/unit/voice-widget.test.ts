@@ -258,7 +258,8 @@ describe('<voice-widget>', () => {
     await expect(el).to.be.accessible();
     // Recent calls belong to a user: the tab waits for a token that says who.
     expect((part(el, 'history-button') as HTMLButtonElement).disabled).to.equal(true);
-    el.token = fakeToken();
+    // A user of its own: other test files (same origin, same storage) keep calls for alice.
+    el.token = fakeToken({ sub: 'history-audit' });
     await el.updateComplete;
     part(el, 'history-button')!.click();
     await el.updateComplete;

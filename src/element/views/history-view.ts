@@ -1,0 +1,42 @@
+import { html, nothing } from 'lit';
+import { formatDuration } from '../call-timer.js';
+import { incomingIcon, outgoingIcon } from '../icons.js';
+import { ViewElement } from './view-element.js';
+
+/** Recent calls, newest first; a click calls back. */
+export class HistoryView extends ViewElement {
+  override render() {
+    const entries = this.snapshot?.history ?? [];
+    const t = this.t;
+    const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+    const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+    const today = new Date().toDateString();
+    return html`<div part="history" class="history">
+      ${
+        entries.length === 0
+          ? html`<p class="empty">${t.noRecentCalls}</p>`
+          : html`<ul aria-label=${t.recentCalls}>
+            ${entries.map((e) => {
+              const when = new Date(e.at);
+              const kind = e.missed ? t.missedCall : e.direction === 'inbound' ? t.incomingCall : t.outgoingCall;
+              return html`<li>
+                <button class="entry" ?data-missed=${e.missed} @click=${() => this.actions?.redial(e.number)}>
+                  <span class="visually-hidden">${kind}:</span>
+                  <span class="direction" aria-hidden="true">${e.direction === 'inbound' ? incomingIcon : outgoingIcon}</span>
+                  <span class="who">
+                    <span class="name">${e.name}</span>
+                    ${e.name !== e.number ? html`<span class="number">${e.number}</span>` : nothing}
+                  </span>
+                  <span class="when">
+                    <time datetime=${when.toISOString()}>${when.toDateString() === today ? time.format(when) : day.format(when)}</time>
+                    <span>${e.duration > 0 ? formatDuration(e.duration) : e.missed ? t.missedCall : t.outcome[e.cause]}</span>
+                  </span>
+                  <span class="visually-hidden">, ${t.callBack}</span>
+                </button>
+              </li>`;
+            })}
+          </ul>`
+      }
+    </div>`;
+  }
+}

@@ -1,0 +1,110 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '../../core/audio-devices.js';
+import type { NotificationSupport } from '../incoming-notifier.js';
+import { fill } from '../strings.js';
+import { ViewElement } from './view-element.js';
+
+/** The last list seen: a settings view shown again starts from it while it lists anew (the page's devices, not one widget's). */
+let lastList: AudioDeviceList | null = null;
+
+/** Caller ID, audio devices (listed while shown, again when they change) and desktop notifications. */
+export class SettingsView extends ViewElement {
+  @property({ attribute: false }) notificationSupport: NotificationSupport = 'unsupported';
+  @property({ attribute: false }) notificationsEnabled = false;
+
+  @state() private deviceList: AudioDeviceList | null = lastList;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.loadDevices();
+    navigator.mediaDevices?.addEventListener?.('devicechange', this.onDeviceChange);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
+  }
+
+  private onDeviceChange = (): void => void this.loadDevices();
+
+  private async loadDevices(): Promise<void> {
+    try {
+      this.deviceList = await listAudioDevices();
+    } catch {
+      this.deviceList = { microphones: [], speakers: [], outputSelection: false, ringerSelection: false };
+    }
+    lastList = this.deviceList;
+  }
+
+  /** Browsers name devices only once the page may use the microphone: ask (from this click), then list again. */
+  private async allowDeviceNames(): Promise<void> {
+    await this.actions?.allowMicrophone();
+    await this.loadDevices();
+  }
+
+  override render() {
+    const s = this.snapshot;
+    if (!s) return nothing;
+    const t = this.t;
+    const list = this.deviceList;
+    const chosen = s.audioDevices;
+    const named = !list || [...list.microphones, ...list.speakers].every((d) => d.label !== '');
+    const select = (kind: AudioDeviceKind, label: string, devices: AudioDeviceList['microphones'], unnamed: string) =>
+      html`<label class="field">
+        <span>${label}</span>
+        <select
+          part="device-select"
+          data-kind=${kind}
+          @change=${(e: Event) => this.actions?.setAudioDevice(kind, (e.target as HTMLSelectElement).value || null)}
+        >
+          <option value="" ?selected=${chosen[kind] === null}>${t.systemDefault}</option>
+          ${devices.map((d, i) => html`<option value=${d.id} ?selected=${chosen[kind] === d.id}>${d.label || fill(unnamed, { n: i + 1 })}</option>`)}
+        </select>
+      </label>`;
+    const support = this.notificationSupport;
+    return html`<div part="settings" class="settings">
+      ${
+        s.callerIds.length > 0
+          ? html`<h2>${t.calls}</h2>
+            <label class="field">
+              <span>${t.callAs}</span>
+              <select part="caller-id" @change=${(e: Event) => this.actions?.selectOutboundNumber((e.target as HTMLSelectElement).value || null)}>
+                <option value="" ?selected=${s.outboundNumber === null}>${s.identity?.user ?? t.myNumber}</option>
+                ${s.callerIds.map((n) => html`<option value=${n} ?selected=${s.outboundNumber === n}>${n}</option>`)}
+              </select>
+            </label>`
+          : nothing
+      }
+      <h2>${t.audio}</h2>
+      ${select('microphone', t.microphone, list?.microphones ?? [], t.microphoneN)}
+      ${list?.outputSelection ? select('speaker', t.speaker, list.speakers, t.speakerN) : nothing}
+      ${
+        list?.ringerSelection
+          ? html`${select('ringer', t.ringer, list.speakers, t.speakerN)}
+            <button class="text-button" @click=${() => this.actions?.previewRingtone()}>${t.testRinger}</button>`
+          : nothing
+      }
+      ${named ? nothing : html`<button class="text-button" @click=${() => this.allowDeviceNames()}>${t.showDeviceNames}</button>`}
+      ${
+        support === 'unsupported'
+          ? nothing
+          : html`<h2>${t.notifications}</h2>
+            <div class="switch-row">
+              <span id="notifications-label">${t.desktopNotifications}</span>
+              <button
+                part="switch"
+                class="switch"
+                role="switch"
+                aria-checked=${this.notificationsEnabled ? 'true' : 'false'}
+                aria-labelledby="notifications-label"
+                aria-describedby=${support === 'denied' ? 'notifications-denied' : nothing}
+                ?disabled=${support === 'denied'}
+                @click=${() => this.actions?.setNotifications(!this.notificationsEnabled)}
+              ></button>
+            </div>
+            ${support === 'denied' ? html`<p id="notifications-denied" class="note">${t.notificationsDenied}</p>` : nothing}`
+      }
+    </div>`;
+  }
+}
