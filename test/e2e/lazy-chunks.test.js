@@ -167,7 +167,17 @@ test('iframe bridge: a command the parent sends before the bridge chunk arrives 
     let frame;
     for (let i = 0; i < 100 && !(frame = page.frames().find((f) => f.url().startsWith(`${web.url}/`))); i++) await sleep(100);
     assert.ok(frame, 'the widget frame');
-    await frame.waitForFunction(() => window.vw?.el()?.hasUpdated, { timeout: 15_000 });
+    // The frame's page sets bridge-origins at DOMContentLoaded, which may come after the
+    // element's first update: wait for the update that saw it (the bridge listens from then).
+    await frame.waitForFunction(
+      async () => {
+        const el = window.vw?.el();
+        if (!el?.hasUpdated || !el.bridgeOrigins) return false;
+        await el.updateComplete;
+        return true;
+      },
+      { timeout: 15_000 },
+    );
     const send = (requestId) =>
       page.evaluate(
         (id, origin) =>
