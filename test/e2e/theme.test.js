@@ -161,6 +161,8 @@ test('every one of the 42 theme variables drives a visible element in the state 
   await click(alice, ['[part~="switch"]']);
   await alice.waitForFunction((find) => eval(find)(['[part~="switch"]']).getAttribute('aria-checked') === 'true', {}, FIND);
   await expectVariable('switch-background-checked', alice, ['[part~="switch"]'], 'backgroundColor', { state: 'checked' });
+  // The device rows (with "Test ringer") come once the settings view has listed the devices.
+  await alice.waitForFunction((find) => eval(find)(['.text-button']), {}, FIND);
   await expectVariable('text-accent', alice, ['.text-button'], 'color');
   await click(alice, ['[part~="dialer-button"]']);
 
