@@ -126,8 +126,9 @@ test('custom-elements.json documents <voice-widget>: tag, events, parts, theme v
     assert.ok(documented.get(name)?.description, `event ${name}: no @fires with a description`);
   }
 
-  // Parts: every part the element's template (and the views it renders inline) names, with a description.
-  const source = ['voice-widget.ts', 'transfer-request-view.ts'].map((f) => read(`src/element/${f}`)).join('\n');
+  // Parts: every part the element's template and its views (all in its shadow root) name, with a description.
+  const views = readdirSync(path.join(ROOT, 'src/element/views')).map((f) => `views/${f}`);
+  const source = ['voice-widget.ts', 'transfer-request-view.ts', ...views].map((f) => read(`src/element/${f}`)).join('\n');
   const parts = new Set([
     ...[...source.matchAll(/\bpart="([a-z-]+)"/g)].map((m) => m[1]),
     ...[...source.matchAll(/\btab\('[a-z]+', '([a-z-]+)'/g)].map((m) => m[1]),
