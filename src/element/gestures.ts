@@ -20,6 +20,11 @@ interface GestureCommands {
  * held-back sound play. The host adds it as its controller.
  */
 export class UserGestures implements ReactiveController {
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement & GestureCommands,
+    private readonly snapshot: () => PhoneSnapshot,
+  ) {}
+
   /** Any click in the widget is a user gesture: if the browser held sound back, it may play now. */
   private readonly onClick = (): void => {
     if (this.snapshot().audioBlocked) void this.host.enableAudio();
@@ -52,11 +57,6 @@ export class UserGestures implements ReactiveController {
       host.sendDtmf(e.key);
     }
   };
-
-  constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement & GestureCommands,
-    private readonly snapshot: () => PhoneSnapshot,
-  ) {}
 
   hostConnected(): void {
     this.host.addEventListener('keydown', this.onKeydown);

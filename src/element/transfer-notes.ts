@@ -6,18 +6,18 @@ import type { TransferNote } from './views/in-call-view.js';
 export class TransferNotes implements ReactiveController {
   note: TransferNote | null = null;
 
-  private readonly onTransfer = (e: Event): void => {
-    const { id, target, result } = (e as CustomEvent<{ id: string; target: string; result: string }>).detail;
-    const t = this.strings();
-    this.show(id, fill(result === 'accepted' ? t.transferred : t.transferFailed, { number: target }));
-  };
-
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly strings: () => Strings,
   ) {
     host.addController(this);
   }
+
+  private readonly onTransfer = (e: Event): void => {
+    const { id, target, result } = (e as CustomEvent<{ id: string; target: string; result: string }>).detail;
+    const t = this.strings();
+    this.show(id, fill(result === 'accepted' ? t.transferred : t.transferFailed, { number: target }));
+  };
 
   hostConnected(): void {
     this.host.addEventListener('transfer', this.onTransfer);

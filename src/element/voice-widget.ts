@@ -175,8 +175,6 @@ import { styles } from './voice-widget.styles.js';
 export class VoiceWidget extends LitElement {
   static override styles = styles;
 
-  /** An `error` event (never bubbling). */
-  private readonly fail = (code: ErrorCode, message: string): void => fireError(this, code, message);
   private readonly controller = new PhoneController(this, (snapshot) => (this.snapshot = snapshot));
   private readonly notifier = new IncomingNotifier(this, () => this.t.incomingCall);
   private readonly transferNotes = new TransferNotes(this, () => this.t);
@@ -200,7 +198,7 @@ export class VoiceWidget extends LitElement {
     popupUrl: () => popupHref(this.popupUrl),
     config: () => popupConfig(this),
     features: () => ({ width: this.popupWidth, height: this.popupHeight }),
-    fail: this.fail,
+    fail: (code, message) => this.fail(code, message),
     sessionId: () => this.controller.phone.sessionId,
     domain: () => this.controller.phone.identity?.domain ?? '',
     panel: (open) => {
@@ -212,7 +210,7 @@ export class VoiceWidget extends LitElement {
   /** Click-to-call: a number clicked in the page; what cannot be dialled now waits in the dial field. */
   private readonly clickToCallLinks = new LazyClickToCall(this, (number) => this.backend.callFromPage(number));
   /** Iframe bridge: the parent page drives this element by postMessage (see `bridge-origins`). */
-  private readonly bridge = new LazyFrameBridge(this, this.fail);
+  private readonly bridge = new LazyFrameBridge(this, (code, message) => this.fail(code, message));
 
   @provide({ context: phoneContext })
   @state()
@@ -402,17 +400,18 @@ export class VoiceWidget extends LitElement {
       this.language = this.lang || document.documentElement.lang || null;
       this.t = stringsFor(this.language, this.strings);
     }
+    const fail = (code: ErrorCode, message: string) => this.fail(code, message);
     // The attribute table: allowed values checked, and the Phone configuration the changed ones set.
-    const config = applyAttributes(this, (property) => changed.has(property as keyof VoiceWidget), this.fail);
+    const config = applyAttributes(this, (property) => changed.has(property as keyof VoiceWidget), fail);
     // In dialog mode the popup's phone registers; this one never goes on the network.
     if (changed.has('mode')) this.controller.setActive(this.mode !== 'dialog');
     // Dialog mode: `open` set by the host opens or closes the popup (the popup's own opening and closing set it too).
     if (changed.has('open')) this.open = this.backend.setOpen(this.open);
     if (changed.has('bridgeOrigins')) this.bridge.setOrigins(this.bridgeOrigins);
     if (changed.has('clickToCall')) this.clickToCallLinks.setEnabled(this.clickToCall);
-    if (changed.has('customLogo')) this.logoUrl = checkedUrl('custom-logo', this.customLogo, 'resource', this.fail);
-    if (changed.has('customLink')) this.linkUrl = checkedUrl('custom-link', this.customLink, 'link', this.fail);
-    if (changed.has('customStyles')) this.stylesUrl = this.styleSheet.watch(checkedUrl('custom-styles', this.customStyles, 'resource', this.fail));
+    if (changed.has('customLogo')) this.logoUrl = checkedUrl('custom-logo', this.customLogo, 'resource', fail);
+    if (changed.has('customLink')) this.linkUrl = checkedUrl('custom-link', this.customLink, 'link', fail);
+    if (changed.has('customStyles')) this.stylesUrl = this.styleSheet.watch(checkedUrl('custom-styles', this.customStyles, 'resource', fail));
     if (Object.keys(config).length > 0) this.controller.configure(config);
   }
 
@@ -637,6 +636,11 @@ export class VoiceWidget extends LitElement {
     } catch (e) {
       this.fail(microphoneErrorCode(e), `the microphone could not be opened: ${(e as Error).message}`);
     }
+  }
+
+  /** An `error` event (never bubbling). */
+  private fail(code: ErrorCode, message: string): void {
+    fireError(this, code, message);
   }
 
   /** The incoming view renders after this element: wait for it, then focus Answer. */
