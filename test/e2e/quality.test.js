@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startTurn } from '../harness/coturn.js';
 import { startSipServer } from '../harness/sip-servers.js';
 import { startUdpImpair } from '../harness/udp-impair.js';
-import { DOMAIN, connectCall, e2eSuite, logLength, openPhone, vw, waitFor } from './support.js';
+import { DOMAIN, connectCall, detailsSince, e2eSuite, logLength, openPhone, vw, waitFor } from './support.js';
 
 const SECRET = 'quality-e2e-secret-0123456789';
 let sip, turn, proxy;
@@ -76,15 +76,7 @@ test('through coturn behind the impairment proxy: 5 % loss raises high-packet-lo
     [alice, heldFrom.a],
     [bob, heldFrom.b],
   ]) {
-    const names = await vw(
-      page,
-      (f) =>
-        window.vw.log
-          .slice(f)
-          .filter((e) => e.type === 'quality-warning')
-          .map((e) => e.detail.name),
-      start,
-    );
+    const names = (await detailsSince(page, 'quality-warning', start)).map((d) => d.name);
     assert.deepEqual(
       names.filter((n) => n.startsWith('low-bytes')),
       [],

@@ -20,6 +20,7 @@ import {
   audioRising,
   connectCall,
   count,
+  detailsSince,
   e2eSuite,
   logLength,
   openPhone as openWidget,
@@ -120,15 +121,7 @@ test('token-expiring comes with a quarter of the lifetime left; a new token keep
   await vw(dana, (tk) => (window.vw.el().token = tk), token('dana', { ttl: 8 }));
   await waitFor(dana, 'token-expiring', { from: mark, timeout: 10_000 });
   assert.equal(await count(dana, 'token-expired', mark), 0);
-  const states = await vw(
-    dana,
-    (f) =>
-      window.vw.log
-        .slice(f)
-        .filter((e) => e.type === 'registration-change')
-        .map((e) => e.detail.state),
-    mark,
-  );
+  const states = (await detailsSince(dana, 'registration-change', mark)).map((d) => d.state);
   assert.ok(
     states.every((s) => s === 'registered'),
     `no gap in the registration: ${states}`,

@@ -54,11 +54,7 @@ export function e2eSuite({ secret, name = capitalised, launch, serve, setup, tea
     try {
       await teardown?.();
     } finally {
-      for (const page of pages)
-        await page
-          .browserContext()
-          .close()
-          .catch(() => {});
+      await closePages(pages);
       await browser?.close().catch(() => {});
       await web?.stop().catch(() => {});
     }
@@ -76,6 +72,18 @@ export const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.w
 export const logLength = (page) => vw(page, () => window.vw.log.length);
 /** How many `type` events the page logged since `from`. */
 export const count = (page, type, from = 0) => vw(page, (t, f) => window.vw.log.slice(f).filter((e) => e.type === t).length, type, from);
+/** The details of the `type` events the page logged since `from`. */
+export const detailsSince = (page, type, from = 0) =>
+  vw(
+    page,
+    (t, f) =>
+      window.vw.log
+        .slice(f)
+        .filter((e) => e.type === t)
+        .map((e) => e.detail),
+    type,
+    from,
+  );
 /** The details of every `type` event the page logged. */
 export const events = (page, type) => vw(page, (t) => window.vw.events(t), type);
 
@@ -143,6 +151,15 @@ export async function audioRising(page) {
   const first = await vw(page, () => window.vw.inboundAudioBytes());
   await sleep(600);
   return (await vw(page, () => window.vw.inboundAudioBytes())) > first;
+}
+
+/** Closes each page's browser context; a page already gone is no error. */
+export async function closePages(list) {
+  for (const page of list)
+    await page
+      .browserContext()
+      .close()
+      .catch(() => {});
 }
 
 /** The last `n` characters of a log. */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 
-import { freePort } from './kamailio.js';
+import { freePort, freeUdpPort } from './kamailio.js';
 import { killGroup, releaseGroup, spawnGroup, stopGroup } from './process-groups.js';
 
 const RTPENGINE_BIN = process.env.RTPENGINE_BIN || 'rtpengine';
@@ -14,17 +14,6 @@ const START_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 2_000;
 const MAX_LOG_CHARS = 1_000_000;
 const BIND_ATTEMPTS = 5;
-
-function freeUdpPort(host) {
-  return new Promise((resolve, reject) => {
-    const sock = dgram.createSocket('udp4');
-    sock.on('error', reject);
-    sock.bind(0, host, () => {
-      const { port } = sock.address();
-      sock.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
