@@ -21,9 +21,11 @@ export const BUDGETS = {
 export const SIZE_CEILINGS = {
   // 86.3 / 40.3 KB gz on 2026-12-07: the dialog host, the bridge and click-to-call
   // are chunks, but the Phone split, the view split and the live call-quality
-  // sampler grew the main file again; the budgets are not met yet.
-  bundleTotalGzip: 87 * KB,
-  bundleOwnGzip: 41 * KB,
+  // sampler grew the main file again; the budgets are not met yet. Issue 23's
+  // do-not-disturb and auto-answer (incoming policy, four attributes, the
+  // settings switch) added 1.1 KB gz: 87.4 / 41.5 KB gz.
+  bundleTotalGzip: 88 * KB,
+  bundleOwnGzip: 42 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */

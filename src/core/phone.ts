@@ -10,6 +10,7 @@ import { AudioSession } from './phone/audio-session.js';
 import { CallRegistry, newId } from './phone/call-registry.js';
 import { CallerIdChoice } from './phone/caller-id.js';
 import { policies } from './phone/config-checks.js';
+import { AUTO_ANSWER_MODES, IncomingPolicy, type AutoAnswerMode, type DndResponse } from './phone/incoming-policy.js';
 import { PhoneSettings } from './phone/settings.js';
 import { Connection } from './phone/connection.js';
 import { Registration } from './phone/registration.js';
@@ -35,6 +36,12 @@ export interface PhoneConfig {
   referPolicy?: ReferPolicy;
   /** Quality warning thresholds to change (a partial object; the rest keep their defaults). */
   qualityThresholds?: Partial<QualityThresholds> | null;
+  /** Do-not-disturb: incoming calls are refused (`dndResponse`) and listed as missed. */
+  dnd?: boolean;
+  dndResponse?: DndResponse;
+  /** `off`, `header` (the server-vouched INVITE asks) or `always` (after `autoAnswerDelay` seconds). */
+  autoAnswer?: AutoAnswerMode;
+  autoAnswerDelay?: number | null;
 }
 
 /** Phone events that stay inside: the element re-reads the phone on them, but fires nothing. */
@@ -239,6 +246,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     this.settings.take(config);
     if (config.busyPolicy !== undefined) this.registry.busyPolicy = policies.busyPolicy(config.busyPolicy);
     if (config.referPolicy !== undefined) this.registry.referPolicy = policies.referPolicy(config.referPolicy);
+    this.takeIncomingPolicy(config);
     if (config.token !== undefined) this.settings.check('token', () => this.takeToken(config.token?.trim() || null));
     this.apply();
   }
@@ -369,7 +377,33 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     this.registry.reset();
   }
 
+  /** Whether do-not-disturb refuses incoming calls. */
+  get dnd(): boolean {
+    return this.registry.policy.dnd;
+  }
+
+  /** Turns do-not-disturb on or off; `dnd-change` when it changed. */
+  setDnd(on: boolean): boolean {
+    if (this.registry.policy.dnd === on) return false;
+    this.registry.policy.dnd = on;
+    this.emit('dnd-change', { on });
+    return true;
+  }
+
+  /** Whether call `id` was answered by itself (`auto-answer`). */
+  autoAnswered(id: string): boolean {
+    return this.registry.policy.autoAnswered(id);
+  }
+
   // ── configuration ──────────────────────────────────────────────────────────
+
+  private takeIncomingPolicy(config: PhoneConfig): void {
+    const policy = this.registry.policy;
+    if (config.dnd !== undefined) policy.dnd = config.dnd === true;
+    if (config.dndResponse !== undefined) policy.dndResponse = config.dndResponse === 'unavailable' ? 'unavailable' : 'busy';
+    if (config.autoAnswer !== undefined) policy.autoAnswer = AUTO_ANSWER_MODES.includes(config.autoAnswer) ? config.autoAnswer : 'off';
+    if (config.autoAnswerDelay !== undefined) policy.autoAnswerDelay = IncomingPolicy.delay(config.autoAnswerDelay);
+  }
 
   private takeToken(token: string | null): void {
     if (!this.tokens.take(token)) return;

@@ -16,6 +16,7 @@ import { microphoneErrorCode } from '../core/call.js';
 import { defaultPopupUrl } from '../popup-url.js';
 import { LazyFrameBridge } from '../bridge/lazy-frame-bridge.js';
 import type { ReferPolicy } from '../core/transfer-request.js';
+import type { AutoAnswerMode, DndResponse } from '../core/phone/incoming-policy.js';
 import type { QualitySample } from '../core/quality/stats-sample.js';
 import type { QualityThresholds } from '../core/quality/thresholds.js';
 import { deprecated } from './deprecated.js';
@@ -68,6 +69,10 @@ const jsonConverter = {
  * @attr ice-transport-policy - `all` (default) or `relay` (media only through TURN).
  * @attr busy-policy - `wait` (a second call rings beside the current one, default) or `reject` (486 at once).
  * @attr refer-policy - The far end asks to transfer the call (REFER): `ask` (show it, declined after 25 s; default), `accept` (obey at once) or `reject` (decline at once).
+ * @attr dnd - Do-not-disturb: incoming calls are refused (`dnd-response`) and listed as missed.
+ * @attr dnd-response - What a caller hears under do-not-disturb: `busy` (486, default) or `unavailable` (480).
+ * @attr auto-answer - `off` (default), `header` (answer when the INVITE's `Call-Info: …;answer-after=N` or `Alert-Info` asks; the SIP server keeps these only on calls it originates) or `always`.
+ * @attr auto-answer-delay - Seconds `auto-answer="always"` waits before answering (0-60, default 0).
  * @attr open - Whether the panel (dialog mode: the popup) is open (reflects); setting it shows or hides it.
  * @attr floating - Pinned to the bottom-right corner of the window.
  * @attr click-to-call - `tel:` links and `[data-phone]` elements in the page call through the widget.
@@ -102,6 +107,7 @@ const jsonConverter = {
  * @fires dialog-close - Dialog mode: the popup closed. `{reason}`
  * @fires token-expiring - A quarter of the token's lifetime before it ends: set a new `token` now. `{expiresAt, secondsLeft}`
  * @fires token-expired - The token expired or was refused; set a new one. `{reason}`
+ * @fires dnd-change - Do-not-disturb was turned on or off (`setDnd()` or the settings switch). `{on}`
  * @fires error - Does not bubble. `{code, message}`
  *
  * @csspart launcher - The round button that opens the panel.
@@ -244,6 +250,7 @@ export class VoiceWidget extends LitElement {
     selectOutboundNumber: (number) => this.selectOutboundNumber(number),
     setAudioDevice: (kind, deviceId) => this.setAudioDevice(kind, deviceId),
     previewRingtone: () => this.controller.phone.previewRingtone(),
+    setDnd: (on) => this.setDnd(on),
     enableAudio: () => this.enableAudio(),
     allowMicrophone: () => this.allowMicrophone(),
     setNotifications: (on) => void this.notifier.setEnabled(on),
@@ -326,6 +333,18 @@ export class VoiceWidget extends LitElement {
 
   /** Quality warning thresholds to change (property only; a partial object, see docs/call-quality.md). */
   @property({ attribute: false }) qualityThresholds: Partial<QualityThresholds> | null = null;
+
+  /** Do-not-disturb: incoming calls are refused (486, or 480 with `dnd-response="unavailable"`) and listed as missed. */
+  @property({ type: Boolean }) dnd = false;
+
+  /** What a caller hears under do-not-disturb: `busy` (486 Busy Here, default) or `unavailable` (480). */
+  @property({ attribute: 'dnd-response' }) dndResponse: DndResponse = 'busy';
+
+  /** `off` (default), `header` (only when the server-vouched INVITE asks) or `always` (after `auto-answer-delay`). */
+  @property({ attribute: 'auto-answer' }) autoAnswer: AutoAnswerMode = 'off';
+
+  /** Seconds `auto-answer="always"` waits before answering (0-60). */
+  @property({ attribute: 'auto-answer-delay', type: Number }) autoAnswerDelay = 0;
 
   /**
    * Whether the panel is open (dialog mode: the popup window); setting it opens or closes it (spa mode: without the
@@ -553,6 +572,12 @@ export class VoiceWidget extends LitElement {
     return ok;
   }
 
+  /** Turns do-not-disturb on or off (`dnd-change` when it changed). */
+  setDnd(on: boolean): boolean {
+    this.dnd = on === true;
+    return this.backend.setDnd(on === true);
+  }
+
   /** Whether this phone holds the current call. */
   isOnHold(): boolean {
     return this.backend.isOnHold();
@@ -768,6 +793,7 @@ export class VoiceWidget extends LitElement {
         if (call.held.local) return say(t.sayOnHold);
         if (call.held.remote) return say(t.sayHeldByOther);
         if (call.silent) return say(t.sayNoAudio);
+        if (call.autoAnswered) return say(t.sayAnsweredAutomatically);
         return say(call.muted ? t.sayConnectedMuted : t.sayConnected);
       default:
         return call.cause ? `${t.outcome[call.cause]}: ${call.remote.name}` : '';

@@ -1,0 +1,165 @@
+// Agent comfort end to end (issue 23): do-not-disturb and auto-answer, in real
+// Chromium, through a real Kamailio and through the embedded SIP server.
+// The server-originated call comes from a raw SIP-over-WebSocket client bound
+// to 127.0.0.2, the address both servers are told is the deployment's own
+// originator (AUTOANSWER_NET / autoAnswerSources); the same INVITE from
+// 127.0.0.1 is a user's, and loses its auto-answer hint on the way.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { SipServer } from '../../dist/node/index.js';
+import { startKamailio } from '../harness/kamailio.js';
+import { claimsOf, connectRaw, statusOf } from '../harness/sip-ws-client.js';
+import { webrtcOffer } from '../harness/sip-ws-calls.js';
+import { DOMAIN, count, e2eSuite, logLength, openPhone, token, vw, waitFor } from './support.js';
+
+const SECRET = 'comfort-e2e-secret-0123456789';
+/** The deployment's own call originator (a CRM's click-to-dial service). */
+const ORIGINATOR = '127.0.0.2';
+
+const servers = {};
+e2eSuite({
+  secret: SECRET,
+  setup: async () => {
+    const kam = await startKamailio({ secret: SECRET, autoAnswerNet: `${ORIGINATOR}/32` });
+    servers.kamailio = { wsUrl: kam.wsUrl, stop: () => kam.stop(), log: () => kam.log() };
+    const lines = [];
+    const sip = await SipServer.start({ secret: SECRET, domain: DOMAIN, autoAnswerSources: [ORIGINATOR], log: (l) => lines.push(l) });
+    servers.embedded = { wsUrl: sip.url, stop: () => sip.stop(), log: () => lines.join('\n') };
+  },
+  teardown: async () => {
+    for (const s of Object.values(servers)) await s.stop().catch(() => {});
+  },
+});
+
+/** A raw client registered as `user`, connecting from `localAddress`. */
+async function rawUser(url, user, localAddress) {
+  const client = await connectRaw(url, { localAddress });
+  const tok = token(user);
+  const { sip_auth_user: authUser, sip_auth_password: password } = claimsOf(tok);
+  const reply = await client.register({ user, domain: DOMAIN, token: tok, authUser, password });
+  assert.equal(statusOf(reply).status, 200, `${user} registers: ${reply.split('\r\n')[0]}`);
+  return client;
+}
+
+/** An INVITE from raw client `c` (user `from`) to `to` with a WebRTC offer and `extra` headers; resolves with the final answer. */
+function invite(c, from, to, extra) {
+  const callId = `comfort-${Math.random().toString(36).slice(2)}`;
+  const headers = [
+    `To: <sip:${to}@${DOMAIN}>`,
+    `From: <sip:${from}@${DOMAIN}>;tag=${callId}`,
+    `Call-ID: ${callId}`,
+    'CSeq: 1 INVITE',
+    `Contact: <${c.contact}>`,
+    ...extra,
+    'Content-Type: application/sdp',
+  ];
+  return c.request('INVITE', `sip:${to}@${DOMAIN}`, headers, webrtcOffer());
+}
+
+/** The ACK of a 2xx, sent along its Record-Route (reversed: we are the caller). */
+function ack(c, reply) {
+  const get = (name) => reply.match(new RegExp(`^${name}:.*$`, 'gmi')) ?? [];
+  const routes = get('Record-Route')
+    .flatMap((l) => l.replace(/^Record-Route:\s*/i, '').split(/,(?=\s*<)/))
+    .reverse();
+  const target = /^Contact:\s*<([^>]+)>/im.exec(reply)[1];
+  c.ws.send(
+    [
+      `ACK ${target} SIP/2.0`,
+      `Via: SIP/2.0/WS ack.invalid;branch=z9hG4bK${Math.random().toString(36).slice(2)}`,
+      'Max-Forwards: 70',
+      ...routes.map((r) => `Route: ${r.trim()}`),
+      ...get('From'),
+      ...get('To'),
+      ...get('Call-ID'),
+      'CSeq: 1 ACK',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'),
+  );
+}
+
+const AUTO_ANSWER_HINT = `Call-Info: <sip:crm@${DOMAIN}>;answer-after=0`;
+
+for (const kind of ['kamailio', 'embedded']) {
+  describe(`on ${kind === 'kamailio' ? 'Kamailio' : 'the embedded server'}`, () => {
+    let alice;
+    let bob;
+    const server = () => servers[kind];
+
+    before(async () => {
+      [alice, bob] = await Promise.all([
+        openPhone('alice', { server: server().wsUrl, ready: true }),
+        openPhone('bob', { server: server().wsUrl, ready: true }),
+      ]);
+    });
+    after(async () => {
+      for (const page of [alice, bob]) await vw(page, () => window.vw.el().reset()).catch(() => {});
+    });
+
+    test('do-not-disturb: the caller gets busy (486), then unavailable (480) with dnd-response; the callee lists missed calls and says DND', async () => {
+      const b0 = await logLength(bob);
+      assert.equal(await vw(bob, () => window.vw.el().setDnd(true)), true);
+      assert.deepEqual(await waitFor(bob, 'dnd-change', { from: b0 }), { on: true });
+      assert.match(await vw(bob, () => window.vw.part('status').textContent), /Do not disturb/);
+
+      for (const [response, cause] of [
+        [null, 'busy'],
+        ['unavailable', 'unavailable'],
+      ]) {
+        if (response) await vw(bob, (r) => window.vw.el().setAttribute('dnd-response', r), response);
+        const a = await logLength(alice);
+        const b = await logLength(bob);
+        assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
+        assert.equal((await waitFor(alice, 'call-ended', { from: a, timeout: 10_000 })).cause, cause, `the caller hears ${cause}`);
+        const missed = await waitFor(bob, 'call-ended', { from: b });
+        assert.deepEqual([missed.direction, missed.number, missed.cause], ['inbound', 'alice', cause]);
+        assert.equal(await count(bob, 'call-received', b), 0, 'it never rang');
+      }
+      // The history lists both as missed (the launcher's badge counts them).
+      await vw(bob, () => window.vw.part('history-button').click());
+      await bob.waitForFunction(() => window.vw.el().shadowRoot.querySelectorAll('[part~="history"] [data-missed]').length === 2);
+      await vw(bob, () => window.vw.part('dialer-button').click());
+
+      await vw(bob, () => window.vw.el().removeAttribute('dnd-response'));
+      const b1 = await logLength(bob);
+      await vw(bob, () => window.vw.el().setDnd(false));
+      assert.deepEqual(await waitFor(bob, 'dnd-change', { from: b1 }), { on: false });
+      assert.equal(await vw(bob, () => window.vw.el().setDnd(false)), false, 'already off: nothing changes');
+    });
+
+    test('auto-answer="header": the server\'s own originator\'s INVITE with Call-Info answer-after=0 is answered with no click; the same INVITE from a user rings', async () => {
+      await vw(bob, () => window.vw.el().setAttribute('auto-answer', 'header'));
+      const crm = await rawUser(server().wsUrl, 'crm', ORIGINATOR);
+      const mallory = await rawUser(server().wsUrl, 'mallory', '127.0.0.1');
+      try {
+        const b0 = await logLength(bob);
+        const reply = await invite(crm, 'crm', 'bob', [AUTO_ANSWER_HINT]);
+        assert.equal(statusOf(reply).status, 200, `answered by itself: ${reply.split('\r\n')[0]}`);
+        ack(crm, reply);
+        await waitFor(bob, 'state-change', { from: b0, match: { state: 'in-progress' } });
+        assert.equal(await count(bob, 'call-received', b0), 1, 'it was announced as a call');
+        await bob.waitForFunction(() => window.vw.part('auto-answered')?.textContent === 'Answered automatically');
+        assert.match(await vw(bob, () => window.vw.part('in-call').textContent), /crm/i, 'shows who called');
+        await vw(bob, () => window.vw.el().hangup());
+        await waitFor(bob, 'call-ended', { from: b0 });
+
+        // A user sends the same hint: the server strips it, and the call rings.
+        const b1 = await logLength(bob);
+        const refused = invite(mallory, 'mallory', 'bob', [AUTO_ANSWER_HINT, 'Alert-Info: <http://x>;info=alert-autoanswer']);
+        await waitFor(bob, 'call-received', { from: b1 });
+        await sleep(1500);
+        assert.equal(await vw(bob, () => window.vw.el().getState()), 'incoming', 'still ringing: the user-sent hint was not honoured');
+        await vw(bob, () => window.vw.el().reject());
+        assert.equal(statusOf(await refused).status, 603);
+      } finally {
+        crm.close();
+        mallory.close();
+        await vw(bob, () => window.vw.el().removeAttribute('auto-answer'));
+      }
+    });
+  });
+}
