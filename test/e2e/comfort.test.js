@@ -12,7 +12,7 @@ import { SipServer } from '../../dist/node/index.js';
 import { startKamailio } from '../harness/kamailio.js';
 import { claimsOf, connectRaw, statusOf } from '../harness/sip-ws-client.js';
 import { webrtcOffer } from '../harness/sip-ws-calls.js';
-import { DOMAIN, count, e2eSuite, logLength, openPhone, token, vw, waitFor } from './support.js';
+import { DOMAIN, browser, count, e2eSuite, logLength, openPage, openPhone, token, vw, waitFor, web } from './support.js';
 
 const SECRET = 'comfort-e2e-secret-0123456789';
 /** The deployment's own call originator (a CRM's click-to-dial service). */
@@ -21,6 +21,8 @@ const ORIGINATOR = '127.0.0.2';
 const servers = {};
 e2eSuite({
   secret: SECRET,
+  // The bridge's host application runs on crm.app.localhost (another origin than the widget's frame).
+  launch: { args: ['--host-resolver-rules=MAP *.localhost 127.0.0.1'] },
   setup: async () => {
     const kam = await startKamailio({ secret: SECRET, autoAnswerNet: `${ORIGINATOR}/32` });
     servers.kamailio = { wsUrl: kam.wsUrl, stop: () => kam.stop(), log: () => kam.log() };
@@ -163,3 +165,52 @@ for (const kind of ['kamailio', 'embedded']) {
     });
   });
 }
+
+describe('in dialog mode and through the iframe bridge (embedded server)', () => {
+  let alice;
+  before(async () => {
+    alice = await openPhone('alice2', { server: servers.embedded.wsUrl, ready: true });
+  });
+
+  /** Alice calls `user`: resolves with the cause her call ended with. */
+  async function callCause(user) {
+    const a = await logLength(alice);
+    assert.equal(await vw(alice, (u) => window.vw.el().call(u), user), true);
+    return (await waitFor(alice, 'call-ended', { from: a, timeout: 10_000 })).cause;
+  }
+
+  test("dialog mode: the host element's setDnd() runs in the popup's phone; dnd-change reaches the host; a caller hears busy", async () => {
+    const host = await openPage('/test/e2e/pages/dialog-host.html');
+    await vw(host, (o) => window.vw.configure(o), { token: token('dora'), server: servers.embedded.wsUrl });
+    const popupTarget = browser.waitForTarget((t) => t.url().includes('voice-widget-popup.html'), { timeout: 10_000 });
+    assert.equal(await vw(host, () => window.vw.el().show()), true);
+    const popup = await (await popupTarget).page();
+    try {
+      await waitFor(host, 'ready', { timeout: 15_000 });
+      const h0 = await logLength(host);
+      assert.equal(await vw(host, () => window.vw.el().setDnd(true)), true);
+      assert.deepEqual(await waitFor(host, 'dnd-change', { from: h0 }), { on: true });
+      assert.equal(await popup.evaluate(() => document.querySelector('voice-widget').dnd), true, "the popup's element has it");
+      assert.equal(await callCause('dora'), 'busy');
+      await vw(host, () => window.vw.el().setDnd(false));
+      assert.deepEqual(await waitFor(host, 'dnd-change', { from: h0, match: { on: false } }), { on: false });
+    } finally {
+      await vw(host, () => window.vw.el().hide()).catch(() => {});
+    }
+  });
+
+  test('iframe bridge: setDnd through the host helper (a boolean only), dnd-change back to the host, a caller hears busy', async () => {
+    const hostOrigin = `http://crm.app.localhost:${web.port}`;
+    const host = await openPage('/test/e2e/pages/widget.html');
+    await host.goto(`${hostOrigin}/test/e2e/pages/bridge-host.html`, { waitUntil: 'load' });
+    await host.waitForFunction(() => window.host);
+    const src = `${web.url}/test/e2e/pages/bridge-frame.html#${new URLSearchParams({ token: token('erin'), server: servers.embedded.wsUrl, origins: hostOrigin })}`;
+    await host.evaluate((u, o) => window.host.connect(u, o), src, web.url);
+    await host.evaluate(() => window.host.waitFor('ready', { timeout: 15_000 }));
+    const refused = await host.evaluate(() => window.host.command('setDnd', 'yes'));
+    assert.deepEqual([refused.ok, refused.code], [false, 'invalid-arguments']);
+    assert.deepEqual(await host.evaluate(() => window.host.command('setDnd', true)), { ok: true, result: true });
+    assert.deepEqual(await host.evaluate(() => window.host.waitFor('dnd-change')), { on: true });
+    assert.equal(await callCause('erin'), 'busy');
+  });
+});
