@@ -10,6 +10,7 @@ import { AudioSession } from './phone/audio-session.js';
 import { CallRegistry, newId } from './phone/call-registry.js';
 import { CallerIdChoice } from './phone/caller-id.js';
 import { policies } from './phone/config-checks.js';
+import type { VolumeKind, Volumes } from './phone/ringer.js';
 import { AUTO_ANSWER_MODES, IncomingPolicy, type AutoAnswerMode, type DndResponse } from './phone/incoming-policy.js';
 import { PhoneSettings } from './phone/settings.js';
 import { Connection } from './phone/connection.js';
@@ -126,7 +127,10 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
       incoming: (e) => this.registry.incoming(e),
     });
     // Tones follow the calls' states, whatever changed them.
-    this.on('state-change', () => this.audio.updateTones());
+    this.on('state-change', () => {
+      this.audio.updateTones();
+      this.audio.applyCallVolume(this.registry.calls.values());
+    });
     this.on('call-ended', () => this.audio.updateTones());
   }
 
@@ -390,6 +394,22 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return true;
   }
 
+  /** The ring and call volumes (0..1), remembered per user. */
+  get volumes(): Readonly<Volumes> {
+    return this.audio.volumes;
+  }
+
+  /** Sets the ring volume (0 mutes the ringer, not the calls) or the call volume, 0..1. */
+  setVolume(kind: VolumeKind, level: number): boolean {
+    return this.audio.setVolume(kind, level, this.registry.calls.values());
+  }
+
+  /** The host's ringtone file (a checked URL), or null for the generated tone. */
+  setRingtone(url: string | null): void {
+    this.audio.ringtone.setUrl(url);
+    this.audio.updateTones();
+  }
+
   /** Whether call `id` was answered by itself (`auto-answer`). */
   autoAnswered(id: string): boolean {
     return this.registry.policy.autoAnswered(id);
@@ -411,6 +431,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     const historyKey = `voice-widget:history:${claims.sub}@${claims.sip_domain}`;
     if (this.callHistory?.key !== historyKey) this.callHistory = new CallHistory(historyKey);
     this.callerId.restore(claims);
+    this.audio.useVolumesOf(`voice-widget:volumes:${claims.sub}@${claims.sip_domain}`);
   }
 
   /** The servers the page's Content-Security-Policy has not refused, in order. */

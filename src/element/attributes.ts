@@ -47,6 +47,7 @@ export const ATTRIBUTES = [
   { name: 'custom-link', type: 'string', popup: 'linkUrl', data: true, option: true },
   { name: 'hide-logo', type: 'boolean', popup: true, data: true, option: true },
   { name: 'custom-styles', type: 'string', popup: 'stylesUrl', data: true, option: true },
+  { name: 'ringtone', type: 'string', popup: 'ringtoneUrl', data: true, option: true },
   { name: 'theme', type: 'string', values: ['light', 'dark', 'auto'], popup: true, data: true, option: true },
   { name: 'lang', type: 'string', popup: 'language', data: true, option: true },
   { name: 'window-title', type: 'string', popup: true, data: true, option: true },

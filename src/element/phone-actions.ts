@@ -29,6 +29,7 @@ export interface PhoneActions {
   setNotifications(on: boolean): void;
   /** Do-not-disturb on or off. */
   setDnd(on: boolean): boolean;
+  setVolume(kind: 'ring' | 'call', level: number): boolean;
   hide(): void;
   /** The dial field's text (kept by the root: `show(number)` and click-to-call fill it too). */
   setNumber(number: string): void;

@@ -33,6 +33,8 @@ export interface PhoneSnapshot {
   readonly audioDevices: Readonly<AudioDeviceChoice>;
   /** Do-not-disturb is on. */
   readonly dnd: boolean;
+  /** The ring and call volumes, 0..1. */
+  readonly volumes: Readonly<{ ring: number; call: number }>;
 }
 
 export interface CallSnapshot {

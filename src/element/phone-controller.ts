@@ -127,6 +127,7 @@ export class PhoneController implements ReactiveController {
       audioBlocked: phone.audioBlocked,
       audioDevices: phone.audioDevices,
       dnd: phone.dnd,
+      volumes: phone.volumes,
       call: call ? snapshotOf(call, phone) : null,
       waiting: phone.waitingCall ? snapshotOf(phone.waitingCall, phone) : null,
       transferRequest: phone.transferRequest,

@@ -82,6 +82,8 @@ export interface Strings {
   desktopNotifications: string;
   notificationsDenied: string;
   doNotDisturb: string;
+  ringVolume: string;
+  callVolume: string;
   doNotDisturbNote: string;
   answeredAutomatically: string;
   sayAnsweredAutomatically: string;
@@ -167,6 +169,8 @@ export const en: Strings = {
   desktopNotifications: 'Desktop notification for incoming calls',
   notificationsDenied: 'Blocked in the browser’s site settings',
   doNotDisturb: 'Do not disturb',
+  ringVolume: 'Ring volume',
+  callVolume: 'Call volume',
   doNotDisturbNote: 'Callers hear busy; their calls are listed as missed',
   answeredAutomatically: 'Answered automatically',
   sayAnsweredAutomatically: 'Answered automatically: connected to {name}',

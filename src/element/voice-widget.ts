@@ -17,6 +17,7 @@ import { defaultPopupUrl } from '../popup-url.js';
 import { LazyFrameBridge } from '../bridge/lazy-frame-bridge.js';
 import type { ReferPolicy } from '../core/transfer-request.js';
 import type { AutoAnswerMode, DndResponse } from '../core/phone/incoming-policy.js';
+import type { VolumeKind, Volumes } from '../core/phone/ringer.js';
 import type { QualitySample } from '../core/quality/stats-sample.js';
 import type { QualityThresholds } from '../core/quality/thresholds.js';
 import { deprecated } from './deprecated.js';
@@ -61,6 +62,7 @@ const jsonConverter = {
  * @attr custom-link - Where the logo links to (new tab, noopener noreferrer).
  * @attr hide-logo - Hides the logo.
  * @attr custom-styles - URL of a stylesheet loaded into the shadow root.
+ * @attr ringtone - URL of a ringtone file (same URL rule as `custom-styles`), looped on the ringer; default the generated tone.
  * @attr theme - `light` (default), `dark` or `auto`.
  * @attr lang - `en` or `es`; without it, the page's language.
  * @attr window-title - Title shown in the header. Default `Phone`.
@@ -251,6 +253,7 @@ export class VoiceWidget extends LitElement {
     setAudioDevice: (kind, deviceId) => this.setAudioDevice(kind, deviceId),
     previewRingtone: () => this.controller.phone.previewRingtone(),
     setDnd: (on) => this.setDnd(on),
+    setVolume: (kind, level) => this.setVolume(kind, level),
     enableAudio: () => this.enableAudio(),
     allowMicrophone: () => this.allowMicrophone(),
     setNotifications: (on) => void this.notifier.setEnabled(on),
@@ -301,6 +304,9 @@ export class VoiceWidget extends LitElement {
   /** URL of a stylesheet loaded into the widget's shadow root (variables, parts, or a Wavix theme file). */
   @property({ attribute: 'custom-styles' }) customStyles: string | null = null;
 
+  /** URL of a ringtone file (https:, relative, or http: on loopback), looped on the ringer; default the generated double ring. */
+  @property() ringtone: string | null = null;
+
   /** `light` (default), `dark`, or `auto` (follows the system's preference). Variables set by the page win. */
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
 
@@ -311,6 +317,8 @@ export class VoiceWidget extends LitElement {
   @state() private logoUrl: string | null = null;
   @state() private linkUrl: string | null = null;
   @state() private stylesUrl: string | null = null;
+  /** The checked ringtone URL: dialog mode forwards it (dialogConfig reads it by name). */
+  @state() protected ringtoneUrl: string | null = null;
   private stylesTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The header's title (null: the language's word for "Phone"). */
@@ -436,6 +444,7 @@ export class VoiceWidget extends LitElement {
     if (changed.has('clickToCall')) this.clickToCallLinks.setEnabled(this.clickToCall);
     if (changed.has('customLogo')) this.logoUrl = this.checkedUrl('custom-logo', this.customLogo, 'resource');
     if (changed.has('customLink')) this.linkUrl = this.checkedUrl('custom-link', this.customLink, 'link');
+    if (changed.has('ringtone')) this.controller.phone.setRingtone((this.ringtoneUrl = this.checkedUrl('ringtone', this.ringtone, 'resource')));
     if (changed.has('customStyles')) this.loadStyles(this.checkedUrl('custom-styles', this.customStyles, 'resource'));
     if (Object.keys(config).length > 0) this.controller.configure(config as PhoneConfig);
   }
@@ -576,6 +585,16 @@ export class VoiceWidget extends LitElement {
   setDnd(on: boolean): boolean {
     this.dnd = on === true;
     return this.backend.setDnd(on === true);
+  }
+
+  /** Sets the ring volume (0 mutes the ringer, not the calls) or the call volume, 0..1; remembered for this user. */
+  setVolume(kind: VolumeKind, level: number): boolean {
+    return this.backend.setVolume(kind, level);
+  }
+
+  /** The ring and call volumes, 0..1 (dialog mode: this page's, until the popup reports). */
+  get volumes(): Readonly<Volumes> {
+    return this.controller.phone.volumes;
   }
 
   /** Whether this phone holds the current call. */

@@ -179,6 +179,57 @@ describe('in dialog mode and through the iframe bridge (embedded server)', () =>
     return (await waitFor(alice, 'call-ended', { from: a, timeout: 10_000 })).cause;
   }
 
+  test('ring volume 0: no ring tone while the call rings on screen, and answered its audio plays; a ringtone file plays at the ring volume; a javascript: ringtone is refused', async () => {
+    const fay = await openPhone('fay', { server: servers.embedded.wsUrl, ready: true });
+    // Every media element played, with its source and volume (the ringtone file is one).
+    await vw(fay, () => {
+      window.played = [];
+      const play = HTMLMediaElement.prototype.play;
+      HTMLMediaElement.prototype.play = function () {
+        window.played.push({ src: this.src, volume: this.volume });
+        return play.call(this);
+      };
+    });
+    assert.equal(await vw(fay, () => window.vw.el().setVolume('ring', 0)), true);
+    assert.deepEqual(
+      await vw(fay, () => JSON.parse(localStorage.getItem(`voice-widget:volumes:fay@voice.test`))),
+      { ring: 0, call: 1 },
+      'remembered for the user',
+    );
+    const tones = await vw(fay, () => window.vwAudio.count());
+    const f0 = await logLength(fay);
+    await vw(alice, () => window.vw.el().call('fay'));
+    await waitFor(fay, 'call-received', { from: f0 });
+    await sleep(1500);
+    assert.equal(await vw(fay, () => window.vw.el().getState()), 'incoming');
+    assert.ok(await vw(fay, () => !!window.vw.part('incoming')), 'the incoming screen shows');
+    assert.deepEqual(
+      (await vw(fay, (n) => window.vwAudio.frequencies(n), tones)).filter((f) => f === 400 || f === 450),
+      [],
+      'no ring tone was started',
+    );
+    await vw(fay, () => window.vw.el().answer());
+    await waitFor(fay, 'state-change', { from: f0, match: { state: 'in-progress' } });
+    await fay.waitForFunction(async () => (await window.vw.inboundAudioEnergy()).energy > 0, { timeout: 10_000, polling: 200 });
+    await vw(fay, () => window.vw.el().hangup());
+    await waitFor(fay, 'call-ended', { from: f0 });
+
+    await vw(fay, () => {
+      window.vw.el().setVolume('ring', 0.5);
+      window.vw.el().setAttribute('ringtone', '/test/e2e/pages/ringtone.wav');
+    });
+    const f1 = await logLength(fay);
+    await vw(alice, () => window.vw.el().call('fay'));
+    await waitFor(fay, 'call-received', { from: f1 });
+    await fay.waitForFunction(() => window.played.some((p) => p.src.endsWith('/ringtone.wav') && p.volume === 0.5), { timeout: 5000 });
+    await vw(fay, () => window.vw.el().reject());
+    await waitFor(fay, 'call-ended', { from: f1 });
+
+    const f2 = await logLength(fay);
+    await vw(fay, () => window.vw.el().setAttribute('ringtone', 'javascript:alert(1)'));
+    assert.equal((await waitFor(fay, 'error', { from: f2 })).code, 'invalid-url');
+  });
+
   test("dialog mode: the host element's setDnd() runs in the popup's phone; dnd-change reaches the host; a caller hears busy", async () => {
     const host = await openPage('/test/e2e/pages/dialog-host.html');
     await vw(host, (o) => window.vw.configure(o), { token: token('dora'), server: servers.embedded.wsUrl });

@@ -74,6 +74,14 @@ export class CallMedia {
     await this.applySpeaker();
   }
 
+  /** The call's audio volume (0..1): the user's call volume. */
+  setVolume(volume: number): void {
+    this.volume = volume;
+    if (this.audio) this.audio.volume = volume;
+  }
+
+  private volume = 1;
+
   /** Plays the call's audio again after the browser blocked it (call from a user gesture). */
   resume(): Promise<void> {
     return this.audio?.paused ? this.audio.play() : Promise.resolve();
@@ -84,6 +92,7 @@ export class CallMedia {
       this.audio = new Audio();
       this.audio.autoplay = true;
     }
+    this.audio.volume = this.volume;
     this.audio.srcObject = stream;
     if (this.speakerId) void this.applySpeaker();
     this.audio.play().catch((e: unknown) => {

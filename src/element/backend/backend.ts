@@ -36,6 +36,8 @@ export interface PhoneCommands {
   hide(): void;
   /** Do-not-disturb on or off (`dnd-change` when it changed). */
   setDnd(on: boolean): boolean;
+  /** The ring or call volume, 0..1. */
+  setVolume(kind: 'ring' | 'call', level: number): boolean;
 }
 
 /**
