@@ -148,9 +148,14 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return this.registration.state;
   }
 
-  /** `getCallStats(id)`: the call's latest quality sample, or null (unknown or ended call, no sample yet). */
-  getCallStats(id: string): QualitySample | null {
-    return this.registry.stats(id);
+  /** Whether do-not-disturb refuses incoming calls. */
+  get dnd(): boolean {
+    return this.registry.policy.dnd;
+  }
+
+  /** The ring and call volumes (0..1), remembered per user. */
+  get volumes(): Readonly<Volumes> {
+    return this.audio.volumes;
   }
 
   /** Can a new call be placed now? */
@@ -187,6 +192,40 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return this.callerId.current;
   }
 
+  /** The chosen microphone, speaker and ringer (null: the system default). */
+  get audioDevices(): Readonly<AudioDeviceChoice> {
+    return { ...this.audio.devices };
+  }
+
+  /** Whether the browser is holding back sound until a user gesture (see `enableAudio()`). */
+  get audioBlocked(): boolean {
+    return this.audio.isBlocked;
+  }
+
+  /** The live RTCPeerConnection of the current call, for stats. */
+  get peerConnection(): RTCPeerConnection | null {
+    return this.registry.foreground?.peerConnection ?? null;
+  }
+
+  get muted(): boolean {
+    return this.registry.live()?.muted ?? false;
+  }
+
+  /** The transfer the far end asks for, waiting for `acceptTransfer()` or `declineTransfer()`, or null. */
+  get transferRequest(): PendingTransfer | null {
+    return this.registry.pendingTransfer;
+  }
+
+  /** Whether this phone holds the current call (confirmed by the far end). */
+  get onHold(): boolean {
+    return this.registry.live()?.held.local ?? false;
+  }
+
+  /** `getCallStats(id)`: the call's latest quality sample, or null (unknown or ended call, no sample yet). */
+  getCallStats(id: string): QualitySample | null {
+    return this.registry.stats(id);
+  }
+
   /**
    * Chooses the caller ID for outgoing calls (null: the user's own). It must
    * be one the token lists; the choice is remembered for this user.
@@ -201,11 +240,6 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     if (!changed || !claims) return true;
     this.emit('outbound-number-changed', { name: cleanDisplayName(claims.name), address: number ?? `sip:${claims.sub}@${claims.sip_domain}` });
     return true;
-  }
-
-  /** The chosen microphone, speaker and ringer (null: the system default). */
-  get audioDevices(): Readonly<AudioDeviceChoice> {
-    return { ...this.audio.devices };
   }
 
   /**
@@ -223,22 +257,12 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return true;
   }
 
-  /** Whether the browser is holding back sound until a user gesture (see `enableAudio()`). */
-  get audioBlocked(): boolean {
-    return this.audio.isBlocked;
-  }
-
   /**
    * Lets sound play: call from a user gesture (the "enable sound" click).
    * Resolves whether everything now plays.
    */
   enableAudio(): Promise<boolean> {
     return this.audio.enable(this.registry.calls.values());
-  }
-
-  /** The live RTCPeerConnection of the current call, for stats. */
-  get peerConnection(): RTCPeerConnection | null {
-    return this.registry.foreground?.peerConnection ?? null;
   }
 
   /**
@@ -342,10 +366,6 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return this.registry.setMuted(muted);
   }
 
-  get muted(): boolean {
-    return this.registry.live()?.muted ?? false;
-  }
-
   /** Holds (true) or resumes the current call; the outcome arrives as `hold-change`. */
   setHeld(held: boolean): boolean {
     return this.registry.setHeld(held);
@@ -354,11 +374,6 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
   /** Blind-transfers the connected call to `target` (same dial rule as `call()`). */
   transfer(target: string): boolean {
     return this.registry.transfer(target);
-  }
-
-  /** The transfer the far end asks for, waiting for `acceptTransfer()` or `declineTransfer()`, or null. */
-  get transferRequest(): PendingTransfer | null {
-    return this.registry.pendingTransfer;
   }
 
   /** Obeys the waiting transfer request: calls its target; the far end then ends this call. */
@@ -371,19 +386,9 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return this.registry.settleTransfer(false);
   }
 
-  /** Whether this phone holds the current call (confirmed by the far end). */
-  get onHold(): boolean {
-    return this.registry.live()?.held.local ?? false;
-  }
-
   /** Hangs up any call and returns to the phone's own state. */
   reset(): void {
     this.registry.reset();
-  }
-
-  /** Whether do-not-disturb refuses incoming calls. */
-  get dnd(): boolean {
-    return this.registry.policy.dnd;
   }
 
   /** Turns do-not-disturb on or off; `dnd-change` when it changed. */
@@ -392,11 +397,6 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     this.registry.policy.dnd = on;
     this.emit('dnd-change', { on });
     return true;
-  }
-
-  /** The ring and call volumes (0..1), remembered per user. */
-  get volumes(): Readonly<Volumes> {
-    return this.audio.volumes;
   }
 
   /** Sets the ring volume (0 mutes the ringer, not the calls) or the call volume, 0..1. */

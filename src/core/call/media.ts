@@ -17,6 +17,8 @@ export interface MediaHooks {
 /** One call's local microphone and remote audio: opened, switched and always released. */
 export class CallMedia {
   private audio: SinkAudio | null = null;
+  /** The call's audio volume (0..1). */
+  private volume = 1;
   private microphone: MediaStream | null = null;
 
   constructor(
@@ -79,8 +81,6 @@ export class CallMedia {
     this.volume = volume;
     if (this.audio) this.audio.volume = volume;
   }
-
-  private volume = 1;
 
   /** Plays the call's audio again after the browser blocked it (call from a user gesture). */
   resume(): Promise<void> {

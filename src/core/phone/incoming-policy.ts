@@ -48,6 +48,12 @@ export class IncomingPolicy {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly answered = new Set<string>();
 
+  /** A configured delay: whole seconds in 0..60; anything else is 0. */
+  static delay(value: unknown): number {
+    const n = Number(value);
+    return Number.isFinite(n) && n > 0 ? Math.min(Math.round(n), MAX_ANSWER_AFTER_S) : 0;
+  }
+
   /** The refusal do-not-disturb sends, with the end cause it is recorded under; null when the call may ring. */
   refusal(): { status_code: number; reason_phrase: string; cause: DndResponse } | null {
     return this.dnd ? { ...REFUSALS[this.dndResponse], cause: this.dndResponse } : null;
@@ -83,11 +89,5 @@ export class IncomingPolicy {
     clearTimeout(this.timers.get(id));
     this.timers.delete(id);
     this.answered.delete(id);
-  }
-
-  /** A configured delay: whole seconds in 0..60; anything else is 0. */
-  static delay(value: unknown): number {
-    const n = Number(value);
-    return Number.isFinite(n) && n > 0 ? Math.min(Math.round(n), MAX_ANSWER_AFTER_S) : 0;
   }
 }
