@@ -6,6 +6,7 @@
 // 127.0.0.1 is a user's, and loses its auto-answer hint on the way.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { SipServer } from '../../dist/node/index.js';
@@ -82,6 +83,18 @@ function ack(c, reply) {
       '',
     ].join('\r\n'),
   );
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The axe audit's violations on the widget as it is shown now. */
+async function audit(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    await window.vw.el().updateComplete;
+    const { violations } = await window.axe.run(window.vw.el());
+    return violations.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
 }
 
 const AUTO_ANSWER_HINT = `Call-Info: <sip:crm@${DOMAIN}>;answer-after=0`;
@@ -228,6 +241,14 @@ describe('in dialog mode and through the iframe bridge (embedded server)', () =>
     const f2 = await logLength(fay);
     await vw(fay, () => window.vw.el().setAttribute('ringtone', 'javascript:alert(1)'));
     assert.equal((await waitFor(fay, 'error', { from: f2 })).code, 'invalid-url');
+
+    // The settings with the do-not-disturb switch and the volume sliders, DND on in the status line: axe finds nothing.
+    await vw(fay, async () => {
+      window.vw.el().setDnd(true);
+      window.vw.part('settings-button').click();
+    });
+    await fay.waitForFunction(() => window.vw.el().shadowRoot.querySelectorAll('[part~="volume"]').length === 2);
+    assert.deepEqual(await audit(fay), []);
   });
 
   test("dialog mode: the host element's setDnd() runs in the popup's phone; dnd-change reaches the host; a caller hears busy", async () => {
