@@ -62,6 +62,7 @@ export const COMMAND_TABLE = {
   getState: { bridge: 'none', handle: true },
   isReady: { bridge: 'none', handle: true },
   getCallStats: { bridge: 'call-id', handle: true },
+  runPreflight: { popup: true, bridge: 'none', handle: true },
   listAudioDevices: { handle: true },
   setAudioDevice: { handle: true },
   enableAudio: { handle: true },
@@ -148,6 +149,8 @@ export interface BridgeCommands {
   getCalls: { args: []; result: BridgeCall[] };
   isReady: { args: []; result: boolean };
   getCallStats: { args: [id: string]; result: QualitySample | null };
+  /** Starts the pre-call test: true; the report arrives as `preflight-complete` (with `preflight-progress` before it). */
+  runPreflight: { args: []; result: boolean };
 }
 
 /** The types above cover exactly the table's bridge commands (a compile-time check). */

@@ -4,6 +4,7 @@ import type { ErrorCode, PhoneEventMap } from '../core/types.js';
 import type { CallSnapshot, PhoneSnapshot } from './phone-context.js';
 import type { Call } from '../core/call.js';
 import { PHONE_EVENTS } from '../event-names.js';
+import { ActiveWarnings } from './active-warnings.js';
 
 /** Problems the status line names (in words from the strings); details go to the `error` event. */
 const PROBLEMS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -26,6 +27,8 @@ export class PhoneController implements ReactiveController {
   private unsubscribe: Array<() => void> = [];
   private stopTimer: ReturnType<typeof setTimeout> | undefined;
   private problem: PhoneSnapshot['problem'] = null;
+  /** Each call's quality warnings in force (the signal indicator). */
+  private readonly warnings = new ActiveWarnings();
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -104,6 +107,7 @@ export class PhoneController implements ReactiveController {
       const { code } = detail as PhoneEventMap['error'];
       if (PROBLEMS.has(code)) this.problem = code as PhoneSnapshot['problem'];
     } else if (type === 'ready') this.problem = null;
+    this.warnings.follow(type, detail);
     this.refresh();
     // `error` must not bubble: a bubbling event named error reaches window.onerror.
     const bubbles = type !== 'error';
@@ -126,14 +130,14 @@ export class PhoneController implements ReactiveController {
       outboundNumber: phone.outboundNumber,
       audioBlocked: phone.audioBlocked,
       audioDevices: phone.audioDevices,
-      call: call ? snapshotOf(call) : null,
-      waiting: phone.waitingCall ? snapshotOf(phone.waitingCall) : null,
+      call: call ? snapshotOf(call, this.warnings.of(call.id)) : null,
+      waiting: phone.waitingCall ? snapshotOf(phone.waitingCall, this.warnings.of(phone.waitingCall.id)) : null,
       transferRequest: phone.transferRequest,
     });
   }
 }
 
-function snapshotOf(call: Call): CallSnapshot {
+function snapshotOf(call: Call, warnings: CallSnapshot['warnings']): CallSnapshot {
   return Object.freeze({
     id: call.id,
     state: call.state,
@@ -149,5 +153,6 @@ function snapshotOf(call: Call): CallSnapshot {
     holdPending: call.holdPending,
     transferPending: call.transferPending,
     silent: call.silent,
+    warnings,
   });
 }

@@ -19,6 +19,10 @@ import type { ReferPolicy } from '../core/transfer-request.js';
 import type { QualitySample } from '../core/quality/stats-sample.js';
 import type { QualityThresholds } from '../core/quality/thresholds.js';
 import { deprecated } from './deprecated.js';
+import type { PreflightReport } from '../core/quality/preflight.js';
+import type { PreflightOptions } from '../core/quality/preflight-run.js';
+import type { AudioProcessor, OnOff } from '../core/voice-processing.js';
+import { PreflightRunner } from './preflight-runner.js';
 import { ATTRIBUTES, POPUP_ATTRIBUTES, popupValue, propertyOf, type AttributeRow } from './attributes.js';
 import { phoneContext, type PhoneSnapshot } from './phone-context.js';
 import { actionsContext, type PanelView, type PhoneActions } from './phone-actions.js';
@@ -26,6 +30,7 @@ import type { TransferNote } from './views/in-call-view.js';
 import { PhoneController } from './phone-controller.js';
 import { fill, languageLoading, stringsFor, type Strings } from './strings.js';
 import { styles } from './voice-widget.styles.js';
+import { sayQuality, signalStyles } from './views/signal-indicator.js';
 
 /** How long custom styles may take to load before the widget says so and keeps its own look. */
 const STYLES_TIMEOUT_MS = 10_000;
@@ -71,6 +76,9 @@ const jsonConverter = {
  * @attr open - Whether the panel (dialog mode: the popup) is open (reflects); setting it shows or hides it.
  * @attr floating - Pinned to the bottom-right corner of the window.
  * @attr click-to-call - `tel:` links and `[data-phone]` elements in the page call through the widget.
+ * @attr noise-suppression - `on` (default: the browser's) or `off`; switchable during a call.
+ * @attr echo-cancellation - `on` (default: the browser's) or `off`; switchable during a call.
+ * @attr auto-gain-control - `on` (default: the browser's) or `off`; switchable during a call.
  * @attr bridge-origins - Iframe bridge: space-separated origins (`https://crm.example.com`, `https://*.example.com` for subdomains) whose page, as this frame's parent, may run the element's methods and get its events by postMessage.
  *
  * @fires widget-load - The widget has rendered for the first time. `{createdAt, sessionId}`
@@ -93,6 +101,8 @@ const jsonConverter = {
  * @fires audio-restored - Audio arrives again after `no-audio`. `{id}`
  * @fires quality-warning - A call's quality crossed a threshold (3 of 5 samples). `{id, name, value, threshold}`
  * @fires quality-warning-cleared - The quality warning went away. `{id, name}`
+ * @fires preflight-progress - `runPreflight()`: a step is done. `{step, done, total}`
+ * @fires preflight-complete - `runPreflight()`'s report. `{verdict, microphone, signalling, ice, network}`
  * @fires audio-blocked - The browser will not play sound before a user gesture. `{id, source}`
  * @fires audio-unblocked - Sound plays again. `{}`
  * @fires audio-device-change - Another microphone, speaker or ringer was chosen. `{kind, deviceId}`
@@ -126,6 +136,9 @@ const jsonConverter = {
  * @csspart transfer-accept-button - Accepts the transfer request.
  * @csspart transfer-decline-button - Declines the transfer request.
  * @csspart no-audio - The warning shown while no audio arrives.
+ * @csspart signal - The in-call signal indicator (`data-quality="good|poor"`); its tooltip names the problem.
+ * @csspart test-setup - The settings' "Test my setup" button (`runPreflight()`).
+ * @csspart preflight - The pre-call test's report, in plain words.
  * @csspart caller-id - The caller ID choice (in settings), when the token lists caller IDs.
  * @csspart call-waiting - A second call ringing during a call, with Answer (holds the current call) and Decline.
  * @csspart history - The list of recent calls.
@@ -188,7 +201,7 @@ const jsonConverter = {
  * @cssprop [--switch-foreground=#fff] - The settings switch's knob.
  */
 export class VoiceWidget extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, signalStyles];
 
   private readonly controller = new PhoneController(this, (snapshot) => (this.snapshot = snapshot));
   private readonly notifier = new IncomingNotifier(this, () => this.t.incomingCall);
@@ -223,6 +236,11 @@ export class VoiceWidget extends LitElement {
   private readonly clickToCallLinks = new LazyClickToCall(this, (number) => this.callFromPage(number));
   /** Iframe bridge: the parent page drives this element by postMessage (see `bridge-origins`). */
   private readonly bridge = new LazyFrameBridge(this, (code, message) => this.fail(code, message));
+  private readonly preflight = new PreflightRunner({
+    element: this,
+    phone: () => this.controller.phone,
+    popup: () => (this.mode === 'dialog' ? () => this.popup.runPreflight() : null),
+  });
 
   @provide({ context: phoneContext })
   @state()
@@ -251,6 +269,7 @@ export class VoiceWidget extends LitElement {
     setNumber: (number) => (this.number = number),
     showView: (view) => this.showView(view),
     redial: (number) => this.redial(number),
+    runPreflight: () => this.runPreflight(),
   };
 
   @state() private number = '';
@@ -326,6 +345,21 @@ export class VoiceWidget extends LitElement {
 
   /** Quality warning thresholds to change (property only; a partial object, see docs/call-quality.md). */
   @property({ attribute: false }) qualityThresholds: Partial<QualityThresholds> | null = null;
+
+  /** The browser's noise suppression on the microphone: `on` (default) or `off`; a change applies to a call at once. */
+  @property({ attribute: 'noise-suppression' }) noiseSuppression: OnOff = 'on';
+
+  /** The browser's echo cancellation: `on` (default) or `off`; a change applies to a call at once. */
+  @property({ attribute: 'echo-cancellation' }) echoCancellation: OnOff = 'on';
+
+  /** The browser's automatic gain control: `on` (default) or `off`; a change applies to a call at once. */
+  @property({ attribute: 'auto-gain-control' }) autoGainControl: OnOff = 'on';
+
+  /**
+   * The host's own microphone processing: `{process(stream) → stream}` (property only; in-page mode only, it cannot
+   * cross to a popup or a frame). See docs/call-quality.md.
+   */
+  @property({ attribute: false }) audioProcessor: AudioProcessor | null = null;
 
   /**
    * Whether the panel is open (dialog mode: the popup window); setting it opens or closes it (spa mode: without the
@@ -489,6 +523,15 @@ export class VoiceWidget extends LitElement {
   /** A live call's latest quality sample (MOS, RTT, jitter, loss, codec, bitrate, levels, candidates), or null. */
   getCallStats(id: string): QualitySample | null {
     return this.backend.getCallStats(id);
+  }
+
+  /**
+   * The pre-call test, without calling or registering: microphone, SIP server (an OPTIONS on its own WebSocket),
+   * ICE routes, and a short media loop through the TURN server. Resolves with the report, also fired as
+   * `preflight-complete` after `preflight-progress` for each step. Dialog mode: runs in the popup.
+   */
+  runPreflight(options?: PreflightOptions): Promise<PreflightReport> {
+    return this.preflight.run(options);
   }
 
   /** Whether the current call's microphone is muted. */
@@ -768,6 +811,7 @@ export class VoiceWidget extends LitElement {
         if (call.held.local) return say(t.sayOnHold);
         if (call.held.remote) return say(t.sayHeldByOther);
         if (call.silent) return say(t.sayNoAudio);
+        if (call.warnings.length) return sayQuality(call.warnings, t)!;
         return say(call.muted ? t.sayConnectedMuted : t.sayConnected);
       default:
         return call.cause ? `${t.outcome[call.cause]}: ${call.remote.name}` : '';

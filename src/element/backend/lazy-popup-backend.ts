@@ -125,6 +125,7 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
   selectOutboundNumber = (number: string | null): boolean => this.command((real) => real.selectOutboundNumber(number));
   clearHistory = (): void => void this.command((real) => (real.clearHistory(), true));
   reset = (): void => void this.command((real) => (real.reset(), true));
+  runPreflight = (): boolean => this.command((real) => real.runPreflight());
   isMuted = (): boolean => this.part.value?.isMuted() ?? false;
   isOnHold = (): boolean => this.part.value?.isOnHold() ?? false;
   isReady = (): boolean => this.part.value?.isReady() ?? false;

@@ -72,6 +72,7 @@ export class PopupBackend implements PhoneBackend {
   selectOutboundNumber = (number: string | null): boolean => this.run('selectOutboundNumber', number);
   clearHistory = (): void => void this.run('clearHistory');
   reset = (): void => void this.run('reset');
+  runPreflight = (): boolean => this.run('runPreflight');
   isMuted = (): boolean => this.dialog.snapshot?.muted ?? false;
   isOnHold = (): boolean => this.dialog.snapshot?.onHold ?? false;
   isReady = (): boolean => this.dialog.snapshot?.ready ?? false;

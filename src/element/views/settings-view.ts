@@ -4,6 +4,7 @@ import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '..
 import type { NotificationSupport } from '../incoming-notifier.js';
 import { fill } from '../strings.js';
 import { ViewElement } from './view-element.js';
+import { renderPreflight, type PreflightView } from './preflight-result.js';
 
 /** The last list seen: a settings view shown again starts from it while it lists anew (the page's devices, not one widget's). */
 let lastList: AudioDeviceList | null = null;
@@ -14,6 +15,7 @@ export class SettingsView extends ViewElement {
   @property({ attribute: false }) notificationsEnabled = false;
 
   @state() private deviceList: AudioDeviceList | null = lastList;
+  @state() private preflight: PreflightView = { running: false, report: null };
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -35,6 +37,17 @@ export class SettingsView extends ViewElement {
       this.deviceList = { microphones: [], speakers: [], outputSelection: false, ringerSelection: false };
     }
     lastList = this.deviceList;
+  }
+
+  /** "Test my setup": the pre-call test's report, shown in plain words. */
+  private async testSetup(): Promise<void> {
+    if (!this.actions || this.preflight.running) return;
+    this.preflight = { running: true };
+    try {
+      this.preflight = { running: false, report: await this.actions.runPreflight() };
+    } catch (e) {
+      this.preflight = { running: false, report: null, failed: (e as Error).message };
+    }
   }
 
   /** Browsers name devices only once the page may use the microphone: ask (from this click), then list again. */
@@ -86,6 +99,7 @@ export class SettingsView extends ViewElement {
           : nothing
       }
       ${named ? nothing : html`<button class="text-button" @click=${() => this.allowDeviceNames()}>${t.showDeviceNames}</button>`}
+      ${renderPreflight(this.preflight, t, () => void this.testSetup())}
       ${
         support === 'unsupported'
           ? nothing
