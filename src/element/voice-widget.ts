@@ -236,11 +236,11 @@ export class VoiceWidget extends LitElement {
   private readonly clickToCallLinks = new LazyClickToCall(this, (number) => this.callFromPage(number));
   /** Iframe bridge: the parent page drives this element by postMessage (see `bridge-origins`). */
   private readonly bridge = new LazyFrameBridge(this, (code, message) => this.fail(code, message));
-  private readonly preflight = new PreflightRunner({
-    element: this,
-    phone: () => this.controller.phone,
-    popup: () => (this.mode === 'dialog' ? () => this.popup.runPreflight() : null),
-  });
+  private readonly preflight = new PreflightRunner(
+    this,
+    () => this.controller.phone.preflightSetup,
+    () => (this.mode === 'dialog' ? () => this.popup.runPreflight() : null),
+  );
 
   @provide({ context: phoneContext })
   @state()

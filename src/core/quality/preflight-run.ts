@@ -13,6 +13,7 @@ import {
   type PreflightIce,
   type PreflightMicrophone,
   type PreflightNetwork,
+  type PreflightProblem,
   type PreflightReport,
   type PreflightSignalling,
 } from './preflight.js';
@@ -48,6 +49,19 @@ export interface PreflightProgress {
 
 const LEVEL_MS = 1000;
 const SIGNALLING_TIMEOUT_MS = 5000;
+
+/** `runPreflight` on an element: its steps fired as `preflight-progress`, its report as `preflight-complete`. */
+export async function runPreflightOn(element: HTMLElement, setup: PreflightSetup, options?: PreflightOptions): Promise<PreflightReport> {
+  const fire = (type: string, detail: unknown) => element.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  const report = await runPreflight(setup, options, (p) => fire('preflight-progress', p));
+  fire('preflight-complete', report);
+  return report;
+}
+
+/** Why a report's verdict is not `ready`, for the plain-words view (the report carries figures, not reasons). */
+export function reportProblems(report: PreflightReport): PreflightProblem[] {
+  return preflightProblems({ ...report, microphoneDenied: report.verdict === 'permission-denied', turnConfigured: report.ice.relay });
+}
 
 export async function runPreflight(
   setup: PreflightSetup,

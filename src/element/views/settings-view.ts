@@ -5,6 +5,7 @@ import type { NotificationSupport } from '../incoming-notifier.js';
 import { fill } from '../strings.js';
 import { ViewElement } from './view-element.js';
 import { renderPreflight, type PreflightView } from './preflight-result.js';
+import { loadChunk } from '../../shared/lazy-chunks.js';
 
 /** The last list seen: a settings view shown again starts from it while it lists anew (the page's devices, not one widget's). */
 let lastList: AudioDeviceList | null = null;
@@ -15,7 +16,7 @@ export class SettingsView extends ViewElement {
   @property({ attribute: false }) notificationsEnabled = false;
 
   @state() private deviceList: AudioDeviceList | null = lastList;
-  @state() private preflight: PreflightView = { running: false, report: null };
+  @state() private preflight: PreflightView = { running: false, report: null, problems: [] };
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -44,9 +45,12 @@ export class SettingsView extends ViewElement {
     if (!this.actions || this.preflight.running) return;
     this.preflight = { running: true };
     try {
-      this.preflight = { running: false, report: await this.actions.runPreflight() };
+      const report = await this.actions.runPreflight();
+      // The chunk is here by now: it ran the test.
+      const { reportProblems } = await loadChunk('preflight');
+      this.preflight = { running: false, report, problems: reportProblems(report) };
     } catch (e) {
-      this.preflight = { running: false, report: null, failed: (e as Error).message };
+      this.preflight = { running: false, report: null, problems: [], failed: (e as Error).message };
     }
   }
 
