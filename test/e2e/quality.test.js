@@ -6,6 +6,9 @@
 // time-to-warning and time-to-clear are printed as diagnostics; bounds are
 // generous (the machine is shared), the issue's figures are 5 s and 10 s.
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -46,10 +49,43 @@ async function screenshots(page) {
 }
 
 const SECRET = 'quality-e2e-secret-0123456789';
+
+/**
+ * The microphone: Chromium's fake device plays this file, a tone whose loudness changes at random every
+ * 50–400 ms, like speech. Its own beep repeats each second, and a sample each second then reads the same
+ * level every time: a flat microphone (`constant-audio-input-level`) where there is none.
+ */
+const VOICE = path.join(os.tmpdir(), `voice-widget-quality-${process.pid}.wav`);
+writeFileSync(VOICE, voiceWav(7));
+
+function voiceWav(seconds, rate = 48_000) {
+  let seed = 20;
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  const samples = new Int16Array(seconds * rate);
+  for (let i = 0, until = 0, gain = 0; i < samples.length; i++) {
+    if (i >= until) [until, gain] = [i + Math.floor(rate * (0.05 + 0.35 * random())), 0.05 + 0.75 * random()];
+    samples[i] = Math.round(32767 * gain * Math.sin((2 * Math.PI * 300 * i) / rate));
+  }
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + samples.byteLength, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(samples.byteLength, 40);
+  return Buffer.concat([header, Buffer.from(samples.buffer)]);
+}
 let sip, turn, proxy;
 
 e2eSuite({
   secret: SECRET,
+  launch: { args: [`--use-file-for-fake-audio-capture=${VOICE}`] },
   setup: async () => {
     sip = await startSipServer('embedded', { secret: SECRET, domain: DOMAIN });
     turn = await startTurn({ secret: SECRET });
@@ -59,6 +95,7 @@ e2eSuite({
     await proxy?.close().catch(() => {});
     await turn?.stop().catch(() => {});
     await sip?.stop().catch(() => {});
+    rmSync(VOICE, { force: true });
   },
 });
 
@@ -101,7 +138,7 @@ test('through coturn behind the impairment proxy: 5 % loss raises high-packet-lo
   const toClear = performance.now() - cleanAt;
   t.diagnostic(`time-to-warning ${Math.round(toWarning)} ms (5 % loss), time-to-clear ${Math.round(toClear)} ms`);
 
-  // 250 ms each way at the proxy: 500 ms more on the round trip. high-rtt; the indicator turns poor, its
+  // 125 ms at each crossing of the proxy (media crosses it twice each way): 500 ms more on the round trip. high-rtt; the indicator turns poor, its
   // tooltip names the problem and the live region says it; MOS falls, and recovers once the delay goes.
   const signal = () =>
     vw(alice, () => {
@@ -121,7 +158,7 @@ test('through coturn behind the impairment proxy: 5 % loss raises high-packet-lo
     .catch(async () => assert.fail(`still poor: ${JSON.stringify(await signal())}`));
   const mosBefore = (await vw(alice, (callId) => window.vw.el().getCallStats(callId), id)).mos;
   const delayFrom = await logLength(alice);
-  proxy.set({ delay: 250 });
+  proxy.set({ delay: 125 });
   const delayAt = performance.now();
   const rttWarning = await waitFor(alice, 'quality-warning', { from: delayFrom, match: { name: 'high-rtt' }, timeout: 20_000 });
   const toRttWarning = performance.now() - delayAt;
@@ -132,7 +169,8 @@ test('through coturn behind the impairment proxy: 5 % loss raises high-packet-lo
   assert.equal(poor.title, 'Your network is slow: words arrive late');
   assert.match(poor.text, /Poor connection/);
   assert.match(poor.live, /Poor connection: Your network is slow/);
-  const mosDelayed = (await vw(alice, (callId) => window.vw.el().getCallStats(callId), id)).mos;
+  const delayed = await vw(alice, (callId) => window.vw.el().getCallStats(callId), id);
+  const mosDelayed = delayed.mos;
   assert.ok(mosDelayed < mosBefore, `MOS fell: ${mosBefore} → ${mosDelayed}`);
   if (process.env.QUALITY_SCREENSHOTS) await screenshots(alice);
   assert.deepEqual(await audit(alice), [], 'the warning state passes axe');
@@ -197,16 +235,22 @@ test('through coturn behind the impairment proxy: 5 % loss raises high-packet-lo
     .waitForFunction(() => window.vw.el().shadowRoot.querySelector('[part~="signal"]')?.dataset.quality === 'good', { polling: 200, timeout: 15_000 })
     .catch(async () => assert.fail(`still poor: ${JSON.stringify(await signal())}`));
 
-  // A dead headset: a flat (silent) track in place of the microphone, not muted, for 10 s.
+  // A dead headset: a flat track in place of the microphone, not muted, for 10 s.
   const flatFrom = await logLength(alice);
   await vw(alice, async () => {
-    const silent = new AudioContext().createMediaStreamDestination().stream.getAudioTracks()[0];
-    await window.vw
+    // A constant (DC) signal: packets still go out, at a level that never moves.
+    const context = new AudioContext();
+    const source = context.createConstantSource();
+    source.offset.value = 0.3;
+    const out = context.createMediaStreamDestination();
+    source.connect(out);
+    source.start();
+    const sender = window.vw
       .el()
       .getPeerConnection()
       .getSenders()
-      .find((s) => s.track?.kind === 'audio')
-      .replaceTrack(silent);
+      .find((s) => s.track?.kind === 'audio');
+    await sender.replaceTrack(out.stream.getAudioTracks()[0]);
   });
   const flatAt = performance.now();
   const flat = await waitFor(alice, 'quality-warning', { from: flatFrom, match: { name: 'constant-audio-input-level' }, timeout: 30_000 });
