@@ -290,6 +290,18 @@ test('through coturn behind the impairment proxy: 5 % loss raises high-packet-lo
   assert.equal(typeof ended.quality.mosAverage, 'number');
   assert.ok(ended.quality.mosMin <= ended.quality.mosAverage);
   assert.equal(await vw(alice, (callId) => window.vw.el().getCallStats(callId), id), null);
+  // The history shows it: a call with warnings reads "Poor connection", its mean MOS as the tooltip.
+  const listed = await vw(alice, async () => {
+    const el = window.vw.el();
+    await el.updateComplete;
+    el.shadowRoot.querySelector('[part~="history-button"]').click();
+    await el.updateComplete;
+    await new Promise((r) => requestAnimationFrame(r));
+    const q = el.shadowRoot.querySelector('[part~="history"] .quality');
+    return { text: q?.textContent, title: q?.title };
+  });
+  assert.equal(listed.text, 'Poor connection');
+  assert.match(listed.title, /^Quality \d\.\d of 5$/);
   // The far end ends when the BYE arrives, a moment after alice.
   const bobEnded = await waitFor(bob, 'call-ended', { from: from.b });
   assert.ok(bobEnded?.quality, 'the far end logs its quality too');
