@@ -182,7 +182,7 @@ test('through coturn behind the impairment proxy: 5 % loss raises high-packet-lo
   assert.doesNotMatch((await signal()).live, /Poor connection/);
   await alice.waitForFunction((callId) => window.vw.el().getCallStats(callId)?.mos > 4, { polling: 200, timeout: 10_000 }, id);
   t.diagnostic(
-    `500 ms delay: MOS ${mosBefore} → ${mosDelayed}, then back over 4; time-to-warning ${Math.round(toRttWarning)} ms, time-to-clear ${Math.round(toRttClear)} ms`,
+    `500 ms delay: RTT ${Math.round(delayed.rtt)} ms, MOS ${mosBefore} → ${mosDelayed}, then back over 4; time-to-warning ${Math.round(toRttWarning)} ms, time-to-clear ${Math.round(toRttClear)} ms`,
   );
 
   // Voice processing switched off mid-call: a new microphone track with the new settings, the same call, audio still flowing.
