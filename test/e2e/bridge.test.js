@@ -216,7 +216,14 @@ test('iframe bridge: the host calls through the helper and gets events and respo
   assert.deepEqual(await host.evaluate(() => window.host.command('runPreflight')), { ok: true, result: true });
   const report = await host.evaluate((f) => window.host.waitFor('preflight-complete', { from: f, timeout: 20_000 }), from);
   assert.equal(report.verdict, 'ready', JSON.stringify(report));
-  const steps = await host.evaluate((f) => window.host.log.slice(f).filter((e) => e.name === 'preflight-progress').map((e) => e.detail.step), from);
+  const steps = await host.evaluate(
+    (f) =>
+      window.host.log
+        .slice(f)
+        .filter((e) => e.name === 'preflight-progress')
+        .map((e) => e.detail.step),
+    from,
+  );
   assert.deepEqual(steps, ['microphone', 'signalling', 'ice', 'network']);
 
   // bob asks the widget to transfer (REFER; carol is not registered): transfer-requested reaches the host,

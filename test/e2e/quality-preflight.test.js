@@ -46,8 +46,7 @@ async function tcpProxy(port) {
 }
 
 /** The user's bindings, without their `expires` (it counts down). */
-const bindings = async (user) =>
-  (await queryBindings({ wsUrl: sip.wsUrl, user, domain: DOMAIN, secret: SECRET })).map((b) => b.replace(/;expires=\d+/, ''));
+const bindings = async (user) => (await queryBindings({ wsUrl: sip.wsUrl, user, domain: DOMAIN, secret: SECRET })).map((b) => b.replace(/;expires=\d+/, ''));
 
 test('ready: microphone, OPTIONS, ICE and the relay loop all work; events fire; "Test my setup" shows it; no binding added or replaced', async (t) => {
   const page = await openPhone('carol', { server: sip.wsUrl, tokenOptions: { iceServers: [`turn:127.0.0.1:${turn.port}?transport=udp`] }, ready: true });
