@@ -29,6 +29,8 @@ export class PhoneController implements ReactiveController {
   private problem: PhoneSnapshot['problem'] = null;
   /** Each call's quality warnings in force (the signal indicator). */
   private readonly warnings = new ActiveWarnings();
+  /** Whether this element's own phone may go on the network (not in dialog mode, where the popup's phone does). */
+  private active = true;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -52,9 +54,6 @@ export class PhoneController implements ReactiveController {
     if (this.active) this.phone.start();
     this.refresh();
   }
-
-  /** Whether this element's own phone may go on the network (not in dialog mode, where the popup's phone does). */
-  private active = true;
 
   setActive(active: boolean): void {
     if (active === this.active) return;

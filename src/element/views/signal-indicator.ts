@@ -1,4 +1,4 @@
-import { css, html, nothing, svg } from 'lit';
+import { html, nothing, svg } from 'lit';
 import type { QualityWarningName } from '../../core/quality/thresholds.js';
 import type { Strings } from '../strings.js';
 
@@ -42,37 +42,3 @@ export function sayQuality(warnings: readonly QualityWarningName[], t: Strings):
   const latest = named(warnings);
   return latest ? t.sayPoorConnection.replace('{problem}', t.qualityProblem[latest]) : null;
 }
-
-/** The indicator's and the history's quality marks. */
-export const signalStyles = css`
-  .signal {
-    display: inline-flex;
-    align-items: center;
-    gap: 4px;
-    font-size: 12px;
-    font-weight: 600;
-    color: var(--_text-negative);
-    cursor: default;
-  }
-  .signal svg {
-    width: 14px;
-    height: 14px;
-  }
-  .signal rect.on {
-    fill: var(--_fg-accent);
-  }
-  .signal rect.off {
-    fill: var(--_bg-border);
-  }
-  .signal[data-quality='poor'] rect.on {
-    fill: var(--_fg-negative);
-  }
-  .history .quality {
-    display: block;
-    font-size: 11px;
-    color: var(--_text-low-contrast);
-  }
-  .history .quality[data-poor] {
-    color: var(--_text-negative);
-  }
-`;
