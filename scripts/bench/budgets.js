@@ -22,8 +22,11 @@ export const SIZE_CEILINGS = {
   // 86.3 / 40.3 KB gz on 2026-12-07: the dialog host, the bridge and click-to-call
   // are chunks, but the Phone split, the view split and the live call-quality
   // sampler grew the main file again; the budgets are not met yet.
-  bundleTotalGzip: 87 * KB,
-  bundleOwnGzip: 41 * KB,
+  // Call quality (issue 20) then added 2.4 / 2.6 KB gz to the main file: the signal indicator, the
+  // history's quality, "Test my setup" and their words, voice processing and the preflight runner
+  // (the test itself is the preflight chunk).
+  bundleTotalGzip: 90 * KB,
+  bundleOwnGzip: 44 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */
