@@ -15,21 +15,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startTurn } from '../harness/coturn.js';
 import { startSipServer } from '../harness/sip-servers.js';
 import { startUdpImpair } from '../harness/udp-impair.js';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { DOMAIN, connectCall, count, detailsSince, e2eSuite, logLength, openPhone, vw, waitFor } from './support.js';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** The axe audit of the widget as it is shown now: the violations. */
-async function audit(page) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    await window.vw.el().updateComplete;
-    const { violations } = await window.axe.run(window.vw.el());
-    return violations.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
-}
+import { DOMAIN, audit, connectCall, count, detailsSince, e2eSuite, logLength, openPhone, vw, waitFor } from './support.js';
 
 /** QUALITY_SCREENSHOTS=1: the warning state, light and dark, into docs/screenshots/. */
 async function screenshots(page) {
