@@ -31,7 +31,9 @@ export const signalIndicatorStyles = css`
       color: var(--_text-low-contrast);
     }
     .history .quality[data-poor] {
-      color: var(--_text-negative);
+      /* Small text: the medium-contrast colour keeps 4.5:1 in both themes; the words say it is poor. */
+      color: var(--_text-medium-contrast);
+      font-weight: 600;
     }
   }
 `;
