@@ -31,7 +31,7 @@ export class LazyFrameBridge {
 
   constructor(
     private readonly host: BridgeTarget,
-    private readonly fail: (code: 'invalid-attribute', message: string) => void,
+    private readonly fail: (code: 'invalid-attribute' | 'chunk-failed', message: string) => void,
   ) {}
 
   /** The `bridge-origins` attribute changed. */
@@ -41,6 +41,7 @@ export class LazyFrameBridge {
     if (!value?.trim() || window.parent === window) return;
     if (!this.part.loading) for (const name of BRIDGE_EVENTS) this.host.addEventListener(name, this.keepEvent);
     this.messages.start();
-    void this.part.load();
+    // A failed load (a 404, a CSP block) is reported; what was kept waits for the next `bridge-origins` change.
+    if (!this.part.loading) this.part.load().catch((err: unknown) => this.fail('chunk-failed', err instanceof Error ? err.message : String(err)));
   }
 }

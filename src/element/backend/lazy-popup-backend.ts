@@ -40,9 +40,23 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
     host.addController(this);
   }
 
+  /** Whether the prefetch was tried: after a failed load only the user's next opening tries again. */
+  private prefetched = false;
+
   /** Prefetch: the chunk loads as soon as the element is in dialog mode. */
   hostUpdate(): void {
-    if (this.host.mode === 'dialog') void this.part.load();
+    if (this.host.mode !== 'dialog' || this.prefetched) return;
+    this.prefetched = true;
+    this.load();
+  }
+
+  /**
+   * Loads the chunk (once at a time). A failure (a 404, a CSP block) is the element's `error`
+   * `chunk-failed`; the early popup, the kept commands and messages stay for the next try.
+   */
+  private load(): void {
+    if (this.part.loading) return;
+    this.part.load().catch((err: unknown) => this.options.fail('chunk-failed', err instanceof Error ? err.message : String(err)));
   }
 
   private takeOver(real: PopupBackend): void {
@@ -63,7 +77,10 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
 
   /** Opens the popup now, in this click (the chunk is not here yet); false when the browser blocked it. */
   private openEarly(extra: DialogConfig): boolean {
-    if (this.early) return true;
+    if (this.early) {
+      this.load(); // after a failed load: this opening tries again
+      return true;
+    }
     const opened = openPopupWithToken(this.options.popupUrl(), this.options.features());
     // Blocked: the chunk reports it, as it reports its own blocked openings.
     if (!opened) this.pending.push((real) => real.adopt(null, extra));
@@ -72,7 +89,7 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
       this.messages.start();
       this.host.requestUpdate(); // the launcher shows `opening`; dialog-open fires when the chunk takes the popup over
     }
-    void this.part.load();
+    this.load();
     return !!opened;
   }
 
