@@ -2,6 +2,7 @@
 // node_modules/jssip is read as published; see README.md beside this file for
 // why each trim is safe, and test/node/jssip-trims.test.js for the guards).
 import { fileURLToPath } from 'node:url';
+import { dropDebugLogs } from './debug-logs.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -77,7 +78,7 @@ export function trimGrammar(code) {
   return out.replace(table, `var parseFunctions = {\n                ${kept}\n            };`);
 }
 
-/** The rollup plugin: resolve replacements for JsSIP's imports, transform its grammar. */
+/** The rollup plugin: resolve replacements for JsSIP's imports, transform its grammar, drop its debug-level logs. */
 export function jssipTrims() {
   return {
     name: 'jssip-trims',
@@ -88,8 +89,9 @@ export function jssipTrims() {
       return null;
     },
     transform(code, id) {
-      if (!isJssip(id) || !/[\\/]lib[\\/]Grammar\.js$/.test(id)) return null;
-      return { code: trimGrammar(code), map: null };
+      if (!isJssip(id)) return null;
+      const trimmed = /[\\/]lib[\\/]Grammar\.js$/.test(id) ? trimGrammar(code) : code;
+      return { code: trimmed.includes('logger.debug') ? dropDebugLogs(trimmed).code : trimmed, map: null };
     },
   };
 }

@@ -25,6 +25,7 @@ import { actionsContext, type PanelView, type PhoneActions } from './phone-actio
 import type { TransferNote } from './views/in-call-view.js';
 import { PhoneController } from './phone-controller.js';
 import { fill, languageLoading, stringsFor, type Strings } from './strings.js';
+import { firstRegistration } from './first-registration.js';
 import { styles } from './voice-widget.styles.js';
 
 /** How long custom styles may take to load before the widget says so and keeps its own look. */
@@ -389,10 +390,24 @@ export class VoiceWidget extends LitElement {
     this.lifecycle('widget-load');
   }
 
-  /** A language whose strings load lazily (lang="es"): no render until they are here, so no English first. */
+  /**
+   * A language whose strings load lazily (lang="es"): no render until they are here, so no English first.
+   * The first render also waits (briefly) for the first registration, which starts before it.
+   */
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const waiting = languageLoading(this.lang || document.documentElement.lang);
-    return waiting ? waiting.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+    const waits = [languageLoading(this.lang || document.documentElement.lang), this.hasUpdated ? null : this.registerEarly()].filter((w) => w);
+    return waits.length > 0 ? Promise.all(waits).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+  }
+
+  /** The token and server given to the phone before the first update (willUpdate does not give them again). */
+  private early: PhoneConfig | null = null;
+
+  /** Before the first render: with a token and a server, the phone goes on the network now. */
+  private registerEarly(): Promise<void> | null {
+    if (this.mode === 'dialog' || !this.token || !this.sipServer) return null;
+    this.early = { token: this.token, server: this.sipServer };
+    this.controller.configure(this.early);
+    return firstRegistration(this.controller.phone);
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -408,6 +423,10 @@ export class VoiceWidget extends LitElement {
       if (!changed.has(property as keyof VoiceWidget)) continue;
       if (row.values) props[property] = this.oneOf(row.name, props[property] as string | null, row.values);
       if (row.phone) config[row.phone] = props[property];
+    }
+    if (this.early) {
+      for (const [key, value] of Object.entries(this.early)) if (config[key] === value) delete config[key];
+      this.early = null;
     }
     // In dialog mode the popup's phone registers; this one never goes on the network.
     if (changed.has('mode')) this.controller.setActive(this.mode !== 'dialog');
