@@ -1,5 +1,5 @@
 import { EarlyMessages } from '../shared/early-messages.js';
-import { LazyPart } from '../shared/lazy-part.js';
+import { LazyPart, loadFailure } from '../shared/lazy-part.js';
 import { loadChunk } from '../shared/lazy-chunks.js';
 import type { BridgeTarget } from './frame-bridge.js';
 import { BRIDGE_EVENTS, RATE_BURST } from './protocol.js';
@@ -42,6 +42,6 @@ export class LazyFrameBridge {
     if (!this.part.loading) for (const name of BRIDGE_EVENTS) this.host.addEventListener(name, this.keepEvent);
     this.messages.start();
     // A failed load (a 404, a CSP block) is reported; what was kept waits for the next `bridge-origins` change.
-    if (!this.part.loading) this.part.load().catch((err: unknown) => this.fail('chunk-failed', err instanceof Error ? err.message : String(err)));
+    if (!this.part.loading) this.part.load().catch((err: unknown) => this.fail('chunk-failed', loadFailure(err)));
   }
 }

@@ -26,6 +26,8 @@ import type { TransferNote } from './views/in-call-view.js';
 import { PhoneController } from './phone-controller.js';
 import { fill, languageLoading, stringsFor, type Strings } from './strings.js';
 import { firstRegistration } from './first-registration.js';
+import { loadPanelViews, panelViewLoading } from './views/lazy-views.js';
+import { loadFailure } from '../shared/lazy-part.js';
 import { styles } from './voice-widget.styles.js';
 
 /** How long custom styles may take to load before the widget says so and keeps its own look. */
@@ -395,8 +397,20 @@ export class VoiceWidget extends LitElement {
    * The first render also waits (briefly) for the first registration, which starts before it.
    */
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const waits = [languageLoading(this.lang || document.documentElement.lang), this.hasUpdated ? null : this.registerEarly()].filter((w) => w);
+    const waits = [languageLoading(this.lang || document.documentElement.lang), this.hasUpdated ? null : this.registerEarly(), this.viewLoading()].filter(
+      (w) => w,
+    );
     return waits.length > 0 ? Promise.all(waits).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+  }
+
+  /** The settings and recent-calls views are the `views` chunk: the panel waits for it; if it cannot load, back to the dialer. */
+  private viewLoading(): Promise<void> | null {
+    return (
+      panelViewLoading(this.view)?.catch((err: unknown) => {
+        this.fail('chunk-failed', loadFailure(err));
+        this.view = 'dialer';
+      }) ?? null
+    );
   }
 
   /** The token and server given to the phone before the first update (willUpdate does not give them again). */
@@ -424,6 +438,8 @@ export class VoiceWidget extends LitElement {
       if (row.values) props[property] = this.oneOf(row.name, props[property] as string | null, row.values);
       if (row.phone) config[row.phone] = props[property];
     }
+    // An open panel may show the settings or recent calls next: their chunk loads now (a failure is told when they are shown).
+    if (changed.has('open') && this.open && this.mode !== 'dialog') loadPanelViews().catch(() => undefined);
     if (this.early) {
       for (const [key, value] of Object.entries(this.early)) if (config[key] === value) delete config[key];
       this.early = null;

@@ -13,6 +13,8 @@ export const CHUNKS = {
   popup: () => import('../dialog/popup.js'),
   /** The call-quality sampler (stats, warnings, summary): fetched when a call is made. */
   quality: () => import('../core/quality/sampler.js'),
+  /** The panel's settings and recent-calls views: fetched when the panel opens. */
+  views: () => import('../element/views/panel-views.js'),
   /** The iframe bridge (messages that arrive before it are kept for it). */
   bridge: () => import('../bridge/frame-bridge.js'),
   'click-to-call': () => import('../element/click-to-call.js'),

@@ -149,6 +149,46 @@ test('dialog mode on a cold cache: a click before the dialog chunk arrives opens
   }
 });
 
+test('dialog mode: a dialog chunk that cannot load fires error chunk-failed; the popup opened in the click waits, and the next try takes it over', async () => {
+  const host = await newIsolatedPage(browser);
+  let failing = true;
+  await host.setRequestInterception(true);
+  host.on('request', (r) => {
+    if (failing && new URL(r.url()).pathname === '/dist/voice-widget-dialog.js') void r.respond({ status: 404, contentType: 'text/plain', body: 'Not Found' });
+    else void r.continue();
+  });
+  const chunkErrors = () => host.evaluate(() => window.vw.events('error').filter((d) => d.code === 'chunk-failed'));
+  try {
+    await host.goto(`${web.url}/test/e2e/pages/dialog-host.html`, { waitUntil: 'load' });
+    // The prefetch fails: said once, not retried on every update.
+    await host.waitForFunction(() => window.vw.events('error').some((d) => d.code === 'chunk-failed'), { timeout: 15_000 });
+    const [first] = await chunkErrors();
+    assert.match(first.message, /voice-widget-dialog\.js/);
+    const box = await host.evaluate(() => {
+      const r = window.vw.el().shadowRoot.querySelector('[part~="launcher"]').getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    });
+    const popup = browser.waitForTarget((t) => t.url().includes('/dist/voice-widget-popup.html'), { timeout: 10_000 });
+    await host.mouse.click(box.x, box.y);
+    await popup;
+    // The click's own try fails too; the popup it opened is kept, waiting.
+    await host.waitForFunction(() => window.vw.events('error').filter((d) => d.code === 'chunk-failed').length === 2, { timeout: 10_000 });
+    assert.equal(await host.evaluate(dialogState), 'opening');
+    failing = false;
+    assert.equal(await host.evaluate(() => window.vw.el().show()), true);
+    await host
+      .waitForFunction(() => window.vw.el().shadowRoot.querySelector('[part~="launcher"]').dataset.dialog === 'open', { timeout: 15_000 })
+      .catch(async (e) => {
+        const seen = await host.evaluate(() => JSON.stringify(window.vw.log.map((l) => [l.type, l.detail?.code])));
+        throw new Error(`${e.message}\n${seen}\n${pageLog(host).join('\n')}`);
+      });
+    assert.equal((await chunkErrors()).length, 2);
+    assert.equal(await host.evaluate(() => window.vw.events('dialog-open').length), 1);
+  } finally {
+    await host.browserContext().close();
+  }
+});
+
 test('iframe bridge: a command the parent sends before the bridge chunk arrives is answered once it does', async () => {
   const release = holdBack('/dist/voice-widget-bridge.js');
   const parentOrigin = web.url.replace('127.0.0.1', 'localhost');

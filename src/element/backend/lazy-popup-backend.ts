@@ -6,7 +6,7 @@ import { normalizeDialString } from '../../core/dial-string.js';
 import type { QualitySample } from '../../core/quality/stats-sample.js';
 import type { RegistrationState, WidgetState } from '../../core/types.js';
 import { EarlyMessages } from '../../shared/early-messages.js';
-import { LazyPart } from '../../shared/lazy-part.js';
+import { LazyPart, loadFailure } from '../../shared/lazy-part.js';
 import { loadChunk } from '../../shared/lazy-chunks.js';
 import type { PhoneBackend } from './backend.js';
 import type { PopupBackend, PopupBackendOptions } from './popup-backend.js';
@@ -56,7 +56,7 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
    */
   private load(): void {
     if (this.part.loading) return;
-    this.part.load().catch((err: unknown) => this.options.fail('chunk-failed', err instanceof Error ? err.message : String(err)));
+    this.part.load().catch((err: unknown) => this.options.fail('chunk-failed', loadFailure(err)));
   }
 
   private takeOver(real: PopupBackend): void {
