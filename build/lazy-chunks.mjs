@@ -6,6 +6,7 @@
 // rewritten to load it with a plain <script> (src/shared/classic-chunk.ts).
 // The npm build leaves the table as it is: ordinary dynamic imports.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
@@ -106,7 +107,7 @@ export function sharedImports() {
       if (keys.has(source)) return SHARED_PREFIX + source;
       if (!importer || importer.startsWith('\0') || !/^\.\.?\//.test(source)) return null;
       const file = fileURLToPath(new URL(source.replace(/\.js$/, '.ts'), `file://${importer}`));
-      const key = file.startsWith(SRC) ? file.slice(SRC.length).replace(/\\/g, '/').replace(/\.ts$/, '') : null;
+      const key = file.startsWith(SRC) ? path.basename(file, '.ts') : null;
       return key && keys.has(key) ? SHARED_PREFIX + key : null;
     },
     load(id) {

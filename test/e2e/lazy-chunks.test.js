@@ -75,12 +75,37 @@ async function rendered(page, path) {
   return page.evaluate(() => window.vw.el().updateComplete.then(() => window.vw.el().shadowRoot.innerHTML));
 }
 
-test('a page in English that uses no dialog mode, bridge or click-to-call downloads no chunk', async () => {
+test("a page in English that uses no dialog mode, bridge or click-to-call downloads no chunk but its open panel's views", async () => {
   const page = await newIsolatedPage(browser);
   const html = await rendered(page, '/test/e2e/pages/widget.html');
   assert.ok(html.includes(en.closePhone));
-  assert.deepEqual(await chunksLoaded(page), []);
+  // No call placed: no quality sampler; the panel is open: its settings and recent-calls views are fetched.
+  await page.waitForFunction(() => globalThis[Symbol.for('voice-widget.chunks')]?.views, { timeout: 10_000 });
+  assert.deepEqual(await chunksLoaded(page), ['/dist/voice-widget-views.js']);
   await page.browserContext().close();
+});
+
+test('the settings view on a cold cache: the panel keeps the dialer until the views chunk arrives, then shows it', async () => {
+  const release = holdBack('/dist/voice-widget-views.js');
+  const page = await newIsolatedPage(browser);
+  try {
+    await page.goto(`${web.url}/test/e2e/pages/widget.html`, { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => window.vw?.el()?.hasUpdated, { timeout: 15_000 });
+    const shown = () => {
+      const root = window.vw.el().shadowRoot;
+      return { settings: !!root.querySelector('vw-settings-view'), dialer: !!root.querySelector('vw-dialer-view') };
+    };
+    await page.evaluate(() => window.vw.el().shadowRoot.querySelector('vw-navigation-view').querySelector('[part~="settings-button"]').click());
+    await sleep(300);
+    assert.deepEqual(await page.evaluate(shown), { settings: false, dialer: true }, 'the dialer stays while the chunk is held back');
+    release();
+    await page.waitForFunction(() => window.vw.el().shadowRoot.querySelector('vw-settings-view')?.querySelector('[part~="settings"]'), {
+      timeout: 10_000,
+    });
+  } finally {
+    release();
+    await page.browserContext().close();
+  }
 });
 
 test('lang="es" and click-to-call under the strict CSP: their chunks load beside the bundle with no violation, and no English is ever rendered', async () => {
@@ -88,7 +113,8 @@ test('lang="es" and click-to-call under the strict CSP: their chunks load beside
   const html = await rendered(page, '/test/e2e/pages/csp-strict-es.html');
   assert.ok(html.includes(es.closePhone), 'Spanish rendered');
   await page.waitForFunction(() => globalThis[Symbol.for('voice-widget.chunks')]?.['click-to-call'], { timeout: 10_000 });
-  assert.deepEqual(await chunksLoaded(page), ['/dist/voice-widget-click-to-call.js', '/dist/voice-widget-es.js']);
+  await page.waitForFunction(() => globalThis[Symbol.for('voice-widget.chunks')]?.views, { timeout: 10_000 });
+  assert.deepEqual(await chunksLoaded(page), ['/dist/voice-widget-click-to-call.js', '/dist/voice-widget-es.js', '/dist/voice-widget-views.js']);
   assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
   const snapshots = await page.evaluate(() => window.shadowSnapshots);
   assert.ok(snapshots.length > 0);

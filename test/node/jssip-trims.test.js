@@ -9,6 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { dropDebugLogs } from '../../build/jssip-trims/debug-logs.mjs';
 import { KEPT_GRAMMAR_RULES, REPLACED_PACKAGES, STUBBED_MODULES, trimGrammar } from '../../build/jssip-trims/index.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -251,4 +252,23 @@ test('sdp-transform: JsSIP uses parse/write and media type/direction only; the s
       );
     }
   }
+});
+
+test('debug-level logs: only logger.debug statements whose arguments cannot act are removed; warn and error logs stay', () => {
+  // The rule itself: a call with an argument that acts stays, and an unbraced if keeps its shape.
+  const sample = dropDebugLogs("if (a) logger.debug('x ' + this.id);\nb();\nlogger.debug('y', f());\nlogger.warn('z');\n");
+  assert.equal(sample.code, "if (a) ;\nb();\nlogger.debug('y', f());\nlogger.warn('z');\n");
+  assert.deepEqual([sample.removed, sample.kept], [1, 1]);
+  let removed = 0;
+  for (const { file, code } of jssipSources) {
+    const out = dropDebugLogs(code);
+    removed += out.removed;
+    const count = (text, re) => (text.match(re) ?? []).length;
+    assert.equal(count(out.code, /logger\.(warn|error)\(/g), count(code, /logger\.(warn|error)\(/g), `${file}: warn/error logs kept`);
+    assert.equal(count(out.code, /logger\.debug\(/g), out.kept, `${file}: only the debug calls with acting arguments stay`);
+    // What is left still parses (the removed statements became empty ones).
+    assert.doesNotThrow(() => dropDebugLogs(out.code), `${file} still parses`);
+  }
+  // JsSIP 3.13 has 193 debug calls; far fewer would mean the pattern no longer matches its logger.
+  assert.ok(removed > 150, `${removed} debug calls removed`);
 });

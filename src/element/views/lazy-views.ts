@@ -12,17 +12,17 @@ import { ViewElement } from './view-element.js';
 /**
  * What the script-tag build's chunks take from the main file instead of a copy
  * of their own (Lit above all): build/lazy-chunks.mjs maps these imports (by
- * module: a bare name, or the path under src/) to this object. Only the names
+ * module: a package name, or the file's name under src/, unique there) to this object. Only the names
  * listed here exist for a chunk.
  */
 registerChunk('shared', {
   lit: { html, nothing },
   'lit/decorators.js': { property, state },
-  'core/audio-devices': { listAudioDevices },
-  'element/call-timer': { formatDuration },
-  'element/icons': { incomingIcon, outgoingIcon },
-  'element/strings': { fill },
-  'element/views/view-element': { ViewElement },
+  'audio-devices': { listAudioDevices },
+  'call-timer': { formatDuration },
+  icons: { incomingIcon, outgoingIcon },
+  strings: { fill },
+  'view-element': { ViewElement },
 });
 
 /** The panel views that are the `views` chunk, by the element that shows each. */
