@@ -2,8 +2,9 @@
 // the script-tag build: their message strings are ~8 KB of the minified file.
 // `warn` and `error` stay. Only a call that is a statement of its own, with
 // arguments that cannot act (literals, names, property reads, string
-// building), is removed, and it becomes an empty statement, so an unbraced
-// `if (x) logger.debug(…);` keeps its shape.
+// building, `toString()`, `JSON.stringify`, `Math.floor`), is removed, and it
+// becomes an empty statement, so an unbraced `if (x) logger.debug(…);` keeps
+// its shape.
 import { parseAst } from 'rollup/parseAst';
 
 const PURE = {
@@ -18,7 +19,18 @@ const PURE = {
   UnaryExpression: (n) => n.operator !== 'delete' && pure(n.argument),
   ArrayExpression: (n) => n.elements.every((e) => e && pure(e)),
   ObjectExpression: (n) => n.properties.every((p) => p.type === 'Property' && !p.computed && pure(p.value)),
+  // Calls that only read: `x.toString()`, `JSON.stringify(…)`, `Math.floor(…)`.
+  CallExpression: (n) => n.arguments.every(pure) && PURE_CALLS.has(calleeName(n.callee)) && (n.callee.property?.name !== 'toString' || pure(n.callee.object)),
 };
+const PURE_CALLS = new Set(['toString', 'JSON.stringify', 'Math.floor']);
+const calleeName = (c) =>
+  c.type !== 'MemberExpression' || c.computed
+    ? ''
+    : c.property.name === 'toString'
+      ? 'toString'
+      : c.object.type === 'Identifier'
+        ? `${c.object.name}.${c.property.name}`
+        : '';
 const pure = (n) => PURE[n.type]?.(n) ?? false;
 
 const isDebugLog = (n) =>

@@ -19,11 +19,11 @@ export const BUDGETS = {
  * the work toward the budget goes on. Lower these as sizes fall, down to BUDGETS.
  */
 export const SIZE_CEILINGS = {
-  // 86.3 / 40.3 KB gz on 2026-12-07: the dialog host, the bridge and click-to-call
-  // are chunks, but the Phone split, the view split and the live call-quality
-  // sampler grew the main file again; the budgets are not met yet.
-  bundleTotalGzip: 87 * KB,
-  bundleOwnGzip: 41 * KB,
+  // The whole file meets its budget (79.9 KB gz on 2026-12-07: the popup runner, the
+  // quality sampler and the settings/history views became chunks, JsSIP's debug logs went).
+  bundleTotalGzip: BUDGETS.bundleTotalGzip,
+  // Our own code does not yet: 35.8 KB gz on 2026-12-07 (was 40.3).
+  bundleOwnGzip: 36 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */
