@@ -137,11 +137,6 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return this.registration.state;
   }
 
-  /** `getCallStats(id)`: the call's latest quality sample, or null (unknown or ended call, no sample yet). */
-  getCallStats(id: string): QualitySample | null {
-    return this.registry.stats(id);
-  }
-
   /** Can a new call be placed now? */
   get ready(): boolean {
     return this.phoneState === 'ready' && !this.registry.live();
@@ -176,6 +171,40 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return this.callerId.current;
   }
 
+  /** The chosen microphone, speaker and ringer (null: the system default). */
+  get audioDevices(): Readonly<AudioDeviceChoice> {
+    return { ...this.audio.devices };
+  }
+
+  /** Whether the browser is holding back sound until a user gesture (see `enableAudio()`). */
+  get audioBlocked(): boolean {
+    return this.audio.isBlocked;
+  }
+
+  /** The live RTCPeerConnection of the current call, for stats. */
+  get peerConnection(): RTCPeerConnection | null {
+    return this.registry.foreground?.peerConnection ?? null;
+  }
+
+  get muted(): boolean {
+    return this.registry.live()?.muted ?? false;
+  }
+
+  /** The transfer the far end asks for, waiting for `acceptTransfer()` or `declineTransfer()`, or null. */
+  get transferRequest(): PendingTransfer | null {
+    return this.registry.pendingTransfer;
+  }
+
+  /** Whether this phone holds the current call (confirmed by the far end). */
+  get onHold(): boolean {
+    return this.registry.live()?.held.local ?? false;
+  }
+
+  /** `getCallStats(id)`: the call's latest quality sample, or null (unknown or ended call, no sample yet). */
+  getCallStats(id: string): QualitySample | null {
+    return this.registry.stats(id);
+  }
+
   /**
    * Chooses the caller ID for outgoing calls (null: the user's own). It must
    * be one the token lists; the choice is remembered for this user.
@@ -190,11 +219,6 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     if (!changed || !claims) return true;
     this.emit('outbound-number-changed', { name: cleanDisplayName(claims.name), address: number ?? `sip:${claims.sub}@${claims.sip_domain}` });
     return true;
-  }
-
-  /** The chosen microphone, speaker and ringer (null: the system default). */
-  get audioDevices(): Readonly<AudioDeviceChoice> {
-    return { ...this.audio.devices };
   }
 
   /**
@@ -212,22 +236,12 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return true;
   }
 
-  /** Whether the browser is holding back sound until a user gesture (see `enableAudio()`). */
-  get audioBlocked(): boolean {
-    return this.audio.isBlocked;
-  }
-
   /**
    * Lets sound play: call from a user gesture (the "enable sound" click).
    * Resolves whether everything now plays.
    */
   enableAudio(): Promise<boolean> {
     return this.audio.enable(this.registry.calls.values());
-  }
-
-  /** The live RTCPeerConnection of the current call, for stats. */
-  get peerConnection(): RTCPeerConnection | null {
-    return this.registry.foreground?.peerConnection ?? null;
   }
 
   /**
@@ -330,10 +344,6 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return this.registry.setMuted(muted);
   }
 
-  get muted(): boolean {
-    return this.registry.live()?.muted ?? false;
-  }
-
   /** Holds (true) or resumes the current call; the outcome arrives as `hold-change`. */
   setHeld(held: boolean): boolean {
     return this.registry.setHeld(held);
@@ -344,11 +354,6 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return this.registry.transfer(target);
   }
 
-  /** The transfer the far end asks for, waiting for `acceptTransfer()` or `declineTransfer()`, or null. */
-  get transferRequest(): PendingTransfer | null {
-    return this.registry.pendingTransfer;
-  }
-
   /** Obeys the waiting transfer request: calls its target; the far end then ends this call. */
   acceptTransfer(): boolean {
     return this.registry.settleTransfer(true);
@@ -357,11 +362,6 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
   /** Refuses the waiting transfer request (NOTIFY `603 Decline`); the call goes on. */
   declineTransfer(): boolean {
     return this.registry.settleTransfer(false);
-  }
-
-  /** Whether this phone holds the current call (confirmed by the far end). */
-  get onHold(): boolean {
-    return this.registry.live()?.held.local ?? false;
   }
 
   /** Hangs up any call and returns to the phone's own state. */

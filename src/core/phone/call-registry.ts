@@ -16,6 +16,7 @@ type CallEvents = PhoneEventMap & { 'transfer-request-change': Record<string, ne
 
 /** What the registry reads from, and tells, its phone. */
 export interface RegistryContext {
+  audio: AudioSession;
   emit<K extends keyof CallEvents>(type: K, detail: CallEvents[K]): void;
   claims(): TokenClaims | null;
   /** The user agent, when the phone is ready to call. */
@@ -24,7 +25,6 @@ export interface RegistryContext {
   /** The caller ID chosen for outgoing calls, or null. */
   outboundNumber(): string | null;
   media(): { iceServers: RTCIceServer[]; pcConfig: RTCConfiguration; dtmfMode: DtmfMode; qualityThresholds: QualityThresholds };
-  audio: AudioSession;
   history(): CallHistory | null;
   credentialExpired(): void;
   /** The last live call ended (a deferred reconnection may go ahead). */
@@ -54,11 +54,6 @@ export class CallRegistry {
     return this.transferRequests.pending;
   }
 
-  /** A live call's latest quality sample; null for an unknown or ended call, or before the first sample. */
-  stats(id: string): QualitySample | null {
-    return this.calls.get(id)?.stats ?? null;
-  }
-
   /** The foreground call's state, or the phone's own. */
   get state(): WidgetState {
     return this.foreground?.state ?? this.ctx.phoneState();
@@ -68,6 +63,11 @@ export class CallRegistry {
   get waiting(): Call | null {
     for (const call of this.calls.values()) if (call !== this.foreground && call.state === 'incoming') return call;
     return null;
+  }
+
+  /** A live call's latest quality sample; null for an unknown or ended call, or before the first sample. */
+  stats(id: string): QualitySample | null {
+    return this.calls.get(id)?.stats ?? null;
   }
 
   /** The foreground call while it lives (during a transfer two calls overlap), else any live one. */

@@ -26,6 +26,11 @@ export class LazyQualitySampler {
     );
   }
 
+  /** The newest sample, or null before the first (or before the chunk). */
+  get latest(): QualitySample | null {
+    return this.real?.latest ?? null;
+  }
+
   start(): void {
     this.started = true;
     if (!this.stopped) this.real?.start();
@@ -34,11 +39,6 @@ export class LazyQualitySampler {
   stop(): void {
     this.stopped = true;
     this.real?.stop();
-  }
-
-  /** The newest sample, or null before the first (or before the chunk). */
-  get latest(): QualitySample | null {
-    return this.real?.latest ?? null;
   }
 
   /** The call's summary; null when it was never sampled. */

@@ -31,6 +31,8 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
   private early: { opened: TokenedPopup; extra: DialogConfig } | null = null;
   /** What was asked before the chunk arrived, run on it in order. */
   private pending: ((real: PopupBackend) => void)[] = [];
+  /** Whether the prefetch was tried: after a failed load only the user's next opening tries again. */
+  private prefetched = false;
   private readonly messages = new EarlyMessages((e) => this.fromPopupOrigin(e), EARLY_MESSAGES);
 
   constructor(
@@ -40,8 +42,18 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
     host.addController(this);
   }
 
-  /** Whether the prefetch was tried: after a failed load only the user's next opening tries again. */
-  private prefetched = false;
+  get registrationState(): RegistrationState {
+    return this.part.value?.registrationState ?? 'unregistered';
+  }
+
+  get calls() {
+    return this.part.value?.calls ?? [];
+  }
+
+  /** The popup window's state, for the launcher. */
+  get state(): DialogState {
+    return this.part.value?.state ?? (this.early ? 'opening' : 'closed');
+  }
 
   /** Prefetch: the chunk loads as soon as the element is in dialog mode. */
   hostUpdate(): void {
@@ -147,19 +159,6 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
   isReady = (): boolean => this.part.value?.isReady() ?? false;
   getState = (): WidgetState => this.part.value?.getState() ?? 'loading';
   getCallStats = (id: string): QualitySample | null => this.part.value?.getCallStats(id) ?? null;
-
-  get registrationState(): RegistrationState {
-    return this.part.value?.registrationState ?? 'unregistered';
-  }
-
-  get calls() {
-    return this.part.value?.calls ?? [];
-  }
-
-  /** The popup window's state, for the launcher. */
-  get state(): DialogState {
-    return this.part.value?.state ?? (this.early ? 'opening' : 'closed');
-  }
 
   /** Forwards configuration changes to the popup (none is attached before the chunk arrives). */
   update(config: DialogConfig): void {
