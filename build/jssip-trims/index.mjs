@@ -3,6 +3,7 @@
 // why each trim is safe, and test/node/jssip-trims.test.js for the guards).
 import { fileURLToPath } from 'node:url';
 import { dropDebugLogs } from './debug-logs.mjs';
+import { statusCodesInSource, trimReasonPhrases } from './reason-phrases.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -80,6 +81,7 @@ export function trimGrammar(code) {
 
 /** The rollup plugin: resolve replacements for JsSIP's imports, transform its grammar, drop its debug-level logs. */
 export function jssipTrims() {
+  const statusCodes = statusCodesInSource();
   return {
     name: 'jssip-trims',
     resolveId(source, importer) {
@@ -90,7 +92,8 @@ export function jssipTrims() {
     },
     transform(code, id) {
       if (!isJssip(id)) return null;
-      const trimmed = /[\\/]lib[\\/]Grammar\.js$/.test(id) ? trimGrammar(code) : code;
+      let trimmed = /[\\/]lib[\\/]Grammar\.js$/.test(id) ? trimGrammar(code) : code;
+      if (/[\\/]lib[\\/]Constants\.js$/.test(id)) trimmed = trimReasonPhrases(trimmed, statusCodes);
       return { code: trimmed.includes('logger.debug') ? dropDebugLogs(trimmed).code : trimmed, map: null };
     },
   };

@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { dropDebugLogs } from '../../build/jssip-trims/debug-logs.mjs';
+import { statusCodesInSource, trimReasonPhrases } from '../../build/jssip-trims/reason-phrases.mjs';
 import { KEPT_GRAMMAR_RULES, REPLACED_PACKAGES, STUBBED_MODULES, trimGrammar } from '../../build/jssip-trims/index.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -273,4 +274,22 @@ test('debug-level logs: only logger.debug statements whose arguments cannot act 
   }
   // JsSIP 3.13 has 193 debug calls; far fewer would mean the pattern no longer matches its logger.
   assert.ok(removed > 150, `${removed} debug calls removed`);
+});
+
+test('reason phrases: every status code JsSIP or our code writes keeps its phrase; others get an empty one', () => {
+  const constants = readFileSync(path.join(LIB, 'Constants.js'), 'utf8');
+  const codes = statusCodesInSource();
+  const trimmed = trimReasonPhrases(constants, codes);
+  const table = (code) =>
+    Object.fromEntries([...(/REASON_PHRASE: \{([^}]*)\}/.exec(code)?.[1] ?? '').matchAll(/(\d{3}): '([^']*)'/g)].map((m) => [m[1], m[2]]));
+  const before = table(constants);
+  const after = table(trimmed);
+  for (const code of codes) if (before[code]) assert.equal(after[code], before[code], `${code} keeps its phrase`);
+  // sanityCheck.js writes the phrase with no `|| ''`: each code it replies with must have one.
+  const sanity = readFileSync(path.join(LIB, 'sanityCheck.js'), 'utf8');
+  for (const [, code] of sanity.matchAll(/reply(?:_sl)?\([^,)]*?(\d{3})/g)) assert.ok(after[code], `sanityCheck's ${code} has a phrase`);
+  // Every other use falls back to an empty phrase.
+  const uses = jssipSources.flatMap(({ file, code }) => [...code.matchAll(/REASON_PHRASE\[\w+\]([^;\n]*)/g)].map((m) => ({ file, rest: m[1] })));
+  for (const { file, rest } of uses) if (file !== 'sanityCheck.js') assert.match(rest, /^ \|\| ''/, `${file} falls back to ''`);
+  assert.ok(Object.keys(after).length < Object.keys(before).length);
 });
