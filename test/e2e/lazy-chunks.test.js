@@ -131,6 +131,17 @@ test('lang="es" and click-to-call under the strict CSP: their chunks load beside
 /** The element's launcher's dialog state (`closed`, `opening`, `open`, `blocked`). */
 const dialogState = () => window.vw.el().shadowRoot.querySelector('[part~="launcher"]').dataset.dialog;
 
+/** A real click (a user gesture) on the host's launcher; resolves once the popup window exists. */
+async function clickLauncher(host) {
+  const box = await host.evaluate(() => {
+    const r = window.vw.el().shadowRoot.querySelector('[part~="launcher"]').getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  });
+  const popup = browser.waitForTarget((t) => t.url().includes('/dist/voice-widget-popup.html'), { timeout: 10_000 });
+  await host.mouse.click(box.x, box.y);
+  await popup;
+}
+
 test('dialog mode on a cold cache: a click before the dialog chunk arrives opens the popup in that click, and the chunk takes it over', async () => {
   const release = holdBack('/dist/voice-widget-dialog.js');
   const host = await newIsolatedPage(browser);
@@ -151,13 +162,7 @@ test('dialog mode on a cold cache: a click before the dialog chunk arrives opens
     // Not 'load': the held chunk's script holds the load event back.
     await host.goto(`${web.url}/test/e2e/pages/dialog-host.html`, { waitUntil: 'domcontentloaded' });
     await host.waitForFunction(() => window.vw?.el()?.hasUpdated, { timeout: 15_000 });
-    const box = await host.evaluate(() => {
-      const r = window.vw.el().shadowRoot.querySelector('[part~="launcher"]').getBoundingClientRect();
-      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-    });
-    const popup = browser.waitForTarget((t) => t.url().includes('/dist/voice-widget-popup.html'), { timeout: 10_000 });
-    await host.mouse.click(box.x, box.y);
-    await popup;
+    await clickLauncher(host);
     assert.deepEqual(await host.evaluate(() => window.opens), [{ inClick: true, chunk: false }]);
     assert.equal(await host.evaluate(dialogState), 'opening');
     release();
@@ -190,13 +195,7 @@ test('dialog mode: a dialog chunk that cannot load fires error chunk-failed; the
     await host.waitForFunction(() => window.vw.events('error').some((d) => d.code === 'chunk-failed'), { timeout: 15_000 });
     const [first] = await chunkErrors();
     assert.match(first.message, /voice-widget-dialog\.js/);
-    const box = await host.evaluate(() => {
-      const r = window.vw.el().shadowRoot.querySelector('[part~="launcher"]').getBoundingClientRect();
-      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-    });
-    const popup = browser.waitForTarget((t) => t.url().includes('/dist/voice-widget-popup.html'), { timeout: 10_000 });
-    await host.mouse.click(box.x, box.y);
-    await popup;
+    await clickLauncher(host);
     // The click's own try fails too; the popup it opened is kept, waiting.
     await host.waitForFunction(() => window.vw.events('error').filter((d) => d.code === 'chunk-failed').length === 2, { timeout: 10_000 });
     assert.equal(await host.evaluate(dialogState), 'opening');
