@@ -31,6 +31,10 @@ export interface PhoneSnapshot {
   readonly audioBlocked: boolean;
   /** The chosen devices (null: the system default). */
   readonly audioDevices: Readonly<AudioDeviceChoice>;
+  /** Do-not-disturb is on. */
+  readonly dnd: boolean;
+  /** The ring and call volumes, 0..1. */
+  readonly volumes: Readonly<{ ring: number; call: number }>;
 }
 
 export interface CallSnapshot {
@@ -52,6 +56,8 @@ export interface CallSnapshot {
   readonly transferPending: boolean;
   /** No audio has arrived for a while on this call, though nobody holds it. */
   readonly silent: boolean;
+  /** Answered by itself (`auto-answer`). */
+  readonly autoAnswered: boolean;
 }
 
 export const phoneContext = createContext<PhoneSnapshot>(Symbol.for('voice-widget.phone'));
