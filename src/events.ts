@@ -14,6 +14,8 @@ import type {
   NoAudioDetail,
   QualityWarningDetail,
   QualityWarningClearedDetail,
+  CallReconnectingDetail,
+  CallReconnectedDetail,
   ReadyDetail,
   LifecycleDetail,
   BeforeConnectDetail,
@@ -48,6 +50,8 @@ export interface VoiceWidgetEventMap {
   'audio-restored': CustomEvent<NoAudioDetail>;
   'quality-warning': CustomEvent<QualityWarningDetail>;
   'quality-warning-cleared': CustomEvent<QualityWarningClearedDetail>;
+  'call-reconnecting': CustomEvent<CallReconnectingDetail>;
+  'call-reconnected': CustomEvent<CallReconnectedDetail>;
   'audio-blocked': CustomEvent<AudioBlockedDetail>;
   'audio-unblocked': CustomEvent<ReadyDetail>;
   'audio-device-change': CustomEvent<AudioDeviceChangeDetail>;

@@ -52,6 +52,8 @@ export interface CallSnapshot {
   readonly transferPending: boolean;
   /** No audio has arrived for a while on this call, though nobody holds it. */
   readonly silent: boolean;
+  /** The call lost its network and is recovering. */
+  readonly reconnecting: boolean;
 }
 
 export const phoneContext = createContext<PhoneSnapshot>(Symbol.for('voice-widget.phone'));

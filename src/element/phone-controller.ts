@@ -149,5 +149,6 @@ function snapshotOf(call: Call): CallSnapshot {
     holdPending: call.holdPending,
     transferPending: call.transferPending,
     silent: call.silent,
+    reconnecting: call.reconnecting,
   });
 }

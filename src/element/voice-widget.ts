@@ -93,6 +93,8 @@ const jsonConverter = {
  * @fires audio-restored - Audio arrives again after `no-audio`. `{id}`
  * @fires quality-warning - A call's quality crossed a threshold (3 of 5 samples). `{id, name, value, threshold}`
  * @fires quality-warning-cleared - The quality warning went away. `{id, name}`
+ * @fires call-reconnecting - A call lost its network and is recovering (30 s window). `{id, reason}`
+ * @fires call-reconnected - The call recovered. `{id, after}` (ms)
  * @fires audio-blocked - The browser will not play sound before a user gesture. `{id, source}`
  * @fires audio-unblocked - Sound plays again. `{}`
  * @fires audio-device-change - Another microphone, speaker or ringer was chosen. `{kind, deviceId}`
@@ -126,6 +128,7 @@ const jsonConverter = {
  * @csspart transfer-accept-button - Accepts the transfer request.
  * @csspart transfer-decline-button - Declines the transfer request.
  * @csspart no-audio - The warning shown while no audio arrives.
+ * @csspart reconnecting - "Reconnecting…", shown while a call recovers its network.
  * @csspart caller-id - The caller ID choice (in settings), when the token lists caller IDs.
  * @csspart call-waiting - A second call ringing during a call, with Answer (holds the current call) and Decline.
  * @csspart history - The list of recent calls.
@@ -767,6 +770,7 @@ export class VoiceWidget extends LitElement {
       case 'in-progress':
         if (call.held.local) return say(t.sayOnHold);
         if (call.held.remote) return say(t.sayHeldByOther);
+        if (call.reconnecting) return say(t.sayReconnecting);
         if (call.silent) return say(t.sayNoAudio);
         return say(call.muted ? t.sayConnectedMuted : t.sayConnected);
       default:

@@ -135,6 +135,10 @@
       await sender.setParameters(params);
       return true;
     },
+    /** Closes every open SIP socket, as a lost connection would (the phone reconnects). */
+    dropSockets() {
+      for (const s of sockets) if (s.readyState === RealWebSocket.OPEN) s.close();
+    },
     liveMicTracks: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length,
     micStreams: () => streams.length,
     /** What is still open: pending timers, sockets not closed, peer connections not closed. */
