@@ -51,8 +51,16 @@ async function rising(page) {
   return (await vw(page, () => window.vw.inboundAudioBytes())) > first;
 }
 
+/** Pairs are set up one at a time (pages load faster), then their faults run in parallel. */
+let setupQueue = Promise.resolve();
+const connectedPair = (server, tag) => {
+  const pair = setupQueue.then(() => newPair(server, tag));
+  setupQueue = pair.catch(() => {});
+  return pair;
+};
+
 /** Two phones on `server`, in a call through their own proxy in front of coturn. */
-async function connectedPair(server, tag) {
+async function newPair(server, tag) {
   const proxy = await startUdpImpair({ target: { port: turn.port } });
   proxies.push(proxy);
   const tokenOptions = { iceServers: [`turn:127.0.0.1:${proxy.port}?transport=udp`] };

@@ -11,9 +11,11 @@ export interface RecoveryTiming {
   restartAgain: number;
   /** A re-INVITE refused for a passing reason (480, 503, a timeout, a lost socket) is tried again after this. */
   retry: number;
+  /** The wait after glare (491), by whether this end owns the Call-ID. */
+  glare: (owner: boolean) => number;
 }
 
-const TIMING: RecoveryTiming = { window: RECOVERY_WINDOW_MS, iceGrace: 2_000, restartAgain: 6_000, retry: 2_000 };
+const TIMING: RecoveryTiming = { window: RECOVERY_WINDOW_MS, iceGrace: 2_000, restartAgain: 6_000, retry: 2_000, glare: glareWait };
 
 /** What started a recovery: the browser's network changed, or ICE lost the media path. */
 export type RecoveryReason = 'network-change' | 'media-lost';
@@ -123,13 +125,13 @@ export class CallRecovery {
       if (this.startedAt !== null) this.later(this.timing.restartAgain);
     } else if (this.startedAt === null) {
       // A quiet refresh (media flows): a server that lost the dialog (restarted) refuses it; the call goes on.
-      if (glare && ++this.quietTries < QUIET_TRIES) this.later(glareWait(this.owner));
+      if (glare && ++this.quietTries < QUIET_TRIES) this.later(this.timing.glare(this.owner));
       else this.needsRefresh = false;
       return;
     } else if (result.status === 481) {
       return this.giveUp();
     } else {
-      this.later(glare ? glareWait(this.owner) : this.timing.retry);
+      this.later(glare ? this.timing.glare(this.owner) : this.timing.retry);
     }
     this.step();
   }

@@ -18,6 +18,8 @@
     'audio-restored',
     'quality-warning',
     'quality-warning-cleared',
+    'call-reconnecting',
+    'call-reconnected',
     'audio-blocked',
     'audio-unblocked',
     'audio-device-change',
