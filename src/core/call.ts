@@ -4,11 +4,12 @@ import { HoldControl } from './call/hold.js';
 import type { CallHooks, CallInit } from './call/hooks.js';
 import { LivenessWatchdog } from './call/liveness.js';
 import { CallRecovery, type RecoveryReason } from './call/recovery.js';
+import { blindTransfer } from './call/transfer.js';
 import { QualitySampler } from './quality/sampler.js';
 import type { QualitySample } from './quality/stats-sample.js';
 import type { CallQuality } from './quality/summary.js';
 import { IceGatheringPolicy } from './ice-policy.js';
-import { keepOnIceFailure, listen, peerOf, refer, restartIce, sendDtmf, type SessionEnd, type SessionHandlers, type SipSession } from './jssip-adapter.js';
+import { keepOnIceFailure, listen, peerOf, restartIce, sendDtmf, type SessionEnd, type SessionHandlers, type SipSession } from './jssip-adapter.js';
 import type { CallDirection, DtmfMode, EndCause, Party } from './types.js';
 
 import { CallMedia, microphoneErrorCode } from './call/media.js';
@@ -16,9 +17,6 @@ import { CallMedia, microphoneErrorCode } from './call/media.js';
 export { microphoneErrorCode };
 export type { ReferAccept } from './jssip-adapter.js';
 export type { CallHooks, CallInit };
-
-/** How long a transfer may take to report its outcome (the far end's NOTIFY). */
-const TRANSFER_TIMEOUT_MS = 30_000;
 
 /**
  * One call: wraps a JsSIP session, owns the call's state machine, and turns
@@ -313,23 +311,11 @@ export class Call {
     const session = this.session;
     if (this.ended || this.state !== 'in-progress' || !session || this.transferring) return false;
     this.transferring = true;
-    let done = false;
-    const finish = (result: 'accepted' | 'failed') => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
+    return blindTransfer(session, uri, (result) => {
       this.transferring = false;
       this.hooks.transferred(this, target, result);
       if (result === 'accepted') this.terminate();
-    };
-    const timer = setTimeout(() => finish('failed'), TRANSFER_TIMEOUT_MS);
-    try {
-      refer(session, uri, { accepted: () => finish('accepted'), failed: () => finish('failed') });
-    } catch {
-      finish('failed');
-      return false;
-    }
-    return true;
+    });
   }
 
   /** Ends the call from our side for a reason JsSIP does not know about. */

@@ -10,32 +10,13 @@ import { AudioSession } from './phone/audio-session.js';
 import { CallRegistry, newId } from './phone/call-registry.js';
 import { CallerIdChoice } from './phone/caller-id.js';
 import { policies } from './phone/config-checks.js';
-import { PhoneSettings } from './phone/settings.js';
+import { PhoneSettings, type PhoneConfig } from './phone/settings.js';
 import { Connection } from './phone/connection.js';
 import { Registration } from './phone/registration.js';
 import { TokenKeeper, type TokenDeath } from './phone/token-keeper.js';
 import type { QualitySample } from './quality/stats-sample.js';
-import type { QualityThresholds } from './quality/thresholds.js';
-import type { PendingTransfer, ReferPolicy } from './transfer-request.js';
-import type { DtmfMode, PhoneEventMap, PhoneState, RegistrationState, WidgetState } from './types.js';
-
-/** What the phone needs to know; every field may be missing while the host is still setting attributes. */
-export interface PhoneConfig {
-  token?: string | null;
-  /** One WebSocket URL, or several separated by spaces: tried in order (failover). */
-  server?: string | null;
-  /** ICE servers from the host; overrides the token's. */
-  iceServers?: RTCIceServer[] | null;
-  dtmfMode?: DtmfMode;
-  /** A call arriving during a call: `wait` (shown, ringing) or `reject` (486 at once). */
-  busyPolicy?: 'wait' | 'reject';
-  /** `relay`: media only through TURN (hides the user's addresses); `all` (default): any path. */
-  iceTransportPolicy?: RTCIceTransportPolicy;
-  /** A transfer asked by the far end (REFER): `ask` the user (default), `accept` or `reject` at once. */
-  referPolicy?: ReferPolicy;
-  /** Quality warning thresholds to change (a partial object; the rest keep their defaults). */
-  qualityThresholds?: Partial<QualityThresholds> | null;
-}
+import type { PendingTransfer } from './transfer-request.js';
+import type { PhoneEventMap, PhoneState, RegistrationState, WidgetState } from './types.js';
 
 /** Phone events that stay inside: the element re-reads the phone on them, but fires nothing. */
 interface InternalEvents {
@@ -468,4 +449,4 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
   }
 }
 
-export type { CallState };
+export type { CallState, PhoneConfig };
