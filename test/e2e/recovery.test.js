@@ -89,10 +89,12 @@ async function hangUpNormally(pair) {
   const { caller, callee, from } = pair;
   assert.ok(await rising(caller), 'the caller hears the callee again');
   assert.ok(await rising(callee), 'the callee hears the caller again');
-  await vw(caller, () => window.vw.el().hangup());
-  const ended = await waitFor(callee, 'call-ended', { from: from.b, timeout: 15_000 });
+  // The callee hangs up: its BYE must reach the caller's new connection (the route its re-INVITE gave).
+  await vw(callee, () => window.vw.el().hangup());
+  const ended = await waitFor(caller, 'call-ended', { from: from.a, timeout: 15_000 });
+  assert.equal(ended.cause, 'remote-hangup');
   await sleep(500);
-  const causes = async (page, f) =>
+  const causes = (page, f) =>
     vw(
       page,
       (x) =>
@@ -102,9 +104,8 @@ async function hangUpNormally(pair) {
           .map((e) => e.detail.cause),
       f,
     );
-  assert.deepEqual(await causes(caller, from.a), ['local-hangup']);
-  assert.deepEqual(await causes(callee, from.b), ['remote-hangup']);
-  assert.equal(ended.cause, 'remote-hangup');
+  assert.deepEqual(await causes(caller, from.a), ['remote-hangup']);
+  assert.deepEqual(await causes(callee, from.b), ['local-hangup']);
 }
 
 /** Media cut for 5 s and the caller's socket dropped, `REPEAT` times; then a normal hang-up. */

@@ -15,7 +15,7 @@ export interface RecoveryTiming {
   glare: (owner: boolean) => number;
 }
 
-const TIMING: RecoveryTiming = { window: RECOVERY_WINDOW_MS, iceGrace: 2_000, restartAgain: 6_000, retry: 2_000, glare: glareWait };
+const TIMING: RecoveryTiming = { window: RECOVERY_WINDOW_MS, iceGrace: 2_000, restartAgain: 3_000, retry: 2_000, glare: glareWait };
 
 /** What started a recovery: the browser's network changed, or ICE lost the media path. */
 export type RecoveryReason = 'network-change' | 'media-lost';
