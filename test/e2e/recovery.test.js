@@ -70,7 +70,10 @@ async function newPair(server, tag) {
   await Promise.all([waitFor(caller, 'ready', { timeout: 20_000 }), waitFor(callee, 'ready', { timeout: 20_000 })]);
   const from = { a: await logLength(caller), b: await logLength(callee) };
   assert.equal(await vw(caller, (n) => window.vw.el().call(n), b), true);
-  await waitFor(callee, 'call-received', { from: from.b, timeout: 15_000 });
+  await waitFor(callee, 'call-received', { from: from.b, timeout: 30_000 }).catch(async (e) => {
+    const log = await vw(caller, () => window.vw.log.map((x) => `${x.type} ${JSON.stringify(x.detail)}`));
+    throw new Error(`${server} ${tag}: ${e.message}; caller: ${log.join(' | ')}`);
+  });
   await vw(callee, () => window.vw.el().answer());
   const { id } = await waitFor(caller, 'state-change', { from: from.a, match: { state: 'in-progress' }, timeout: 15_000 });
   await caller.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { polling: 200, timeout: 15_000 });

@@ -22,8 +22,9 @@ export class DialogRouter {
   /** Keys the MACs in Record-Route. */
   private readonly routeKey = randomBytes(32);
   private readonly plain = new Map<string, PlainTransaction>();
-  /** Each flow's newest connection id, and the flow of each connection (kept a while after it closes). */
+  /** Each flow's newest connection id, every connection it has had, and the flow of each connection. */
   private readonly newestOfFlow = new Map<string, number>();
+  private readonly connectionsOfFlow = new Map<string, Set<number>>();
   private readonly flowOfConnection = new Map<number, string>();
   private readonly forgetTimers = new Set<ReturnType<typeof setTimeout>>();
 
@@ -54,18 +55,28 @@ export class DialogRouter {
    * the same instance and reg-id, can take a flow over.
    */
   flowBound(conn: Connection): void {
-    this.newestOfFlow.set(conn.flow!, conn.id);
-    this.flowOfConnection.set(conn.id, conn.flow!);
+    const flow = conn.flow!;
+    this.newestOfFlow.set(flow, conn.id);
+    this.flowOfConnection.set(conn.id, flow);
+    const ids = this.connectionsOfFlow.get(flow) ?? new Set<number>();
+    this.connectionsOfFlow.set(flow, ids.add(conn.id));
   }
 
-  /** A connection closed: its flow is remembered for a recovery window more, then forgotten. */
+  /**
+   * A connection closed. Its flow (and every connection it had, which dialogs
+   * may still name) is forgotten once the flow has had no open connection for
+   * a while; while a newer connection carries it, it is kept.
+   */
   dropConnection(conn: Connection): void {
     const flow = this.flowOfConnection.get(conn.id);
     if (!flow) return;
     const timer = setTimeout(() => {
       this.forgetTimers.delete(timer);
-      this.flowOfConnection.delete(conn.id);
-      if (this.newestOfFlow.get(flow) === conn.id) this.newestOfFlow.delete(flow);
+      const newest = this.newestOfFlow.get(flow);
+      if (newest !== undefined && this.connection(newest)) return;
+      for (const id of this.connectionsOfFlow.get(flow) ?? []) this.flowOfConnection.delete(id);
+      this.connectionsOfFlow.delete(flow);
+      this.newestOfFlow.delete(flow);
     }, FLOW_MEMORY_MS);
     timer.unref?.();
     this.forgetTimers.add(timer);
