@@ -13,7 +13,7 @@ export function minifyCss(text) {
     .trim();
 }
 
-export function minifyCssTemplates({ include = /\/src\/element\/[^/]+\.ts$/ } = {}) {
+export function minifyCssTemplates({ include = /\/src\/element\/.+\.ts$/ } = {}) {
   return {
     name: 'minify-css-templates',
     transform(code, id) {

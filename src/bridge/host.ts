@@ -41,13 +41,13 @@ export type BridgeEventDetail<K extends string> = K extends keyof VoiceWidgetEve
   : unknown;
 
 export interface WidgetFrame {
+  /** Resolves with the widget's state once the frame has answered `hello` (again after each reload of the frame). */
+  readonly ready: Promise<BridgeHello>;
   /** Runs one of the element's methods in the frame; resolves with what it returned. */
   command<N extends BridgeCommandName>(name: N, ...args: BridgeCommands[N]['args']): Promise<BridgeCommands[N]['result']>;
   /** Listens to one of the element's events (`call-started`, `call-ended`, …). */
   on<K extends BridgeEventName>(name: K, fn: (detail: BridgeEventDetail<K>) => void): void;
   off<K extends BridgeEventName>(name: K, fn: (detail: BridgeEventDetail<K>) => void): void;
-  /** Resolves with the widget's state once the frame has answered `hello` (again after each reload of the frame). */
-  readonly ready: Promise<BridgeHello>;
   /** Stops listening; commands still waiting reject with `closed`. */
   close(): void;
 }

@@ -17,7 +17,6 @@ const EARLY_EVENTS = 16;
 export class LazyFrameBridge {
   private origins: string | null = null;
   private events: Event[] = [];
-  private keepEvent = (e: Event): void => void (this.events.length < EARLY_EVENTS && this.events.push(e));
   private readonly messages = new EarlyMessages((e) => e.source === window.parent, RATE_BURST);
   private readonly part = new LazyPart(
     () => loadChunk('bridge').then(({ FrameBridge }) => new FrameBridge(this.host, this.fail)),
@@ -33,6 +32,8 @@ export class LazyFrameBridge {
     private readonly host: BridgeTarget,
     private readonly fail: (code: 'invalid-attribute', message: string) => void,
   ) {}
+
+  private keepEvent = (e: Event): void => void (this.events.length < EARLY_EVENTS && this.events.push(e));
 
   /** The `bridge-origins` attribute changed. */
   setOrigins(value: string | null): void {

@@ -29,6 +29,8 @@ export interface DialogHostOptions {
   panel(open: boolean): void;
 }
 
+const noop = (): void => {};
+
 /**
  * The host page's side of dialog mode: opens the popup from a user gesture
  * with a single-use config token in the URL fragment, hands the popup its
@@ -51,9 +53,12 @@ export class DialogHost implements ReactiveController {
   /** Commands given before the popup attached; sent once it has. */
   private queue: HostMessage[] = [];
   /** Stops watching for the popup's closing. */
-  private stopWatching = (): void => {};
+  private stopWatching: () => void = noop;
   private detachTimer: ReturnType<typeof setTimeout> | undefined;
   private closingByHost = false;
+  /** Extra configuration for the popup being opened (the number to show). */
+  private pendingExtra: DialogConfig = {};
+  private reattaching = false;
 
   constructor(
     private readonly host: DialogHostElement,
@@ -156,9 +161,6 @@ export class DialogHost implements ReactiveController {
     if (this.attached) this.send({ type: 'update', config });
   }
 
-  /** Extra configuration for the popup being opened (the number to show). */
-  private pendingExtra: DialogConfig = {};
-
   private send(message: HostMessage): void {
     const popup = this.popup;
     if (!popup) return;
@@ -235,8 +237,6 @@ export class DialogHost implements ReactiveController {
         return;
     }
   };
-
-  private reattaching = false;
 
   private handOver(config: DialogConfig): void {
     this.attached = false;

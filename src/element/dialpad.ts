@@ -25,9 +25,6 @@ const KEYS: ReadonlyArray<readonly [string, string]> = [
  * @csspart key - each key.
  */
 export class VoiceWidgetDialpad extends LitElement {
-  /** Whether a long press on 0 gives `+` (dialling yes; DTMF has no `+`). */
-  @property({ type: Boolean, attribute: 'allow-plus' }) allowPlus = false;
-
   static override styles = css`
     :host {
       /* Keypads read 1 2 3 left to right in every language. */
@@ -70,6 +67,9 @@ export class VoiceWidgetDialpad extends LitElement {
       min-height: 10px;
     }
   `;
+
+  /** Whether a long press on 0 gives `+` (dialling yes; DTMF has no `+`). */
+  @property({ type: Boolean, attribute: 'allow-plus' }) allowPlus = false;
 
   private holdTimer: ReturnType<typeof setTimeout> | undefined;
   private heldPlus = false;

@@ -26,6 +26,8 @@ export class PhoneController implements ReactiveController {
   private unsubscribe: Array<() => void> = [];
   private stopTimer: ReturnType<typeof setTimeout> | undefined;
   private problem: PhoneSnapshot['problem'] = null;
+  /** Whether this element's own phone may go on the network (not in dialog mode, where the popup's phone does). */
+  private active = true;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -49,9 +51,6 @@ export class PhoneController implements ReactiveController {
     if (this.active) this.phone.start();
     this.refresh();
   }
-
-  /** Whether this element's own phone may go on the network (not in dialog mode, where the popup's phone does). */
-  private active = true;
 
   setActive(active: boolean): void {
     if (active === this.active) return;

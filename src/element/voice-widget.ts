@@ -1,46 +1,31 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import { provide } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
-import type { PhoneConfig } from '../core/phone.js';
-import type { DtmfMode, ErrorCode, LifecycleDetail, RegistrationState, WidgetState } from '../core/types.js';
-import { phoneIcon } from './icons.js';
+import type { DtmfMode, ErrorCode, RegistrationState, WidgetState } from '../core/types.js';
 import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '../core/audio-devices.js';
-import { IncomingNotifier } from './incoming-notifier.js';
-import { LazyClickToCall } from './lazy-click-to-call.js';
-import { safeUrl, type UrlUse } from './safe-url.js';
-import type { DialogConfig } from '../dialog/protocol.js';
-import type { CallSummary, PhoneBackend } from './backend/backend.js';
-import { LocalBackend } from './backend/local-backend.js';
-import { LazyPopupBackend } from './backend/lazy-popup-backend.js';
 import { microphoneErrorCode } from '../core/call.js';
-import { defaultPopupUrl } from '../popup-url.js';
-import { LazyFrameBridge } from '../bridge/lazy-frame-bridge.js';
 import type { ReferPolicy } from '../core/transfer-request.js';
 import type { QualitySample } from '../core/quality/stats-sample.js';
 import type { QualityThresholds } from '../core/quality/thresholds.js';
+import { LazyFrameBridge } from '../bridge/lazy-frame-bridge.js';
+import type { CallSummary, PhoneBackend } from './backend/backend.js';
+import { LocalBackend } from './backend/local-backend.js';
+import { LazyPopupBackend } from './backend/lazy-popup-backend.js';
+import { applyAttributes, checkedUrl, jsonConverter, popupConfig, popupHref } from './attribute-apply.js';
+import { announcement } from './announcement.js';
+import { CustomStyles } from './custom-styles.js';
 import { deprecated } from './deprecated.js';
-import { ATTRIBUTES, POPUP_ATTRIBUTES, popupValue, propertyOf, type AttributeRow } from './attributes.js';
+import { UserGestures } from './gestures.js';
+import { fireError, fireLifecycle, fireWarning } from './host-events.js';
+import { IncomingNotifier } from './incoming-notifier.js';
+import { LazyClickToCall } from './lazy-click-to-call.js';
 import { phoneContext, type PhoneSnapshot } from './phone-context.js';
 import { actionsContext, type PanelView, type PhoneActions } from './phone-actions.js';
-import type { TransferNote } from './views/in-call-view.js';
 import { PhoneController } from './phone-controller.js';
-import { fill, languageLoading, stringsFor, type Strings } from './strings.js';
+import { languageLoading, stringsFor, type Strings } from './strings.js';
+import { TransferNotes } from './transfer-notes.js';
+import { renderDialogLauncher, renderWidget } from './views/root-template.js';
 import { styles } from './voice-widget.styles.js';
-
-/** How long custom styles may take to load before the widget says so and keeps its own look. */
-const STYLES_TIMEOUT_MS = 10_000;
-
-/** ice-servers: JSON in the attribute; a string that is not JSON is kept so the core can report it. */
-const jsonConverter = {
-  fromAttribute(value: string | null): unknown {
-    if (value === null || value.trim() === '') return null;
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  },
-};
 
 /**
  * A web phone in one element. Importing `voice-widget` registers it. Theme
@@ -195,6 +180,12 @@ export class VoiceWidget extends LitElement {
 
   private readonly controller = new PhoneController(this, (snapshot) => (this.snapshot = snapshot));
   private readonly notifier = new IncomingNotifier(this, () => this.t.incomingCall);
+  private readonly transferNotes = new TransferNotes(this, () => this.t);
+  private readonly styleSheet = new CustomStyles((message) => {
+    this.stylesUrl = null;
+    fireWarning(this, 'styles-failed', message);
+  });
+
   /** Spa mode: the phone in this page. */
   private readonly local = new LocalBackend(this.controller, {
     setPanelOpen: (open) => this.setPanelOpen(open),
@@ -202,14 +193,13 @@ export class VoiceWidget extends LitElement {
       this.number = number;
       if (showDialer) this.view = 'dialer';
     },
-    transferSent: (number) => {
-      this.transferNote = { id: this.snapshot.call!.id, text: fill(this.t.transferring, { number }) };
-    },
+    transferSent: (number) => this.transferNotes.sent(this.snapshot.call!.id, number),
   });
+
   /** Dialog mode: the popup phone that this element fronts for. */
   private readonly popup = new LazyPopupBackend(this, {
-    popupUrl: () => this.popupHref(),
-    config: () => this.dialogConfig(),
+    popupUrl: () => popupHref(this.popupUrl),
+    config: () => popupConfig(this),
     features: () => ({ width: this.popupWidth, height: this.popupHeight }),
     fail: (code, message) => this.fail(code, message),
     sessionId: () => this.controller.phone.sessionId,
@@ -219,11 +209,9 @@ export class VoiceWidget extends LitElement {
       this.lifecycle(open ? 'panel-open' : 'panel-close');
     },
   });
-  /** Where commands go: this page's phone, or in dialog mode the popup's. */
-  private get backend(): PhoneBackend {
-    return this.mode === 'dialog' ? this.popup : this.local;
-  }
-  private readonly clickToCallLinks = new LazyClickToCall(this, (number) => this.callFromPage(number));
+
+  /** Click-to-call: a number clicked in the page; what cannot be dialled now waits in the dial field. */
+  private readonly clickToCallLinks = new LazyClickToCall(this, (number) => this.backend.callFromPage(number));
   /** Iframe bridge: the parent page drives this element by postMessage (see `bridge-origins`). */
   private readonly bridge = new LazyFrameBridge(this, (code, message) => this.fail(code, message));
 
@@ -253,16 +241,26 @@ export class VoiceWidget extends LitElement {
     hide: () => this.hide(),
     setNumber: (number) => (this.number = number),
     showView: (view) => this.showView(view),
-    redial: (number) => this.redial(number),
+    redial: (number) => {
+      this.view = 'dialer';
+      this.call(number);
+    },
   };
 
+  /** The dial field's text. */
   @state() private number = '';
   /** What the panel shows when no call is on screen. */
   @state() private view: PanelView = 'dialer';
-  /** The last transfer's progress or outcome, shown on that call's screen. */
-  @state() private transferNote: TransferNote | null = null;
+  /** The language in use: `lang`, else the page's (what the popup gets). */
+  @state() private language: string | null = null;
+  /** The checked URLs in use (null: none, or refused); the popup gets them. */
+  @state() private logoUrl: string | null = null;
+  @state() private linkUrl: string | null = null;
+  @state() private stylesUrl: string | null = null;
   /** The words in use: the language's set with the host's overrides. */
   private t: Strings = stringsFor(null, null);
+  /** The call whose Answer button already got the focus. */
+  private focusedFor: string | null = null;
 
   /** The short-lived widget token. */
   @property() token: string | null = null;
@@ -300,15 +298,6 @@ export class VoiceWidget extends LitElement {
   /** `light` (default), `dark`, or `auto` (follows the system's preference). Variables set by the page win. */
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
 
-  /** The language in use: `lang`, else the page's (what the popup gets). */
-  @state() private language: string | null = null;
-
-  /** The checked URLs in use (null: none, or refused). */
-  @state() private logoUrl: string | null = null;
-  @state() private linkUrl: string | null = null;
-  @state() private stylesUrl: string | null = null;
-  private stylesTimer: ReturnType<typeof setTimeout> | undefined;
-
   /** The header's title (null: the language's word for "Phone"). */
   @property({ attribute: 'window-title' }) windowTitle: string | null = null;
 
@@ -337,17 +326,6 @@ export class VoiceWidget extends LitElement {
    */
   @property({ type: Boolean, reflect: true }) open = false;
 
-  /** @deprecated Use `open` (a framework that sets `open` as a property no longer overwrites a method). */
-  get panelOpen(): boolean {
-    deprecated('panelOpen', 'open');
-    return this.open;
-  }
-
-  set panelOpen(value: boolean) {
-    deprecated('panelOpen', 'open');
-    this.open = value;
-  }
-
   /** Pins the widget to the bottom-right corner of the window (what the one-line embed and `createVoiceWidget` without a container do). */
   @property({ type: Boolean, reflect: true }) floating = false;
 
@@ -367,26 +345,48 @@ export class VoiceWidget extends LitElement {
    */
   @property({ attribute: 'bridge-origins' }) bridgeOrigins: string | null = null;
 
+  constructor() {
+    super();
+    this.addController(new UserGestures(this, () => this.snapshot));
+  }
+
+  /** Where commands go: this page's phone, or in dialog mode the popup's. */
+  private get backend(): PhoneBackend {
+    return this.mode === 'dialog' ? this.popup : this.local;
+  }
+
+  /** @deprecated Use `open` (a framework that sets `open` as a property no longer overwrites a method). */
+  get panelOpen(): boolean {
+    deprecated('panelOpen', 'open');
+    return this.open;
+  }
+
+  set panelOpen(value: boolean) {
+    deprecated('panelOpen', 'open');
+    this.open = value;
+  }
+
   /** The registration state: `connecting | registered | reconnecting | unregistered | failed` (dialog mode: the popup's). */
   get registrationState(): RegistrationState {
     return this.backend.registrationState;
   }
 
+  /** The caller ID sent with outgoing calls, or null for the user's own. */
+  get outboundNumber(): string | null {
+    return this.controller.phone.outboundNumber;
+  }
+
+  /** The chosen devices (null: the system default). */
+  get audioDevices(): Readonly<Record<AudioDeviceKind, string | null>> {
+    return this.controller.phone.audioDevices;
+  }
+
+  /** The calls under way (the foreground one, and a second one ringing): `{id, state, direction, number, name}`. */
+  get calls(): CallSummary[] {
+    return this.backend.calls;
+  }
+
   // ── lifecycle ──────────────────────────────────────────────────────────────
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.addEventListener('keydown', this.onKeydown);
-    this.addEventListener('transfer', this.onTransfer);
-    this.addEventListener('click', this.onAnyClick);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.removeEventListener('keydown', this.onKeydown);
-    this.removeEventListener('transfer', this.onTransfer);
-    this.removeEventListener('click', this.onAnyClick);
-  }
 
   override firstUpdated(): void {
     this.lifecycle('widget-load');
@@ -403,25 +403,19 @@ export class VoiceWidget extends LitElement {
       this.language = this.lang || document.documentElement.lang || null;
       this.t = stringsFor(this.language, this.strings);
     }
-    // A removed attribute means the default; an unknown value is reported, then the default.
-    const props = this as unknown as Record<string, unknown>;
-    const config: Record<string, unknown> = {};
-    for (const row of ATTRIBUTES as readonly AttributeRow[]) {
-      const property = propertyOf(row.name);
-      if (!changed.has(property as keyof VoiceWidget)) continue;
-      if (row.values) props[property] = this.oneOf(row.name, props[property] as string | null, row.values);
-      if (row.phone) config[row.phone] = props[property];
-    }
+    const fail = (code: ErrorCode, message: string) => this.fail(code, message);
+    // The attribute table: allowed values checked, and the Phone configuration the changed ones set.
+    const config = applyAttributes(this, (property) => changed.has(property as keyof VoiceWidget), fail);
     // In dialog mode the popup's phone registers; this one never goes on the network.
     if (changed.has('mode')) this.controller.setActive(this.mode !== 'dialog');
     // Dialog mode: `open` set by the host opens or closes the popup (the popup's own opening and closing set it too).
     if (changed.has('open')) this.open = this.backend.setOpen(this.open);
     if (changed.has('bridgeOrigins')) this.bridge.setOrigins(this.bridgeOrigins);
     if (changed.has('clickToCall')) this.clickToCallLinks.setEnabled(this.clickToCall);
-    if (changed.has('customLogo')) this.logoUrl = this.checkedUrl('custom-logo', this.customLogo, 'resource');
-    if (changed.has('customLink')) this.linkUrl = this.checkedUrl('custom-link', this.customLink, 'link');
-    if (changed.has('customStyles')) this.loadStyles(this.checkedUrl('custom-styles', this.customStyles, 'resource'));
-    if (Object.keys(config).length > 0) this.controller.configure(config as PhoneConfig);
+    if (changed.has('customLogo')) this.logoUrl = checkedUrl('custom-logo', this.customLogo, 'resource', fail);
+    if (changed.has('customLink')) this.linkUrl = checkedUrl('custom-link', this.customLink, 'link', fail);
+    if (changed.has('customStyles')) this.stylesUrl = this.styleSheet.watch(checkedUrl('custom-styles', this.customStyles, 'resource', fail));
+    if (Object.keys(config).length > 0) this.controller.configure(config);
   }
 
   override updated(changed: PropertyValues<this>): void {
@@ -429,7 +423,7 @@ export class VoiceWidget extends LitElement {
     this.setAttribute('state', this.getState());
     this.setAttribute('registration', this.registrationState);
     if (this.mode === 'dialog') {
-      const config = this.dialogConfig((field) => changed.has(field as keyof VoiceWidget));
+      const config = popupConfig(this, (field) => changed.has(field as keyof VoiceWidget));
       if (Object.keys(config).length > 0) this.popup.update(config);
     }
     // A call comes in: Answer gets the focus, so Enter or Space takes it.
@@ -440,13 +434,30 @@ export class VoiceWidget extends LitElement {
     }
   }
 
-  /** The call whose Answer button already got the focus. */
-  private focusedFor: string | null = null;
-
-  /** The incoming view renders after this element: wait for it, then focus Answer. */
-  private async focusAnswer(): Promise<void> {
-    await this.renderRoot.querySelector<LitElement>('vw-incoming-view')?.updateComplete;
-    this.renderRoot.querySelector<HTMLButtonElement>('[part~="answer-button"]')?.focus();
+  override render() {
+    const url = this.stylesUrl;
+    return html`${this.styleSheet.link(url)}
+      <div id="webrtc-widget" class="root">${
+        this.mode === 'dialog'
+          ? renderDialogLauncher(this.t, this.hideLauncher, this.popup.state, () => this.show())
+          : renderWidget({
+              t: this.t,
+              snapshot: this.snapshot,
+              open: this.open,
+              hideLauncher: this.hideLauncher,
+              heading: this.windowTitle || this.t.phone,
+              logoUrl: this.logoUrl,
+              linkUrl: this.linkUrl,
+              hideLogo: this.hideLogo,
+              view: this.view,
+              number: this.number,
+              transferNote: this.transferNotes.note,
+              notificationSupport: this.notifier.support,
+              notificationsEnabled: this.notifier.enabled,
+              announcement: announcement(this.snapshot.call, this.t),
+              show: () => this.show(),
+            })
+      }</div>`;
   }
 
   // ── public API ─────────────────────────────────────────────────────────────
@@ -529,11 +540,6 @@ export class VoiceWidget extends LitElement {
     return this.backend.selectOutboundNumber(number);
   }
 
-  /** The caller ID sent with outgoing calls, or null for the user's own. */
-  get outboundNumber(): string | null {
-    return this.controller.phone.outboundNumber;
-  }
-
   /** Lists microphones and speakers. Names appear once the page may use the microphone. */
   listAudioDevices(): Promise<AudioDeviceList> {
     return listAudioDevices();
@@ -542,11 +548,6 @@ export class VoiceWidget extends LitElement {
   /** Chooses the microphone, speaker or ringer (null: the system default); remembered for this site. */
   setAudioDevice(kind: AudioDeviceKind, deviceId: string | null): boolean {
     return this.controller.phone.setAudioDevice(kind, deviceId);
-  }
-
-  /** The chosen devices (null: the system default). */
-  get audioDevices(): Readonly<Record<AudioDeviceKind, string | null>> {
-    return this.controller.phone.audioDevices;
   }
 
   /** Lets sound play after the browser blocked it (`audio-blocked`); call it from a click. */
@@ -572,11 +573,6 @@ export class VoiceWidget extends LitElement {
    */
   getState(): WidgetState {
     return this.backend.getState();
-  }
-
-  /** The calls under way (the foreground one, and a second one ringing): `{id, state, direction, number, name}`. */
-  get calls(): CallSummary[] {
-    return this.backend.calls;
   }
 
   /** Hangs up any call and returns to the phone's own state. */
@@ -613,7 +609,7 @@ export class VoiceWidget extends LitElement {
     return this.controller.phone.peerConnection;
   }
 
-  // ── handlers ───────────────────────────────────────────────────────────────
+  // ── helpers ────────────────────────────────────────────────────────────────
 
   /** Opens or closes the panel for the user or the host's code, and says so (a set `open` attribute says nothing). */
   private setPanelOpen(open: boolean): void {
@@ -622,75 +618,9 @@ export class VoiceWidget extends LitElement {
     this.lifecycle(open ? 'panel-open' : 'panel-close');
   }
 
-  /** Fires a lifecycle event, stamped with the time, this widget's session and the call on screen. */
+  /** Fires a lifecycle event; but for `widget-load`, it names the call on screen. */
   private lifecycle(type: 'widget-load' | 'panel-open' | 'panel-close'): void {
-    const detail: LifecycleDetail = { createdAt: Date.now(), sessionId: this.controller.phone.sessionId };
-    const callId = type === 'widget-load' ? undefined : this.calls[0]?.id;
-    if (callId) detail.callId = callId;
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
-  }
-
-  /** Click-to-call: a number clicked in the page. What cannot be dialled now waits in the dial field. */
-  private callFromPage(number: string): void {
-    this.backend.callFromPage(number);
-  }
-
-  /** The popup page: `popup-url` when usable, else the one beside the script. */
-  private popupHref(): string {
-    return (this.popupUrl && safeUrl(this.popupUrl, 'resource')) || defaultPopupUrl();
-  }
-
-  /** What the popup's phone needs: the forwarded attributes (those `changed`), URLs checked and absolute (they resolve against this page). */
-  private dialogConfig(changed: (field: string) => boolean = () => true): DialogConfig {
-    const config: Record<string, unknown> = {};
-    for (const row of POPUP_ATTRIBUTES) {
-      const field = row.popup === true ? propertyOf(row.name) : row.popup;
-      if (changed(field)) config[row.name] = popupValue(row, (this as unknown as Record<string, unknown>)[field]);
-    }
-    return config as DialogConfig;
-  }
-
-  /** A URL the element may use, or null (an unusable one is reported with `invalid-url`, and the default kept). */
-  private checkedUrl(name: string, value: string | null, use: UrlUse): string | null {
-    if (value === null || value === undefined || String(value).trim() === '') return null;
-    const url = safeUrl(String(value), use);
-    if (url === null) {
-      const allowed = use === 'link' ? 'an https: or http: URL' : 'an https: URL, a relative URL, or http: on localhost';
-      this.fail('invalid-url', `${name} must be ${allowed}, got ${JSON.stringify(String(value).slice(0, 50))}`);
-    }
-    return url;
-  }
-
-  /** Loads custom styles beside ours; a failure or a hang leaves our own look and fires `warning`. */
-  private loadStyles(url: string | null): void {
-    clearTimeout(this.stylesTimer);
-    this.stylesUrl = url;
-    if (!url) return;
-    this.stylesTimer = setTimeout(() => this.stylesFailed(url, `custom-styles did not load within ${STYLES_TIMEOUT_MS / 1000} s`), STYLES_TIMEOUT_MS);
-  }
-
-  private stylesLoaded(url: string): void {
-    if (url === this.stylesUrl) clearTimeout(this.stylesTimer);
-  }
-
-  private stylesFailed(url: string, message: string): void {
-    if (url !== this.stylesUrl) return;
-    clearTimeout(this.stylesTimer);
-    this.stylesUrl = null;
-    this.dispatchEvent(new CustomEvent('warning', { detail: { code: 'styles-failed', message }, bubbles: true, composed: true }));
-  }
-
-  /** An `error` event (never bubbling: a bubbling `error` reaches window.onerror). */
-  private fail(code: ErrorCode, message: string): void {
-    this.dispatchEvent(new CustomEvent('error', { detail: { code, message }, bubbles: false, composed: false }));
-  }
-
-  /** The value if allowed; null gives the default (the first); anything else is reported, then the default. */
-  private oneOf<T extends string>(name: string, value: T | null, allowed: readonly T[]): T {
-    if (value === null || value === undefined) return allowed[0];
-    if (allowed.includes(value)) return value;
-    this.fail('invalid-attribute', `${name} must be ${allowed.join(' or ')}, got ${JSON.stringify(String(value).slice(0, 50))}`);
-    return allowed[0];
+    fireLifecycle(this, type, this.controller.phone.sessionId, type === 'widget-load' ? undefined : this.calls[0]?.id);
   }
 
   private showView(view: PanelView): void {
@@ -711,152 +641,14 @@ export class VoiceWidget extends LitElement {
     }
   }
 
-  /** Any click in the widget is a user gesture: if the browser held sound back, it may play now. */
-  private onAnyClick = (): void => {
-    if (this.snapshot.audioBlocked) void this.enableAudio();
-  };
-
-  private redial(number: string): void {
-    this.view = 'dialer';
-    this.call(number);
+  /** An `error` event (never bubbling). */
+  private fail(code: ErrorCode, message: string): void {
+    fireError(this, code, message);
   }
 
-  private onTransfer = (e: Event): void => {
-    const { id, target, result } = (e as CustomEvent<{ id: string; target: string; result: string }>).detail;
-    this.transferNote = { id, text: fill(result === 'accepted' ? this.t.transferred : this.t.transferFailed, { number: target }) };
-  };
-
-  /** On a connected call, digits typed anywhere in the widget are sent as DTMF (not into a text field). */
-  private onKeydown = (e: KeyboardEvent): void => {
-    if (e.repeat) return;
-    // Shortcuts, while the focus is in the widget: Alt+Shift+A answer, +H hang up or decline, +M mute, +P hold.
-    if (e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey) {
-      const call = this.snapshot.call;
-      const shortcut: Record<string, () => unknown> = {
-        KeyA: () => this.answer(),
-        KeyH: () => (call?.state === 'incoming' ? this.reject() : this.hangup()),
-        KeyM: () => (call?.muted ? this.unmute() : this.mute()),
-        KeyP: () => (call?.held.local ? this.unhold() : this.hold()),
-      };
-      const action = shortcut[e.code];
-      if (action) {
-        e.preventDefault();
-        action();
-      }
-      return;
-    }
-    if (this.snapshot.call?.state !== 'in-progress' || e.ctrlKey || e.metaKey || e.altKey) return;
-    if (e.composedPath()[0] instanceof HTMLInputElement) return;
-    if (/^[0-9*#]$/.test(e.key)) {
-      e.preventDefault();
-      this.sendDtmf(e.key);
-    }
-  };
-
-  /** What the live region says about the call, so screen readers hear each change. */
-  private announcement(): string {
-    const s = this.snapshot;
-    const call = s.call;
-    if (!call) return '';
-    const t = this.t;
-    const say = (template: string) => fill(template, { name: call.remote.name });
-    switch (call.state) {
-      case 'dialing':
-        return say(t.sayCalling);
-      case 'ringing':
-        return say(t.sayRinging);
-      case 'incoming':
-        return say(t.sayIncoming);
-      case 'in-progress':
-        if (call.held.local) return say(t.sayOnHold);
-        if (call.held.remote) return say(t.sayHeldByOther);
-        if (call.reconnecting) return say(t.sayReconnecting);
-        if (call.silent) return say(t.sayNoAudio);
-        return say(call.muted ? t.sayConnectedMuted : t.sayConnected);
-      default:
-        return call.cause ? `${t.outcome[call.cause]}: ${call.remote.name}` : '';
-    }
-  }
-
-  // ── render ─────────────────────────────────────────────────────────────────
-
-  override render() {
-    const styles = this.stylesUrl;
-    return html`${
-      styles
-        ? html`<link
-            rel="stylesheet"
-            href=${styles}
-            @load=${() => this.stylesLoaded(styles)}
-            @error=${() => this.stylesFailed(styles, `custom-styles could not be loaded from ${styles}`)}
-          />`
-        : nothing
-    }
-      <div id="webrtc-widget" class="root">${this.mode === 'dialog' ? this.renderDialogLauncher() : this.renderWidget()}</div>`;
-  }
-
-  /** Dialog mode: only a launcher, which says whether the phone (the popup) is open. */
-  private renderDialogLauncher() {
-    if (this.hideLauncher) return nothing;
-    const state = this.popup.state;
-    const label = this.t.dialog[state];
-    return html`<button part="launcher" class="launcher" data-dialog=${state} aria-label=${label} title=${label} @click=${() => this.show()}>
-      ${phoneIcon}
-    </button>`;
-  }
-
-  private renderWidget() {
-    return html`
-      <button
-        ?hidden=${this.hideLauncher}
-        part="launcher"
-        class="launcher"
-        aria-label=${this.snapshot.missed > 0 ? fill(this.t.openPhoneMissed, { n: this.snapshot.missed }) : this.t.openPhone}
-        aria-expanded=${this.open ? 'true' : 'false'}
-        aria-controls="panel"
-        @click=${() => this.show()}
-      >
-        ${phoneIcon}
-        ${
-          this.snapshot.missed > 0
-            ? html`<span part="badge" class="badge">${this.snapshot.missed}<span class="visually-hidden"> ${this.t.missed}</span></span>`
-            : nothing
-        }
-      </button>
-      <section id="panel" part="panel" class="panel" aria-label=${this.windowTitle || this.t.phone} ?hidden=${!this.open}>
-        <vw-header-view
-          .t=${this.t}
-          .heading=${this.windowTitle || this.t.phone}
-          .logoUrl=${this.logoUrl}
-          .linkUrl=${this.linkUrl}
-          .hideLogo=${this.hideLogo}
-        ></vw-header-view>
-        <div class="body">${this.renderBody()}</div>
-        <vw-navigation-view .t=${this.t} .view=${this.view}></vw-navigation-view>
-        <div class="visually-hidden" role="status" aria-live="polite">${this.announcement()}</div>
-      </section>
-    `;
-  }
-
-  private renderBody() {
-    const call = this.snapshot.call;
-    switch (call?.state) {
-      case 'incoming':
-        return html`<vw-incoming-view .t=${this.t}></vw-incoming-view>`;
-      case 'dialing':
-      case 'ringing':
-        return html`<vw-outgoing-view .t=${this.t}></vw-outgoing-view>`;
-      case 'in-progress':
-        return html`<vw-in-call-view .t=${this.t} .note=${this.transferNote}></vw-in-call-view>`;
-      default:
-        if (this.view === 'history') return html`<vw-history-view .t=${this.t}></vw-history-view>`;
-        if (this.view === 'settings')
-          return html`<vw-settings-view
-            .t=${this.t}
-            .notificationSupport=${this.notifier.support}
-            .notificationsEnabled=${this.notifier.enabled}
-          ></vw-settings-view>`;
-        return html`<vw-dialer-view .t=${this.t} .number=${this.number}></vw-dialer-view>`;
-    }
+  /** The incoming view renders after this element: wait for it, then focus Answer. */
+  private async focusAnswer(): Promise<void> {
+    await this.renderRoot.querySelector<LitElement>('vw-incoming-view')?.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('[part~="answer-button"]')?.focus();
   }
 }

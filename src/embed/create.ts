@@ -89,13 +89,13 @@ export class VoiceWidgetHandle {
   private readonly listeners = new Map<string, Map<(...args: never[]) => void, EventListener>>();
   private destroyed = false;
 
+  constructor(element: VoiceWidget) {
+    this.element = element;
+  }
+
   /** Whether `destroy()` was called. */
   get isDestroyed(): boolean {
     return this.destroyed;
-  }
-
-  constructor(element: VoiceWidget) {
-    this.element = element;
   }
 
   /** The widget token; set a fresh one on `token-expiring` or `token-expired`. */
@@ -116,12 +116,6 @@ export class VoiceWidgetHandle {
     this.element.sipServer = value;
   }
 
-  /** @deprecated Use `show()`: opens the phone, with `number` in its dial field. */
-  open(number?: string): boolean {
-    deprecated('open()', 'show()');
-    return this.element.show(number);
-  }
-
   /** @deprecated Use `element.open`: whether the panel is open. */
   get panelOpen(): boolean {
     deprecated('panelOpen', 'open');
@@ -131,6 +125,12 @@ export class VoiceWidgetHandle {
   set panelOpen(value: boolean) {
     deprecated('panelOpen', 'open');
     this.element.open = value;
+  }
+
+  /** @deprecated Use `show()`: opens the phone, with `number` in its dial field. */
+  open(number?: string): boolean {
+    deprecated('open()', 'show()');
+    return this.element.show(number);
   }
 
   /** Calls `fn(detail, event)` for each event named `type` (any of the element's events). */

@@ -14,10 +14,10 @@ interface QueuedWidget {
 }
 
 export interface VoiceWidgetGlobal {
-  create(config: VoiceWidgetConfig): VoiceWidgetHandle;
   ConfigError: typeof VoiceWidgetConfigError;
   /** The phone the script tag placed by itself (`data-token`), or null. */
   embedded: VoiceWidgetHandle | null;
+  create(config: VoiceWidgetConfig): VoiceWidgetHandle;
 }
 
 declare global {

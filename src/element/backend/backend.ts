@@ -12,6 +12,8 @@ export interface CallSummary {
 
 /** The commands and getters the element and its backends share (the iframe bridge drives the element by them). */
 export interface PhoneCommands {
+  readonly registrationState: RegistrationState;
+  readonly calls: CallSummary[];
   call(number: string): boolean;
   answer(): boolean;
   reject(): boolean;
@@ -29,8 +31,6 @@ export interface PhoneCommands {
   getState(): WidgetState;
   /** A live call's latest quality sample, or null. */
   getCallStats(id: string): QualitySample | null;
-  readonly registrationState: RegistrationState;
-  readonly calls: CallSummary[];
   /** Opens the phone (the panel, or the popup window), with `number` in its dial field. */
   show(number?: string): boolean;
   hide(): void;

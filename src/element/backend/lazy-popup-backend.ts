@@ -40,6 +40,19 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
     host.addController(this);
   }
 
+  get registrationState(): RegistrationState {
+    return this.part.value?.registrationState ?? 'unregistered';
+  }
+
+  get calls() {
+    return this.part.value?.calls ?? [];
+  }
+
+  /** The popup window's state, for the launcher. */
+  get state(): DialogState {
+    return this.part.value?.state ?? (this.early ? 'opening' : 'closed');
+  }
+
   /** Prefetch: the chunk loads as soon as the element is in dialog mode. */
   hostUpdate(): void {
     if (this.host.mode === 'dialog') void this.part.load();
@@ -130,19 +143,6 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
   isReady = (): boolean => this.part.value?.isReady() ?? false;
   getState = (): WidgetState => this.part.value?.getState() ?? 'loading';
   getCallStats = (id: string): QualitySample | null => this.part.value?.getCallStats(id) ?? null;
-
-  get registrationState(): RegistrationState {
-    return this.part.value?.registrationState ?? 'unregistered';
-  }
-
-  get calls() {
-    return this.part.value?.calls ?? [];
-  }
-
-  /** The popup window's state, for the launcher. */
-  get state(): DialogState {
-    return this.part.value?.state ?? (this.early ? 'opening' : 'closed');
-  }
 
   /** Forwards configuration changes to the popup (none is attached before the chunk arrives). */
   update(config: DialogConfig): void {

@@ -18,6 +18,16 @@ export class LocalBackend implements PhoneBackend {
     private readonly ui: LocalUi,
   ) {}
 
+  get registrationState() {
+    return this.phone.registrationState;
+  }
+
+  get calls() {
+    return [this.phone.currentCall, this.phone.waitingCall]
+      .filter((c): c is NonNullable<typeof c> => !!c && !c.ended)
+      .map((c) => ({ id: c.id, state: c.state, direction: c.direction, number: c.number, name: c.remote.name }));
+  }
+
   private get phone() {
     return this.controller.phone;
   }
@@ -63,16 +73,6 @@ export class LocalBackend implements PhoneBackend {
   reset(): void {
     this.phone.reset();
     this.controller.refresh();
-  }
-
-  get registrationState() {
-    return this.phone.registrationState;
-  }
-
-  get calls() {
-    return [this.phone.currentCall, this.phone.waitingCall]
-      .filter((c): c is NonNullable<typeof c> => !!c && !c.ended)
-      .map((c) => ({ id: c.id, state: c.state, direction: c.direction, number: c.number, name: c.remote.name }));
   }
 
   show(number?: string): boolean {

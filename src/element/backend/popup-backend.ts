@@ -26,6 +26,19 @@ export class PopupBackend implements PhoneBackend {
     this.dialog = new DialogHost(host, options);
   }
 
+  /** The popup window's state, for the launcher. */
+  get state(): DialogState {
+    return this.dialog.state;
+  }
+
+  get registrationState(): RegistrationState {
+    return (this.dialog.snapshot?.registrationState as RegistrationState | undefined) ?? 'unregistered';
+  }
+
+  get calls() {
+    return this.dialog.snapshot?.calls ?? [];
+  }
+
   /** A popup the main file opened in a click before this chunk arrived (null: blocked). */
   adopt(opened: TokenedPopup | null, extra: DialogConfig): boolean {
     return this.dialog.adopt(opened, extra);
@@ -34,11 +47,6 @@ export class PopupBackend implements PhoneBackend {
   /** Messages that came before this chunk, in order. */
   receive(e: MessageEvent): void {
     this.dialog.onMessage(e);
-  }
-
-  /** The popup window's state, for the launcher. */
-  get state(): DialogState {
-    return this.dialog.state;
   }
 
   /** Forwards configuration changes to the popup. */
@@ -78,14 +86,6 @@ export class PopupBackend implements PhoneBackend {
   getCallStats = (id: string) => this.dialog.snapshot?.callStats?.[id] ?? null;
   /** `loading` while no popup is attached. */
   getState = (): WidgetState => (this.dialog.snapshot?.state as WidgetState | undefined) ?? 'loading';
-
-  get registrationState(): RegistrationState {
-    return (this.dialog.snapshot?.registrationState as RegistrationState | undefined) ?? 'unregistered';
-  }
-
-  get calls() {
-    return this.dialog.snapshot?.calls ?? [];
-  }
 
   show(number?: string): boolean {
     return this.dialog.open(number ? { number } : {});
