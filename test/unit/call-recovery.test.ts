@@ -153,6 +153,23 @@ describe('CallRecovery', () => {
     expect(log.reconnected).to.have.length(1);
   });
 
+  it('socket dropped and media lost: back as soon as media is, the route refresh still goes once signaling is up', async () => {
+    const { net, log, recovery } = fakeCall();
+    net.signaling = false;
+    net.media = false;
+    recovery.signalingLost();
+    recovery.begin('media-lost');
+    net.media = true;
+    recovery.update();
+    expect(log.reconnected).to.have.length(1);
+    expect(log.restarts).to.equal(0);
+    net.signaling = true;
+    recovery.update();
+    await tick(0);
+    expect(log.restarts, 'the quiet refresh').to.equal(1);
+    expect(log.reconnecting).to.have.length(1);
+  });
+
   it('dispose (the call ended) stops the window', async () => {
     const { net, log, recovery } = fakeCall();
     net.media = false;

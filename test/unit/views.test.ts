@@ -4,6 +4,8 @@ import { ContextProvider } from '@lit/context';
 import '../../src/define.js';
 import { phoneContext, type CallSnapshot, type PhoneSnapshot } from '../../src/element/phone-context.js';
 import { actionsContext, type PhoneActions } from '../../src/element/phone-actions.js';
+import { announcement } from '../../src/element/announcement.js';
+import { en } from '../../src/element/strings.js';
 
 /** A stand-in for the root: provides a fake snapshot and an actions object that records each call. */
 class FakePhone extends LitElement {
@@ -58,6 +60,7 @@ function snapshot(): PhoneSnapshot {
       holdPending: false,
       transferPending: false,
       silent: false,
+      reconnecting: false,
     },
     waiting: null,
     transferRequest: null,
@@ -100,6 +103,17 @@ describe('views against a provided phone context', () => {
     part(phone, 'mute-button')!.click();
     part(phone, 'hold-button')!.click();
     expect(phone.calls).to.deep.equal(['setMuted(false)', 'setHeld(false)']);
+  });
+
+  it('the in-call view says "Reconnecting…" while a call recovers, in place of the no-audio warning', async () => {
+    const phone = await mount(html`<vw-in-call-view></vw-in-call-view>`);
+    await phone.set({}, { silent: true, reconnecting: true });
+    expect(part(phone, 'reconnecting')!.textContent).to.equal('Reconnecting…');
+    expect(part(phone, 'no-audio')).to.equal(null);
+    await phone.set({}, { silent: false, reconnecting: false });
+    expect(part(phone, 'reconnecting')).to.equal(null);
+    // The live region says it too.
+    expect(announcement({ ...snapshot().call!, reconnecting: true }, en)).to.equal('Reconnecting the call with Grace');
   });
 
   it('the in-call view owns its keypad and transfer field: digits and the target go to the actions', async () => {

@@ -39,16 +39,19 @@ export interface RecoveryHooks {
 /**
  * A connected call's network recovery. Media trouble (ICE `disconnected` or
  * `failed`) or a network change opens a window; inside it, once signaling is
- * up, a re-INVITE restarts ICE. The call is back when that re-INVITE
- * succeeded and ICE is connected; the window's end ends it. A dropped SIP
+ * up, a re-INVITE restarts ICE. The call is back when ICE is connected again
+ * (after a network change: through a restart that succeeded); the window's
+ * end ends it. A dropped SIP
  * socket alone does not: media flows on, and once the socket is back a quiet
  * re-INVITE tells the far end our new route (a target refresh). Glare (491)
  * waits as RFC 3261 §14.1 says, like a hold.
  */
 export class CallRecovery {
   private startedAt: number | null = null;
-  /** Our socket changed since the last successful re-INVITE: the far end must learn the new route. */
+  /** Our socket changed since the last successful re-INVITE: the far end must learn the new route (quietly). */
   private needsRefresh = false;
+  /** The network changed: the old media path is suspect until a restart succeeds. */
+  private restartDue = false;
   private quietTries = 0;
   private inFlight = false;
   private disposed = false;
@@ -70,7 +73,7 @@ export class CallRecovery {
   /** Media trouble or a network change: opens the window if none is open, and goes on recovering. */
   begin(reason: RecoveryReason): void {
     if (this.disposed) return;
-    if (reason === 'network-change') this.needsRefresh = true;
+    if (reason === 'network-change') this.needsRefresh = this.restartDue = true;
     if (this.startedAt === null) {
       this.startedAt = performance.now();
       this.windowTimer = setTimeout(() => this.giveUp(), this.timing.window);
@@ -107,7 +110,8 @@ export class CallRecovery {
 
   private step(): void {
     const recovering = this.startedAt !== null;
-    if (recovering && this.hooks.mediaUp() && !this.needsRefresh) return this.recovered();
+    // Media back is the call back; a pending route refresh goes on quietly.
+    if (recovering && this.hooks.mediaUp() && !this.restartDue) return this.recovered();
     if (!recovering && !this.needsRefresh) return;
     if (this.inFlight || this.nextTry !== undefined || !this.hooks.signalingUp()) return;
     this.inFlight = true;
@@ -120,7 +124,7 @@ export class CallRecovery {
     // 491, or no status (our offer lost the same race): glare. Anything else may pass, or is final (481).
     const glare = result.status === 491 || result.status === undefined;
     if (result.ok) {
-      this.needsRefresh = false;
+      this.needsRefresh = this.restartDue = false;
       this.quietTries = 0;
       if (this.startedAt !== null) this.later(this.timing.restartAgain);
     } else if (this.startedAt === null) {
