@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startTurn } from '../harness/coturn.js';
 import { startSipServer } from '../harness/sip-servers.js';
 import { startUdpImpair } from '../harness/udp-impair.js';
-import { e2eSuite, logLength, openPhone, vw, waitFor } from './support.js';
+import { audioRising, e2eSuite, logLength, openPhone, vw, waitFor } from './support.js';
 
 const SECRET = 'recovery-e2e-secret-0123456789';
 const REPEAT = Number(process.env.RECOVERY_REPEAT ?? 1);
@@ -44,12 +44,6 @@ e2eSuite({
 });
 
 const pageNow = (page) => vw(page, () => window.vw.now());
-
-async function rising(page) {
-  const first = await vw(page, () => window.vw.inboundAudioBytes());
-  await sleep(800);
-  return (await vw(page, () => window.vw.inboundAudioBytes())) > first;
-}
 
 /** Pairs are set up one at a time (pages load faster), then their faults run in parallel. */
 let setupQueue = Promise.resolve();
@@ -90,8 +84,8 @@ async function recovered(caller, from, restoredAt) {
 
 async function hangUpNormally(pair) {
   const { caller, callee, from } = pair;
-  assert.ok(await rising(caller), 'the caller hears the callee again');
-  assert.ok(await rising(callee), 'the callee hears the caller again');
+  assert.ok(await audioRising(caller), 'the caller hears the callee again');
+  assert.ok(await audioRising(callee), 'the callee hears the caller again');
   // The callee hangs up: its BYE must reach the caller's new connection (the route its re-INVITE gave).
   await vw(callee, () => window.vw.el().hangup());
   const ended = await waitFor(caller, 'call-ended', { from: from.a, timeout: 15_000 });

@@ -14,7 +14,7 @@ import { REPO_ROOT } from '../harness/bundle-jssip.js';
 import { startKamailio } from '../harness/kamailio.js';
 import { startTurn } from '../harness/coturn.js';
 import { startStaticServer } from '../harness/static-server.js';
-import { DOMAIN, WIDGET_PAGE as PAGE, count, e2eSuite, logLength, openPhone as openWidget, token, vw, waitFor, web } from './support.js';
+import { audioRising, DOMAIN, WIDGET_PAGE as PAGE, count, e2eSuite, logLength, openPhone as openWidget, token, vw, waitFor, web } from './support.js';
 
 const SECRET = 'reliability-e2e-secret-0123456789';
 e2eSuite({
@@ -31,12 +31,6 @@ e2eSuite({
 let kam;
 
 const openPhone = (user, { server = kam.wsUrl, tokenOptions } = {}) => openWidget(user, { server, tokenOptions });
-
-async function rising(page) {
-  const first = await vw(page, () => window.vw.inboundAudioBytes());
-  await sleep(600);
-  return (await vw(page, () => window.vw.inboundAudioBytes())) > first;
-}
 
 test("the SIP server dies mid-call: media goes on; back after 60 s, the phones register within 5 s; a hang-up ends the call once; the far end's ghost call ends by itself", async (t) => {
   const alice = await openPhone('alice');
@@ -55,8 +49,8 @@ test("the SIP server dies mid-call: media goes on; back after 60 s, the phones r
   assert.equal(await vw(alice, () => window.vw.el().shadowRoot.querySelector('[part~="status"]').dataset.registration), 'reconnecting');
   // The server is gone for a minute; the media is browser to browser and goes on.
   await sleep(60_000);
-  assert.ok(await rising(alice), 'alice still hears bob');
-  assert.ok(await rising(bob), 'bob still hears alice');
+  assert.ok(await audioRising(alice), 'alice still hears bob');
+  assert.ok(await audioRising(bob), 'bob still hears alice');
   assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress');
 
   kam = await startKamailio({ secret: SECRET, port });
@@ -251,7 +245,7 @@ test('ice-transport-policy="relay": the call goes through a real TURN server (co
     await waitFor(kate, 'state-change', { from: from.k, match: { state: 'in-progress' } });
     for (const page of [kate, liam]) {
       await page.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { polling: 100, timeout: 10_000 });
-      assert.ok(await rising(page), 'audio arrives');
+      assert.ok(await audioRising(page), 'audio arrives');
       const pair = await vw(page, async () => {
         const stats = await window.vw.el().getPeerConnection().getStats();
         let local = null;
@@ -297,7 +291,7 @@ test('wss://: Kamailio with TLS (a self-signed certificate Chromium is told to t
     await waitFor(mia, 'state-change', { from: from.m, match: { state: 'in-progress' } });
     for (const page of [mia, noah]) {
       await page.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { polling: 100, timeout: 10_000 });
-      assert.ok(await rising(page));
+      assert.ok(await audioRising(page));
     }
     await vw(mia, () => window.vw.el().hangup());
     await waitFor(noah, 'call-ended', { from: from.n });

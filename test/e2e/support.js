@@ -139,3 +139,10 @@ export async function withLogs(fn, logs, cleanup) {
     throw err;
   }
 }
+
+/** Whether `page`'s call receives audio: its inbound RTP bytes grow over 600 ms. */
+export async function audioRising(page) {
+  const first = await vw(page, () => window.vw.inboundAudioBytes());
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  return (await vw(page, () => window.vw.inboundAudioBytes())) > first;
+}
