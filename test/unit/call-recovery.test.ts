@@ -76,6 +76,20 @@ describe('CallRecovery', () => {
     expect(log.reconnected).to.deep.equal([]);
   });
 
+  it('a quiet refresh that meets glare is tried again', async () => {
+    const { log, recovery } = fakeCall([
+      { ok: false, status: 491 },
+      { ok: false, status: 503 },
+    ]);
+    recovery.signalingLost();
+    recovery.update();
+    await tick(0);
+    expect(log.restarts).to.equal(1);
+    await tick(TIMING.glare(true) + TIMING.retry + 30);
+    expect(log.restarts).to.equal(3);
+    expect(log.reconnecting).to.deep.equal([]);
+  });
+
   it('a quiet refresh the server refuses (it lost the dialog) leaves the call alone', async () => {
     const { net, log, recovery } = fakeCall([{ ok: false, status: 481 }]);
     recovery.signalingLost();

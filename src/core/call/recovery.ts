@@ -20,8 +20,8 @@ const TIMING: RecoveryTiming = { window: RECOVERY_WINDOW_MS, iceGrace: 2_000, re
 /** What started a recovery: the browser's network changed, or ICE lost the media path. */
 export type RecoveryReason = 'network-change' | 'media-lost';
 
-/** Glare on a quiet target refresh (media flowing) is tried this many times, then left. */
-const QUIET_TRIES = 3;
+/** A quiet target refresh (media flowing) refused by glare or for a passing reason is tried this many times, then left. */
+const QUIET_TRIES = 6;
 
 export interface RecoveryHooks {
   reconnecting(reason: RecoveryReason): void;
@@ -121,15 +121,16 @@ export class CallRecovery {
   private settled(result: { ok: boolean; status?: number }): void {
     this.inFlight = false;
     if (this.disposed) return;
-    // 491, or no status (our offer lost the same race): glare. Anything else may pass, or is final (481).
+    // 491, or no status (our offer lost the same race): glare. A timeout, 480, 5xx may pass; 481 and the rest are final.
     const glare = result.status === 491 || result.status === undefined;
+    const passing = result.status === 408 || result.status === 480 || (result.status ?? 0) >= 500;
     if (result.ok) {
       this.needsRefresh = this.restartDue = false;
       this.quietTries = 0;
       if (this.startedAt !== null) this.later(this.timing.restartAgain);
     } else if (this.startedAt === null) {
       // A quiet refresh (media flows): a server that lost the dialog (restarted) refuses it; the call goes on.
-      if (glare && ++this.quietTries < QUIET_TRIES) this.later(this.timing.glare(this.owner));
+      if ((glare || passing) && ++this.quietTries < QUIET_TRIES) this.later(glare ? this.timing.glare(this.owner) : this.timing.retry);
       else this.needsRefresh = false;
       return;
     } else if (result.status === 481) {
