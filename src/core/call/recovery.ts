@@ -160,6 +160,8 @@ export class CallRecovery {
     const after = Math.round(performance.now() - this.startedAt!);
     this.close();
     this.hooks.reconnected(after);
+    // A route refresh still due goes on, quietly.
+    if (this.needsRefresh) this.step();
   }
 
   private giveUp(): void {
