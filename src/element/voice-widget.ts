@@ -1,3 +1,6 @@
+// The public element: its documentation (the manifest is generated from it), properties, one-line public methods
+// and lifecycle. Its length is that documentation (~150 lines of @attr, @fires, @csspart and @cssprop; a JSDoc
+// line for each property and method); what the element does lives in the modules it imports.
 import { LitElement, html, type PropertyValues } from 'lit';
 import { provide } from '@lit/context';
 import { property, state } from 'lit/decorators.js';

@@ -20,7 +20,7 @@ import { ephemeralCredentials } from '../harness/credentials.js';
 import { startKamailio } from '../harness/kamailio.js';
 import { networkSnapshot, privateNetwork } from '../harness/netns.js';
 import { widgetMedia } from '../harness/widget-media.js';
-import { DOMAIN, WIDGET_PAGE as PAGE, browser, e2eSuite, logLength, vw, waitFor, web, withLogs as dumpLogs } from './support.js';
+import { DOMAIN, WIDGET_PAGE as PAGE, browser, detailsSince, e2eSuite, logLength, vw, waitFor, web, withLogs as dumpLogs } from './support.js';
 
 // Outside the namespace this never returns: the file runs again inside.
 const { address } = await privateNetwork(import.meta.url);
@@ -222,15 +222,7 @@ test('the widget calls baresip: answered, two-way audio over ICE + DTLS-SRTP + O
           ?.join(' | ') ?? 'none'
       }); ` + 'only the first one, as an end, means the widget sent tones of 120 ms or less',
     );
-    const widgetDtmf = await vw(
-      alice,
-      (f) =>
-        window.vw.log
-          .slice(f)
-          .filter((e) => e.type === 'dtmf')
-          .map((e) => e.detail.digit + e.detail.direction[0]),
-      fromA,
-    );
+    const widgetDtmf = (await detailsSince(alice, 'dtmf', fromA)).map((d) => d.digit + d.direction[0]);
     assert.deepEqual(
       widgetDtmf,
       [...DIGITS].map((d) => `${d}o`),

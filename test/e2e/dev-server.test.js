@@ -16,6 +16,7 @@ import { startDevServer } from '../../dist/node/index.js';
 import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/bundle-jssip.js';
 import { startSipServer } from '../harness/sip-servers.js';
+import { closePages } from './support.js';
 
 const PAGE = '/test/e2e/pages/widget.html';
 const run = promisify(execFile);
@@ -32,11 +33,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of pages)
-    await p
-      .browserContext()
-      .close()
-      .catch(() => {});
+  await closePages(pages);
   await browser?.close().catch(() => {});
   await dev?.stop().catch(() => {});
   if (stateDir) await rm(stateDir, { recursive: true, force: true });

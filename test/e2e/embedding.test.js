@@ -12,6 +12,7 @@ import { startDevServer } from '../../dist/node/index.js';
 import { createHostBackend } from '../../demo/host-backend.js';
 import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/bundle-jssip.js';
+import { closePages } from './support.js';
 
 let browser;
 let stateDir;
@@ -36,11 +37,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of pages)
-    await p
-      .browserContext()
-      .close()
-      .catch(() => {});
+  await closePages(pages);
   await browser?.close().catch(() => {});
   await dev?.stop().catch(() => {});
   if (stateDir) await rm(stateDir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { SipServer } from '../../dist/node/index.js';
 import { startSipServerProcess } from '../harness/sip-server-process.js';
-import { audioRising, configurePhone, count, DOMAIN, e2eSuite, logLength, openPhone as openWidget, vw, waitFor } from './support.js';
+import { audioRising, configurePhone, connectCall, count, DOMAIN, e2eSuite, logLength, openPhone as openWidget, vw, waitFor } from './support.js';
 
 const SECRET = 'failover-e2e-secret-0123456789abc';
 
@@ -55,11 +55,7 @@ test('server A dies: widgets register on B within 5 s; the call on A keeps its m
   for (const page of [alice, bob]) assert.deepEqual(await vw(page, () => window.connects), [serverA.url]);
 
   const from = { a: await logLength(alice), b: await logLength(bob) };
-  assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
-  await waitFor(bob, 'call-received', { from: from.b });
-  await vw(bob, () => window.vw.el().answer());
-  await waitFor(alice, 'state-change', { from: from.a, match: { state: 'in-progress' } });
-  await alice.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { polling: 100 });
+  await connectCall(alice, bob, 'bob', { audio: true });
 
   const mark = { a: await logLength(alice), b: await logLength(bob) };
   // Measured on each page's clock: from just before the kill to its `registered`.

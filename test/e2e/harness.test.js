@@ -11,6 +11,7 @@ import { decodeToken, mintToken } from '../../dist/node/index.js';
 import { ephemeralCredentials } from '../harness/credentials.js';
 import { startKamailio } from '../harness/kamailio.js';
 import { startStaticServer } from '../harness/static-server.js';
+import { closePages } from './support.js';
 
 const SECRET = 'harness-test-secret-0123456789';
 const DOMAIN = 'voice.test'; // deliberately unresolvable: the proxy must not care
@@ -30,11 +31,7 @@ before(async () => {
 
 after(async () => {
   // Each step on its own so one failure doesn't leak the others.
-  for (const p of pages)
-    await p
-      .browserContext()
-      .close()
-      .catch(() => {});
+  await closePages(pages);
   await browser?.close().catch(() => {});
   await web?.stop().catch(() => {});
   await kam?.stop().catch(() => {});

@@ -20,6 +20,7 @@ import { REPO_ROOT } from '../harness/bundle-jssip.js';
 import { freePort, startKamailio } from '../harness/kamailio.js';
 import { connectRaw, header, statusOf } from '../harness/sip-ws-client.js';
 import { startStaticServer } from '../harness/static-server.js';
+import { closePages } from './support.js';
 
 const SECRET = 'kamailio-token-secret-0123456789';
 const CONTROL_SECRET = 'kamailio-control-secret-0123456789';
@@ -58,11 +59,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of pages)
-    await p
-      .browserContext()
-      .close()
-      .catch(() => {});
+  await closePages(pages);
   await browser?.close().catch(() => {});
   await web?.stop().catch(() => {});
   await kam?.stop().catch(() => {});

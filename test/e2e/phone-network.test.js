@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { eventSummary, startBaresip, wavLoudness } from '../harness/baresip.js';
 import { pageLog } from '../harness/browser.js';
-import { startKamailio } from '../harness/kamailio.js';
+import { freeUdpPort, startKamailio } from '../harness/kamailio.js';
 import { privateNetwork } from '../harness/netns.js';
 import { ngListCalls, startRtpengine } from '../harness/rtpengine.js';
 import { widgetMedia } from '../harness/widget-media.js';
@@ -43,17 +43,6 @@ let carrierPort;
 let alice;
 let bob;
 let flaky; // a second trunk gateway: answers OPTIONS, refuses every INVITE with 503
-
-function freeUdpPort(host) {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4');
-    s.on('error', reject);
-    s.bind(0, host, () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // Digest credentials the trunk asks for (TRUNK_CREDENTIAL).
 const TRUNK_AUTH = { user: 'trunkuser', realm: 'carrier.test', password: 'trunk-pass-0123' };

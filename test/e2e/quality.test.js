@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startTurn } from '../harness/coturn.js';
 import { startSipServer } from '../harness/sip-servers.js';
 import { startUdpImpair } from '../harness/udp-impair.js';
-import { DOMAIN, e2eSuite, logLength, openPhone, vw, waitFor } from './support.js';
+import { DOMAIN, connectCall, detailsSince, e2eSuite, logLength, openPhone, vw, waitFor } from './support.js';
 
 const SECRET = 'quality-e2e-secret-0123456789';
 let sip, turn, proxy;
@@ -38,10 +38,7 @@ test('through coturn behind the impairment proxy: 5 % loss raises high-packet-lo
   for (const page of [alice, bob]) await vw(page, () => window.vw.el().setAttribute('ice-transport-policy', 'relay'));
   await Promise.all([waitFor(alice, 'ready'), waitFor(bob, 'ready')]);
   const from = { a: await logLength(alice), b: await logLength(bob) };
-  assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
-  await waitFor(bob, 'call-received', { from: from.b });
-  await vw(bob, () => window.vw.el().answer());
-  const { id } = await waitFor(alice, 'state-change', { from: from.a, match: { state: 'in-progress' } });
+  const id = await connectCall(alice, bob, 'bob');
 
   // Clean: samples arrive, through the relay, with a good score.
   await alice.waitForFunction((callId) => window.vw.el().getCallStats(callId)?.bitrate, { polling: 200, timeout: 10_000 }, id);
@@ -79,15 +76,7 @@ test('through coturn behind the impairment proxy: 5 % loss raises high-packet-lo
     [alice, heldFrom.a],
     [bob, heldFrom.b],
   ]) {
-    const names = await vw(
-      page,
-      (f) =>
-        window.vw.log
-          .slice(f)
-          .filter((e) => e.type === 'quality-warning')
-          .map((e) => e.detail.name),
-      start,
-    );
+    const names = (await detailsSince(page, 'quality-warning', start)).map((d) => d.name);
     assert.deepEqual(
       names.filter((n) => n.startsWith('low-bytes')),
       [],

@@ -14,7 +14,21 @@ import { REPO_ROOT } from '../harness/bundle-jssip.js';
 import { startKamailio } from '../harness/kamailio.js';
 import { startTurn } from '../harness/coturn.js';
 import { startStaticServer } from '../harness/static-server.js';
-import { audioRising, DOMAIN, WIDGET_PAGE as PAGE, count, e2eSuite, logLength, openPhone as openWidget, token, vw, waitFor, web } from './support.js';
+import {
+  DOMAIN,
+  WIDGET_PAGE as PAGE,
+  audioRising,
+  connectCall,
+  count,
+  detailsSince,
+  e2eSuite,
+  logLength,
+  openPhone as openWidget,
+  token,
+  vw,
+  waitFor,
+  web,
+} from './support.js';
 
 const SECRET = 'reliability-e2e-secret-0123456789';
 e2eSuite({
@@ -37,11 +51,7 @@ test("the SIP server dies mid-call: media goes on; back after 60 s, the phones r
   const bob = await openPhone('bob');
   await Promise.all([waitFor(alice, 'ready'), waitFor(bob, 'ready')]);
   const from = { a: await logLength(alice), b: await logLength(bob) };
-  assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
-  await waitFor(bob, 'call-received', { from: from.b });
-  await vw(bob, () => window.vw.el().answer());
-  await waitFor(alice, 'state-change', { from: from.a, match: { state: 'in-progress' } });
-  await alice.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { polling: 100 });
+  await connectCall(alice, bob, 'bob', { audio: true });
 
   const port = kam.port;
   await kam.kill();
@@ -113,15 +123,7 @@ test('token-expiring comes with a quarter of the lifetime left; a new token keep
   await vw(dana, (tk) => (window.vw.el().token = tk), token('dana', { ttl: 8 }));
   await waitFor(dana, 'token-expiring', { from: mark, timeout: 10_000 });
   assert.equal(await count(dana, 'token-expired', mark), 0);
-  const states = await vw(
-    dana,
-    (f) =>
-      window.vw.log
-        .slice(f)
-        .filter((e) => e.type === 'registration-change')
-        .map((e) => e.detail.state),
-    mark,
-  );
+  const states = (await detailsSince(dana, 'registration-change', mark)).map((d) => d.state);
   assert.ok(
     states.every((s) => s === 'registered'),
     `no gap in the registration: ${states}`,
@@ -183,10 +185,7 @@ test('a widget removed from the page mid-call hangs up, releases everything (tim
   const hank = await openPhone('hank');
   await Promise.all([waitFor(gina, 'ready'), waitFor(hank, 'ready')]);
   const from = { g: await logLength(gina), h: await logLength(hank) };
-  assert.equal(await vw(gina, () => window.vw.el().call('hank')), true);
-  await waitFor(hank, 'call-received', { from: from.h });
-  await vw(hank, () => window.vw.el().answer());
-  await waitFor(gina, 'state-change', { from: from.g, match: { state: 'in-progress' } });
+  await connectCall(gina, hank, 'hank');
   const during = await vw(gina, () => window.vw.leftovers());
   assert.ok(during.sockets === 1 && during.peers === 1 && during.timers > 0, JSON.stringify(during));
 
@@ -239,10 +238,7 @@ test('ice-transport-policy="relay": the call goes through a real TURN server (co
     for (const page of [kate, liam]) await vw(page, () => window.vw.el().setAttribute('ice-transport-policy', 'relay'));
     await Promise.all([waitFor(kate, 'ready'), waitFor(liam, 'ready')]);
     const from = { k: await logLength(kate), l: await logLength(liam) };
-    assert.equal(await vw(kate, () => window.vw.el().call('liam')), true);
-    await waitFor(liam, 'call-received', { from: from.l });
-    await vw(liam, () => window.vw.el().answer());
-    await waitFor(kate, 'state-change', { from: from.k, match: { state: 'in-progress' } });
+    await connectCall(kate, liam, 'liam');
     for (const page of [kate, liam]) {
       await page.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { polling: 100, timeout: 10_000 });
       assert.ok(await audioRising(page), 'audio arrives');
@@ -285,10 +281,7 @@ test('wss://: Kamailio with TLS (a self-signed certificate Chromium is told to t
     const mia = await open('mia');
     const noah = await open('noah');
     const from = { m: await logLength(mia), n: await logLength(noah) };
-    assert.equal(await vw(mia, () => window.vw.el().call('noah')), true);
-    await waitFor(noah, 'call-received', { from: from.n });
-    await vw(noah, () => window.vw.el().answer());
-    await waitFor(mia, 'state-change', { from: from.m, match: { state: 'in-progress' } });
+    await connectCall(mia, noah, 'noah');
     for (const page of [mia, noah]) {
       await page.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { polling: 100, timeout: 10_000 });
       assert.ok(await audioRising(page));

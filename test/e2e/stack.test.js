@@ -4,13 +4,13 @@
 // through the trunk, and SIGINT (Ctrl+C) leaves no process behind.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 import { startBaresip } from '../harness/baresip.js';
+import { freeUdpPort } from '../harness/kamailio.js';
 import { ngListCalls } from '../harness/rtpengine.js';
 import { launchBrowser, newIsolatedPage, pageLog } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/bundle-jssip.js';
@@ -28,17 +28,6 @@ let web;
 let browser;
 let page;
 let bob;
-
-function freeUdpPort(host) {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4');
-    s.on('error', reject);
-    s.bind(0, host, () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
   const carrierPort = await freeUdpPort('127.0.0.1');

@@ -5,7 +5,9 @@
 //
 // `web`, `browser` and `pages` are live bindings set by the hooks `e2eSuite()`
 // registers: each test file runs in its own process, so one suite a module.
+import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { mintToken } from '../../dist/node/index.js';
 import { launchBrowser, newIsolatedPage } from '../harness/browser.js';
@@ -52,11 +54,7 @@ export function e2eSuite({ secret, name = capitalised, launch, serve, setup, tea
     try {
       await teardown?.();
     } finally {
-      for (const page of pages)
-        await page
-          .browserContext()
-          .close()
-          .catch(() => {});
+      await closePages(pages);
       await browser?.close().catch(() => {});
       await web?.stop().catch(() => {});
     }
@@ -74,6 +72,18 @@ export const waitFor = (page, type, opts = {}) => vw(page, (t, o) => window.vw.w
 export const logLength = (page) => vw(page, () => window.vw.log.length);
 /** How many `type` events the page logged since `from`. */
 export const count = (page, type, from = 0) => vw(page, (t, f) => window.vw.log.slice(f).filter((e) => e.type === t).length, type, from);
+/** The details of the `type` events the page logged since `from`. */
+export const detailsSince = (page, type, from = 0) =>
+  vw(
+    page,
+    (t, f) =>
+      window.vw.log
+        .slice(f)
+        .filter((e) => e.type === t)
+        .map((e) => e.detail),
+    type,
+    from,
+  );
 /** The details of every `type` event the page logged. */
 export const events = (page, type) => vw(page, (t) => window.vw.events(t), type);
 
@@ -117,6 +127,41 @@ export async function openPhone(user, { ready = false, configure = true, ...opti
   return page;
 }
 
+/**
+ * `caller` calls `number` (the user of the page `callee`) and `callee` answers; resolves with the call's id once the
+ * caller's call is in progress, and with `audio` once sound has arrived there (polled every `polling` ms).
+ * @param {import('puppeteer-core').Page} caller
+ * @param {import('puppeteer-core').Page} callee
+ * @param {string} number
+ * @param {{ audio?: boolean, polling?: number }} [options]
+ * @returns {Promise<string>}
+ */
+export async function connectCall(caller, callee, number, { audio = false, polling = 100 } = {}) {
+  const from = { caller: await logLength(caller), callee: await logLength(callee) };
+  assert.equal(await vw(caller, (n) => window.vw.el().call(n), number), true);
+  await waitFor(callee, 'call-received', { from: from.callee });
+  await vw(callee, () => window.vw.el().answer());
+  const { id } = await waitFor(caller, 'state-change', { from: from.caller, match: { state: 'in-progress' } });
+  if (audio) await caller.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { polling });
+  return id;
+}
+
+/** Whether the page's received audio grows over 600 ms (the call's media flows). */
+export async function audioRising(page) {
+  const first = await vw(page, () => window.vw.inboundAudioBytes());
+  await sleep(600);
+  return (await vw(page, () => window.vw.inboundAudioBytes())) > first;
+}
+
+/** Closes each page's browser context; a page already gone is no error. */
+export async function closePages(list) {
+  for (const page of list)
+    await page
+      .browserContext()
+      .close()
+      .catch(() => {});
+}
+
 /** The last `n` characters of a log. */
 const tail = (text, n) => (text.length > n ? `…${text.slice(-n)}` : text);
 
@@ -138,11 +183,4 @@ export async function withLogs(fn, logs, cleanup) {
     await cleanup?.().catch(() => {});
     throw err;
   }
-}
-
-/** Whether `page`'s call receives audio: its inbound RTP bytes grow over 600 ms. */
-export async function audioRising(page) {
-  const first = await vw(page, () => window.vw.inboundAudioBytes());
-  await new Promise((resolve) => setTimeout(resolve, 600));
-  return (await vw(page, () => window.vw.inboundAudioBytes())) > first;
 }

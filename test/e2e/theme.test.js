@@ -11,7 +11,7 @@ import { mintToken } from '../../dist/node/index.js';
 import { THEME_VARIABLES } from '../../dist/element/palettes.js';
 import { newIsolatedPage } from '../harness/browser.js';
 import { startSipServer } from '../harness/sip-servers.js';
-import { DOMAIN, browser, e2eSuite, logLength, openPage, token, vw, waitFor, web } from './support.js';
+import { DOMAIN, audioRising, browser, connectCall, detailsSince, e2eSuite, logLength, openPage, token, vw, waitFor, web } from './support.js';
 
 const SECRET = 'theme-e2e-secret-0123456789';
 e2eSuite({
@@ -264,11 +264,7 @@ test('under a strict Content-Security-Policy the phone registers and calls with 
     await waitFor(page, 'ready');
   }
   const from = { a: await logLength(alice), b: await logLength(bob) };
-  assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
-  await waitFor(bob, 'call-received', { from: from.b });
-  await vw(bob, () => window.vw.el().answer());
-  await waitFor(alice, 'state-change', { from: from.a, match: { state: 'in-progress' } });
-  await alice.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { polling: 50 });
+  await connectCall(alice, bob, 'bob', { audio: true, polling: 50 });
 
   // Mid-call: a stylesheet that 404s, a javascript: logo and a data: stylesheet. Errors and a warning; the call goes on.
   await vw(alice, () => {
@@ -278,19 +274,9 @@ test('under a strict Content-Security-Policy the phone registers and calls with 
   });
   assert.equal((await waitFor(alice, 'warning', { from: from.a })).code, 'styles-failed');
   await vw(alice, () => window.vw.el().setAttribute('custom-styles', 'data:text/css,*{display:none}'));
-  const errors = await vw(
-    alice,
-    (f) =>
-      window.vw.log
-        .slice(f)
-        .filter((e) => e.type === 'error')
-        .map((e) => e.detail.code),
-    from.a,
-  );
+  const errors = (await detailsSince(alice, 'error', from.a)).map((d) => d.code);
   assert.deepEqual(errors, ['invalid-url', 'invalid-url']);
-  const before = await vw(alice, () => window.vw.inboundAudioBytes());
-  await new Promise((r) => setTimeout(r, 600));
-  assert.ok((await vw(alice, () => window.vw.inboundAudioBytes())) > before, 'audio still flows');
+  assert.ok(await audioRising(alice), 'audio still flows');
   assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress');
   assert.equal(await vw(bob, () => window.vw.el().getState()), 'in-progress');
 
@@ -332,10 +318,7 @@ test('a nonce-based CSP with Trusted Types: registers and calls with no violatio
   const baseline = await vw(pia, () => window.cspViolations.length);
   await Promise.all([waitFor(pia, 'ready'), waitFor(quinn, 'ready')]);
   const from = { p: await logLength(pia), q: await logLength(quinn) };
-  assert.equal(await vw(pia, () => window.vw.el().call('quinn')), true);
-  await waitFor(quinn, 'call-received', { from: from.q });
-  await vw(quinn, () => window.vw.el().answer());
-  await waitFor(pia, 'state-change', { from: from.p, match: { state: 'in-progress' } });
+  await connectCall(pia, quinn, 'quinn');
   await vw(pia, () => window.vw.part('keypad-button').click());
   await vw(pia, () => window.vw.el().hangup());
   await waitFor(quinn, 'call-ended', { from: from.q });

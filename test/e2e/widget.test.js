@@ -11,7 +11,21 @@ import { createRequire } from 'node:module';
 
 import { launchBrowser, newIsolatedPage, withoutGesture } from '../harness/browser.js';
 import { SIP_SERVERS, startSipServer } from '../harness/sip-servers.js';
-import { DOMAIN, WIDGET_PAGE as PAGE, count, e2eSuite, events, logLength, openPhone as openWidget, pages, token, vw, waitFor, web } from './support.js';
+import {
+  DOMAIN,
+  WIDGET_PAGE as PAGE,
+  count,
+  detailsSince,
+  e2eSuite,
+  events,
+  logLength,
+  openPhone as openWidget,
+  pages,
+  token,
+  vw,
+  waitFor,
+  web,
+} from './support.js';
 
 const SECRET = 'widget-e2e-secret-0123456789';
 e2eSuite({ secret: SECRET });
@@ -32,6 +46,33 @@ const callEvents = (page, from) =>
         .map((e) => ({ type: e.type, ...e.detail })),
     from,
   );
+
+/**
+ * Waits for `call-ended` on the caller's and the callee's page (since `fromA`, `fromB`), lets anything extra arrive,
+ * and checks that each side logged only the start and the end, with `cause`; returns both sides' call events.
+ */
+async function endedOnBoth(caller, callee, fromA, fromB, cause) {
+  await waitFor(caller, 'call-ended', { from: fromA });
+  await waitFor(callee, 'call-ended', { from: fromB });
+  await sleep(200);
+  const a = await callEvents(caller, fromA);
+  const b = await callEvents(callee, fromB);
+  assert.deepEqual(
+    a.map((e) => [e.type, e.cause]),
+    [
+      ['call-started', undefined],
+      ['call-ended', cause],
+    ],
+  );
+  assert.deepEqual(
+    b.map((e) => [e.type, e.cause]),
+    [
+      ['call-received', undefined],
+      ['call-ended', cause],
+    ],
+  );
+  return { a, b };
+}
 
 async function inboundBytesRising(page) {
   // Right after the answer no packet may have arrived yet: wait for the first.
@@ -232,25 +273,7 @@ for (const kind of SIP_SERVERS) {
         assert.equal(await vw(alice, () => window.vw.el().call('bob')), true);
         await waitFor(bob, 'call-received', { from: fromB });
         assert.equal(await vw(bob, () => window.vw.el().reject()), true);
-        await waitFor(alice, 'call-ended', { from: fromA });
-        await waitFor(bob, 'call-ended', { from: fromB });
-        await sleep(200);
-        const a = await callEvents(alice, fromA);
-        const b = await callEvents(bob, fromB);
-        assert.deepEqual(
-          a.map((e) => [e.type, e.cause]),
-          [
-            ['call-started', undefined],
-            ['call-ended', 'rejected'],
-          ],
-        );
-        assert.deepEqual(
-          b.map((e) => [e.type, e.cause]),
-          [
-            ['call-received', undefined],
-            ['call-ended', 'rejected'],
-          ],
-        );
+        const { a } = await endedOnBoth(alice, bob, fromA, fromB, 'rejected');
         assert.equal(a[1].duration, 0);
         assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
       });
@@ -262,25 +285,7 @@ for (const kind of SIP_SERVERS) {
         await waitFor(bob, 'call-received', { from: fromB });
         await waitFor(alice, 'state-change', { from: fromA, match: { state: 'ringing' } });
         assert.equal(await vw(alice, () => window.vw.el().hangup()), true);
-        await waitFor(alice, 'call-ended', { from: fromA });
-        await waitFor(bob, 'call-ended', { from: fromB });
-        await sleep(200);
-        const a = await callEvents(alice, fromA);
-        const b = await callEvents(bob, fromB);
-        assert.deepEqual(
-          a.map((e) => [e.type, e.cause]),
-          [
-            ['call-started', undefined],
-            ['call-ended', 'canceled'],
-          ],
-        );
-        assert.deepEqual(
-          b.map((e) => [e.type, e.cause]),
-          [
-            ['call-received', undefined],
-            ['call-ended', 'canceled'],
-          ],
-        );
+        await endedOnBoth(alice, bob, fromA, fromB, 'canceled');
         assert.equal(await vw(bob, () => window.vw.el().getState()), 'completed');
         assert.equal(await vw(alice, () => window.vw.liveMicTracks()), 0);
       });
@@ -406,15 +411,7 @@ for (const kind of SIP_SERVERS) {
         const sent = await vw(alice, () => window.vw.el().sendDtmf('5*'));
         assert.equal(sent, true);
         await sleep(800);
-        const aliceDtmf = await vw(
-          alice,
-          (f) =>
-            window.vw.log
-              .slice(f)
-              .filter((e) => e.type === 'dtmf')
-              .map((e) => [e.detail.digit, e.detail.direction]),
-          from.caller,
-        );
+        const aliceDtmf = (await detailsSince(alice, 'dtmf', from.caller)).map((d) => [d.digit, d.direction]);
         assert.deepEqual(aliceDtmf, [
           ['5', 'outbound'],
           ['*', 'outbound'],
@@ -447,30 +444,14 @@ for (const kind of SIP_SERVERS) {
         await settleAudio(bob, (p) => p > loud / 4);
         const again = await audioPower(bob);
         assert.ok(again > loud / 4, `unmuted: audible again, power ${again} (was ${loud})`);
-        const mutes = await vw(
-          alice,
-          (f) =>
-            window.vw.log
-              .slice(f)
-              .filter((e) => e.type === 'mute-change')
-              .map((e) => e.detail.muted),
-          from.caller,
-        );
+        const mutes = (await detailsSince(alice, 'mute-change', from.caller)).map((d) => d.muted);
         assert.deepEqual(mutes, [true, false]);
 
         // Digits typed on the keyboard while the widget has focus go out as DTMF.
         await vw(alice, () => window.vw.el().shadowRoot.querySelector('[part~="mute-button"]').focus());
         await alice.keyboard.type('7*');
         await waitFor(bob, 'dtmf', { from: from.callee, match: { digit: '*' } });
-        const digits = await vw(
-          bob,
-          (f) =>
-            window.vw.log
-              .slice(f)
-              .filter((e) => e.type === 'dtmf')
-              .map((e) => e.detail.digit),
-          from.callee,
-        );
+        const digits = (await detailsSince(bob, 'dtmf', from.callee)).map((d) => d.digit);
         assert.deepEqual(digits, ['7', '*']);
 
         await vw(alice, () => window.vw.el().hangup());
@@ -554,15 +535,7 @@ for (const kind of SIP_SERVERS) {
         assert.deepEqual(accepted, [true, true, true]);
         await waitFor(alice, 'hold-change', { from: mark, match: { held: true } });
         await sleep(1500);
-        const changes = await vw(
-          alice,
-          (f) =>
-            window.vw.log
-              .slice(f)
-              .filter((e) => e.type === 'hold-change')
-              .map((e) => e.detail.held),
-          mark,
-        );
+        const changes = (await detailsSince(alice, 'hold-change', mark)).map((d) => d.held);
         assert.deepEqual(changes, [true, false, true]);
         assert.equal(await vw(alice, () => window.vw.el().isOnHold()), true);
         assert.equal(await vw(alice, () => window.vw.el().getState()), 'in-progress');

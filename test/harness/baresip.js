@@ -7,14 +7,13 @@
 //
 // baresip's ICE never offers loopback candidates, so media must run over a
 // real interface: see test/harness/netns.js.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { releaseGroup, stopGroup, trackGroup } from './process-groups.js';
+import { releaseGroup, spawnGroup, stopGroup } from './process-groups.js';
 
 const BARESIP_BIN = process.env.BARESIP_BIN || 'baresip';
 const MODULE_DIRS = [process.env.BARESIP_MODULES, '/usr/lib/baresip/modules', '/usr/local/lib/baresip/modules', '/usr/lib64/baresip/modules'].filter(Boolean);
@@ -134,28 +133,11 @@ export async function startBaresip({
   await writeFile(path.join(dir, 'config'), config);
   await writeFile(path.join(dir, 'contacts'), '');
 
-  const child = spawn(BARESIP_BIN, ['-4', ...(verbose ? ['-v'] : []), '-f', dir], {
-    cwd: dir,
-    detached: true, // own process group: stop() signals all of it
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LC_ALL: 'C' },
-  });
-  let logText = '';
-  const append = (chunk) => {
-    logText += chunk.toString('utf8');
-    if (logText.length > MAX_LOG_CHARS) logText = logText.slice(-MAX_LOG_CHARS / 2);
-  };
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
+  // Own process group: stop() signals all of it.
+  const spawned = spawnGroup(BARESIP_BIN, ['-4', ...(verbose ? ['-v'] : []), '-f', dir], { cwd: dir, maxLogChars: MAX_LOG_CHARS, unref: false });
+  const { child, exited, exitInfo } = spawned;
   // Terminal colours make the log hard to read and to match.
-  const log = () => logText.replace(/\x1b\[[0-9;]*m/g, '');
-
-  let exitInfo = null;
-  const exited = new Promise((resolve) => {
-    child.on('exit', (code, signal) => resolve((exitInfo = { code, signal })));
-    child.on('error', (err) => resolve((exitInfo = { error: err.message })));
-  });
-  if (child.pid) trackGroup(child.pid);
+  const log = () => spawned.log().replace(/\x1b\[[0-9;]*m/g, '');
 
   /** Every event baresip reported, in order. */
   const events = [];
@@ -180,7 +162,7 @@ export async function startBaresip({
   const stop = () => {
     stopped ??= (async () => {
       sock?.destroy();
-      if (child.pid && !exitInfo) await stopGroup(child.pid, exited, STOP_GRACE_MS);
+      if (child.pid && !exitInfo()) await stopGroup(child.pid, exited, STOP_GRACE_MS);
       releaseGroup(child.pid);
       for (const { reject } of pending.values()) reject(new Error('baresip stopped'));
       pending.clear();
@@ -192,9 +174,9 @@ export async function startBaresip({
   // Connect to ctrl_tcp once baresip listens.
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
-    if (exitInfo) {
+    if (exitInfo()) {
       await stop();
-      throw new Error(`baresip exited during startup (${JSON.stringify(exitInfo)})\n--- baresip log ---\n${log()}`);
+      throw new Error(`baresip exited during startup (${JSON.stringify(exitInfo())})\n--- baresip log ---\n${log()}`);
     }
     try {
       sock = await new Promise((resolve, reject) => {
@@ -225,7 +207,7 @@ export async function startBaresip({
       try {
         onMessage(JSON.parse(text));
       } catch {
-        append(`[harness] unparsable ctrl_tcp message: ${text}\n`);
+        spawned.note(`[harness] unparsable ctrl_tcp message: ${text}\n`);
       }
     }
   });
@@ -261,9 +243,9 @@ export async function startBaresip({
         if (hit) {
           done();
           resolve(hit);
-        } else if (exitInfo) {
+        } else if (exitInfo()) {
           done();
-          reject(new Error(`baresip exited (${JSON.stringify(exitInfo)}) while waiting for ${type}`));
+          reject(new Error(`baresip exited (${JSON.stringify(exitInfo())}) while waiting for ${type}`));
         }
       };
       const timer = setTimeout(() => {
@@ -323,7 +305,7 @@ export async function startBaresip({
     log,
     stop,
     get exited() {
-      return exitInfo;
+      return exitInfo();
     },
   };
 }

@@ -86,7 +86,7 @@ export function freePort(host = HOST) {
 }
 
 /** A free UDP port on `host`; racy too. */
-function freeUdpPort(host) {
+export function freeUdpPort(host) {
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket('udp4');
     sock.on('error', reject);

@@ -3,7 +3,7 @@
 // a free port on 127.0.0.1, fsync off; the process group is stopped on
 // stop() or when this Node process exits. initdb refuses to run as root, so
 // as root the server runs as the `postgres` user (runuser).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import pg from 'pg';
 
 import { freePort } from './kamailio.js';
-import { killGroup, releaseGroup, trackGroup } from './process-groups.js';
+import { killGroup, releaseGroup, spawnGroup } from './process-groups.js';
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 5_000;
@@ -75,29 +75,12 @@ export async function startPostgres({ startTimeoutMs = START_TIMEOUT_MS } = {}) 
     '-c',
     'max_connections=60',
   ]);
-  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
-  let logText = '';
-  const append = (chunk) => {
-    logText = (logText + chunk.toString('utf8')).slice(-200_000);
-  };
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
-  let exitInfo = null;
-  const exited = new Promise((resolve) => {
-    child.on('exit', (code, signal) => resolve((exitInfo = { code, signal })));
-    child.on('error', (err) => resolve((exitInfo = { error: err.message })));
-  });
-  if (child.pid) {
-    trackGroup(child.pid, () => rmSync(dir, { recursive: true, force: true }));
-    child.unref();
-    child.stdout.unref?.();
-    child.stderr.unref?.();
-  }
+  const { child, exited, exitInfo, log } = spawnGroup(cmd, args, { cleanup: () => rmSync(dir, { recursive: true, force: true }), maxLogChars: 400_000 });
   let stopped = null;
   const stop = () => {
     stopped ??= (async () => {
       child.ref();
-      if (child.pid && !exitInfo) {
+      if (child.pid && !exitInfo()) {
         killGroup(child.pid, 'SIGINT'); // fast shutdown
         const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), STOP_GRACE_MS);
         await exited;
@@ -112,9 +95,9 @@ export async function startPostgres({ startTimeoutMs = START_TIMEOUT_MS } = {}) 
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
-    if (exitInfo) {
+    if (exitInfo()) {
       await stop();
-      throw new Error(`PostgreSQL exited during startup (${JSON.stringify(exitInfo)})\n${logText}`);
+      throw new Error(`PostgreSQL exited during startup (${JSON.stringify(exitInfo())})\n${log()}`);
     }
     const client = new pg.Client({ connectionString: admin });
     client.on('error', () => {});
@@ -128,11 +111,11 @@ export async function startPostgres({ startTimeoutMs = START_TIMEOUT_MS } = {}) 
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`PostgreSQL did not accept connections on 127.0.0.1:${port} within ${startTimeoutMs} ms\n${logText}`);
+      throw new Error(`PostgreSQL did not accept connections on 127.0.0.1:${port} within ${startTimeoutMs} ms\n${log()}`);
     }
     await sleep(100);
   }
-  return { url: `postgres://postgres@127.0.0.1:${port}/voice_widget`, port, pid: child.pid, log: () => logText, stop };
+  return { url: `postgres://postgres@127.0.0.1:${port}/voice_widget`, port, pid: child.pid, log, stop };
 }
 
 /**

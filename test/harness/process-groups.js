@@ -3,6 +3,7 @@
 // and every worker it forked. The groups not stopped yet are SIGKILLed, with
 // their cleanup, when this Node process exits or is told to (SIGINT, SIGTERM,
 // SIGHUP): a failed or interrupted test leaves no server behind.
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 
 /** pgid → a synchronous cleanup to run after the kill (a runtime directory to remove), or null. */
@@ -70,4 +71,40 @@ export async function stopGroup(pgid, exited, graceMs) {
   const timer = setTimeout(() => killGroup(pgid, 'SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * Spawns `cmd` detached, in its own process group (tracked, see `trackGroup`,
+ * until `releaseGroup`), with LC_ALL=C and its stdout and stderr kept as one
+ * log (the last `maxLogChars` characters or so). With `unref`, a forgotten
+ * stop does not keep the test runner alive: the exit hook kills the group.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd?: string, cleanup?: () => void, maxLogChars?: number, unref?: boolean }} [options]
+ * @returns {{ child: import('node:child_process').ChildProcess, exited: Promise<object>, exitInfo: () => object | null, log: () => string, note: (text: string) => void }}
+ *   `exited` resolves with `{code, signal}` or `{error}`; `exitInfo()` is that once it has; `note` adds the harness's own lines to the log.
+ */
+export function spawnGroup(cmd, args, { cwd, cleanup = null, maxLogChars = 1_000_000, unref = true } = {}) {
+  const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+  let logText = '';
+  const append = (chunk) => {
+    logText += chunk.toString('utf8');
+    if (logText.length > maxLogChars) logText = logText.slice(-maxLogChars / 2);
+  };
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+  let exitInfo = null;
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => resolve((exitInfo = { code, signal })));
+    child.on('error', (err) => resolve((exitInfo = { error: err.message })));
+  });
+  if (child.pid) {
+    trackGroup(child.pid, cleanup);
+    if (unref) {
+      child.unref();
+      child.stdout.unref?.();
+      child.stderr.unref?.();
+    }
+  }
+  return { child, exited, exitInfo: () => exitInfo, log: () => logText, note: append };
 }

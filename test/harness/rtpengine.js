@@ -3,29 +3,17 @@
 // media on one IPv4 address, its NG control socket (bencode over UDP) on a
 // free loopback port, killed with its process group on stop() or when this
 // Node process exits.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 
-import { freePort } from './kamailio.js';
-import { killGroup, releaseGroup, stopGroup, trackGroup } from './process-groups.js';
+import { freePort, freeUdpPort } from './kamailio.js';
+import { killGroup, releaseGroup, spawnGroup, stopGroup } from './process-groups.js';
 
 const RTPENGINE_BIN = process.env.RTPENGINE_BIN || 'rtpengine';
 const START_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 2_000;
 const MAX_LOG_CHARS = 1_000_000;
 const BIND_ATTEMPTS = 5;
-
-function freeUdpPort(host) {
-  return new Promise((resolve, reject) => {
-    const sock = dgram.createSocket('udp4');
-    sock.on('error', reject);
-    sock.bind(0, host, () => {
-      const { port } = sock.address();
-      sock.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -95,56 +83,38 @@ async function launch({ address, ngPort, cliPort, min, max, logLevel, startTimeo
     '--timeout=60',
     '--silent-timeout=3600',
   ];
-  const child = spawn(RTPENGINE_BIN, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
-  let logText = '';
-  const append = (chunk) => {
-    logText += chunk.toString('utf8');
-    if (logText.length > MAX_LOG_CHARS) logText = logText.slice(-MAX_LOG_CHARS / 2);
-  };
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
-  let exitInfo = null;
-  const exited = new Promise((resolve) => {
-    child.on('exit', (code, signal) => resolve((exitInfo = { code, signal })));
-    child.on('error', (err) => resolve((exitInfo = { error: err.message })));
-  });
-  if (child.pid) {
-    trackGroup(child.pid);
-    child.unref();
-    child.stdout.unref?.();
-    child.stderr.unref?.();
-  }
+  const { child, exited, exitInfo, log } = spawnGroup(RTPENGINE_BIN, args, { maxLogChars: MAX_LOG_CHARS });
   let stopped = null;
   const stop = () => {
     stopped ??= (async () => {
       child.ref();
-      if (child.pid && !exitInfo) await stopGroup(child.pid, exited, STOP_GRACE_MS);
+      if (child.pid && !exitInfo()) await stopGroup(child.pid, exited, STOP_GRACE_MS);
       releaseGroup(child.pid);
     })();
     return stopped;
   };
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
-    if (exitInfo) {
+    if (exitInfo()) {
       await stop();
-      const err = new Error(`rtpengine exited during startup (${JSON.stringify(exitInfo)})\n--- rtpengine log ---\n${logText}`);
-      err.bindFailure = /Address already in use|bind/i.test(logText);
+      const err = new Error(`rtpengine exited during startup (${JSON.stringify(exitInfo())})\n--- rtpengine log ---\n${log()}`);
+      err.bindFailure = /Address already in use|bind/i.test(log());
       throw err;
     }
     if (await ngPing(ngPort)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`rtpengine did not answer NG ping on 127.0.0.1:${ngPort} within ${startTimeoutMs} ms\n--- rtpengine log ---\n${logText}`);
+      throw new Error(`rtpengine did not answer NG ping on 127.0.0.1:${ngPort} within ${startTimeoutMs} ms\n--- rtpengine log ---\n${log()}`);
     }
     await sleep(50);
   }
   /** Kills rtpengine at once (SIGKILL, no goodbye): a media relay that dies, for failover tests. */
   const kill = async () => {
-    if (child.pid && !exitInfo) killGroup(child.pid, 'SIGKILL');
+    if (child.pid && !exitInfo()) killGroup(child.pid, 'SIGKILL');
     await exited;
     return stop();
   };
-  return { ngUrl: `udp:127.0.0.1:${ngPort}`, ngPort, address, pid: child.pid, log: () => logText, stop, kill };
+  return { ngUrl: `udp:127.0.0.1:${ngPort}`, ngPort, address, pid: child.pid, log, stop, kill };
 }
 
 /** Decodes one bencode value from `s` at `i`; returns [value, next index]. */
