@@ -31,6 +31,7 @@ export const PHONE_EVENTS = [
   'audio-device-change',
   'token-expiring',
   'token-expired',
+  'dnd-change',
   'error',
 ] as const satisfies ReadonlyArray<keyof PhoneEventMap>;
 

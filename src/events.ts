@@ -26,6 +26,7 @@ import type {
   WarningDetail,
   DialogAttachedDetail,
   DialogCloseDetail,
+  DndChangeDetail,
 } from './core/types.js';
 
 /** Every DOM event `<voice-widget>` fires, with its detail. */
@@ -57,6 +58,7 @@ export interface VoiceWidgetEventMap {
   'audio-device-change': CustomEvent<AudioDeviceChangeDetail>;
   'token-expiring': CustomEvent<TokenExpiringDetail>;
   'token-expired': CustomEvent<TokenExpiredDetail>;
+  'dnd-change': CustomEvent<DndChangeDetail>;
   /** Something cosmetic failed (custom styles); the phone works on. */
   warning: CustomEvent<WarningDetail>;
   /** Dialog mode: the popup window opened. */

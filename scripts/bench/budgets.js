@@ -21,9 +21,12 @@ export const BUDGETS = {
 export const SIZE_CEILINGS = {
   // 86.3 / 40.3 KB gz on 2026-12-07: the dialog host, the bridge and click-to-call
   // are chunks, but the Phone split, the view split and the live call-quality
-  // sampler grew the main file again; the budgets are not met yet.
-  bundleTotalGzip: 87 * KB,
-  bundleOwnGzip: 41 * KB,
+  // sampler grew the main file again; the budgets are not met yet. Issue 23's
+  // do-not-disturb, auto-answer, ringtone file and ring/call volumes (incoming
+  // policy, five attributes, two methods, the settings' switch and sliders)
+  // added 2.0 KB gz: 88.3 / 42.3 KB gz.
+  bundleTotalGzip: 89 * KB,
+  bundleOwnGzip: 43 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */

@@ -37,6 +37,8 @@ const ARGS: Record<BridgeArgs, (a: unknown[]) => boolean> = {
   'number-or-null': (a) => a.length === 1 && (a[0] === null || str(a[0])),
   'optional-number': (a) => a.length === 0 || (a.length === 1 && str(a[0])),
   'call-id': (a) => a.length === 1 && str(a[0], 64),
+  flag: (a) => a.length === 1 && typeof a[0] === 'boolean',
+  volume: (a) => a.length === 2 && (a[0] === 'ring' || a[0] === 'call') && typeof a[1] === 'number' && a[1] >= 0 && a[1] <= 1,
 };
 
 /** The commands that are not a method of the element by the same name. */

@@ -27,7 +27,7 @@ export const BRIDGE_VERSION = 1;
  * protocol, this protocol and the handle derive their lists from here (data only, like the rest of this module).
  */
 /** How the bridge checks a command's arguments: none, a number (≤ 256 characters), DTMF digits (≤ 64), … */
-export type BridgeArgs = 'none' | 'number' | 'digits' | 'number-or-null' | 'optional-number' | 'call-id';
+export type BridgeArgs = 'none' | 'number' | 'digits' | 'number-or-null' | 'optional-number' | 'call-id' | 'flag' | 'volume';
 
 export interface CommandRow {
   /** Dialog mode: the host element runs it in its popup (fire-and-forget; outcomes arrive as events). */
@@ -65,6 +65,8 @@ export const COMMAND_TABLE = {
   listAudioDevices: { handle: true },
   setAudioDevice: { handle: true },
   enableAudio: { handle: true },
+  setDnd: { popup: true, bridge: 'flag', handle: true },
+  setVolume: { popup: true, bridge: 'volume', handle: true },
   // The bridge's own: its greeting, getters a message cannot read, and protocol v1's names for show and hide.
   hello: { bridge: 'none' },
   open: { bridge: 'optional-number' },
@@ -148,6 +150,8 @@ export interface BridgeCommands {
   getCalls: { args: []; result: BridgeCall[] };
   isReady: { args: []; result: boolean };
   getCallStats: { args: [id: string]; result: QualitySample | null };
+  setDnd: { args: [on: boolean]; result: boolean };
+  setVolume: { args: [kind: 'ring' | 'call', level: number]; result: boolean };
 }
 
 /** The types above cover exactly the table's bridge commands (a compile-time check). */

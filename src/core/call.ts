@@ -339,6 +339,11 @@ export class Call {
     return this.media.setMicrophone(deviceId, this.peer, this.isMuted, () => this.ended);
   }
 
+  /** The call's audio volume (0..1). */
+  setVolume(volume: number): void {
+    this.media.setVolume(volume);
+  }
+
   /** Sends the call's audio to a speaker (null: the default). */
   setSpeaker(deviceId: string | null): Promise<void> {
     return this.media.setSpeaker(deviceId);

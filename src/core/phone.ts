@@ -10,13 +10,40 @@ import { AudioSession } from './phone/audio-session.js';
 import { CallRegistry, newId } from './phone/call-registry.js';
 import { CallerIdChoice } from './phone/caller-id.js';
 import { policies } from './phone/config-checks.js';
-import { PhoneSettings, type PhoneConfig } from './phone/settings.js';
+import type { VolumeKind, Volumes } from './phone/ringer.js';
+import { AUTO_ANSWER_MODES, IncomingPolicy, type AutoAnswerMode, type DndResponse } from './phone/incoming-policy.js';
+import { PhoneSettings } from './phone/settings.js';
 import { Connection } from './phone/connection.js';
 import { Registration } from './phone/registration.js';
 import { TokenKeeper, type TokenDeath } from './phone/token-keeper.js';
 import type { QualitySample } from './quality/stats-sample.js';
-import type { PendingTransfer } from './transfer-request.js';
-import type { PhoneEventMap, PhoneState, RegistrationState, WidgetState } from './types.js';
+import type { QualityThresholds } from './quality/thresholds.js';
+import type { PendingTransfer, ReferPolicy } from './transfer-request.js';
+import type { DtmfMode, PhoneEventMap, PhoneState, RegistrationState, WidgetState } from './types.js';
+
+/** What the phone needs to know; every field may be missing while the host is still setting attributes. */
+export interface PhoneConfig {
+  token?: string | null;
+  /** One WebSocket URL, or several separated by spaces: tried in order (failover). */
+  server?: string | null;
+  /** ICE servers from the host; overrides the token's. */
+  iceServers?: RTCIceServer[] | null;
+  dtmfMode?: DtmfMode;
+  /** A call arriving during a call: `wait` (shown, ringing) or `reject` (486 at once). */
+  busyPolicy?: 'wait' | 'reject';
+  /** `relay`: media only through TURN (hides the user's addresses); `all` (default): any path. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** A transfer asked by the far end (REFER): `ask` the user (default), `accept` or `reject` at once. */
+  referPolicy?: ReferPolicy;
+  /** Quality warning thresholds to change (a partial object; the rest keep their defaults). */
+  qualityThresholds?: Partial<QualityThresholds> | null;
+  /** Do-not-disturb: incoming calls are refused (`dndResponse`) and listed as missed. */
+  dnd?: boolean;
+  dndResponse?: DndResponse;
+  /** `off`, `header` (the server-vouched INVITE asks) or `always` (after `autoAnswerDelay` seconds). */
+  autoAnswer?: AutoAnswerMode;
+  autoAnswerDelay?: number | null;
+}
 
 /** Phone events that stay inside: the element re-reads the phone on them, but fires nothing. */
 interface InternalEvents {
@@ -102,7 +129,10 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
       incoming: (e) => this.registry.incoming(e),
     });
     // Tones follow the calls' states, whatever changed them.
-    this.on('state-change', () => this.audio.updateTones());
+    this.on('state-change', () => {
+      this.audio.updateTones();
+      this.audio.applyCallVolume(this.registry.calls.values());
+    });
     this.on('call-ended', () => this.audio.updateTones());
   }
 
@@ -118,6 +148,16 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
 
   get registrationState(): RegistrationState {
     return this.registration.state;
+  }
+
+  /** Whether do-not-disturb refuses incoming calls. */
+  get dnd(): boolean {
+    return this.registry.policy.dnd;
+  }
+
+  /** The ring and call volumes (0..1), remembered per user. */
+  get volumes(): Readonly<Volumes> {
+    return this.audio.volumes;
   }
 
   /** Can a new call be placed now? */
@@ -236,6 +276,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     this.settings.take(config);
     if (config.busyPolicy !== undefined) this.registry.busyPolicy = policies.busyPolicy(config.busyPolicy);
     if (config.referPolicy !== undefined) this.registry.referPolicy = policies.referPolicy(config.referPolicy);
+    this.takeIncomingPolicy(config);
     if (config.token !== undefined) this.settings.check('token', () => this.takeToken(config.token?.trim() || null));
     this.apply();
   }
@@ -354,7 +395,39 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     this.registry.reset();
   }
 
+  /** Turns do-not-disturb on or off; `dnd-change` when it changed. */
+  setDnd(on: boolean): boolean {
+    if (this.registry.policy.dnd === on) return false;
+    this.registry.policy.dnd = on;
+    this.emit('dnd-change', { on });
+    return true;
+  }
+
+  /** Sets the ring volume (0 mutes the ringer, not the calls) or the call volume, 0..1. */
+  setVolume(kind: VolumeKind, level: number): boolean {
+    return this.audio.setVolume(kind, level, this.registry.calls.values());
+  }
+
+  /** The host's ringtone file (a checked URL), or null for the generated tone. */
+  setRingtone(url: string | null): void {
+    this.audio.ringtone.setUrl(url);
+    this.audio.updateTones();
+  }
+
+  /** Whether call `id` was answered by itself (`auto-answer`). */
+  autoAnswered(id: string): boolean {
+    return this.registry.policy.autoAnswered(id);
+  }
+
   // ── configuration ──────────────────────────────────────────────────────────
+
+  private takeIncomingPolicy(config: PhoneConfig): void {
+    const policy = this.registry.policy;
+    if (config.dnd !== undefined) policy.dnd = config.dnd === true;
+    if (config.dndResponse !== undefined) policy.dndResponse = config.dndResponse === 'unavailable' ? 'unavailable' : 'busy';
+    if (config.autoAnswer !== undefined) policy.autoAnswer = AUTO_ANSWER_MODES.includes(config.autoAnswer) ? config.autoAnswer : 'off';
+    if (config.autoAnswerDelay !== undefined) policy.autoAnswerDelay = IncomingPolicy.delay(config.autoAnswerDelay);
+  }
 
   private takeToken(token: string | null): void {
     if (!this.tokens.take(token)) return;
@@ -362,6 +435,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     const historyKey = `voice-widget:history:${claims.sub}@${claims.sip_domain}`;
     if (this.callHistory?.key !== historyKey) this.callHistory = new CallHistory(historyKey);
     this.callerId.restore(claims);
+    this.audio.useVolumesOf(`voice-widget:volumes:${claims.sub}@${claims.sip_domain}`);
   }
 
   /** The servers the page's Content-Security-Policy has not refused, in order. */
@@ -449,4 +523,4 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
   }
 }
 
-export type { CallState, PhoneConfig };
+export type { CallState };

@@ -75,15 +75,19 @@ export class TonePlayer {
     return this.blocked;
   }
 
-  /** Plays a pattern until `stop()` (or another `play()`); playing the same pattern again changes nothing. */
-  play(kind: ToneKind): void {
-    if (this.playing === kind) return;
+  /** Plays a pattern until `stop()` (or another `play()`) at `volume` (0..1); playing the same pattern again only sets the volume. */
+  play(kind: ToneKind, volume = 1): void {
+    if (this.playing === kind) {
+      if (this.output) this.output.gain.value = volume;
+      return;
+    }
     this.silence();
     const context = this.ensureContext();
     if (!context) return;
     this.playing = kind;
     this.route(kind);
     this.output = context.createGain();
+    this.output.gain.value = volume;
     this.output.connect(context.destination);
     if (context.state === 'running') {
       // A suspend() from a stop() a moment ago may still be pending: a resume() queued after it wins.

@@ -239,6 +239,11 @@ export interface ErrorDetail {
   message: string;
 }
 
+/** Do-not-disturb was turned on or off (`setDnd()` or the user's switch). */
+export interface DndChangeDetail {
+  on: boolean;
+}
+
 /** Core events, by name; the element fires each as a DOM event of the same name. */
 export interface PhoneEventMap {
   ready: ReadyDetail;
@@ -265,5 +270,6 @@ export interface PhoneEventMap {
   'audio-device-change': AudioDeviceChangeDetail;
   'token-expiring': TokenExpiringDetail;
   'token-expired': TokenExpiredDetail;
+  'dnd-change': DndChangeDetail;
   error: ErrorDetail;
 }

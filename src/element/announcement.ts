@@ -17,6 +17,7 @@ export function announcement(call: CallSnapshot | null, t: Strings): string {
       if (call.held.remote) return say(t.sayHeldByOther);
       if (call.reconnecting) return say(t.sayReconnecting);
       if (call.silent) return say(t.sayNoAudio);
+      if (call.autoAnswered) return say(t.sayAnsweredAutomatically);
       return say(call.muted ? t.sayConnectedMuted : t.sayConnected);
     default:
       return call.cause ? `${t.outcome[call.cause]}: ${call.remote.name}` : '';

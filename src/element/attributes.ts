@@ -7,6 +7,7 @@
  */
 import type { PhoneConfig } from '../core/phone.js';
 import { REFER_POLICIES } from '../core/transfer-request.js';
+import { AUTO_ANSWER_MODES, DND_RESPONSES } from '../core/phone/incoming-policy.js';
 
 /** How a value is read: text, a flag, a number, a JSON array (the attribute's text), or an object (property only). */
 export type AttributeType = 'string' | 'boolean' | 'number' | 'array' | 'object';
@@ -46,6 +47,7 @@ export const ATTRIBUTES = [
   { name: 'custom-link', type: 'string', popup: 'linkUrl', data: true, option: true },
   { name: 'hide-logo', type: 'boolean', popup: true, data: true, option: true },
   { name: 'custom-styles', type: 'string', popup: 'stylesUrl', data: true, option: true },
+  { name: 'ringtone', type: 'string', popup: 'ringtoneUrl', data: true, option: true },
   { name: 'theme', type: 'string', values: ['light', 'dark', 'auto'], popup: true, data: true, option: true },
   { name: 'lang', type: 'string', popup: 'language', data: true, option: true },
   { name: 'window-title', type: 'string', popup: true, data: true, option: true },
@@ -62,6 +64,10 @@ export const ATTRIBUTES = [
   },
   { name: 'busy-policy', type: 'string', values: ['wait', 'reject'], popup: true, phone: 'busyPolicy', data: true, option: true },
   { name: 'refer-policy', type: 'string', values: REFER_POLICIES, popup: true, phone: 'referPolicy', data: true, option: true },
+  { name: 'dnd', type: 'boolean', popup: true, phone: 'dnd', data: true, option: true },
+  { name: 'dnd-response', type: 'string', values: DND_RESPONSES, popup: true, phone: 'dndResponse', data: true, option: true },
+  { name: 'auto-answer', type: 'string', values: AUTO_ANSWER_MODES, popup: true, phone: 'autoAnswer', data: true, option: true },
+  { name: 'auto-answer-delay', type: 'number', popup: true, phone: 'autoAnswerDelay', data: true, option: true },
   { name: 'open', type: 'boolean' },
   { name: 'floating', type: 'boolean' },
   { name: 'click-to-call', type: 'boolean', data: true, option: true },

@@ -27,6 +27,9 @@ export interface PhoneActions {
   /** Asks for the microphone (so devices get names); a refusal is the element's `error`. */
   allowMicrophone(): Promise<void>;
   setNotifications(on: boolean): void;
+  /** Do-not-disturb on or off. */
+  setDnd(on: boolean): boolean;
+  setVolume(kind: 'ring' | 'call', level: number): boolean;
   hide(): void;
   /** The dial field's text (kept by the root: `show(number)` and click-to-call fill it too). */
   setNumber(number: string): void;

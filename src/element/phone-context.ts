@@ -31,6 +31,10 @@ export interface PhoneSnapshot {
   readonly audioBlocked: boolean;
   /** The chosen devices (null: the system default). */
   readonly audioDevices: Readonly<AudioDeviceChoice>;
+  /** Do-not-disturb is on. */
+  readonly dnd: boolean;
+  /** The ring and call volumes, 0..1. */
+  readonly volumes: Readonly<{ ring: number; call: number }>;
 }
 
 export interface CallSnapshot {
@@ -54,6 +58,8 @@ export interface CallSnapshot {
   readonly silent: boolean;
   /** The call lost its network and is recovering. */
   readonly reconnecting: boolean;
+  /** Answered by itself (`auto-answer`). */
+  readonly autoAnswered: boolean;
 }
 
 export const phoneContext = createContext<PhoneSnapshot>(Symbol.for('voice-widget.phone'));

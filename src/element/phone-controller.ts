@@ -125,14 +125,16 @@ export class PhoneController implements ReactiveController {
       outboundNumber: phone.outboundNumber,
       audioBlocked: phone.audioBlocked,
       audioDevices: phone.audioDevices,
-      call: call ? snapshotOf(call) : null,
-      waiting: phone.waitingCall ? snapshotOf(phone.waitingCall) : null,
+      dnd: phone.dnd,
+      volumes: phone.volumes,
+      call: call ? snapshotOf(call, phone) : null,
+      waiting: phone.waitingCall ? snapshotOf(phone.waitingCall, phone) : null,
       transferRequest: phone.transferRequest,
     });
   }
 }
 
-function snapshotOf(call: Call): CallSnapshot {
+function snapshotOf(call: Call, phone: Phone): CallSnapshot {
   return Object.freeze({
     id: call.id,
     state: call.state,
@@ -149,5 +151,6 @@ function snapshotOf(call: Call): CallSnapshot {
     transferPending: call.transferPending,
     silent: call.silent,
     reconnecting: call.reconnecting,
+    autoAnswered: phone.autoAnswered(call.id),
   });
 }

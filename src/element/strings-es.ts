@@ -79,6 +79,12 @@ export const es: Strings = {
   notifications: 'Notificaciones',
   desktopNotifications: 'Notificación de escritorio para llamadas entrantes',
   notificationsDenied: 'Bloqueadas en la configuración del sitio del navegador',
+  doNotDisturb: 'No molestar',
+  ringVolume: 'Volumen del timbre',
+  callVolume: 'Volumen de la llamada',
+  doNotDisturbNote: 'Quien llama oye ocupado; su llamada queda como perdida',
+  answeredAutomatically: 'Contestada automáticamente',
+  sayAnsweredAutomatically: 'Contestada automáticamente: conectado con {name}',
   registration: {
     connecting: 'Conectando…',
     registered: 'En línea',

@@ -83,6 +83,12 @@ export interface Strings {
   notifications: string;
   desktopNotifications: string;
   notificationsDenied: string;
+  doNotDisturb: string;
+  ringVolume: string;
+  callVolume: string;
+  doNotDisturbNote: string;
+  answeredAutomatically: string;
+  sayAnsweredAutomatically: string;
   registration: Record<RegistrationState, string>;
   outcome: Record<EndCause, string>;
   problem: Record<'invalid-token' | 'invalid-server' | 'invalid-attribute' | 'registration-failed' | 'too-many-registrations' | 'expired' | 'refused', string>;
@@ -166,6 +172,12 @@ export const en: Strings = {
   notifications: 'Notifications',
   desktopNotifications: 'Desktop notification for incoming calls',
   notificationsDenied: 'Blocked in the browser’s site settings',
+  doNotDisturb: 'Do not disturb',
+  ringVolume: 'Ring volume',
+  callVolume: 'Call volume',
+  doNotDisturbNote: 'Callers hear busy; their calls are listed as missed',
+  answeredAutomatically: 'Answered automatically',
+  sayAnsweredAutomatically: 'Answered automatically: connected to {name}',
   registration: {
     connecting: 'Connecting…',
     registered: 'Online',

@@ -8,6 +8,8 @@ import type { DtmfMode, ErrorCode, RegistrationState, WidgetState } from '../cor
 import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '../core/audio-devices.js';
 import { microphoneErrorCode } from '../core/call.js';
 import type { ReferPolicy } from '../core/transfer-request.js';
+import type { AutoAnswerMode, DndResponse } from '../core/phone/incoming-policy.js';
+import type { VolumeKind, Volumes } from '../core/phone/ringer.js';
 import type { QualitySample } from '../core/quality/stats-sample.js';
 import type { QualityThresholds } from '../core/quality/thresholds.js';
 import { LazyFrameBridge } from '../bridge/lazy-frame-bridge.js';
@@ -48,6 +50,7 @@ import { styles } from './voice-widget.styles.js';
  * @attr custom-link - Where the logo links to (new tab, noopener noreferrer).
  * @attr hide-logo - Hides the logo.
  * @attr custom-styles - URL of a stylesheet loaded into the shadow root.
+ * @attr ringtone - URL of a ringtone file (same URL rule as `custom-styles`), looped on the ringer; default the generated tone.
  * @attr theme - `light` (default), `dark` or `auto`.
  * @attr lang - `en` or `es`; without it, the page's language.
  * @attr window-title - Title shown in the header. Default `Phone`.
@@ -56,6 +59,10 @@ import { styles } from './voice-widget.styles.js';
  * @attr ice-transport-policy - `all` (default) or `relay` (media only through TURN).
  * @attr busy-policy - `wait` (a second call rings beside the current one, default) or `reject` (486 at once).
  * @attr refer-policy - The far end asks to transfer the call (REFER): `ask` (show it, declined after 25 s; default), `accept` (obey at once) or `reject` (decline at once).
+ * @attr dnd - Do-not-disturb: incoming calls are refused (`dnd-response`) and listed as missed.
+ * @attr dnd-response - What a caller hears under do-not-disturb: `busy` (486, default) or `unavailable` (480).
+ * @attr auto-answer - `off` (default), `header` (answer when the INVITE's `Call-Info: …;answer-after=N` or `Alert-Info` asks; the SIP server keeps these only on calls it originates) or `always`.
+ * @attr auto-answer-delay - Seconds `auto-answer="always"` waits before answering (0-60, default 0).
  * @attr open - Whether the panel (dialog mode: the popup) is open (reflects); setting it shows or hides it.
  * @attr floating - Pinned to the bottom-right corner of the window.
  * @attr click-to-call - `tel:` links and `[data-phone]` elements in the page call through the widget.
@@ -92,6 +99,7 @@ import { styles } from './voice-widget.styles.js';
  * @fires dialog-close - Dialog mode: the popup closed. `{reason}`
  * @fires token-expiring - A quarter of the token's lifetime before it ends: set a new `token` now. `{expiresAt, secondsLeft}`
  * @fires token-expired - The token expired or was refused; set a new one. `{reason}`
+ * @fires dnd-change - Do-not-disturb was turned on or off (`setDnd()` or the settings switch). `{on}`
  * @fires error - Does not bubble. `{code, message}`
  *
  * @csspart launcher - The round button that opens the panel.
@@ -238,6 +246,8 @@ export class VoiceWidget extends LitElement {
     selectOutboundNumber: (number) => this.selectOutboundNumber(number),
     setAudioDevice: (kind, deviceId) => this.setAudioDevice(kind, deviceId),
     previewRingtone: () => this.controller.phone.previewRingtone(),
+    setDnd: (on) => this.setDnd(on),
+    setVolume: (kind, level) => this.setVolume(kind, level),
     enableAudio: () => this.enableAudio(),
     allowMicrophone: () => this.allowMicrophone(),
     setNotifications: (on) => void this.notifier.setEnabled(on),
@@ -260,6 +270,8 @@ export class VoiceWidget extends LitElement {
   @state() private logoUrl: string | null = null;
   @state() private linkUrl: string | null = null;
   @state() private stylesUrl: string | null = null;
+  /** The checked ringtone URL: dialog mode forwards it (popupConfig reads it by name). */
+  @state() protected ringtoneUrl: string | null = null;
   /** The words in use: the language's set with the host's overrides. */
   private t: Strings = stringsFor(null, null);
   /** The call whose Answer button already got the focus. */
@@ -298,6 +310,9 @@ export class VoiceWidget extends LitElement {
   /** URL of a stylesheet loaded into the widget's shadow root (variables, parts, or a Wavix theme file). */
   @property({ attribute: 'custom-styles' }) customStyles: string | null = null;
 
+  /** URL of a ringtone file (https:, relative, or http: on loopback), looped on the ringer; default the generated double ring. */
+  @property() ringtone: string | null = null;
+
   /** `light` (default), `dark`, or `auto` (follows the system's preference). Variables set by the page win. */
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
 
@@ -321,6 +336,18 @@ export class VoiceWidget extends LitElement {
 
   /** Quality warning thresholds to change (property only; a partial object, see docs/call-quality.md). */
   @property({ attribute: false }) qualityThresholds: Partial<QualityThresholds> | null = null;
+
+  /** Do-not-disturb: incoming calls are refused (486, or 480 with `dnd-response="unavailable"`) and listed as missed. */
+  @property({ type: Boolean }) dnd = false;
+
+  /** What a caller hears under do-not-disturb: `busy` (486 Busy Here, default) or `unavailable` (480). */
+  @property({ attribute: 'dnd-response' }) dndResponse: DndResponse = 'busy';
+
+  /** `off` (default), `header` (only when the server-vouched INVITE asks) or `always` (after `auto-answer-delay`). */
+  @property({ attribute: 'auto-answer' }) autoAnswer: AutoAnswerMode = 'off';
+
+  /** Seconds `auto-answer="always"` waits before answering (0-60). */
+  @property({ attribute: 'auto-answer-delay', type: Number }) autoAnswerDelay = 0;
 
   /**
    * Whether the panel is open (dialog mode: the popup window); setting it opens or closes it (spa mode: without the
@@ -367,6 +394,11 @@ export class VoiceWidget extends LitElement {
   set panelOpen(value: boolean) {
     deprecated('panelOpen', 'open');
     this.open = value;
+  }
+
+  /** The ring and call volumes, 0..1 (dialog mode: this page's, until the popup reports). */
+  get volumes(): Readonly<Volumes> {
+    return this.controller.phone.volumes;
   }
 
   /** The registration state: `connecting | registered | reconnecting | unregistered | failed` (dialog mode: the popup's). */
@@ -417,6 +449,7 @@ export class VoiceWidget extends LitElement {
     if (changed.has('clickToCall')) this.clickToCallLinks.setEnabled(this.clickToCall);
     if (changed.has('customLogo')) this.logoUrl = checkedUrl('custom-logo', this.customLogo, 'resource', fail);
     if (changed.has('customLink')) this.linkUrl = checkedUrl('custom-link', this.customLink, 'link', fail);
+    if (changed.has('ringtone')) this.controller.phone.setRingtone((this.ringtoneUrl = checkedUrl('ringtone', this.ringtone, 'resource', fail)));
     if (changed.has('customStyles')) this.stylesUrl = this.styleSheet.watch(checkedUrl('custom-styles', this.customStyles, 'resource', fail));
     if (Object.keys(config).length > 0) this.controller.configure(config);
   }
@@ -558,6 +591,17 @@ export class VoiceWidget extends LitElement {
     const ok = await this.controller.phone.enableAudio();
     this.controller.refresh();
     return ok;
+  }
+
+  /** Turns do-not-disturb on or off (`dnd-change` when it changed). */
+  setDnd(on: boolean): boolean {
+    this.dnd = on === true;
+    return this.backend.setDnd(on === true);
+  }
+
+  /** Sets the ring volume (0 mutes the ringer, not the calls) or the call volume, 0..1; remembered for this user. */
+  setVolume(kind: VolumeKind, level: number): boolean {
+    return this.backend.setVolume(kind, level);
   }
 
   /** Whether this phone holds the current call. */

@@ -79,6 +79,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   try {
     sip = await SipServer.start({
       allowedOrigins: origins,
+      // A CRM's click-to-dial service connecting from one of these addresses may ask for auto-answer.
+      autoAnswerSources: env.VOICE_WIDGET_AUTO_ANSWER_SOURCES?.split(/\s+/).filter(Boolean),
       ...options.sip,
       secret: secrets.secret,
       domain,

@@ -13,6 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+import { freePort } from './kamailio.js';
 import { releaseGroup, spawnGroup, stopGroup } from './process-groups.js';
 
 const BARESIP_BIN = process.env.BARESIP_BIN || 'baresip';
@@ -32,17 +33,6 @@ function findModuleDir() {
     throw new Error(`baresip modules (${MODULES.join(', ')}) not found in ${MODULE_DIRS.join(', ')}; install baresip-core or set BARESIP_MODULES`);
   }
   return dir;
-}
-
-function freeTcpPort(host) {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, host, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -86,7 +76,7 @@ export async function startBaresip({
   }
   const moduleDir = findModuleDir();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'voice-widget-baresip-'));
-  const ctrlPort = await freeTcpPort('127.0.0.1');
+  const ctrlPort = await freePort('127.0.0.1');
   const aor = `sip:${user}@${domain}`;
 
   const account = carrier

@@ -141,6 +141,7 @@ function assertSafeDefine(name, value) {
  *   host: the address browsers connect to (another 127.0.0.x for a second node);
  *   cluster: loads kamailio/cluster.cfg: { seed?: the NODE_URI of a node already running (default: this node),
  *   net?: the sources trusted as nodes (default 127.0.0.0/8) } (see test/e2e/kamailio-cluster.test.js);
+ *   autoAnswerNet: "127.0.0.2/32", the sources whose INVITEs keep auto-answer hints (AUTOANSWER_NET);
  *   shmMiB: Kamailio's shared memory (-m, default 64; every WebSocket holds a 66 KiB read buffer there).
  * @returns {Promise<{ wsUrl: string, port: number, secret: string,
  *   udp: { host: string, port: number } | null,
@@ -162,7 +163,10 @@ export async function startKamailio({
   host = HOST,
   cluster,
   shmMiB = 64,
+  autoAnswerNet,
 } = {}) {
+  if (autoAnswerNet !== undefined && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(autoAnswerNet))
+    throw new Error(`autoAnswerNet must be an IPv4 subnet, got ${autoAnswerNet}`);
   if (!Number.isInteger(shmMiB) || shmMiB < 16 || shmMiB > 4096) throw new Error(`shmMiB must be a whole number of MiB in 16..4096, got ${shmMiB}`);
   if (!net.isIPv4(host)) throw new Error(`host must be an IPv4 address, got ${host}`);
   secret ??= randomBytes(16).toString('hex');
@@ -207,6 +211,7 @@ export async function startKamailio({
         logLevel,
         startTimeoutMs,
         phoneNetwork,
+        autoAnswerNet,
       });
     } catch (err) {
       await rm(runDir, { recursive: true, force: true });
@@ -309,6 +314,7 @@ async function launch({
   logLevel,
   startTimeoutMs,
   phoneNetwork,
+  autoAnswerNet,
 }) {
   const args = [
     '-DD', // stay in the foreground (children are still forked)
@@ -338,6 +344,7 @@ async function launch({
   ];
   if (revocationsUrl) args.push('-A', `REVOCATIONS_URL="${revocationsUrl}"`);
   for (const [name, value] of Object.entries(defines)) args.push('-A', `${name}=${value}`);
+  if (autoAnswerNet) args.push('-A', `AUTOANSWER_NET="${autoAnswerNet}"`);
   // An extra socket on top of kamailio.cfg's own listen= line, for a phone
   // at that address (digest-only phones are accepted from PHONE_NET alone).
   if (udp) args.push('-l', `udp:${udp.host}:${udp.port}`, '-A', `PHONE_NET="${udp.host}/32"`);

@@ -17,6 +17,8 @@ export interface MediaHooks {
 /** One call's local microphone and remote audio: opened, switched and always released. */
 export class CallMedia {
   private audio: SinkAudio | null = null;
+  /** The call's audio volume (0..1). */
+  private volume = 1;
   private microphone: MediaStream | null = null;
 
   constructor(
@@ -74,6 +76,12 @@ export class CallMedia {
     await this.applySpeaker();
   }
 
+  /** The call's audio volume (0..1): the user's call volume. */
+  setVolume(volume: number): void {
+    this.volume = volume;
+    if (this.audio) this.audio.volume = volume;
+  }
+
   /** Plays the call's audio again after the browser blocked it (call from a user gesture). */
   resume(): Promise<void> {
     return this.audio?.paused ? this.audio.play() : Promise.resolve();
@@ -84,6 +92,7 @@ export class CallMedia {
       this.audio = new Audio();
       this.audio.autoplay = true;
     }
+    this.audio.volume = this.volume;
     this.audio.srcObject = stream;
     if (this.speakerId) void this.applySpeaker();
     this.audio.play().catch((e: unknown) => {

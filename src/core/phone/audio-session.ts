@@ -3,6 +3,7 @@ import type { Call } from '../call.js';
 import { microphoneErrorCode } from '../call/media.js';
 import { TonePlayer, type ToneKind } from '../tones.js';
 import type { PhoneEventMap } from '../types.js';
+import { loadVolumes, RingtoneFile, saveVolumes, volumeLevel, type VolumeKind, type Volumes } from './ringer.js';
 
 type AudioEvents = Pick<PhoneEventMap, 'audio-blocked' | 'audio-unblocked' | 'audio-device-change' | 'error'>;
 type Emit = <K extends keyof AudioEvents>(type: K, detail: AudioEvents[K]) => void;
@@ -17,6 +18,10 @@ export class AudioSession {
   /** What the browser would not play until a user gesture. */
   private readonly blocked = new Set<'tones' | 'call-audio'>();
   private previewTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The host's ringtone file, when `ringtone` names one. */
+  readonly ringtone = new RingtoneFile({ blocked: () => this.blockedBy('tones', null), failed: () => this.updateTones() });
+  volumes: Volumes = { ring: 1, call: 1 };
+  private volumesKey: string | null = null;
 
   constructor(
     private readonly emit: Emit,
@@ -34,8 +39,45 @@ export class AudioSession {
   /** Plays what the calls call for (a ringtone, a ringback, a call-waiting beep), or nothing. */
   updateTones(): void {
     const tone = this.wanted();
-    if (tone) this.tones.play(tone);
-    else this.tones.stop();
+    const ring = tone === 'ringtone';
+    // Ring volume 0 mutes the ringer only: the call still rings on screen, and its audio plays.
+    const silent = !tone || (ring && this.volumes.ring === 0);
+    if (ring && this.ringtone.usable && !silent) {
+      this.tones.stop();
+      return this.ringtone.play(this.volumes.ring, this.devices.ringer);
+    }
+    this.ringtone.stop();
+    if (silent) this.tones.stop();
+    else this.tones.play(tone, ring ? this.volumes.ring : 1);
+  }
+
+  /** The user's remembered volumes (`key` names the user). */
+  useVolumesOf(key: string): void {
+    if (key === this.volumesKey) return;
+    this.volumesKey = key;
+    this.volumes = loadVolumes(key);
+    this.updateTones();
+  }
+
+  /** Sets the ring or call volume (0..1), remembered for the user; applied at once to the calls under way. */
+  setVolume(kind: VolumeKind, value: number, calls: Iterable<Call>): boolean {
+    const level = volumeLevel(value);
+    if ((kind !== 'ring' && kind !== 'call') || level === null) {
+      this.emit('error', {
+        code: 'invalid-attribute',
+        message: `setVolume: ${JSON.stringify(String(kind).slice(0, 20))} must be ring or call, at a level in 0..1`,
+      });
+      return false;
+    }
+    this.volumes = { ...this.volumes, [kind]: level };
+    if (this.volumesKey) saveVolumes(this.volumesKey, this.volumes);
+    this.applyCallVolume(calls);
+    this.updateTones();
+    return true;
+  }
+
+  applyCallVolume(calls: Iterable<Call>): void {
+    for (const call of calls) call.setVolume(this.volumes.call);
   }
 
   /** One cycle of the ringtone on the ringer; the calls decide what plays after it (usually nothing). */
@@ -95,6 +137,7 @@ export class AudioSession {
 
   dispose(): void {
     clearTimeout(this.previewTimer);
+    this.ringtone.stop();
     this.tones.dispose();
   }
 

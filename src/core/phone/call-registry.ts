@@ -11,7 +11,8 @@ import type { QualitySample } from '../quality/stats-sample.js';
 import type { QualityThresholds } from '../quality/thresholds.js';
 import type { RecoveryReason } from '../call/recovery.js';
 import type { AudioSession } from './audio-session.js';
-import { callerOf } from './caller-identity.js';
+import { callerOf, type Caller } from './caller-identity.js';
+import { IncomingPolicy } from './incoming-policy.js';
 
 type CallEvents = PhoneEventMap & { 'transfer-request-change': Record<string, never> };
 
@@ -46,6 +47,8 @@ export class CallRegistry {
   foreground: Call | null = null;
   busyPolicy: 'wait' | 'reject' = 'wait';
   referPolicy: ReferPolicy = 'ask';
+  /** Do-not-disturb and auto-answer. */
+  readonly policy = new IncomingPolicy();
   /** A transfer the far end asked for, waiting for the user (`refer-policy="ask"`). */
   readonly transferRequests: TransferRequests;
 
@@ -195,13 +198,29 @@ export class CallRegistry {
 
   /** A call arrives: one may wait beside the current one; beyond that, or by policy, the line is busy. */
   incoming({ session, remote, request }: AgentEvents['incoming']): void {
+    const refusal = this.policy.refusal();
+    if (refusal) {
+      session.terminate({ status_code: refusal.status_code, reason_phrase: refusal.reason_phrase });
+      return this.refusedByDnd(callerOf(remote, request), refusal.cause);
+    }
     if (this.live() && (this.busyPolicy === 'reject' || this.calls.size > 1)) {
       session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
       return;
     }
     const caller = callerOf(remote, request);
-    const call = this.create('inbound', caller.number, caller.from, session, !this.live());
+    const alone = !this.live();
+    const call = this.create('inbound', caller.number, caller.from, session, alone);
     this.ctx.emit('call-received', { id: call.id, from: caller.from, to: caller.to, paths: caller.paths });
+    // Only a call that rings alone answers by itself; a second call waits for the user.
+    const after = alone ? this.policy.answerAfter(request) : null;
+    if (after !== null) this.policy.schedule(call.id, after, () => this.foreground === call && call.state === 'incoming' && this.answer());
+  }
+
+  /** Do-not-disturb refused a call: it never rang, and is listed as missed (one `call-ended`, no `call-received`). */
+  private refusedByDnd(caller: Caller, cause: 'busy' | 'unavailable'): void {
+    const ended = { id: newId(), direction: 'inbound' as const, number: caller.number, duration: 0, cause, quality: null };
+    this.ctx.history()?.record(ended, caller.from.name, Date.now(), true);
+    this.ctx.emit('call-ended', ended);
   }
 
   private create(direction: 'outbound' | 'inbound', number: string, remote: Party, session?: SipSession, foreground = true): Call {
@@ -257,6 +276,7 @@ export class CallRegistry {
   private ended(call: Call, cause: EndCause): void {
     this.calls.delete(call.id);
     this.transferRequests.drop(call.id);
+    this.policy.drop(call.id);
     if (this.calls.size === 0) this.ctx.audio.callsGone();
     // Every outbound call reports call-started before call-ended, even one that never left (no microphone).
     if (call.direction === 'outbound') call.reportStarted();

@@ -1,26 +1,8 @@
 import { isIceServerList, type TokenClaims } from '../../shared/token-claims.js';
 import type { DtmfMode, ErrorCode } from '../types.js';
 import { QualityThresholdsError, resolveThresholds, type QualityThresholds } from '../quality/thresholds.js';
+import type { PhoneConfig } from '../phone.js';
 import { ConfigError, parseServers, policies, type ConfigField } from './config-checks.js';
-import type { ReferPolicy } from '../transfer-request.js';
-
-/** What the phone needs to know; every field may be missing while the host is still setting attributes. */
-export interface PhoneConfig {
-  token?: string | null;
-  /** One WebSocket URL, or several separated by spaces: tried in order (failover). */
-  server?: string | null;
-  /** ICE servers from the host; overrides the token's. */
-  iceServers?: RTCIceServer[] | null;
-  dtmfMode?: DtmfMode;
-  /** A call arriving during a call: `wait` (shown, ringing) or `reject` (486 at once). */
-  busyPolicy?: 'wait' | 'reject';
-  /** `relay`: media only through TURN (hides the user's addresses); `all` (default): any path. */
-  iceTransportPolicy?: RTCIceTransportPolicy;
-  /** A transfer asked by the far end (REFER): `ask` the user (default), `accept` or `reject` at once. */
-  referPolicy?: ReferPolicy;
-  /** Quality warning thresholds to change (a partial object; the rest keep their defaults). */
-  qualityThresholds?: Partial<QualityThresholds> | null;
-}
 
 /**
  * The phone's configuration that is not the token: the servers, the media

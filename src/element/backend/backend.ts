@@ -34,6 +34,10 @@ export interface PhoneCommands {
   /** Opens the phone (the panel, or the popup window), with `number` in its dial field. */
   show(number?: string): boolean;
   hide(): void;
+  /** Do-not-disturb on or off (`dnd-change` when it changed). */
+  setDnd(on: boolean): boolean;
+  /** The ring or call volume, 0..1. */
+  setVolume(kind: 'ring' | 'call', level: number): boolean;
 }
 
 /**

@@ -138,6 +138,8 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
   selectOutboundNumber = (number: string | null): boolean => this.command((real) => real.selectOutboundNumber(number));
   clearHistory = (): void => void this.command((real) => (real.clearHistory(), true));
   reset = (): void => void this.command((real) => (real.reset(), true));
+  setDnd = (on: boolean): boolean => this.command((real) => real.setDnd(on));
+  setVolume = (kind: 'ring' | 'call', level: number): boolean => this.command((real) => real.setVolume(kind, level));
   isMuted = (): boolean => this.part.value?.isMuted() ?? false;
   isOnHold = (): boolean => this.part.value?.isOnHold() ?? false;
   isReady = (): boolean => this.part.value?.isReady() ?? false;

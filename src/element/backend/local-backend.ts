@@ -53,6 +53,8 @@ export class LocalBackend implements PhoneBackend {
   acceptTransfer = (): boolean => this.refreshed(this.phone.acceptTransfer());
   declineTransfer = (): boolean => this.refreshed(this.phone.declineTransfer());
   selectOutboundNumber = (number: string | null): boolean => this.refreshed(this.phone.selectOutboundNumber(number), true);
+  setDnd = (on: boolean): boolean => this.refreshed(this.phone.setDnd(on), true);
+  setVolume = (kind: 'ring' | 'call', level: number): boolean => this.refreshed(this.phone.setVolume(kind, level), true);
   isMuted = (): boolean => this.phone.muted;
   isOnHold = (): boolean => this.phone.onHold;
   isReady = (): boolean => this.phone.ready;

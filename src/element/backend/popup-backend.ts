@@ -80,6 +80,8 @@ export class PopupBackend implements PhoneBackend {
   selectOutboundNumber = (number: string | null): boolean => this.run('selectOutboundNumber', number);
   clearHistory = (): void => void this.run('clearHistory');
   reset = (): void => void this.run('reset');
+  setDnd = (on: boolean): boolean => this.run('setDnd', on);
+  setVolume = (kind: 'ring' | 'call', level: number): boolean => this.run('setVolume', kind, level);
   isMuted = (): boolean => this.dialog.snapshot?.muted ?? false;
   isOnHold = (): boolean => this.dialog.snapshot?.onHold ?? false;
   isReady = (): boolean => this.dialog.snapshot?.ready ?? false;

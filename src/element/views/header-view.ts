@@ -43,8 +43,9 @@ export class HeaderView extends ViewElement {
     if (!s) return nothing;
     const text = s.phoneState === 'error' && s.problem ? this.t.problem[s.problem] : this.t.registration[s.registrationState];
     const who = s.identity ? `${s.identity.name} · ` : '';
-    return html`<div part="status" class="status" role="status" data-registration=${s.registrationState} ?data-problem=${s.phoneState === 'error'}>
-      <span>${who}${text}</span>
+    const dnd = s.dnd ? ` · ${this.t.doNotDisturb}` : '';
+    return html`<div part="status" class="status" role="status" data-registration=${s.registrationState} ?data-problem=${s.phoneState === 'error'} ?data-dnd=${s.dnd}>
+      <span>${who}${text}${dnd}</span>
     </div>`;
   }
 

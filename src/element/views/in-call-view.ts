@@ -4,6 +4,7 @@ import { hangupIcon, keypadIcon, micIcon, micOffIcon, pauseIcon, transferIcon } 
 import { renderTransferRequest } from '../transfer-request-view.js';
 import { ViewElement } from './view-element.js';
 import { renderParty } from './party.js';
+import { renderAutoAnswered } from './comfort-parts.js';
 
 /** A transfer's progress or outcome, for the call it belongs to. */
 export interface TransferNote {
@@ -35,6 +36,7 @@ export class InCallView extends ViewElement {
     return html`<div part="in-call" class="call" ?data-keypad=${this.keypadOpen}>
       ${renderParty(call)}
       ${held ? html`<span class="progress held" role="status">${held}</span>` : html`<vw-call-timer class="progress" label=${t.callDuration}></vw-call-timer>`}
+      ${renderAutoAnswered(call, t)}
       ${
         call.reconnecting
           ? html`<span part="reconnecting" class="warning">${t.reconnecting}</span>`

@@ -4,6 +4,7 @@ import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '..
 import type { NotificationSupport } from '../incoming-notifier.js';
 import { fill } from '../strings.js';
 import { ViewElement } from './view-element.js';
+import { renderDndSwitch, renderVolumes } from './comfort-parts.js';
 
 /** The last list seen: a settings view shown again starts from it while it lists anew (the page's devices, not one widget's). */
 let lastList: AudioDeviceList | null = null;
@@ -76,8 +77,9 @@ export class SettingsView extends ViewElement {
             </label>`
           : nothing
       }
+      ${s.callerIds.length > 0 ? nothing : html`<h2>${t.calls}</h2>`} ${renderDndSwitch(s, t, this.actions)}
       <h2>${t.audio}</h2>
-      ${select('microphone', t.microphone, list?.microphones ?? [], t.microphoneN)}
+      ${renderVolumes(s, t, this.actions)} ${select('microphone', t.microphone, list?.microphones ?? [], t.microphoneN)}
       ${list?.outputSelection ? select('speaker', t.speaker, list.speakers, t.speakerN) : nothing}
       ${
         list?.ringerSelection

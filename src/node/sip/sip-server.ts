@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_REVOKED, WIDGET_TOKEN_HEADER } from '../../shared/protocol.js';
 import type { TokenCheck } from '../token-service/index.js';
 import { Admission, clientAddress } from './admission.js';
+import { isAutoAnswerSource, stripAutoAnswerHints } from './auto-answer.js';
 import { randomTag, type Connection, type Wire } from './connection.js';
 import { DialogRouter } from './dialog-routing.js';
 import { InviteForker } from './invite-fork.js';
@@ -31,6 +32,12 @@ export interface SipServerOptions extends Partial<SipServerLimits> {
   allowedOrigins?: readonly string[];
   /** Whether a handshake without an Origin header (a program, not a browser) may connect; default true. */
   allowNoOrigin?: boolean;
+  /**
+   * Client addresses of the deployment's own call originators (a CRM's click-to-dial service, a PBX):
+   * their INVITEs keep `Call-Info: …;answer-after=N` and `Alert-Info` auto-answer hints. Everyone else's
+   * are removed, so no user can make another's phone answer by itself. Default: none.
+   */
+  autoAnswerSources?: readonly string[];
   log?: (line: string) => void;
 }
 
@@ -283,6 +290,8 @@ export class SipServer {
     msg.remove('P-Preferred-Identity');
     msg.remove('P-Asserted-Identity');
     msg.prepend('P-Asserted-Identity', `"${claims.name.replace(/["\\\r\n]/g, '')}" <sip:${user}@${claims.sip_domain}>`);
+    // Nobody but the callee (or the server, for its own originators) decides to answer.
+    if (!isAutoAnswerSource(this.options.autoAnswerSources, conn.address)) stripAutoAnswerHints(msg);
     if (ruri.host.toLowerCase() !== this.options.domain.toLowerCase()) return this.reply(conn, msg, 404, 'Not Found');
     const targets = this.registrar.targets(ruri.user);
     if (targets.length === 0) return this.reply(conn, msg, 480, 'Temporarily Unavailable');

@@ -2,7 +2,18 @@
 // the package's helper, loaded as the npm build ships it (dist/bridge/host.js).
 import { connectWidgetFrame } from '/dist/bridge/host.js';
 
-const EVENTS = ['ready', 'registration-change', 'state-change', 'call-received', 'call-started', 'call-ended', 'transfer-requested', 'error', 'token-expired'];
+const EVENTS = [
+  'ready',
+  'registration-change',
+  'state-change',
+  'call-received',
+  'call-started',
+  'call-ended',
+  'transfer-requested',
+  'error',
+  'token-expired',
+  'dnd-change',
+];
 /** Events through the helper, and every raw message of our protocol this page receives (to prove what reached it). */
 const log = [];
 const raw = [];

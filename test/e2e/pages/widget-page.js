@@ -25,6 +25,7 @@
     'audio-device-change',
     'token-expiring',
     'token-expired',
+    'dnd-change',
     'warning',
     'dialog-open',
     'dialog-close',
