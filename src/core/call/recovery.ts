@@ -110,8 +110,8 @@ export class CallRecovery {
 
   private step(): void {
     const recovering = this.startedAt !== null;
-    // Media back is the call back; a pending route refresh goes on quietly.
-    if (recovering && this.hooks.mediaUp() && !this.restartDue) return this.recovered();
+    // Back once media is and the far end has our route (the far end's BYE must reach us).
+    if (recovering && this.hooks.mediaUp() && !this.restartDue && !this.needsRefresh) return this.recovered();
     if (!recovering && !this.needsRefresh) return;
     if (this.inFlight || this.nextTry !== undefined || !this.hooks.signalingUp()) return;
     this.inFlight = true;
