@@ -26,6 +26,8 @@ export const PHONE_EVENTS = [
   'quality-warning-cleared',
   'preflight-progress',
   'preflight-complete',
+  'call-reconnecting',
+  'call-reconnected',
   'audio-blocked',
   'audio-unblocked',
   'audio-device-change',

@@ -16,6 +16,8 @@ import type {
   QualityWarningClearedDetail,
   PreflightProgress,
   PreflightReport,
+  CallReconnectingDetail,
+  CallReconnectedDetail,
   ReadyDetail,
   LifecycleDetail,
   BeforeConnectDetail,
@@ -53,6 +55,8 @@ export interface VoiceWidgetEventMap {
   'quality-warning-cleared': CustomEvent<QualityWarningClearedDetail>;
   'preflight-progress': CustomEvent<PreflightProgress>;
   'preflight-complete': CustomEvent<PreflightReport>;
+  'call-reconnecting': CustomEvent<CallReconnectingDetail>;
+  'call-reconnected': CustomEvent<CallReconnectedDetail>;
   'audio-blocked': CustomEvent<AudioBlockedDetail>;
   'audio-unblocked': CustomEvent<ReadyDetail>;
   'audio-device-change': CustomEvent<AudioDeviceChangeDetail>;

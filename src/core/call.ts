@@ -1,68 +1,23 @@
 import { CallStateMachine, type CallState } from './call-state.js';
 import { endCauseFor, terminalStateFor } from './causes.js';
 import { HoldControl } from './call/hold.js';
+import type { CallHooks, CallInit } from './call/hooks.js';
 import { LivenessWatchdog } from './call/liveness.js';
 import { LazyQualitySampler } from './quality/lazy-sampler.js';
+import { CallRecovery, type RecoveryReason } from './call/recovery.js';
+import { blindTransfer } from './call/transfer.js';
 import type { QualitySample } from './quality/stats-sample.js';
 import type { CallQuality } from './quality/summary.js';
-import type { QualityThresholds } from './quality/thresholds.js';
-import type { QualityWarning } from './quality/warnings.js';
 import { IceGatheringPolicy } from './ice-policy.js';
-import { listen, peerOf, refer, sendDtmf, type ReferAccept, type SessionEnd, type SessionHandlers, type SipSession } from './jssip-adapter.js';
-import type { ReferUri } from './transfer-request.js';
-import type { CallDirection, DtmfMode, EndCause, ErrorCode, Party } from './types.js';
+import { keepOnIceFailure, listen, peerOf, restartIce, sendDtmf, type SessionEnd, type SessionHandlers, type SipSession } from './jssip-adapter.js';
+import type { CallDirection, DtmfMode, EndCause, Party } from './types.js';
 
 import { CallMedia, microphoneErrorCode } from './call/media.js';
-import { stopStream, type VoiceProcessing } from './voice-processing.js';
+import { stopStream } from './voice-processing.js';
 
 export { microphoneErrorCode };
 export type { ReferAccept } from './jssip-adapter.js';
-
-/** What a call tells its phone. */
-export interface CallHooks {
-  stateChanged(call: Call, state: CallState, previous: CallState): void;
-  started(call: Call): void;
-  ended(call: Call, cause: EndCause): void;
-  dtmf(call: Call, digit: string, direction: 'inbound' | 'outbound'): void;
-  muteChanged(call: Call, muted: boolean): void;
-  holdChanged(call: Call, held: boolean, by: 'local' | 'remote'): void;
-  transferred(call: Call, target: string, result: 'accepted' | 'failed'): void;
-  /** Audio stopped arriving on a call nobody holds (true), or came back (false). */
-  audioSilence(call: Call, silent: boolean): void;
-  /**
-   * The far end asks this phone to call `target` (REFER). JsSIP has already
-   * answered 202: `accept` places that call, `reject` NOTIFYs `603 Decline`.
-   */
-  referred(call: Call, target: ReferUri, accept: ReferAccept, reject: () => void): void;
-  error(code: ErrorCode, message: string): void;
-  /** The server refused the call because the credential expired. */
-  credentialExpired(): void;
-  /** The browser would not play the call's audio before a user gesture. */
-  audioBlocked(call: Call): void;
-  /** The far end started sending audio before answering (its own ringback or announcement). */
-  earlyMedia(call: Call): void;
-  /** A quality warning was raised (true) or cleared (false). */
-  qualityWarning(call: Call, warning: QualityWarning, raised: boolean): void;
-}
-
-/** How long a transfer may take to report its outcome (the far end's NOTIFY). */
-const TRANSFER_TIMEOUT_MS = 30_000;
-
-export interface CallInit {
-  id: string;
-  direction: CallDirection;
-  number: string;
-  remote: Party;
-  local: Party;
-  iceServers: readonly RTCIceServer[];
-  dtmfMode: DtmfMode;
-  /** Device ids; null is the system default. */
-  microphone: string | null;
-  speaker: string | null;
-  qualityThresholds: QualityThresholds;
-  /** The microphone's voice processing (voice-processing.ts). */
-  voice?: VoiceProcessing;
-}
+export type { CallHooks, CallInit };
 
 /**
  * One call: wraps a JsSIP session, owns the call's state machine, and turns
@@ -89,7 +44,9 @@ export class Call {
   earlyMedia = false;
 
   private readonly machine: CallStateMachine;
-  private readonly ice: IceGatheringPolicy;
+  private ice: IceGatheringPolicy;
+  private readonly iceServers: readonly RTCIceServer[];
+  private readonly recovery: CallRecovery;
   private readonly dtmfMode: DtmfMode;
   private readonly media: CallMedia;
   private readonly hold: HoldControl;
@@ -119,6 +76,7 @@ export class Call {
     this.local = init.local;
     this.dtmfMode = init.dtmfMode;
     this.machine = new CallStateMachine(init.direction === 'outbound' ? 'dialing' : 'incoming', (s, p) => this.hooks.stateChanged(this, s, p));
+    this.iceServers = init.iceServers;
     this.ice = new IceGatheringPolicy(init.iceServers, () => this.iceReady?.());
     this.media = new CallMedia(
       init.microphone,
@@ -137,7 +95,19 @@ export class Call {
       () => this.peer,
       () => this.hold.local || this.hold.remote,
       { silence: (silent) => this.hooks.audioSilence(this, silent), dead: () => this.abort('connection-lost') },
+      () => this.recovery.active,
     );
+    this.recovery = new CallRecovery(init.direction === 'outbound', {
+      reconnecting: (reason) => this.hooks.reconnecting(this, reason),
+      reconnected: (after) => this.hooks.reconnected(this, after),
+      end: () => this.abort('connection-lost'),
+      restartIce: () => {
+        this.renewIce();
+        return this.session ? restartIce(this.session) : Promise.resolve({ ok: false, status: 481 });
+      },
+      signalingUp: () => this.hooks.signalingUp(),
+      mediaUp: () => ['connected', 'completed'].includes(this.peer?.iceConnectionState ?? ''),
+    });
     // Its own getStats() poll beside the watchdog's: the two read different fields and stop at different times.
     this.quality = new LazyQualitySampler(
       { peerConnection: () => this.peer, held: () => this.hold.local || this.hold.remote, muted: () => this.isMuted },
@@ -192,6 +162,11 @@ export class Call {
     return this.quality.summaryResult();
   }
 
+  /** The call lost its network and is recovering (call/recovery.ts). */
+  get reconnecting(): boolean {
+    return this.recovery.active;
+  }
+
   /** Whether audio has stopped arriving (see the liveness watchdog). */
   get silent(): boolean {
     return this.liveness.silent;
@@ -230,6 +205,7 @@ export class Call {
       // A hold by the far end (its offer says sendonly or inactive).
       hold: (remote) => this.onRemoteHold(remote, true),
       unhold: (remote) => this.onRemoteHold(remote, false),
+      iceRestart: () => this.renewIce(),
       dtmf: (tone, remote) => {
         // RFC 2833 tones are reported by sendDtmf itself (JsSIP reports only INFO ones).
         if (remote || this.dtmfMode === 'info') this.hooks.dtmf(this, tone, remote ? 'inbound' : 'outbound');
@@ -257,6 +233,7 @@ export class Call {
   /** Binds a JsSIP session (outbound: the one ua.call() returned; inbound: the new one). */
   attach(session: SipSession, wireHandlers = true): void {
     this.session = session;
+    keepOnIceFailure(session, () => this.connectedAt !== null);
     if (wireHandlers) listen(session, this.eventHandlers());
     const pc = peerOf(session);
     if (pc) this.onPeerConnection(pc);
@@ -340,23 +317,11 @@ export class Call {
     const session = this.session;
     if (this.ended || this.state !== 'in-progress' || !session || this.transferring) return false;
     this.transferring = true;
-    let done = false;
-    const finish = (result: 'accepted' | 'failed') => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
+    return blindTransfer(session, uri, (result) => {
       this.transferring = false;
       this.hooks.transferred(this, target, result);
       if (result === 'accepted') this.terminate();
-    };
-    const timer = setTimeout(() => finish('failed'), TRANSFER_TIMEOUT_MS);
-    try {
-      refer(session, uri, { accepted: () => finish('accepted'), failed: () => finish('failed') });
-    } catch {
-      finish('failed');
-      return false;
-    }
-    return true;
+    });
   }
 
   /** Ends the call from our side for a reason JsSIP does not know about. */
@@ -409,10 +374,36 @@ export class Call {
       if (event.track.kind !== 'audio') return;
       this.media.playRemote(event.streams[0] ?? new MediaStream([event.track]), () => this.ended);
     });
-    // JsSIP watches only iceConnectionState; a failed DTLS or ICE shows here.
+    // A failed DTLS or ICE shows here: before the call connected it ends it, after it the call recovers.
     pc.addEventListener('connectionstatechange', () => {
-      if (pc.connectionState === 'failed' && !this.ended) this.abort('connection-lost');
+      if (pc.connectionState !== 'failed' || this.ended) return;
+      if (this.connectedAt === null) this.abort('connection-lost');
+      else this.network('media-lost');
     });
+    pc.addEventListener('iceconnectionstatechange', () => {
+      if (this.ended || this.connectedAt === null) return;
+      const state = pc.iceConnectionState;
+      if (state === 'disconnected' || state === 'failed') this.network('media-lost');
+      if (state === 'failed') this.recovery.now();
+      else this.recovery.update();
+    });
+  }
+
+  /**
+   * The network changed under a connected call (`network-change`), its SIP
+   * socket dropped (`signaling-lost`) or came back (null): see call/recovery.ts.
+   */
+  network(change: RecoveryReason | 'signaling-lost' | null): void {
+    if (this.ended || this.connectedAt === null) return;
+    if (change === 'signaling-lost') this.recovery.signalingLost();
+    else if (change) this.recovery.begin(change);
+    else this.recovery.update();
+  }
+
+  /** A new ICE generation gathers candidates: a fresh policy decides when enough have come. */
+  private renewIce(): void {
+    this.ice.dispose();
+    this.ice = new IceGatheringPolicy(this.iceServers, () => this.iceReady?.());
   }
 
   private onRemoteHold(remote: boolean, held: boolean): void {
@@ -458,6 +449,7 @@ export class Call {
     if (this.ended) return;
     const final = this.forcedCause ?? cause;
     this.ice.dispose();
+    this.recovery.dispose();
     this.liveness.stop();
     this.quality.stop();
     this.duration = this.connectedAt === null ? 0 : Math.round(performance.now() - this.connectedAt) / 1000;

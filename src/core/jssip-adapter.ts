@@ -246,6 +246,8 @@ export interface SessionHandlers {
   hold(remote: boolean): void;
   unhold(remote: boolean): void;
   dtmf(tone: string, remote: boolean): void;
+  /** The far end's re-INVITE restarts ICE (new credentials): our answer gathers afresh. */
+  iceRestart(): void;
 }
 
 type JsSipHandlers = Record<string, (e: never) => void>;
@@ -279,7 +281,31 @@ function toJsSip(h: SessionHandlers): JsSipHandlers {
     hold: (e: { originator: string }) => h.hold(e.originator === 'remote'),
     unhold: (e: { originator: string }) => h.unhold(e.originator === 'remote'),
     newDTMF: (e: { originator: string; dtmf: unknown }) => h.dtmf((e.dtmf as { tone: string }).tone, e.originator === 'remote'),
+    // A plain function: JsSIP's emitter passes the session as `this`.
+    reinvite: function (this: Internals, e: { request: { body?: string } }) {
+      const ufrag = (sdp: string | undefined) => /a=ice-ufrag:(\S+)/.exec(sdp ?? '')?.[1];
+      const known = ufrag(this._connection?.remoteDescription?.sdp);
+      if (!known || ufrag(e.request.body) === known) return;
+      // JsSIP would answer at once with the old candidates (its "ICE ready" flag stays set from the first gathering).
+      this._iceReady = false;
+      h.iceRestart();
+    },
   };
+}
+
+/** The JsSIP session internals the adapter reads or sets (JsSIP 3.13). */
+interface Internals {
+  _connection?: RTCPeerConnection | null;
+  _iceReady: boolean;
+  onTransportError(): void;
+  onRequestTimeout(): void;
+  onDialogError(): void;
+  isReadyToReOffer(): boolean;
+  _sendReinvite(options: {
+    rtcOfferConstraints: RTCOfferOptions;
+    eventHandlers: { succeeded(): void; failed(response?: { status_code?: number }): void };
+  }): void;
+  terminate(options?: { cause?: string }): void;
 }
 
 /** Wires handlers to a session JsSIP created (an incoming call). */
@@ -323,13 +349,7 @@ export function refer(session: SipSession, uri: string, handlers: { accepted(): 
  * included; its private re-INVITE sender takes handlers that let us decide.
  */
 export function reinvite(session: SipSession): Promise<{ ok: boolean; status?: number }> {
-  const s = session as unknown as {
-    isReadyToReOffer(): boolean;
-    _sendReinvite(options: {
-      rtcOfferConstraints: RTCOfferOptions;
-      eventHandlers: { succeeded(): void; failed(response?: { status_code?: number }): void };
-    }): void;
-  };
+  const s = session as unknown as Internals;
   return new Promise((resolve) => {
     if (!s.isReadyToReOffer()) return resolve({ ok: false, status: 491 });
     s._sendReinvite({
@@ -341,6 +361,41 @@ export function reinvite(session: SipSession): Promise<{ ok: boolean; status?: n
       },
     });
   });
+}
+
+/**
+ * A re-INVITE that restarts ICE (new credentials, candidates gathered afresh).
+ * JsSIP ends the call when such a request times out or its socket fails; a
+ * recovering call wants to try again instead, so those end only this attempt.
+ */
+export async function restartIce(session: SipSession): Promise<{ ok: boolean; status?: number }> {
+  const s = session as unknown as Internals;
+  if (!s.isReadyToReOffer()) return { ok: false, status: 491 };
+  const own = { onTransportError: s.onTransportError, onRequestTimeout: s.onRequestTimeout, onDialogError: s.onDialogError };
+  return new Promise<{ ok: boolean; status?: number }>((resolve) => {
+    s.onTransportError = () => resolve({ ok: false, status: 503 });
+    s.onRequestTimeout = () => resolve({ ok: false, status: 408 });
+    s.onDialogError = () => resolve({ ok: false, status: 481 });
+    // Else JsSIP sends the offer without waiting for the new candidates (see `reinvite` in toJsSip).
+    s._iceReady = false;
+    s._sendReinvite({
+      rtcOfferConstraints: { iceRestart: true },
+      eventHandlers: { succeeded: () => resolve({ ok: true }), failed: (response) => resolve({ ok: false, status: response?.status_code }) },
+    });
+  }).finally(() => Object.assign(s, own));
+}
+
+/**
+ * JsSIP ends a session whose ICE fails (cause "RTP Timeout"); a connected call
+ * recovers instead (call/recovery.ts), and its window decides when it ends.
+ */
+export function keepOnIceFailure(session: SipSession, connected: () => boolean): void {
+  const s = session as unknown as Internals;
+  const terminate = s.terminate.bind(s);
+  s.terminate = (options) => {
+    if (options?.cause === JsSIP.C.causes.RTP_TIMEOUT && connected()) return;
+    terminate(options);
+  };
 }
 
 /** The parts of JsSIP's URI class a Refer-To is read from (its headers hold arrays of encoded values). */

@@ -93,6 +93,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     audio: this.audio,
     history: () => this.callHistory,
     credentialExpired: () => this.tokenFailed('expired'),
+    signalingUp: () => this.registration.state === 'registered' && !!this.connection.agent?.isConnected(),
     idle: () => {
       if (!this.restartPending) return;
       this.restartPending = false;
@@ -121,6 +122,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
       registered: () => {
         this.registration.registered();
         this.updatePhoneState();
+        this.registry.network(null);
       },
       unregistered: (cause) => this.setRegistration('unregistered', cause),
       registrationFailed: (e) => {
@@ -319,7 +321,9 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
    * now rather than at the next backoff step.
    */
   networkChanged(online: boolean): void {
-    this.connection.networkChanged(online);
+    const live = this.registry.live();
+    this.registry.network('network-change');
+    this.connection.networkChanged(online, live?.state === 'in-progress');
   }
 
   /**
@@ -496,6 +500,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
 
   private onDisconnected(e: AgentEvents['disconnected']): void {
     this.registration.reset(false);
+    this.registry.network('signaling-lost');
     if (e.code === CLOSE_REVOKED || /revoked/i.test(e.reason ?? '')) return this.tokenFailed('revoked');
     this.setRegistration('reconnecting', e.reason || 'connection closed');
   }

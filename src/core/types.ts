@@ -3,6 +3,7 @@
  * every event. The element re-dispatches these as DOM events unchanged.
  */
 import type { AudioDeviceKind } from './audio-devices.js';
+import type { RecoveryReason } from './call/recovery.js';
 import type { CallState } from './call-state.js';
 import type { CallQuality } from './quality/summary.js';
 import type { QualityWarningName } from './quality/thresholds.js';
@@ -153,6 +154,18 @@ export interface QualityWarningDetail {
   threshold: number | null;
 }
 
+export interface CallReconnectingDetail {
+  id: string;
+  /** `network-change` (the browser's network changed) or `media-lost` (ICE lost the media path). */
+  reason: RecoveryReason;
+}
+
+export interface CallReconnectedDetail {
+  id: string;
+  /** Milliseconds since `call-reconnecting`. */
+  after: number;
+}
+
 export interface QualityWarningClearedDetail {
   id: string;
   name: QualityWarningName;
@@ -259,6 +272,8 @@ export interface PhoneEventMap {
   'preflight-progress': PreflightProgress;
   /** `runPreflight`'s report. */
   'preflight-complete': PreflightReport;
+  'call-reconnecting': CallReconnectingDetail;
+  'call-reconnected': CallReconnectedDetail;
   'audio-blocked': AudioBlockedDetail;
   'audio-unblocked': ReadyDetail;
   'audio-device-change': AudioDeviceChangeDetail;

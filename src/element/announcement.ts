@@ -16,6 +16,7 @@ export function announcement(call: CallSnapshot | null, t: Strings): string {
     case 'in-progress':
       if (call.held.local) return say(t.sayOnHold);
       if (call.held.remote) return say(t.sayHeldByOther);
+      if (call.reconnecting) return say(t.sayReconnecting);
       if (call.silent) return say(t.sayNoAudio);
       if (call.warnings.length) return sayQuality(call.warnings, t)!;
       if (call.autoAnswered) return say(t.sayAnsweredAutomatically);

@@ -57,6 +57,8 @@ export interface CallSnapshot {
   readonly transferPending: boolean;
   /** No audio has arrived for a while on this call, though nobody holds it. */
   readonly silent: boolean;
+  /** The call lost its network and is recovering. */
+  readonly reconnecting: boolean;
   /** Answered by itself (`auto-answer`). */
   readonly autoAnswered: boolean;
   /** The quality warnings in force, oldest first (the signal indicator). */

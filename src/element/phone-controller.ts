@@ -154,6 +154,7 @@ function snapshotOf(call: Call, phone: Phone, warnings: CallSnapshot['warnings']
     holdPending: call.holdPending,
     transferPending: call.transferPending,
     silent: call.silent,
+    reconnecting: call.reconnecting,
     autoAnswered: phone.autoAnswered(call.id),
     warnings,
   });

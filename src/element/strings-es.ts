@@ -33,6 +33,7 @@ export const es: Strings = {
   onHold: 'En espera',
   heldByOther: 'La otra parte le puso en espera',
   noAudio: 'No llega audio de la otra parte',
+  reconnecting: 'Reconectando…',
   secondCall: 'Segunda llamada',
   secondCallFrom: 'Segunda llamada de {name}',
   declineSecondCall: 'Rechazar la segunda llamada',
@@ -53,6 +54,7 @@ export const es: Strings = {
   sayOnHold: 'Llamada con {name} en espera',
   sayHeldByOther: '{name} puso la llamada en espera',
   sayNoAudio: 'No llega audio de {name}',
+  sayReconnecting: 'Reconectando la llamada con {name}',
   settings: 'Ajustes',
   dialog: {
     closed: 'Abrir el teléfono (no se reciben llamadas mientras está cerrado)',

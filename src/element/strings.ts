@@ -40,6 +40,7 @@ export interface Strings {
   onHold: string;
   heldByOther: string;
   noAudio: string;
+  reconnecting: string;
   secondCall: string;
   secondCallFrom: string;
   declineSecondCall: string;
@@ -62,6 +63,7 @@ export interface Strings {
   sayOnHold: string;
   sayHeldByOther: string;
   sayNoAudio: string;
+  sayReconnecting: string;
   settings: string;
   /** Dialog mode: what the launcher says about the phone window. */
   dialog: Record<'closed' | 'opening' | 'open' | 'blocked' | 'detached', string>;
@@ -142,6 +144,7 @@ export const en: Strings = {
   onHold: 'On hold',
   heldByOther: 'Held by the other party',
   noAudio: 'No audio from the other party',
+  reconnecting: 'Reconnecting…',
   secondCall: 'Second call',
   secondCallFrom: 'Second call from {name}',
   declineSecondCall: 'Decline second call',
@@ -162,6 +165,7 @@ export const en: Strings = {
   sayOnHold: 'Call with {name} on hold',
   sayHeldByOther: '{name} put the call on hold',
   sayNoAudio: 'No audio from {name}',
+  sayReconnecting: 'Reconnecting the call with {name}',
   settings: 'Settings',
   dialog: {
     closed: 'Open phone (calls are not received while it is closed)',

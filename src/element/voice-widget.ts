@@ -101,6 +101,8 @@ import { styles } from './voice-widget.styles.js';
  * @fires quality-warning-cleared - The quality warning went away. `{id, name}`
  * @fires preflight-progress - `runPreflight()`: a step is done. `{step, done, total}`
  * @fires preflight-complete - `runPreflight()`'s report. `{verdict, microphone, signalling, ice, network}`
+ * @fires call-reconnecting - A call lost its network and is recovering (30 s window). `{id, reason}`
+ * @fires call-reconnected - The call recovered. `{id, after}` (ms)
  * @fires audio-blocked - The browser will not play sound before a user gesture. `{id, source}`
  * @fires audio-unblocked - Sound plays again. `{}`
  * @fires audio-device-change - Another microphone, speaker or ringer was chosen. `{kind, deviceId}`
@@ -138,6 +140,7 @@ import { styles } from './voice-widget.styles.js';
  * @csspart signal - The in-call signal indicator (`data-quality="good|poor"`); its tooltip names the problem.
  * @csspart test-setup - The settings' "Test my setup" button (`runPreflight()`).
  * @csspart preflight - The pre-call test's report, in plain words.
+ * @csspart reconnecting - "Reconnecting…", shown while a call recovers its network.
  * @csspart caller-id - The caller ID choice (in settings), when the token lists caller IDs.
  * @csspart call-waiting - A second call ringing during a call, with Answer (holds the current call) and Decline.
  * @csspart history - The list of recent calls.

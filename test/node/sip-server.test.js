@@ -203,6 +203,69 @@ describe('requests', () => {
     victim.close();
   });
 
+  test('a dialog follows its flow (RFC 5626): the same user, instance and reg-id on a new connection takes over its end; another user cannot', async () => {
+    const flow = '+sip.instance="<urn:uuid:00000000-0000-4000-8000-00000000f10e>";reg-id=1';
+    const registeredFlow = async (user) => {
+      const token = mintToken({ secret: SECRET, user, domain: DOMAIN });
+      const c = await client();
+      const contacts = [`<sip:${user}x@h${user}.invalid;transport=ws>;${flow};expires=600`];
+      c.send(registerRequest(user, DOMAIN, { token, contacts }));
+      const challenge = await c.next();
+      c.send(registerRequest(user, DOMAIN, { token, contacts, authorization: digest(challenge, token, DOMAIN) }));
+      assert.equal(status(await c.next()), 200);
+      return c;
+    };
+    const inDialog = (method, route, from, to, ruri) =>
+      [
+        `${method} ${ruri} SIP/2.0`,
+        `Via: SIP/2.0/WSS m.invalid;branch=z9hG4bK${method}${Math.random().toString(36).slice(2)}`,
+        'Max-Forwards: 69',
+        `Route: ${route}`,
+        `To: ${to}`,
+        `From: ${from}`,
+        'Call-ID: flow-1',
+        `CSeq: 2 ${method}`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n');
+    const first = await registeredFlow('flora');
+    const { c: callee } = await registered('gus');
+    first.send(invite('flora', 'gus').replace('Call-ID: inv-1', 'Call-ID: flow-1'));
+    assert.equal(status(await first.next()), 100);
+    const incoming = await callee.next();
+    const route = /Record-Route: ([^\r]+)/.exec(incoming)[1];
+    callee.send(
+      incoming
+        .replace(/^INVITE [^\r]+/, 'SIP/2.0 200 OK')
+        .replace(/(To: [^\r]+)/, '$1;tag=g1')
+        .replace(/Max-Forwards: \d+\r\n/, ''),
+    );
+    assert.equal(status(await first.next()), 200);
+    const flora = '<sip:flora@voice.test>;tag=a1';
+    const gus = '<sip:gus@voice.test>;tag=g1';
+
+    // The caller's network changes: its old socket is gone, a new one registers the same flow.
+    first.ws.terminate();
+    const second = await registeredFlow('flora');
+    second.send(inDialog('INFO', route, flora, gus, 'sip:gusx@hgus.invalid;transport=ws'));
+    assert.match(await callee.next(), /^INFO /);
+    // The far end's BYE reaches the new connection.
+    callee.send(inDialog('BYE', route, gus, flora, 'sip:florax@hflora.invalid;transport=ws'));
+    assert.match(await second.next(), /^BYE /);
+
+    // The same instance under another user takes nothing over.
+    const token = mintToken({ secret: SECRET, user: 'mallory', domain: DOMAIN });
+    const mallory = await client();
+    const contacts = [`<sip:malloryx@hm.invalid;transport=ws>;${flow};expires=600`];
+    mallory.send(registerRequest('mallory', DOMAIN, { token, contacts }));
+    mallory.send(registerRequest('mallory', DOMAIN, { token, contacts, authorization: digest(await mallory.next(), token, DOMAIN) }));
+    assert.equal(status(await mallory.next()), 200);
+    mallory.send(inDialog('BYE', route, flora, gus, 'sip:gusx@hgus.invalid;transport=ws'));
+    assert.equal(status(await mallory.next()), 481);
+    for (const c of [second, callee, mallory]) c.close();
+  });
+
   test('an unregistered connection may not send in-dialog requests either', async () => {
     const c = await client();
     c.send(

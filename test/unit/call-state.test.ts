@@ -248,16 +248,16 @@ describe('Call driven by session events', () => {
     }
   }
 
-  it('a peer connection that fails ends the call with connection-lost and signals the far end', async () => {
-    const pc = Object.assign(new EventTarget(), { connectionState: 'connected', getSenders: () => [] });
+  /** A call whose session and peer connection the test drives; `terminated` counts terminate() calls. */
+  function callWithPeer() {
+    const pc = Object.assign(new EventTarget(), { connectionState: 'connected', iceConnectionState: 'connected', getSenders: () => [] });
     const session = new FakeSession();
-    let terminated = 0;
+    const record = { ended: [] as EndCause[], reconnecting: [] as string[], terminated: 0 };
     session.terminate = () => {
-      terminated++;
+      record.terminated++;
       // JsSIP answers a local terminate() with 'ended' from the local side.
       session.fire('ended', { originator: 'local', cause: 'Terminated' });
     };
-    const record = { ended: [] as EndCause[] };
     const call = new Call(
       {
         id: 'c2',
@@ -267,7 +267,7 @@ describe('Call driven by session events', () => {
         local: { name: 'alice', address: 'sip:alice@voice.test' },
         iceServers: [],
         dtmfMode: 'info',
-      },
+      } as never,
       {
         stateChanged: () => {},
         started: () => {},
@@ -279,16 +279,39 @@ describe('Call driven by session events', () => {
         holdChanged: () => {},
         transferred: () => {},
         referred: () => {},
-      },
+        reconnecting: (_c, reason) => record.reconnecting.push(reason),
+        reconnected: () => {},
+        signalingUp: () => false,
+      } as unknown as CallHooks,
     );
     call.attach(session as never, true);
     session.fire('peerconnection', { peerconnection: pc });
-    fireOn(session, 'accepted');
+    return { call, session, pc, record };
+  }
+
+  it('a peer connection that fails before the call connected ends it with connection-lost and signals the far end', async () => {
+    const { call, pc, record } = callWithPeer();
     pc.connectionState = 'failed';
     pc.dispatchEvent(new Event('connectionstatechange'));
-    expect(terminated).to.equal(1);
+    expect(record.terminated).to.equal(1);
     expect(record.ended).to.deep.equal(['connection-lost']);
     expect(call.state).to.equal('failed');
+  });
+
+  it('a connected call whose peer connection fails recovers instead (call-reconnecting); hanging up still ends it once', async () => {
+    const { call, session, pc, record } = callWithPeer();
+    fireOn(session, 'accepted');
+    pc.connectionState = 'failed';
+    pc.iceConnectionState = 'failed';
+    pc.dispatchEvent(new Event('iceconnectionstatechange'));
+    pc.dispatchEvent(new Event('connectionstatechange'));
+    expect(record.reconnecting).to.deep.equal(['media-lost']);
+    expect(call.reconnecting).to.be.true;
+    expect(call.state).to.equal('in-progress');
+    expect(record.terminated).to.equal(0);
+    call.terminate();
+    expect(record.ended).to.deep.equal(['local-hangup']);
+    expect(call.reconnecting).to.be.false;
   });
 
   it('reports duration only for connected time and started once for inbound', async () => {

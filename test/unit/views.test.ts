@@ -4,6 +4,8 @@ import { ContextProvider } from '@lit/context';
 import '../../src/define.js';
 import { phoneContext, type CallSnapshot, type PhoneSnapshot } from '../../src/element/phone-context.js';
 import { actionsContext, type PhoneActions } from '../../src/element/phone-actions.js';
+import { announcement } from '../../src/element/announcement.js';
+import { en } from '../../src/element/strings.js';
 
 /** A stand-in for the root: provides a fake snapshot and an actions object that records each call. */
 class FakePhone extends LitElement {
@@ -59,6 +61,7 @@ function snapshot(): PhoneSnapshot {
       transferPending: false,
       silent: false,
       warnings: [],
+      reconnecting: false,
     },
     waiting: null,
     transferRequest: null,
@@ -112,6 +115,17 @@ describe('views against a provided phone context', () => {
     expect(part(phone, 'signal')!.dataset.quality).to.equal('poor');
     expect(part(phone, 'signal')!.title).to.equal('Your network is dropping audio');
     expect(part(phone, 'signal')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal('Poor connection: Your network is dropping audio');
+  });
+
+  it('the in-call view says "Reconnecting…" while a call recovers, in place of the no-audio warning', async () => {
+    const phone = await mount(html`<vw-in-call-view></vw-in-call-view>`);
+    await phone.set({}, { silent: true, reconnecting: true });
+    expect(part(phone, 'reconnecting')!.textContent).to.equal('Reconnecting…');
+    expect(part(phone, 'no-audio')).to.equal(null);
+    await phone.set({}, { silent: false, reconnecting: false });
+    expect(part(phone, 'reconnecting')).to.equal(null);
+    // The live region says it too.
+    expect(announcement({ ...snapshot().call!, reconnecting: true }, en)).to.equal('Reconnecting the call with Grace');
   });
 
   it('the in-call view owns its keypad and transfer field: digits and the target go to the actions', async () => {

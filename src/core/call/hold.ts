@@ -1,5 +1,10 @@
 import { reinvite, type SipSession } from '../jssip-adapter.js';
 
+/** After glare (491), RFC 3261 §14.1: the owner of the Call-ID (the caller) waits 2.1–4 s, the other side 0–2 s. */
+export function glareWait(owner: boolean): number {
+  return owner ? 2100 + Math.random() * 1900 : Math.random() * 2000;
+}
+
 export interface HoldHooks {
   /** The far end accepted our hold (true) or resume (false). */
   changed(held: boolean): void;
@@ -61,9 +66,7 @@ export class HoldControl {
       // 491: the far end was renegotiating too. No status: our own description lost the
       // same race (the far end's offer arrived first). Both are glare; anything else is final.
       if (result.status !== 491 && result.status !== undefined) break;
-      // Glare: the owner of the Call-ID (the caller) waits 2.1–4 s, the other side 0–2 s.
-      const wait = this.owner ? 2100 + Math.random() * 1900 : Math.random() * 2000;
-      await new Promise((r) => setTimeout(r, wait));
+      await new Promise((r) => setTimeout(r, glareWait(this.owner)));
     }
     if (this.ended()) return;
     direction(this.local);

@@ -25,6 +25,8 @@ export class LivenessWatchdog {
     private readonly peer: () => RTCPeerConnection | null,
     private readonly held: () => boolean,
     private readonly hooks: LivenessHooks,
+    /** A recovering call: its window, not this watchdog, decides when it is dead. */
+    private readonly suspended: () => boolean = () => false,
   ) {}
 
   get silent(): boolean {
@@ -51,6 +53,10 @@ export class LivenessWatchdog {
     });
     if (this.timer === undefined) return;
     const now = performance.now();
+    if (this.suspended()) {
+      this.lastSignAt = now;
+      return;
+    }
     // Held either way, silence is expected: start counting afresh.
     if (sign !== this.lastSign || this.held()) {
       this.lastSign = sign;

@@ -8,6 +8,7 @@ import type { ToneKind } from '../tones.js';
 import { referTarget, TransferRequests, type PendingTransfer, type ReferPolicy, type ReferUri } from '../transfer-request.js';
 import type { EndCause, Party, PhoneEventMap, PhoneState, WidgetState } from '../types.js';
 import type { QualitySample } from '../quality/stats-sample.js';
+import type { RecoveryReason } from '../call/recovery.js';
 import type { AudioSession } from './audio-session.js';
 import { callerOf, type Caller } from './caller-identity.js';
 import { IncomingPolicy } from './incoming-policy.js';
@@ -30,6 +31,8 @@ export interface RegistryContext {
   credentialExpired(): void;
   /** The last live call ended (a deferred reconnection may go ahead). */
   idle(): void;
+  /** Connected and registered: in-dialog requests can leave. */
+  signalingUp(): boolean;
 }
 
 /**
@@ -71,6 +74,11 @@ export class CallRegistry {
   /** A live call's latest quality sample; null for an unknown or ended call, or before the first sample. */
   stats(id: string): QualitySample | null {
     return this.calls.get(id)?.stats ?? null;
+  }
+
+  /** The network changed under the calls (see Call.network): each connected call recovers, or goes on recovering. */
+  network(change: RecoveryReason | 'signaling-lost' | null): void {
+    for (const call of this.calls.values()) call.network(change);
   }
 
   /** The foreground call while it lives (during a transfer two calls overlap), else any live one. */
@@ -250,6 +258,9 @@ export class CallRegistry {
         earlyMedia: () => audio.updateTones(),
         qualityWarning: (c, { name, value, threshold }, raised) =>
           raised ? emit('quality-warning', { id: c.id, name, value, threshold }) : emit('quality-warning-cleared', { id: c.id, name }),
+        reconnecting: (c, reason) => emit('call-reconnecting', { id: c.id, reason }),
+        reconnected: (c, after) => emit('call-reconnected', { id: c.id, after }),
+        signalingUp: () => this.ctx.signalingUp(),
       },
     );
     // Wired before anyone hears of the call, so a listener may act on it at once.

@@ -128,13 +128,14 @@ export class Connection {
   /**
    * The browser's `online`/`offline`: offline drops the connection at once
    * (`reconnecting`, calls keep their media while it lasts); online reconnects
-   * now rather than at the next backoff step.
+   * now rather than at the next backoff step. `renew`: reconnect even if the
+   * socket looks open (a call's new network: the old socket may be dead).
    */
-  networkChanged(online: boolean): void {
+  networkChanged(online: boolean, renew = false): void {
     const agent = this.agent;
     if (!agent) return;
     if (!online) agent.dropSocket('offline');
-    else if (!agent.isConnected()) agent.dropSocket('network back');
+    else if (renew || !agent.isConnected()) agent.dropSocket('network back');
   }
 
   /** Best effort as the page goes away: unregister, so the server does not keep a dead binding. */

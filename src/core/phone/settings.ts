@@ -1,7 +1,7 @@
 import { isIceServerList, type TokenClaims } from '../../shared/token-claims.js';
 import type { DtmfMode, ErrorCode } from '../types.js';
-import type { PhoneConfig } from '../phone.js';
 import { QualityThresholdsError, resolveThresholds, type QualityThresholds } from '../quality/thresholds.js';
+import type { PhoneConfig } from '../phone.js';
 import { ConfigError, parseServers, policies, type ConfigField } from './config-checks.js';
 import { VoiceProcessing } from '../voice-processing.js';
 

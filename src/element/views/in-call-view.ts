@@ -39,7 +39,13 @@ export class InCallView extends ViewElement {
       ${held ? html`<span class="progress held" role="status">${held}</span>` : html`<vw-call-timer class="progress" label=${t.callDuration}></vw-call-timer>`}
       ${renderAutoAnswered(call, t)}
       ${renderSignal(call.warnings, t)}
-      ${call.silent ? html`<span part="no-audio" class="warning" role="alert">${t.noAudio}</span>` : nothing}
+      ${
+        call.reconnecting
+          ? html`<span part="reconnecting" class="warning">${t.reconnecting}</span>`
+          : call.silent
+            ? html`<span part="no-audio" class="warning" role="alert">${t.noAudio}</span>`
+            : nothing
+      }
       <div class="tools">
         <button
           part="mute-button"

@@ -15,6 +15,11 @@ export interface Connection {
   token: string | null;
   /** Every token id this connection has registered with, so revoking any of them closes it. */
   jtis: Set<string>;
+  /**
+   * The client's flow (RFC 5626): its user, `+sip.instance` and `reg-id`, set by a REGISTER
+   * that has them. A newer connection of the same flow takes over this one's dialogs.
+   */
+  flow: string | null;
   /** Closes a connection that never registers. */
   idleTimer: ReturnType<typeof setTimeout> | null;
 }

@@ -2,6 +2,9 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newBranch, TRANSACTION_TIMEOUT_MS, type Connection, type Wire } from './connection.js';
 import { parseNameAddr, type SipMessage } from './message.js';
 
+/** How long a closed connection's flow is remembered, for its client to come back on a new one (a call's recovery window, and more). */
+const FLOW_MEMORY_MS = 60_000;
+
 /** Where a response to a forwarded non-INVITE request goes. */
 interface PlainTransaction {
   upstream: Connection;
@@ -19,6 +22,11 @@ export class DialogRouter {
   /** Keys the MACs in Record-Route. */
   private readonly routeKey = randomBytes(32);
   private readonly plain = new Map<string, PlainTransaction>();
+  /** Each flow's newest connection id, every connection it has had, and the flow of each connection. */
+  private readonly newestOfFlow = new Map<string, number>();
+  private readonly connectionsOfFlow = new Map<string, Set<number>>();
+  private readonly flowOfConnection = new Map<number, string>();
+  private readonly forgetTimers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly wire: Wire,
@@ -32,11 +40,46 @@ export class DialogRouter {
   routeInDialog(conn: Connection, msg: SipMessage): void {
     const route = msg.get('Route');
     const ends = route ? this.dialogEnds(route) : null;
-    if (!ends || !ends.includes(conn.id)) return this.wire.reply(conn, msg, 481, 'Call/Transaction Does Not Exist');
+    const side = ends ? ends.findIndex((id) => id === conn.id || (conn.flow !== null && this.flowOfConnection.get(id) === conn.flow)) : -1;
+    if (!ends || side < 0) return this.wire.reply(conn, msg, 481, 'Call/Transaction Does Not Exist');
     msg.shift('Route');
-    const target = this.connection(ends[0] === conn.id ? ends[1] : ends[0]);
+    const target = this.current(ends[1 - side]);
     if (!target) return this.wire.reply(conn, msg, 480, 'Temporarily Unavailable');
     this.forward(conn, target, msg);
+  }
+
+  /**
+   * A connection registered a flow: dialogs of that flow's earlier connections
+   * now reach it (the client changed network or its socket dropped), and its
+   * requests in those dialogs are accepted. Only the same user's REGISTER, with
+   * the same instance and reg-id, can take a flow over.
+   */
+  flowBound(conn: Connection): void {
+    const flow = conn.flow!;
+    this.newestOfFlow.set(flow, conn.id);
+    this.flowOfConnection.set(conn.id, flow);
+    const ids = this.connectionsOfFlow.get(flow) ?? new Set<number>();
+    this.connectionsOfFlow.set(flow, ids.add(conn.id));
+  }
+
+  /**
+   * A connection closed. Its flow (and every connection it had, which dialogs
+   * may still name) is forgotten once the flow has had no open connection for
+   * a while; while a newer connection carries it, it is kept.
+   */
+  dropConnection(conn: Connection): void {
+    const flow = this.flowOfConnection.get(conn.id);
+    if (!flow) return;
+    const timer = setTimeout(() => {
+      this.forgetTimers.delete(timer);
+      const newest = this.newestOfFlow.get(flow);
+      if (newest !== undefined && this.connection(newest)) return;
+      for (const id of this.connectionsOfFlow.get(flow) ?? []) this.flowOfConnection.delete(id);
+      this.connectionsOfFlow.delete(flow);
+      this.newestOfFlow.delete(flow);
+    }, FLOW_MEMORY_MS);
+    timer.unref?.();
+    this.forgetTimers.add(timer);
   }
 
   /** Our Record-Route for a dialog between two connections. */
@@ -72,6 +115,14 @@ export class DialogRouter {
 
   stop(): void {
     for (const tx of this.plain.values()) clearTimeout(tx.timer);
+    for (const timer of this.forgetTimers) clearTimeout(timer);
+  }
+
+  /** A dialog end's connection now: its flow's newest one, or itself. */
+  private current(id: number): Connection | undefined {
+    const flow = this.flowOfConnection.get(id);
+    const newest = flow === undefined ? undefined : this.newestOfFlow.get(flow);
+    return (newest === undefined ? undefined : this.connection(newest)) ?? this.connection(id);
   }
 
   private routeMac(ends: string): string {

@@ -41,6 +41,8 @@ export class Registrar {
     private readonly limits: SipServerLimits,
     private readonly admission: Admission,
     private readonly wire: Wire,
+    /** A connection registered a flow (`conn.flow`): it takes over that flow's dialogs. */
+    private readonly flowBound: (conn: Connection) => void = () => {},
   ) {
     this.auth = new DigestAuth(options.secret, options.domain);
   }
@@ -107,8 +109,10 @@ export class Registrar {
     const map = this.bindings.get(user) ?? new Map<string, Binding>();
     const key = contacts[0] ? contactKey(contacts[0].addr.uri) : '';
     const existing = map.get(key);
-    // A contact belongs to the connection that registered it first: another one's REGISTER leaves it alone.
-    const taken = existing !== undefined && existing.conn !== conn && this.wire.isOpen(existing.conn);
+    const flow = flowOf(user, contacts[0]?.addr);
+    // A contact belongs to the connection that registered it first: another one's REGISTER leaves it alone,
+    // unless it is the same flow (RFC 5626) come back on a new connection (the old one may linger half-open).
+    const taken = existing !== undefined && existing.conn !== conn && this.wire.isOpen(existing.conn) && !(flow && existing.conn.flow === flow);
     const contact = msg.wildcardContact || taken ? null : (contacts[0] ?? null);
     const requested = Number(contact?.addr.getParam('expires') ?? msg.get('Expires') ?? DEFAULT_EXPIRES);
     // A registration never outlives its token.
@@ -129,6 +133,10 @@ export class Registrar {
     if (conn.idleTimer) {
       clearTimeout(conn.idleTimer);
       conn.idleTimer = null;
+    }
+    if (contact && expires > 0 && flow && conn.flow !== flow) {
+      conn.flow = flow;
+      this.flowBound(conn);
     }
     if (contact && expires === 0) map.delete(key);
     else if (contact) map.set(key, { conn, contact: contact.raw.replace(/;expires=\d+/i, ''), expiresAt: Date.now() + expires * 1000, jti: claims.jti });
@@ -178,6 +186,12 @@ export class Registrar {
       return { ok: false, reason: e instanceof TokenVerificationError ? e.reason : 'malformed' };
     }
   }
+}
+
+/** A contact's flow (RFC 5626 §4.2): the user, its `+sip.instance` and `reg-id`; null without an instance. */
+function flowOf(user: string, addr: { getParam(name: string): unknown } | undefined): string | null {
+  const instance = addr?.getParam('+sip.instance');
+  return typeof instance === 'string' && instance ? `${user} ${instance} ${String(addr!.getParam('reg-id') ?? '')}` : null;
 }
 
 /** The URI to send a request to a binding with: its Contact. */

@@ -87,8 +87,8 @@ export class SipServer {
     const { address, port } = wss.address() as AddressInfo;
     this.viaHost = address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
     const wire = this.wire();
-    this.registrar = new Registrar(options, limits, admission, wire);
     this.router = new DialogRouter(wire, (id) => this.connectionsById.get(id));
+    this.registrar = new Registrar(options, limits, admission, wire, (conn) => this.router.flowBound(conn));
     this.forker = new InviteForker(wire, limits.maxForks, (a, b) => this.router.recordRoute(a, b));
     this.sweeper = setInterval(() => this.registrar.sweep(), 1000);
     this.sweeper.unref?.();
@@ -167,6 +167,7 @@ export class SipServer {
       claims: null,
       token: null,
       jtis: new Set(),
+      flow: null,
       idleTimer: setTimeout(() => {
         this.log(`conn ${conn.id}: not registered within ${this.limits.registerWithinMs} ms, closing`);
         ws.close(1008, 'register first');
@@ -196,6 +197,7 @@ export class SipServer {
     if (conn.idleTimer) clearTimeout(conn.idleTimer);
     this.registrar.dropConnection(conn);
     this.forker.dropConnection(conn);
+    this.router.dropConnection(conn);
   }
 
   /** What the registrar, the forker and the router may do with connections. */

@@ -20,6 +20,8 @@
     'quality-warning-cleared',
     'preflight-progress',
     'preflight-complete',
+    'call-reconnecting',
+    'call-reconnected',
     'audio-blocked',
     'audio-unblocked',
     'audio-device-change',
@@ -137,6 +139,10 @@
       for (const encoding of params.encodings) encoding.active = on;
       await sender.setParameters(params);
       return true;
+    },
+    /** Closes every open SIP socket, as a lost connection would (the phone reconnects). */
+    dropSockets() {
+      for (const s of sockets) if (s.readyState === RealWebSocket.OPEN) s.close();
     },
     liveMicTracks: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length,
     micStreams: () => streams.length,
