@@ -24,6 +24,8 @@ export const PHONE_EVENTS = [
   'audio-restored',
   'quality-warning',
   'quality-warning-cleared',
+  'preflight-progress',
+  'preflight-complete',
   'audio-blocked',
   'audio-unblocked',
   'audio-device-change',

@@ -14,6 +14,8 @@ import type {
   NoAudioDetail,
   QualityWarningDetail,
   QualityWarningClearedDetail,
+  PreflightProgress,
+  PreflightReport,
   ReadyDetail,
   LifecycleDetail,
   BeforeConnectDetail,
@@ -49,6 +51,8 @@ export interface VoiceWidgetEventMap {
   'audio-restored': CustomEvent<NoAudioDetail>;
   'quality-warning': CustomEvent<QualityWarningDetail>;
   'quality-warning-cleared': CustomEvent<QualityWarningClearedDetail>;
+  'preflight-progress': CustomEvent<PreflightProgress>;
+  'preflight-complete': CustomEvent<PreflightReport>;
   'audio-blocked': CustomEvent<AudioBlockedDetail>;
   'audio-unblocked': CustomEvent<ReadyDetail>;
   'audio-device-change': CustomEvent<AudioDeviceChangeDetail>;

@@ -25,8 +25,11 @@ export const SIZE_CEILINGS = {
   // do-not-disturb, auto-answer, ringtone file and ring/call volumes (incoming
   // policy, five attributes, two methods, the settings' switch and sliders)
   // added 2.0 KB gz: 88.3 / 42.3 KB gz.
-  bundleTotalGzip: 89 * KB,
-  bundleOwnGzip: 43 * KB,
+  // Call quality (issue 20) then added 2.4 / 2.6 KB gz to the main file: the signal indicator, the
+  // history's quality, "Test my setup" and their words, voice processing and the preflight runner
+  // (the test itself is the preflight chunk).
+  bundleTotalGzip: 90 * KB,
+  bundleOwnGzip: 44 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */

@@ -24,6 +24,7 @@ export interface BridgeTarget extends ReactiveControllerHost, HTMLElement, Phone
   unmute(): boolean;
   hold(): boolean;
   unhold(): boolean;
+  runPreflight(): Promise<unknown>;
 }
 
 const MAX_NUMBER = 256;
@@ -48,6 +49,8 @@ const OWN: Partial<Record<BridgeCommandName, (el: BridgeTarget, args: unknown[])
   close: (el) => el.hide(),
   getRegistrationState: (el) => el.registrationState,
   getCalls: (el) => el.calls,
+  // The report is an event (`preflight-complete`): a response answers at once.
+  runPreflight: (el) => (el.runPreflight().catch(() => {}), true),
 };
 
 /**

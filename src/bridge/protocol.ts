@@ -62,6 +62,7 @@ export const COMMAND_TABLE = {
   getState: { bridge: 'none', handle: true },
   isReady: { bridge: 'none', handle: true },
   getCallStats: { bridge: 'call-id', handle: true },
+  runPreflight: { popup: true, bridge: 'none', handle: true },
   listAudioDevices: { handle: true },
   setAudioDevice: { handle: true },
   enableAudio: { handle: true },
@@ -152,6 +153,8 @@ export interface BridgeCommands {
   getCallStats: { args: [id: string]; result: QualitySample | null };
   setDnd: { args: [on: boolean]; result: boolean };
   setVolume: { args: [kind: 'ring' | 'call', level: number]; result: boolean };
+  /** Starts the pre-call test: true; the report arrives as `preflight-complete` (with `preflight-progress` before it). */
+  runPreflight: { args: []; result: boolean };
 }
 
 /** The types above cover exactly the table's bridge commands (a compile-time check). */

@@ -1,4 +1,5 @@
 import type { CallDirection, CallEndedDetail, EndCause } from './types.js';
+import type { CallQuality } from './quality/summary.js';
 
 /** One call as the history keeps it. */
 export interface HistoryEntry {
@@ -15,6 +16,8 @@ export interface HistoryEntry {
   /** An inbound call nobody answered here (the caller gave up, or it timed out). */
   missed: boolean;
   cause: EndCause;
+  /** The call's quality (`call-ended`'s), null when it was never sampled; missing in entries kept before it was. */
+  quality?: CallQuality | null;
 }
 
 interface Stored {
@@ -63,6 +66,7 @@ export class CallHistory {
       duration: ended.duration,
       missed,
       cause: ended.cause,
+      quality: ended.quality ?? null,
     };
     this.data = { ...this.data, entries: [entry, ...this.data.entries.filter((e) => e.id !== entry.id)].slice(0, LIMIT) };
     this.save();
@@ -117,8 +121,13 @@ function isEntry(e: unknown): e is HistoryEntry {
     typeof x.name === 'string' &&
     typeof x.at === 'number' &&
     typeof x.duration === 'number' &&
-    typeof x.missed === 'boolean'
+    typeof x.missed === 'boolean' &&
+    (x.quality === undefined || x.quality === null || isQuality(x.quality))
   );
+}
+
+function isQuality(q: CallQuality): boolean {
+  return typeof q === 'object' && (q.mosAverage === null || typeof q.mosAverage === 'number') && Array.isArray(q.warnings);
 }
 
 function safeLocalStorage(): Storage | null {

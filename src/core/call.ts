@@ -13,6 +13,7 @@ import type { ReferUri } from './transfer-request.js';
 import type { CallDirection, DtmfMode, EndCause, ErrorCode, Party } from './types.js';
 
 import { CallMedia, microphoneErrorCode } from './call/media.js';
+import { stopStream, type VoiceProcessing } from './voice-processing.js';
 
 export { microphoneErrorCode };
 export type { ReferAccept } from './jssip-adapter.js';
@@ -59,6 +60,8 @@ export interface CallInit {
   microphone: string | null;
   speaker: string | null;
   qualityThresholds: QualityThresholds;
+  /** The microphone's voice processing (voice-processing.ts). */
+  voice?: VoiceProcessing;
 }
 
 /**
@@ -117,10 +120,15 @@ export class Call {
     this.dtmfMode = init.dtmfMode;
     this.machine = new CallStateMachine(init.direction === 'outbound' ? 'dialing' : 'incoming', (s, p) => this.hooks.stateChanged(this, s, p));
     this.ice = new IceGatheringPolicy(init.iceServers, () => this.iceReady?.());
-    this.media = new CallMedia(init.microphone, init.speaker, {
-      error: (code, message) => this.hooks.error(code, message),
-      audioBlocked: () => this.hooks.audioBlocked(this),
-    });
+    this.media = new CallMedia(
+      init.microphone,
+      init.speaker,
+      {
+        error: (code, message) => this.hooks.error(code, message),
+        audioBlocked: () => this.hooks.audioBlocked(this),
+      },
+      init.voice,
+    );
     this.hold = new HoldControl(init.direction === 'outbound', () => this.ended, {
       changed: (held) => this.hooks.holdChanged(this, held, 'local'),
       failed: (message) => this.hooks.error('call-failed', message),
@@ -416,7 +424,7 @@ export class Call {
     this.media.open().then(
       (microphone) => {
         if (this.ended) {
-          for (const track of microphone.getTracks()) track.stop();
+          stopStream(microphone);
           return;
         }
         this.media.use(microphone);

@@ -19,10 +19,13 @@ import { TokenKeeper, type TokenDeath } from './phone/token-keeper.js';
 import type { QualitySample } from './quality/stats-sample.js';
 import type { QualityThresholds } from './quality/thresholds.js';
 import type { PendingTransfer, ReferPolicy } from './transfer-request.js';
+import type { PreflightSetup } from './quality/preflight-run.js';
+import type { VoiceProcessingConfig } from './voice-processing.js';
+import { microphoneErrorCode } from './call.js';
 import type { DtmfMode, PhoneEventMap, PhoneState, RegistrationState, WidgetState } from './types.js';
 
-/** What the phone needs to know; every field may be missing while the host is still setting attributes. */
-export interface PhoneConfig {
+/** What the phone needs to know (voice processing: voice-processing.ts); every field may be missing while the host is still setting attributes. */
+export interface PhoneConfig extends VoiceProcessingConfig {
   token?: string | null;
   /** One WebSocket URL, or several separated by spaces: tried in order (failover). */
   server?: string | null;
@@ -158,6 +161,13 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return this.audio.volumes;
   }
 
+  /** What `runPreflight` tests: the servers, the ICE servers, the chosen microphone with the voice processing. */
+  get preflightSetup(): PreflightSetup {
+    const { iceServers, qualityThresholds, voice } = this.settings.media(this.tokens.claims);
+    const microphone = voice.constraints(this.audio.devices.microphone);
+    return { servers: this.usableServers(), domain: this.tokens.claims?.sip_domain ?? null, iceServers, microphone, thresholds: qualityThresholds };
+  }
+
   /** Can a new call be placed now? */
   get ready(): boolean {
     return this.phoneState === 'ready' && !this.registry.live();
@@ -272,6 +282,13 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
    */
   configure(config: PhoneConfig): void {
     this.settings.take(config);
+    // Voice processing changed: each call opens its microphone anew and swaps the sender's track (no renegotiation).
+    if (this.settings.voice.take(config)) {
+      for (const call of this.registry.calls.values())
+        void call
+          .setMicrophone(this.audio.devices.microphone)
+          .catch((e: Error) => this.emit('error', { code: microphoneErrorCode(e), message: `the microphone could not be reopened: ${e.message}` }));
+    }
     if (config.busyPolicy !== undefined) this.registry.busyPolicy = policies.busyPolicy(config.busyPolicy);
     if (config.referPolicy !== undefined) this.registry.referPolicy = policies.referPolicy(config.referPolicy);
     this.takeIncomingPolicy(config);

@@ -6,6 +6,8 @@ import type { AudioDeviceKind } from './audio-devices.js';
 import type { CallState } from './call-state.js';
 import type { CallQuality } from './quality/summary.js';
 import type { QualityWarningName } from './quality/thresholds.js';
+import type { PreflightReport } from './quality/preflight.js';
+import type { PreflightProgress } from './quality/preflight-run.js';
 
 export type { CallState };
 
@@ -139,6 +141,8 @@ export interface CallEndedDetail {
   quality: CallQuality | null;
 }
 
+export type { PreflightReport, PreflightProgress };
+
 export interface QualityWarningDetail {
   id: string;
   name: QualityWarningName;
@@ -250,6 +254,10 @@ export interface PhoneEventMap {
   'audio-restored': NoAudioDetail;
   'quality-warning': QualityWarningDetail;
   'quality-warning-cleared': QualityWarningClearedDetail;
+  /** `runPreflight`: a step is done (fired by the element, which runs the test). */
+  'preflight-progress': PreflightProgress;
+  /** `runPreflight`'s report. */
+  'preflight-complete': PreflightReport;
   'audio-blocked': AudioBlockedDetail;
   'audio-unblocked': ReadyDetail;
   'audio-device-change': AudioDeviceChangeDetail;

@@ -1,5 +1,6 @@
 import type { CallSnapshot } from './phone-context.js';
 import { fill, type Strings } from './strings.js';
+import { sayQuality } from './views/signal-indicator.js';
 
 /** What the panel's live region says about the call, so screen readers hear each change. */
 export function announcement(call: CallSnapshot | null, t: Strings): string {
@@ -16,6 +17,7 @@ export function announcement(call: CallSnapshot | null, t: Strings): string {
       if (call.held.local) return say(t.sayOnHold);
       if (call.held.remote) return say(t.sayHeldByOther);
       if (call.silent) return say(t.sayNoAudio);
+      if (call.warnings.length) return sayQuality(call.warnings, t)!;
       if (call.autoAnswered) return say(t.sayAnsweredAutomatically);
       return say(call.muted ? t.sayConnectedMuted : t.sayConnected);
     default:

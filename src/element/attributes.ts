@@ -74,6 +74,11 @@ export const ATTRIBUTES = [
   { name: 'bridge-origins', type: 'string', data: true },
   { name: 'strings', type: 'object', attribute: false, popup: true, option: true },
   { name: 'quality-thresholds', type: 'object', attribute: false, popup: true, phone: 'qualityThresholds', option: true },
+  { name: 'noise-suppression', type: 'string', values: ['on', 'off'], popup: true, phone: 'noiseSuppression', data: true, option: true },
+  { name: 'echo-cancellation', type: 'string', values: ['on', 'off'], popup: true, phone: 'echoCancellation', data: true, option: true },
+  { name: 'auto-gain-control', type: 'string', values: ['on', 'off'], popup: true, phone: 'autoGainControl', data: true, option: true },
+  // A function cannot cross to a popup or a frame: in-page mode only (no `popup`).
+  { name: 'audio-processor', type: 'object', attribute: false, phone: 'audioProcessor', option: true },
 ] as const satisfies readonly AttributeRow[];
 
 type Row = (typeof ATTRIBUTES)[number];

@@ -1,5 +1,6 @@
 import { createContext } from '@lit/context';
 import type { AudioDeviceKind } from '../core/audio-devices.js';
+import type { PreflightReport } from '../core/quality/preflight.js';
 
 /** The panel's screens while no call fills it. */
 export type PanelView = 'dialer' | 'history' | 'settings';
@@ -34,6 +35,8 @@ export interface PhoneActions {
   /** The dial field's text (kept by the root: `show(number)` and click-to-call fill it too). */
   setNumber(number: string): void;
   showView(view: PanelView): void;
+  /** The pre-call test ("Test my setup"). */
+  runPreflight(): Promise<PreflightReport>;
   /** A recent call clicked: back to the dialer, calling that number. */
   redial(number: string): void;
 }

@@ -5,6 +5,7 @@ import type { CallState } from '../core/call-state.js';
 import type { HistoryEntry } from '../core/call-history.js';
 import type { Strings } from './strings.js';
 import type { PendingTransfer } from '../core/transfer-request.js';
+import type { QualityWarningName } from '../core/quality/thresholds.js';
 
 /** What the panel's parts render. Immutable: a change is a new object, so context consumers are notified. */
 export interface PhoneSnapshot {
@@ -58,6 +59,8 @@ export interface CallSnapshot {
   readonly silent: boolean;
   /** Answered by itself (`auto-answer`). */
   readonly autoAnswered: boolean;
+  /** The quality warnings in force, oldest first (the signal indicator). */
+  readonly warnings: readonly QualityWarningName[];
 }
 
 export const phoneContext = createContext<PhoneSnapshot>(Symbol.for('voice-widget.phone'));

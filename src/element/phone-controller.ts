@@ -4,6 +4,7 @@ import type { ErrorCode, PhoneEventMap } from '../core/types.js';
 import type { CallSnapshot, PhoneSnapshot } from './phone-context.js';
 import type { Call } from '../core/call.js';
 import { PHONE_EVENTS } from '../event-names.js';
+import { ActiveWarnings } from './active-warnings.js';
 
 /** Problems the status line names (in words from the strings); details go to the `error` event. */
 const PROBLEMS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -26,6 +27,8 @@ export class PhoneController implements ReactiveController {
   private unsubscribe: Array<() => void> = [];
   private stopTimer: ReturnType<typeof setTimeout> | undefined;
   private problem: PhoneSnapshot['problem'] = null;
+  /** Each call's quality warnings in force (the signal indicator). */
+  private readonly warnings = new ActiveWarnings();
   /** Whether this element's own phone may go on the network (not in dialog mode, where the popup's phone does). */
   private active = true;
 
@@ -103,6 +106,7 @@ export class PhoneController implements ReactiveController {
       const { code } = detail as PhoneEventMap['error'];
       if (PROBLEMS.has(code)) this.problem = code as PhoneSnapshot['problem'];
     } else if (type === 'ready') this.problem = null;
+    this.warnings.follow(type, detail);
     this.refresh();
     // `error` must not bubble: a bubbling event named error reaches window.onerror.
     const bubbles = type !== 'error';
@@ -127,14 +131,14 @@ export class PhoneController implements ReactiveController {
       audioDevices: phone.audioDevices,
       dnd: phone.dnd,
       volumes: phone.volumes,
-      call: call ? snapshotOf(call, phone) : null,
-      waiting: phone.waitingCall ? snapshotOf(phone.waitingCall, phone) : null,
+      call: call ? snapshotOf(call, phone, this.warnings.of(call.id)) : null,
+      waiting: phone.waitingCall ? snapshotOf(phone.waitingCall, phone, this.warnings.of(phone.waitingCall.id)) : null,
       transferRequest: phone.transferRequest,
     });
   }
 }
 
-function snapshotOf(call: Call, phone: Phone): CallSnapshot {
+function snapshotOf(call: Call, phone: Phone, warnings: CallSnapshot['warnings']): CallSnapshot {
   return Object.freeze({
     id: call.id,
     state: call.state,
@@ -151,5 +155,6 @@ function snapshotOf(call: Call, phone: Phone): CallSnapshot {
     transferPending: call.transferPending,
     silent: call.silent,
     autoAnswered: phone.autoAnswered(call.id),
+    warnings,
   });
 }

@@ -1,4 +1,6 @@
 import type { EndCause, RegistrationState } from '../core/types.js';
+import type { PreflightProblem, PreflightVerdict } from '../core/quality/preflight.js';
+import type { QualityWarningName } from '../core/quality/thresholds.js';
 import { loadChunk } from '../shared/lazy-chunks.js';
 
 /**
@@ -88,6 +90,22 @@ export interface Strings {
   answeredAutomatically: string;
   sayAnsweredAutomatically: string;
   registration: Record<RegistrationState, string>;
+  /** The in-call signal indicator's label: a good line, a poor one. */
+  goodConnection: string;
+  poorConnection: string;
+  /** Each quality warning in plain words (the indicator's tooltip). */
+  qualityProblem: Record<QualityWarningName, string>;
+  /** The live region when a quality warning comes: `{problem}`. */
+  sayPoorConnection: string;
+  /** A recent call's mean MOS (1–5): `{mos}`. */
+  callQuality: string;
+  /** Settings: the pre-call test. */
+  testSetup: string;
+  testingSetup: string;
+  preflightVerdict: Record<PreflightVerdict, string>;
+  preflightProblem: Record<PreflightProblem, string>;
+  /** The measured line: `{rtt}` ms, `{loss}` %, `{mos}` of 5. */
+  preflightNetwork: string;
   outcome: Record<EndCause, string>;
   problem: Record<'invalid-token' | 'invalid-server' | 'invalid-attribute' | 'registration-failed' | 'too-many-registrations' | 'expired' | 'refused', string>;
 }
@@ -181,6 +199,40 @@ export const en: Strings = {
     unregistered: 'Offline',
     failed: 'Not registered',
   },
+  goodConnection: 'Good connection',
+  poorConnection: 'Poor connection',
+  qualityProblem: {
+    'high-rtt': 'Your network is slow: words arrive late',
+    'high-jitter': 'Your network is uneven: audio may break up',
+    'high-packet-loss': 'Your network is dropping audio',
+    'low-mos': 'The call sounds poor',
+    'low-bytes-received': 'No sound is reaching you',
+    'low-bytes-sent': 'Your voice is not going out',
+    'constant-audio-input-level': 'Your microphone hears nothing: check your headset',
+    'ice-connectivity-lost': 'The connection dropped: trying to get it back',
+  },
+  sayPoorConnection: 'Poor connection: {problem}',
+  callQuality: 'Quality {mos} of 5',
+  testSetup: 'Test my setup',
+  testingSetup: 'Testing your setup…',
+  preflightVerdict: {
+    ready: 'Ready: calls should sound good',
+    degraded: 'Calls will work, but may sound poor',
+    blocked: 'Calls will not work from here',
+    'permission-denied': 'The microphone is blocked: allow it in the browser’s site settings',
+  },
+  preflightProblem: {
+    'microphone-denied': 'The browser does not let the phone use the microphone',
+    'microphone-missing': 'No microphone was found',
+    'microphone-silent': 'The microphone hears nothing: is it muted?',
+    'signalling-unreachable': 'The phone service cannot be reached',
+    'signalling-slow': 'The phone service answers slowly',
+    'no-media-route': 'Your network lets no call audio through',
+    'turn-unreachable': 'The relay server cannot be reached',
+    'relay-failed': 'Audio does not get through the relay server',
+    'poor-network': 'Your network is too slow or loses too much for clear calls',
+  },
+  preflightNetwork: 'Network: {rtt} ms round trip, {loss} % lost, quality {mos} of 5',
   outcome: {
     'local-hangup': 'Call ended',
     'remote-hangup': 'Call ended by the other party',

@@ -10,6 +10,7 @@ import { callScreenStyles } from './views/call-screen.styles.js';
 import { inCallViewStyles } from './views/in-call-view.styles.js';
 import { callWaitingViewStyles } from './views/call-waiting-view.styles.js';
 import { settingsViewStyles } from './views/settings-view.styles.js';
+import { signalIndicatorStyles } from './views/signal-indicator.styles.js';
 
 /** Static strings of our own palettes, not input: safe for unsafeCSS. */
 const lightPalette = unsafeCSS(paletteDeclarations(light));
@@ -152,4 +153,5 @@ export const styles: CSSResultGroup = [
   inCallViewStyles,
   callWaitingViewStyles,
   settingsViewStyles,
+  signalIndicatorStyles,
 ];

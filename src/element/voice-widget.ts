@@ -19,7 +19,11 @@ import { LazyPopupBackend } from './backend/lazy-popup-backend.js';
 import { applyAttributes, checkedUrl, jsonConverter, popupConfig, popupHref } from './attribute-apply.js';
 import { announcement } from './announcement.js';
 import { CustomStyles } from './custom-styles.js';
+import type { PreflightReport } from '../core/quality/preflight.js';
+import type { PreflightOptions } from '../core/quality/preflight-run.js';
+import type { AudioProcessor, OnOff } from '../core/voice-processing.js';
 import { deprecated } from './deprecated.js';
+import { PreflightRunner } from './preflight-runner.js';
 import { UserGestures } from './gestures.js';
 import { fireError, fireLifecycle, fireWarning } from './host-events.js';
 import { IncomingNotifier } from './incoming-notifier.js';
@@ -66,6 +70,9 @@ import { styles } from './voice-widget.styles.js';
  * @attr open - Whether the panel (dialog mode: the popup) is open (reflects); setting it shows or hides it.
  * @attr floating - Pinned to the bottom-right corner of the window.
  * @attr click-to-call - `tel:` links and `[data-phone]` elements in the page call through the widget.
+ * @attr noise-suppression - `on` (default: the browser's) or `off`; switchable during a call.
+ * @attr echo-cancellation - `on` (default: the browser's) or `off`; switchable during a call.
+ * @attr auto-gain-control - `on` (default: the browser's) or `off`; switchable during a call.
  * @attr bridge-origins - Iframe bridge: space-separated origins (`https://crm.example.com`, `https://*.example.com` for subdomains) whose page, as this frame's parent, may run the element's methods and get its events by postMessage.
  *
  * @fires widget-load - The widget has rendered for the first time. `{createdAt, sessionId}`
@@ -88,6 +95,8 @@ import { styles } from './voice-widget.styles.js';
  * @fires audio-restored - Audio arrives again after `no-audio`. `{id}`
  * @fires quality-warning - A call's quality crossed a threshold (3 of 5 samples). `{id, name, value, threshold}`
  * @fires quality-warning-cleared - The quality warning went away. `{id, name}`
+ * @fires preflight-progress - `runPreflight()`: a step is done. `{step, done, total}`
+ * @fires preflight-complete - `runPreflight()`'s report. `{verdict, microphone, signalling, ice, network}`
  * @fires audio-blocked - The browser will not play sound before a user gesture. `{id, source}`
  * @fires audio-unblocked - Sound plays again. `{}`
  * @fires audio-device-change - Another microphone, speaker or ringer was chosen. `{kind, deviceId}`
@@ -122,6 +131,9 @@ import { styles } from './voice-widget.styles.js';
  * @csspart transfer-accept-button - Accepts the transfer request.
  * @csspart transfer-decline-button - Declines the transfer request.
  * @csspart no-audio - The warning shown while no audio arrives.
+ * @csspart signal - The in-call signal indicator (`data-quality="good|poor"`); its tooltip names the problem.
+ * @csspart test-setup - The settings' "Test my setup" button (`runPreflight()`).
+ * @csspart preflight - The pre-call test's report, in plain words.
  * @csspart caller-id - The caller ID choice (in settings), when the token lists caller IDs.
  * @csspart call-waiting - A second call ringing during a call, with Answer (holds the current call) and Decline.
  * @csspart history - The list of recent calls.
@@ -224,6 +236,12 @@ export class VoiceWidget extends LitElement {
   private readonly clickToCallLinks = new LazyClickToCall(this, (number) => this.backend.callFromPage(number));
   /** Iframe bridge: the parent page drives this element by postMessage (see `bridge-origins`). */
   private readonly bridge = new LazyFrameBridge(this, (code, message) => this.fail(code, message));
+  /** `runPreflight`: here through the `preflight` chunk, in dialog mode in the popup. */
+  private readonly preflight = new PreflightRunner(
+    this,
+    () => this.controller.phone.preflightSetup,
+    () => (this.mode === 'dialog' ? () => this.popup.runPreflight() : null),
+  );
 
   @provide({ context: phoneContext })
   @state()
@@ -257,6 +275,7 @@ export class VoiceWidget extends LitElement {
       this.view = 'dialer';
       this.call(number);
     },
+    runPreflight: () => this.runPreflight(),
   };
 
   /** The dial field's text. */
@@ -354,6 +373,21 @@ export class VoiceWidget extends LitElement {
    * (`popup-blocked`) and it turns back to false.
    */
   @property({ type: Boolean, reflect: true }) open = false;
+
+  /** The browser's noise suppression on the microphone: `on` (default) or `off`; a change applies to a call at once. */
+  @property({ attribute: 'noise-suppression' }) noiseSuppression: OnOff = 'on';
+
+  /** The browser's echo cancellation: `on` (default) or `off`; a change applies to a call at once. */
+  @property({ attribute: 'echo-cancellation' }) echoCancellation: OnOff = 'on';
+
+  /** The browser's automatic gain control: `on` (default) or `off`; a change applies to a call at once. */
+  @property({ attribute: 'auto-gain-control' }) autoGainControl: OnOff = 'on';
+
+  /**
+   * The host's own microphone processing: `{process(stream) → stream}` (property only; in-page mode only, it cannot
+   * cross to a popup or a frame). See docs/call-quality.md.
+   */
+  @property({ attribute: false }) audioProcessor: AudioProcessor | null = null;
 
   /** Pins the widget to the bottom-right corner of the window (what the one-line embed and `createVoiceWidget` without a container do). */
   @property({ type: Boolean, reflect: true }) floating = false;
@@ -538,6 +572,15 @@ export class VoiceWidget extends LitElement {
   /** A live call's latest quality sample (MOS, RTT, jitter, loss, codec, bitrate, levels, candidates), or null. */
   getCallStats(id: string): QualitySample | null {
     return this.backend.getCallStats(id);
+  }
+
+  /**
+   * The pre-call test, without calling or registering: microphone, SIP server (an OPTIONS on its own WebSocket),
+   * ICE routes, and a short media loop through the TURN server. Resolves with the report, also fired as
+   * `preflight-complete` after `preflight-progress` for each step. Dialog mode: runs in the popup.
+   */
+  runPreflight(options?: PreflightOptions): Promise<PreflightReport> {
+    return this.preflight.run(options);
   }
 
   /** Whether the current call's microphone is muted. */

@@ -12,6 +12,8 @@ export const CHUNKS = {
   /** The iframe bridge (messages that arrive before it are kept for it). */
   bridge: () => import('../bridge/frame-bridge.js'),
   'click-to-call': () => import('../element/click-to-call.js'),
+  /** `runPreflight`: the pre-call test (microphone, OPTIONS, ICE, the media loop through TURN). */
+  preflight: () => import('../core/quality/preflight-run.js'),
 };
 
 export type ChunkName = keyof typeof CHUNKS;

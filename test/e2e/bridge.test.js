@@ -211,6 +211,20 @@ test('iframe bridge: the host calls through the helper and gets events and respo
     calls[0].id,
   );
   assert.equal((await host.evaluate(() => window.host.command('getCallStats', 'x'.repeat(65)))).code, 'invalid-arguments');
+  // runPreflight is a command that answers at once; the report comes as preflight-complete, after each step's preflight-progress.
+  from = await host.evaluate(() => window.host.log.length);
+  assert.deepEqual(await host.evaluate(() => window.host.command('runPreflight')), { ok: true, result: true });
+  const report = await host.evaluate((f) => window.host.waitFor('preflight-complete', { from: f, timeout: 20_000 }), from);
+  assert.equal(report.verdict, 'ready', JSON.stringify(report));
+  const steps = await host.evaluate(
+    (f) =>
+      window.host.log
+        .slice(f)
+        .filter((e) => e.name === 'preflight-progress')
+        .map((e) => e.detail.step),
+    from,
+  );
+  assert.deepEqual(steps, ['microphone', 'signalling', 'ice', 'network']);
 
   // bob asks the widget to transfer (REFER; carol is not registered): transfer-requested reaches the host,
   // which declines (bob's transfer fails, the call goes on), then accepts (the widget calls carol).

@@ -221,6 +221,12 @@ test('dialog mode: open from a click, call through the popup, events at the host
   assert.deepEqual([lowMos.id, lowMos.threshold], [started.id, 5]);
   await host.waitForFunction((id) => typeof window.vw.el().getCallStats(id)?.mos === 'number', { timeout: 5000, polling: 200 }, started.id);
   assert.equal(await vw(host, (id) => window.vw.el().getCallStats(id).codec, started.id), 'audio/opus');
+  // runPreflight runs in the popup: the host's promise resolves with the report, its events relayed.
+  from.host = await logLength(host);
+  const report = await vw(host, () => window.vw.el().runPreflight());
+  assert.equal(report.verdict, 'ready', JSON.stringify(report));
+  assert.deepEqual(await waitFor(host, 'preflight-complete', { from: from.host }), report);
+  assert.equal(await count(host, 'preflight-progress', from.host), 4);
 
   // 4b. bob asks the popup to transfer (REFER; carol is not registered). refer-policy reaches the popup;
   //     transfer-requested reaches the host, whose declineTransfer and acceptTransfer run in the popup.

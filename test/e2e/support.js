@@ -6,6 +6,7 @@
 // `web`, `browser` and `pages` are live bindings set by the hooks `e2eSuite()`
 // registers: each test file runs in its own process, so one suite a module.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -183,4 +184,17 @@ export async function withLogs(fn, logs, cleanup) {
     await cleanup?.().catch(() => {});
     throw err;
   }
+}
+
+/** axe-core's script, for pages that must inject it themselves. */
+export const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Runs the axe accessibility audit on the widget as it is shown now; returns the violations. */
+export async function audit(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    await window.vw.el().updateComplete;
+    const { violations } = await window.axe.run(window.vw.el());
+    return violations.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
 }

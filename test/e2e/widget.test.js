@@ -7,13 +7,14 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 
 import { launchBrowser, newIsolatedPage, withoutGesture } from '../harness/browser.js';
 import { SIP_SERVERS, startSipServer } from '../harness/sip-servers.js';
 import {
   DOMAIN,
   WIDGET_PAGE as PAGE,
+  AXE,
+  audit,
   count,
   detailsSince,
   e2eSuite,
@@ -81,18 +82,6 @@ async function inboundBytesRising(page) {
   await sleep(700);
   const second = await vw(page, () => window.vw.inboundAudioBytes());
   return { first, second };
-}
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** Runs the axe accessibility audit on the widget as it is shown now; returns the violations. */
-async function audit(page) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    await window.vw.el().updateComplete;
-    const { violations } = await window.axe.run(window.vw.el());
-    return violations.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
 }
 
 /**

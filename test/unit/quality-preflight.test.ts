@@ -74,6 +74,17 @@ describe('preflight verdict', () => {
 });
 
 describe('classifyCandidates', () => {
+  it('needs no TURN when the relay saw this client at one of its host addresses (no NAT between them)', () => {
+    const candidates = [
+      { type: 'host', address: '10.0.0.5' },
+      { type: 'relay', address: '203.0.113.9', relatedAddress: '10.0.0.5' },
+    ];
+    expect(classifyCandidates(candidates).turnRequired).to.equal(false);
+    expect(classifyCandidates([candidates[0], { ...candidates[1], relatedAddress: '198.51.100.7' }]).turnRequired).to.equal(true);
+    // Reached over TCP, the relay says nothing about UDP.
+    expect(classifyCandidates([candidates[0], { ...candidates[1], relayProtocol: 'tcp' }]).turnRequired).to.equal(true);
+  });
+
   it('needs TURN when only relay (and no server-reflexive) candidates came', () => {
     expect(classifyCandidates([{ type: 'host' }, { type: 'relay' }])).to.deep.equal({ host: true, srflx: false, relay: true, turnRequired: true });
     expect(classifyCandidates([{ type: 'host' }, { type: 'srflx' }, { type: 'relay' }]).turnRequired).to.equal(false);

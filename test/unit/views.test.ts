@@ -58,6 +58,7 @@ function snapshot(): PhoneSnapshot {
       holdPending: false,
       transferPending: false,
       silent: false,
+      warnings: [],
     },
     waiting: null,
     transferRequest: null,
@@ -100,6 +101,17 @@ describe('views against a provided phone context', () => {
     part(phone, 'mute-button')!.click();
     part(phone, 'hold-button')!.click();
     expect(phone.calls).to.deep.equal(['setMuted(false)', 'setHeld(false)']);
+  });
+
+  it("the in-call view's signal indicator: good, then poor naming the cause in plain words", async () => {
+    const phone = await mount(html`<vw-in-call-view></vw-in-call-view>`);
+    await phone.set({}, {});
+    expect(part(phone, 'signal')!.dataset.quality).to.equal('good');
+    expect(part(phone, 'signal')!.textContent!.trim()).to.equal('Good connection');
+    await phone.set({}, { warnings: ['low-mos', 'high-packet-loss'] });
+    expect(part(phone, 'signal')!.dataset.quality).to.equal('poor');
+    expect(part(phone, 'signal')!.title).to.equal('Your network is dropping audio');
+    expect(part(phone, 'signal')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal('Poor connection: Your network is dropping audio');
   });
 
   it('the in-call view owns its keypad and transfer field: digits and the target go to the actions', async () => {

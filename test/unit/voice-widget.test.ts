@@ -161,6 +161,16 @@ describe('<voice-widget>', () => {
     expect(log.map((e) => (e.detail as { code: string }).code)).to.deep.equal(['no-call', 'no-call', 'invalid-dtmf', 'no-call', 'no-call']);
   });
 
+  it('voice processing attributes other than on/off give invalid-attribute and fall back to on', async () => {
+    const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
+    const log = recordEvents(el, ['error']);
+    el.setAttribute('noise-suppression', 'loud');
+    el.setAttribute('echo-cancellation', 'off');
+    await el.updateComplete;
+    expect(log.map((e) => (e.detail as { code: string }).code)).to.deep.equal(['invalid-attribute']);
+    expect([el.noiseSuppression, el.echoCancellation, el.autoGainControl]).to.deep.equal(['on', 'off', 'on']);
+  });
+
   it('unknown mode and dtmf-mode values give invalid-attribute and fall back to the defaults', async () => {
     const el = await fixture<VoiceWidget>(html`<voice-widget></voice-widget>`);
     const log = recordEvents(el, ['error']);

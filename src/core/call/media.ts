@@ -1,10 +1,5 @@
 import type { ErrorCode } from '../types.js';
-
-/** The microphone (a chosen one, or the default), asked for by the call itself so it can always be released. */
-const microphoneConstraints = (deviceId: string | null): MediaStreamConstraints => ({
-  audio: deviceId ? { deviceId: { exact: deviceId } } : true,
-  video: false,
-});
+import { stopStream, VoiceProcessing } from '../voice-processing.js';
 
 type SinkAudio = HTMLAudioElement & { setSinkId?(id: string): Promise<void> };
 
@@ -25,6 +20,8 @@ export class CallMedia {
     private microphoneId: string | null,
     private speakerId: string | null,
     private readonly hooks: MediaHooks,
+    /** The microphone's constraints and the host's processor (voice-processing.ts). */
+    private readonly voice: VoiceProcessing = new VoiceProcessing(),
   ) {}
 
   get hasMicrophone(): boolean {
@@ -34,14 +31,14 @@ export class CallMedia {
   /** The chosen microphone; if it is gone, the default one (with an `error` saying so). */
   async open(): Promise<MediaStream> {
     const chosen = this.microphoneId;
-    if (!chosen) return navigator.mediaDevices.getUserMedia(microphoneConstraints(null));
+    if (!chosen) return this.voice.open(null);
     try {
-      return await navigator.mediaDevices.getUserMedia(microphoneConstraints(chosen));
+      return await this.voice.open(chosen);
     } catch (e) {
       const name = (e as DOMException)?.name;
       if (name !== 'OverconstrainedError' && name !== 'NotFoundError') throw e;
       this.hooks.error('device-unavailable', 'the chosen microphone is not available; using the default one');
-      return navigator.mediaDevices.getUserMedia(microphoneConstraints(null));
+      return this.voice.open(null);
     }
   }
 
@@ -60,13 +57,13 @@ export class CallMedia {
     if (!this.microphone || !sender || ended()) return;
     const next = await this.open();
     if (ended()) {
-      for (const track of next.getTracks()) track.stop();
+      stopStream(next);
       return;
     }
     const [track] = next.getAudioTracks();
     track.enabled = !muted;
     await sender.replaceTrack(track);
-    for (const old of this.microphone.getTracks()) old.stop();
+    stopStream(this.microphone);
     this.microphone = next;
   }
 
@@ -102,7 +99,7 @@ export class CallMedia {
 
   /** Stops the microphone and the remote audio. */
   release(peer: RTCPeerConnection | null): void {
-    for (const track of this.microphone?.getTracks() ?? []) track.stop();
+    if (this.microphone) stopStream(this.microphone);
     this.microphone = null;
     if (peer) {
       for (const sender of peer.getSenders()) sender.track?.stop();

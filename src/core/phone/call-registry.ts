@@ -6,12 +6,12 @@ import { DTMF_DIGITS, normalizeDialString } from '../dial-string.js';
 import { referOptions, type AgentEvents, type ReferAccept, type SipAgent, type SipSession } from '../jssip-adapter.js';
 import type { ToneKind } from '../tones.js';
 import { referTarget, TransferRequests, type PendingTransfer, type ReferPolicy, type ReferUri } from '../transfer-request.js';
-import type { DtmfMode, EndCause, Party, PhoneEventMap, PhoneState, WidgetState } from '../types.js';
+import type { EndCause, Party, PhoneEventMap, PhoneState, WidgetState } from '../types.js';
 import type { QualitySample } from '../quality/stats-sample.js';
-import type { QualityThresholds } from '../quality/thresholds.js';
 import type { AudioSession } from './audio-session.js';
 import { callerOf, type Caller } from './caller-identity.js';
 import { IncomingPolicy } from './incoming-policy.js';
+import type { PhoneSettings } from './settings.js';
 
 type CallEvents = PhoneEventMap & { 'transfer-request-change': Record<string, never> };
 
@@ -25,7 +25,7 @@ export interface RegistryContext {
   phoneState(): PhoneState;
   /** The caller ID chosen for outgoing calls, or null. */
   outboundNumber(): string | null;
-  media(): { iceServers: RTCIceServer[]; pcConfig: RTCConfiguration; dtmfMode: DtmfMode; qualityThresholds: QualityThresholds };
+  media(): ReturnType<PhoneSettings['media']>;
   history(): CallHistory | null;
   credentialExpired(): void;
   /** The last live call ended (a deferred reconnection may go ahead). */
@@ -217,7 +217,7 @@ export class CallRegistry {
 
   private create(direction: 'outbound' | 'inbound', number: string, remote: Party, session?: SipSession, foreground = true): Call {
     const claims = this.ctx.claims()!;
-    const { iceServers, dtmfMode, qualityThresholds } = this.ctx.media();
+    const { iceServers, dtmfMode, qualityThresholds, voice } = this.ctx.media();
     const { emit, audio } = this.ctx;
     const previous = this.state;
     const call = new Call(
@@ -232,6 +232,7 @@ export class CallRegistry {
         microphone: audio.devices.microphone,
         speaker: audio.devices.speaker,
         qualityThresholds,
+        voice,
       },
       {
         stateChanged: (c, state, prev) => emit('state-change', { id: c.id, state, previous: prev }),

@@ -3,6 +3,7 @@ import type { DtmfMode, ErrorCode } from '../types.js';
 import type { PhoneConfig } from '../phone.js';
 import { QualityThresholdsError, resolveThresholds, type QualityThresholds } from '../quality/thresholds.js';
 import { ConfigError, parseServers, policies, type ConfigField } from './config-checks.js';
+import { VoiceProcessing } from '../voice-processing.js';
 
 /**
  * The phone's configuration that is not the token: the servers, the media
@@ -16,6 +17,8 @@ export class PhoneSettings {
   private iceTransportPolicy: RTCIceTransportPolicy = 'all';
   private qualityThresholds: QualityThresholds = resolveThresholds(null);
   private readonly bad = new Set<ConfigField>();
+  /** The microphone's voice processing; the phone takes its fields (a change reopens the calls' microphones). */
+  readonly voice = new VoiceProcessing();
 
   constructor(private readonly error: (code: ErrorCode, message: string) => void) {}
 
@@ -70,13 +73,20 @@ export class PhoneSettings {
   }
 
   /** A call's media settings: the host's ICE servers, else the token's; `relay` forces TURN. */
-  media(claims: TokenClaims | null): { iceServers: RTCIceServer[]; pcConfig: RTCConfiguration; dtmfMode: DtmfMode; qualityThresholds: QualityThresholds } {
+  media(claims: TokenClaims | null): {
+    iceServers: RTCIceServer[];
+    pcConfig: RTCConfiguration;
+    dtmfMode: DtmfMode;
+    qualityThresholds: QualityThresholds;
+    voice: VoiceProcessing;
+  } {
     const iceServers = this.hostIceServers ?? (claims?.ice_servers as RTCIceServer[] | undefined) ?? [];
     return {
       iceServers,
       pcConfig: { iceServers, iceTransportPolicy: this.iceTransportPolicy },
       dtmfMode: this.dtmfMode,
       qualityThresholds: this.qualityThresholds,
+      voice: this.voice,
     };
   }
 }

@@ -25,8 +25,10 @@ export async function gatherCandidates(config: RTCConfiguration, timeoutMs = GAT
     const done = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
       pc.onicecandidate = (e) => {
-        if (e.candidate) found.push({ type: e.candidate.type });
-        else {
+        if (e.candidate) {
+          const { type, address, relatedAddress, relayProtocol } = e.candidate as RTCIceCandidate & { relayProtocol?: string | null };
+          found.push({ type, address, relatedAddress, relayProtocol });
+        } else {
           clearTimeout(timer);
           resolve();
         }

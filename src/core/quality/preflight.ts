@@ -108,19 +108,29 @@ export function preflightVerdict(problems: readonly PreflightProblem[]): Preflig
 
 export interface GatheredCandidate {
   type: CandidateType | string | null;
+  address?: string | null;
+  /** A relay candidate's: this client's address as the TURN server saw it. */
+  relatedAddress?: string | null;
+  /** A relay candidate's: how this client reached the TURN server (`udp`, `tcp`, `tls`). */
+  relayProtocol?: string | null;
 }
 
 /**
- * What gathering says about routes. TURN answers with the client's mapped
- * address too (a srflx candidate), so a relay without any srflx means UDP to
- * the outside did not get through and only the relay will carry calls.
+ * What gathering says about routes. UDP gets through directly when a
+ * server-reflexive candidate came (a STUN answer), or when the TURN server,
+ * reached over UDP, saw this client at one of its host addresses (no NAT
+ * between them; the browser drops a srflx equal to a host). Without either
+ * (a TURN server reached only over TCP or TLS), only the relay can carry
+ * calls: `turnRequired`.
  */
 export function classifyCandidates(candidates: readonly GatheredCandidate[]): PreflightIce {
-  const has = (type: CandidateType) => candidates.some((c) => c.type === type);
-  const host = has('host');
-  const srflx = has('srflx') || has('prflx');
-  const relay = has('relay');
-  return { host, srflx, relay, turnRequired: relay && !srflx };
+  const of = (type: CandidateType) => candidates.filter((c) => c.type === type);
+  const hosts = of('host');
+  const srflx = of('srflx').length + of('prflx').length > 0;
+  const relays = of('relay');
+  const overUdp = relays.filter((r) => r.relayProtocol !== 'tcp' && r.relayProtocol !== 'tls');
+  const hostSeen = overUdp.some((r) => !!r.relatedAddress && hosts.some((h) => h.address === r.relatedAddress));
+  return { host: hosts.length > 0, srflx, relay: relays.length > 0, turnRequired: relays.length > 0 && !srflx && !hostSeen };
 }
 
 /** The loop's figures from its samples: mean RTT and jitter, loss over the whole loop, MOS of those. */

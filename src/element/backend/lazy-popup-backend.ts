@@ -140,6 +140,7 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
   reset = (): void => void this.command((real) => (real.reset(), true));
   setDnd = (on: boolean): boolean => this.command((real) => real.setDnd(on));
   setVolume = (kind: 'ring' | 'call', level: number): boolean => this.command((real) => real.setVolume(kind, level));
+  runPreflight = (): boolean => this.command((real) => real.runPreflight());
   isMuted = (): boolean => this.part.value?.isMuted() ?? false;
   isOnHold = (): boolean => this.part.value?.isOnHold() ?? false;
   isReady = (): boolean => this.part.value?.isReady() ?? false;

@@ -82,6 +82,7 @@ export class PopupBackend implements PhoneBackend {
   reset = (): void => void this.run('reset');
   setDnd = (on: boolean): boolean => this.run('setDnd', on);
   setVolume = (kind: 'ring' | 'call', level: number): boolean => this.run('setVolume', kind, level);
+  runPreflight = (): boolean => this.run('runPreflight');
   isMuted = (): boolean => this.dialog.snapshot?.muted ?? false;
   isOnHold = (): boolean => this.dialog.snapshot?.onHold ?? false;
   isReady = (): boolean => this.dialog.snapshot?.ready ?? false;

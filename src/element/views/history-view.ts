@@ -2,9 +2,21 @@ import { html, nothing } from 'lit';
 import { formatDuration } from '../call-timer.js';
 import { incomingIcon, outgoingIcon } from '../icons.js';
 import { ViewElement } from './view-element.js';
+import { fill } from '../strings.js';
+import type { HistoryEntry } from '../../core/call-history.js';
 
 /** Recent calls, newest first; a click calls back. */
 export class HistoryView extends ViewElement {
+  /** A connected call's quality: "Poor connection" when a warning came, else its mean MOS. */
+  private quality(e: HistoryEntry) {
+    const q = e.quality;
+    if (!q || q.mosAverage === null) return nothing;
+    const score = fill(this.t.callQuality, { mos: q.mosAverage.toFixed(1) });
+    return q.warnings.length > 0
+      ? html`<span class="quality" data-poor title=${score}>${this.t.poorConnection}</span>`
+      : html`<span class="quality">${score}</span>`;
+  }
+
   override render() {
     const entries = this.snapshot?.history ?? [];
     const t = this.t;
@@ -26,6 +38,7 @@ export class HistoryView extends ViewElement {
                   <span class="who">
                     <span class="name">${e.name}</span>
                     ${e.name !== e.number ? html`<span class="number">${e.number}</span>` : nothing}
+                    ${this.quality(e)}
                   </span>
                   <span class="when">
                     <time datetime=${when.toISOString()}>${when.toDateString() === today ? time.format(when) : day.format(when)}</time>

@@ -5,6 +5,7 @@ import { renderTransferRequest } from '../transfer-request-view.js';
 import { ViewElement } from './view-element.js';
 import { renderParty } from './party.js';
 import { renderAutoAnswered } from './comfort-parts.js';
+import { renderSignal } from './signal-indicator.js';
 
 /** A transfer's progress or outcome, for the call it belongs to. */
 export interface TransferNote {
@@ -37,6 +38,7 @@ export class InCallView extends ViewElement {
       ${renderParty(call)}
       ${held ? html`<span class="progress held" role="status">${held}</span>` : html`<vw-call-timer class="progress" label=${t.callDuration}></vw-call-timer>`}
       ${renderAutoAnswered(call, t)}
+      ${renderSignal(call.warnings, t)}
       ${call.silent ? html`<span part="no-audio" class="warning" role="alert">${t.noAudio}</span>` : nothing}
       <div class="tools">
         <button

@@ -5,6 +5,8 @@ import type { NotificationSupport } from '../incoming-notifier.js';
 import { fill } from '../strings.js';
 import { ViewElement } from './view-element.js';
 import { renderDndSwitch, renderVolumes } from './comfort-parts.js';
+import { renderPreflight, type PreflightView } from './preflight-result.js';
+import { loadChunk } from '../../shared/lazy-chunks.js';
 
 /** The last list seen: a settings view shown again starts from it while it lists anew (the page's devices, not one widget's). */
 let lastList: AudioDeviceList | null = null;
@@ -15,6 +17,7 @@ export class SettingsView extends ViewElement {
   @property({ attribute: false }) notificationsEnabled = false;
 
   @state() private deviceList: AudioDeviceList | null = lastList;
+  @state() private preflight: PreflightView = { running: false, report: null, problems: [] };
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -36,6 +39,20 @@ export class SettingsView extends ViewElement {
       this.deviceList = { microphones: [], speakers: [], outputSelection: false, ringerSelection: false };
     }
     lastList = this.deviceList;
+  }
+
+  /** "Test my setup": the pre-call test's report, shown in plain words. */
+  private async testSetup(): Promise<void> {
+    if (!this.actions || this.preflight.running) return;
+    this.preflight = { running: true };
+    try {
+      const report = await this.actions.runPreflight();
+      // The chunk is here by now: it ran the test.
+      const { reportProblems } = await loadChunk('preflight');
+      this.preflight = { running: false, report, problems: reportProblems(report) };
+    } catch (e) {
+      this.preflight = { running: false, report: null, problems: [], failed: (e as Error).message };
+    }
   }
 
   /** Browsers name devices only once the page may use the microphone: ask (from this click), then list again. */
@@ -88,6 +105,7 @@ export class SettingsView extends ViewElement {
           : nothing
       }
       ${named ? nothing : html`<button class="text-button" @click=${() => this.allowDeviceNames()}>${t.showDeviceNames}</button>`}
+      ${renderPreflight(this.preflight, t, () => void this.testSetup())}
       ${
         support === 'unsupported'
           ? nothing

@@ -13,6 +13,8 @@ const EVENTS = [
   'error',
   'token-expired',
   'dnd-change',
+  'preflight-progress',
+  'preflight-complete',
 ];
 /** Events through the helper, and every raw message of our protocol this page receives (to prove what reached it). */
 const log = [];

@@ -18,6 +18,8 @@
     'audio-restored',
     'quality-warning',
     'quality-warning-cleared',
+    'preflight-progress',
+    'preflight-complete',
     'audio-blocked',
     'audio-unblocked',
     'audio-device-change',
