@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { jssipTrims } from './build/jssip-trims/index.mjs';
-import { chunkEntry, chunkInput, chunkTable, classicChunkLoads, transpileTs } from './build/lazy-chunks.mjs';
+import { chunkEntry, chunkInput, chunkTable, classicChunkLoads, sharedImports, transpileTs } from './build/lazy-chunks.mjs';
 import { minifyCssTemplates } from './scripts/rollup-minify-css.mjs';
 import { thirdPartyNotices } from './scripts/rollup-third-party-notices.mjs';
 
@@ -42,7 +42,8 @@ export default [
       browserTs({ outDir: 'dist' }),
       // Code a page may never use loads later, from beside this file (build/lazy-chunks.mjs).
       classicChunkLoads(),
-      terser({ format: { comments: /@license|@preserve|^!/ }, ecma: 2021, module: false }),
+      // Licence comments inside bundled files go: the notice at the top names each package, its licence and copyright.
+      terser({ format: { comments: false }, ecma: 2021, module: false }),
       thirdPartyNotices(),
       // Dialog mode's popup page, shipped beside the bundle it loads.
       {
@@ -67,6 +68,8 @@ export default [
     output: { file: `dist/voice-widget-${chunk.name}.js`, format: 'iife', sourcemap: false },
     plugins: [
       chunkEntry(chunk),
+      // Lit and the view base class come from the main file, not a copy.
+      sharedImports(),
       production,
       transpileTs(),
       resolve({ browser: true, preferBuiltins: false, exportConditions: ['browser', 'production'] }),

@@ -6,6 +6,7 @@
 // rewritten to load it with a plain <script> (src/shared/classic-chunk.ts).
 // The npm build leaves the table as it is: ordinary dynamic imports.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
@@ -76,6 +77,46 @@ export function transpileTs() {
     transform(code, id) {
       if (!id.endsWith('.ts')) return null;
       return { code: ts.transpileModule(code, { compilerOptions, fileName: id }).outputText, map: null };
+    },
+  };
+}
+
+const SHARED_FROM = fileURLToPath(new URL('../src/element/views/lazy-views.ts', import.meta.url));
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+const SHARED_PREFIX = '\0voice-widget-shared:';
+
+/** The modules the main file lends its chunks: the keys of `registerChunk('shared', {…})` in src/element/views/lazy-views.ts. */
+export function sharedModules() {
+  const block = /registerChunk\('shared', \{([\s\S]*?)\n\}\);/.exec(readFileSync(SHARED_FROM, 'utf8'));
+  if (!block) throw new Error("build/lazy-chunks: no registerChunk('shared', …) in src/element/views/lazy-views.ts");
+  return new Set([...block[1].matchAll(/^\s+'?([\w@/.-]+?)'?: \{/gm)].map((m) => m[1]));
+}
+
+/**
+ * A chunk's build: an import of a module the main file lends (Lit, our view
+ * base class, …) reads it from the main file (through the chunk registry)
+ * instead of bundling a copy. A name the main file does not lend is undefined,
+ * so a chunk that starts importing another name must be added there.
+ */
+export function sharedImports() {
+  const keys = sharedModules();
+  const registry = fileURLToPath(new URL('../src/shared/chunk-registry.ts', import.meta.url));
+  return {
+    name: 'shared-imports',
+    resolveId(source, importer) {
+      if (keys.has(source)) return SHARED_PREFIX + source;
+      if (!importer || importer.startsWith('\0') || !/^\.\.?\//.test(source)) return null;
+      const file = fileURLToPath(new URL(source.replace(/\.js$/, '.ts'), `file://${importer}`));
+      const key = file.startsWith(SRC) ? path.basename(file, '.ts') : null;
+      return key && keys.has(key) ? SHARED_PREFIX + key : null;
+    },
+    load(id) {
+      if (!id.startsWith(SHARED_PREFIX)) return null;
+      const key = id.slice(SHARED_PREFIX.length);
+      return {
+        code: `import { registeredChunk } from ${JSON.stringify(registry)};\nexport const __shared = registeredChunk('shared')[${JSON.stringify(key)}];\n`,
+        syntheticNamedExports: '__shared',
+      };
     },
   };
 }

@@ -776,15 +776,18 @@ function resolveSiteName(site) {
 // Network.webSocketFrameSent/Received). Fires less than WAKE_GAP_MS apart
 // are one wake-up (e.g. a keepalive's timer and the transaction timers its
 // answer sets). Budget: wake-ups, and bursts of sent SIP messages, no more
-// often than the widget's keepalive (KEEPALIVE_EVERY_MS in src/core/phone.ts);
+// often than the widget's keepalive (KEEPALIVE_EVERY_MS in src/core/phone/connection.ts);
 // without a keepalive, than JsSIP's registration refresh (≥ 300 s with
 // register_expires 600).
 
 async function keepaliveMs() {
-  const src = await readFile(path.join(ROOT, 'src/core/phone.ts'), 'utf8');
-  const m = /const KEEPALIVE_EVERY_MS\s*=\s*([\d_]+)/.exec(src);
-  if (m) return { ms: Number(m[1].replace(/_/g, '')), from: 'KEEPALIVE_EVERY_MS in src/core/phone.ts' };
-  return { ms: 300_000, from: 'no keepalive in src/core/phone.ts: JsSIP registration refresh (register_expires 600 → ≥ 300 s)' };
+  // The constant moved with the Phone split; read it from whichever file declares it.
+  for (const file of ['src/core/phone/connection.ts', 'src/core/phone.ts']) {
+    const src = await readFile(path.join(ROOT, file), 'utf8').catch(() => '');
+    const m = /const KEEPALIVE_EVERY_MS\s*=\s*([\d_]+)/.exec(src);
+    if (m) return { ms: Number(m[1].replace(/_/g, '')), from: `KEEPALIVE_EVERY_MS in ${file}` };
+  }
+  return { ms: 300_000, from: 'no KEEPALIVE_EVERY_MS in src/core: JsSIP registration refresh (register_expires 600 → ≥ 300 s)' };
 }
 
 async function idlePage(variant) {

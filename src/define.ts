@@ -6,8 +6,8 @@ import { OutgoingView } from './element/views/outgoing-view.js';
 import { InCallView } from './element/views/in-call-view.js';
 import { CallWaitingView } from './element/views/call-waiting-view.js';
 import { DialerView } from './element/views/dialer-view.js';
-import { HistoryView } from './element/views/history-view.js';
-import { SettingsView } from './element/views/settings-view.js';
+import type { HistoryView } from './element/views/history-view.js';
+import type { SettingsView } from './element/views/settings-view.js';
 import { HeaderView } from './element/views/header-view.js';
 import { NavigationView } from './element/views/navigation-view.js';
 
@@ -21,6 +21,7 @@ function define(tag: string, ctor: CustomElementConstructor): void {
   if (!customElements.get(tag)) customElements.define(tag, ctor);
 }
 
+// vw-settings-view and vw-history-view are the `views` lazy chunk, defined when the panel first needs them (element/views/lazy-views.ts).
 define('voice-widget', VoiceWidget);
 define('vw-dialpad', VoiceWidgetDialpad);
 define('vw-call-timer', VoiceWidgetCallTimer);
@@ -29,8 +30,6 @@ define('vw-outgoing-view', OutgoingView);
 define('vw-in-call-view', InCallView);
 define('vw-call-waiting-view', CallWaitingView);
 define('vw-dialer-view', DialerView);
-define('vw-history-view', HistoryView);
-define('vw-settings-view', SettingsView);
 define('vw-header-view', HeaderView);
 define('vw-navigation-view', NavigationView);
 

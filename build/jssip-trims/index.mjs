@@ -2,6 +2,8 @@
 // node_modules/jssip is read as published; see README.md beside this file for
 // why each trim is safe, and test/node/jssip-trims.test.js for the guards).
 import { fileURLToPath } from 'node:url';
+import { dropDebugLogs } from './debug-logs.mjs';
+import { statusCodesInSource, trimReasonPhrases } from './reason-phrases.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -77,8 +79,9 @@ export function trimGrammar(code) {
   return out.replace(table, `var parseFunctions = {\n                ${kept}\n            };`);
 }
 
-/** The rollup plugin: resolve replacements for JsSIP's imports, transform its grammar. */
+/** The rollup plugin: resolve replacements for JsSIP's imports, transform its grammar, drop its debug-level logs. */
 export function jssipTrims() {
+  const statusCodes = statusCodesInSource();
   return {
     name: 'jssip-trims',
     resolveId(source, importer) {
@@ -88,8 +91,10 @@ export function jssipTrims() {
       return null;
     },
     transform(code, id) {
-      if (!isJssip(id) || !/[\\/]lib[\\/]Grammar\.js$/.test(id)) return null;
-      return { code: trimGrammar(code), map: null };
+      if (!isJssip(id)) return null;
+      let trimmed = /[\\/]lib[\\/]Grammar\.js$/.test(id) ? trimGrammar(code) : code;
+      if (/[\\/]lib[\\/]Constants\.js$/.test(id)) trimmed = trimReasonPhrases(trimmed, statusCodes);
+      return { code: trimmed.includes('logger.debug') ? dropDebugLogs(trimmed).code : trimmed, map: null };
     },
   };
 }

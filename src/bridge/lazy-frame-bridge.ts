@@ -1,5 +1,5 @@
 import { EarlyMessages } from '../shared/early-messages.js';
-import { LazyPart } from '../shared/lazy-part.js';
+import { LazyPart, loadFailure } from '../shared/lazy-part.js';
 import { loadChunk } from '../shared/lazy-chunks.js';
 import type { BridgeTarget } from './frame-bridge.js';
 import { BRIDGE_EVENTS, RATE_BURST } from './protocol.js';
@@ -30,7 +30,7 @@ export class LazyFrameBridge {
 
   constructor(
     private readonly host: BridgeTarget,
-    private readonly fail: (code: 'invalid-attribute', message: string) => void,
+    private readonly fail: (code: 'invalid-attribute' | 'chunk-failed', message: string) => void,
   ) {}
 
   private keepEvent = (e: Event): void => void (this.events.length < EARLY_EVENTS && this.events.push(e));
@@ -42,6 +42,7 @@ export class LazyFrameBridge {
     if (!value?.trim() || window.parent === window) return;
     if (!this.part.loading) for (const name of BRIDGE_EVENTS) this.host.addEventListener(name, this.keepEvent);
     this.messages.start();
-    void this.part.load();
+    // A failed load (a 404, a CSP block) is reported; what was kept waits for the next `bridge-origins` change.
+    if (!this.part.loading) this.part.load().catch((err: unknown) => this.fail('chunk-failed', loadFailure(err)));
   }
 }

@@ -2,7 +2,7 @@ import { CallStateMachine, type CallState } from './call-state.js';
 import { endCauseFor, terminalStateFor } from './causes.js';
 import { HoldControl } from './call/hold.js';
 import { LivenessWatchdog } from './call/liveness.js';
-import { QualitySampler } from './quality/sampler.js';
+import { LazyQualitySampler } from './quality/lazy-sampler.js';
 import type { QualitySample } from './quality/stats-sample.js';
 import type { CallQuality } from './quality/summary.js';
 import type { QualityThresholds } from './quality/thresholds.js';
@@ -94,7 +94,7 @@ export class Call {
   private readonly media: CallMedia;
   private readonly hold: HoldControl;
   private readonly liveness: LivenessWatchdog;
-  private readonly quality: QualitySampler;
+  private readonly quality: LazyQualitySampler;
   private session: SipSession | null = null;
   private peer: RTCPeerConnection | null = null;
   /** An answer (or dial) is under way: waiting for the microphone or for JsSIP. */
@@ -139,7 +139,7 @@ export class Call {
       { silence: (silent) => this.hooks.audioSilence(this, silent), dead: () => this.abort('connection-lost') },
     );
     // Its own getStats() poll beside the watchdog's: the two read different fields and stop at different times.
-    this.quality = new QualitySampler(
+    this.quality = new LazyQualitySampler(
       { peerConnection: () => this.peer, held: () => this.hold.local || this.hold.remote, muted: () => this.isMuted },
       { raise: (w) => this.hooks.qualityWarning(this, w, true), clear: (w) => this.hooks.qualityWarning(this, w, false) },
       { thresholds: init.qualityThresholds },
@@ -189,7 +189,7 @@ export class Call {
 
   /** The call's quality summary for `call-ended`; null when it was never sampled. */
   get qualitySummary(): CallQuality | null {
-    return this.quality.summary.result();
+    return this.quality.summaryResult();
   }
 
   /** Whether audio has stopped arriving (see the liveness watchdog). */

@@ -47,7 +47,8 @@ export type ErrorCode =
   | 'invalid-url'
   | 'csp-blocked'
   | 'popup-blocked'
-  | 'popup-detached';
+  | 'popup-detached'
+  | 'chunk-failed';
 
 /** Dialog mode: a page took up a popup that was already running. */
 export interface DialogAttachedDetail {

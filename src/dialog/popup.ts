@@ -1,6 +1,7 @@
 import type { VoiceWidget } from '../element/voice-widget.js';
 import { PHONE_EVENTS } from '../event-names.js';
 import { chooseHost, readHostList } from './popup-hosts.js';
+import { takeHash } from './popup-hash.js';
 import { envelope, parseHostMessage, type Command, type DialogConfig, type DialogSnapshot, type PopupMessage } from './protocol.js';
 import { readStorage, writeStorage } from '../shared/storage.js';
 import { popupRow, propertyOf } from '../element/attributes.js';
@@ -31,15 +32,14 @@ const RELAYED = [...PHONE_EVENTS, 'warning'] as const;
  * reloads or navigates, the popup keeps the call and says hello, to that
  * origin only, until a page of it in the same tab takes it up again.
  */
-export function runPopup(): void {
+export function runPopup(hash = takeHash()): void {
   // Refuse to run inside a frame: the phone is a top-level window or nothing.
   if (window.top !== window.self) {
     document.documentElement.textContent = '';
     return;
   }
-  const params = new URLSearchParams(location.hash.slice(1));
+  const params = new URLSearchParams(hash.slice(1));
   const configToken = params.get('vw');
-  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 
   // A fresh opener's claim, else (a reload) the claim this window accepted before; the list decides either way.
   // No storage: a reload cannot re-handshake, the user reopens from the app.

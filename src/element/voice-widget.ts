@@ -5,6 +5,7 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import { provide } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import type { DtmfMode, ErrorCode, RegistrationState, WidgetState } from '../core/types.js';
+import type { PhoneConfig } from '../core/phone.js';
 import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '../core/audio-devices.js';
 import { microphoneErrorCode } from '../core/call.js';
 import type { ReferPolicy } from '../core/transfer-request.js';
@@ -34,6 +35,9 @@ import { PhoneController } from './phone-controller.js';
 import { languageLoading, stringsFor, type Strings } from './strings.js';
 import { TransferNotes } from './transfer-notes.js';
 import { renderDialogLauncher, renderWidget } from './views/root-template.js';
+import { firstRegistration } from './first-registration.js';
+import { loadPanelViews, panelViewLoading } from './views/lazy-views.js';
+import { loadFailure } from '../shared/lazy-part.js';
 import { styles } from './voice-widget.styles.js';
 
 /**
@@ -282,6 +286,9 @@ export class VoiceWidget extends LitElement {
   @state() private number = '';
   /** What the panel shows when no call is on screen. */
   @state() private view: PanelView = 'dialer';
+
+  /** The token and server given to the phone before the first update (willUpdate does not give them again). */
+  private early: PhoneConfig | null = null;
   /** The language in use: `lang`, else the page's (what the popup gets). */
   @state() private language: string | null = null;
   /** The checked URLs in use (null: none, or refused); the popup gets them. */
@@ -460,10 +467,33 @@ export class VoiceWidget extends LitElement {
     this.lifecycle('widget-load');
   }
 
-  /** A language whose strings load lazily (lang="es"): no render until they are here, so no English first. */
+  /**
+   * A language whose strings load lazily (lang="es"): no render until they are here, so no English first.
+   * The first render also waits (briefly) for the first registration, which starts before it.
+   */
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const waiting = languageLoading(this.lang || document.documentElement.lang);
-    return waiting ? waiting.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+    const waits = [languageLoading(this.lang || document.documentElement.lang), this.hasUpdated ? null : this.registerEarly(), this.viewLoading()].filter(
+      (w) => w,
+    );
+    return waits.length > 0 ? Promise.all(waits).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+  }
+
+  /** The settings and recent-calls views are the `views` chunk: the panel waits for it; if it cannot load, back to the dialer. */
+  private viewLoading(): Promise<void> | null {
+    return (
+      panelViewLoading(this.view)?.catch((err: unknown) => {
+        this.fail('chunk-failed', loadFailure(err));
+        this.view = 'dialer';
+      }) ?? null
+    );
+  }
+
+  /** Before the first render: with a token and a server, the phone goes on the network now. */
+  private registerEarly(): Promise<void> | null {
+    if (this.mode === 'dialog' || !this.token || !this.sipServer) return null;
+    this.early = { token: this.token, server: this.sipServer };
+    this.controller.configure(this.early);
+    return firstRegistration(this.controller.phone);
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -474,6 +504,13 @@ export class VoiceWidget extends LitElement {
     const fail = (code: ErrorCode, message: string) => this.fail(code, message);
     // The attribute table: allowed values checked, and the Phone configuration the changed ones set.
     const config = applyAttributes(this, (property) => changed.has(property as keyof VoiceWidget), fail);
+    // An open panel may show the settings or recent calls next: their chunk loads now (a failure is told when they are shown).
+    if (changed.has('open') && this.open && this.mode !== 'dialog') loadPanelViews().catch(() => undefined);
+    if (this.early) {
+      for (const [key, value] of Object.entries(this.early))
+        if ((config as Record<string, unknown>)[key] === value) delete (config as Record<string, unknown>)[key];
+      this.early = null;
+    }
     // In dialog mode the popup's phone registers; this one never goes on the network.
     if (changed.has('mode')) this.controller.setActive(this.mode !== 'dialog');
     // Dialog mode: `open` set by the host opens or closes the popup (the popup's own opening and closing set it too).

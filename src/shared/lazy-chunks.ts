@@ -9,6 +9,12 @@ export const CHUNKS = {
   es: () => import('../element/strings-es.js'),
   /** Dialog mode's host side (the popup window's opener stays in the main file: window.open must run in the click). */
   dialog: () => import('../element/backend/popup-backend.js'),
+  /** The popup page's side of dialog mode (runPopup): only the popup page loads it. */
+  popup: () => import('../dialog/popup.js'),
+  /** The call-quality sampler (stats, warnings, summary): fetched when a call is made. */
+  quality: () => import('../core/quality/sampler.js'),
+  /** The panel's settings and recent-calls views: fetched when the panel opens. */
+  views: () => import('../element/views/panel-views.js'),
   /** The iframe bridge (messages that arrive before it are kept for it). */
   bridge: () => import('../bridge/frame-bridge.js'),
   'click-to-call': () => import('../element/click-to-call.js'),

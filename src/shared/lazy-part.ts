@@ -28,3 +28,6 @@ export class LazyPart<T> {
     ));
   }
 }
+
+/** A failed chunk load's message, for the element's `error` `chunk-failed`. */
+export const loadFailure = (err: unknown): string => (err instanceof Error ? err.message : String(err));

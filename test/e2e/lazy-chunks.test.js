@@ -75,12 +75,37 @@ async function rendered(page, path) {
   return page.evaluate(() => window.vw.el().updateComplete.then(() => window.vw.el().shadowRoot.innerHTML));
 }
 
-test('a page in English that uses no dialog mode, bridge or click-to-call downloads no chunk', async () => {
+test("a page in English that uses no dialog mode, bridge or click-to-call downloads no chunk but its open panel's views", async () => {
   const page = await newIsolatedPage(browser);
   const html = await rendered(page, '/test/e2e/pages/widget.html');
   assert.ok(html.includes(en.closePhone));
-  assert.deepEqual(await chunksLoaded(page), []);
+  // No call placed: no quality sampler; the panel is open: its settings and recent-calls views are fetched.
+  await page.waitForFunction(() => globalThis[Symbol.for('voice-widget.chunks')]?.views, { timeout: 10_000 });
+  assert.deepEqual(await chunksLoaded(page), ['/dist/voice-widget-views.js']);
   await page.browserContext().close();
+});
+
+test('the settings view on a cold cache: the panel keeps the dialer until the views chunk arrives, then shows it', async () => {
+  const release = holdBack('/dist/voice-widget-views.js');
+  const page = await newIsolatedPage(browser);
+  try {
+    await page.goto(`${web.url}/test/e2e/pages/widget.html`, { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => window.vw?.el()?.hasUpdated, { timeout: 15_000 });
+    const shown = () => {
+      const root = window.vw.el().shadowRoot;
+      return { settings: !!root.querySelector('vw-settings-view'), dialer: !!root.querySelector('vw-dialer-view') };
+    };
+    await page.evaluate(() => window.vw.el().shadowRoot.querySelector('vw-navigation-view').querySelector('[part~="settings-button"]').click());
+    await sleep(300);
+    assert.deepEqual(await page.evaluate(shown), { settings: false, dialer: true }, 'the dialer stays while the chunk is held back');
+    release();
+    await page.waitForFunction(() => window.vw.el().shadowRoot.querySelector('vw-settings-view')?.querySelector('[part~="settings"]'), {
+      timeout: 10_000,
+    });
+  } finally {
+    release();
+    await page.browserContext().close();
+  }
 });
 
 test('lang="es" and click-to-call under the strict CSP: their chunks load beside the bundle with no violation, and no English is ever rendered', async () => {
@@ -88,7 +113,8 @@ test('lang="es" and click-to-call under the strict CSP: their chunks load beside
   const html = await rendered(page, '/test/e2e/pages/csp-strict-es.html');
   assert.ok(html.includes(es.closePhone), 'Spanish rendered');
   await page.waitForFunction(() => globalThis[Symbol.for('voice-widget.chunks')]?.['click-to-call'], { timeout: 10_000 });
-  assert.deepEqual(await chunksLoaded(page), ['/dist/voice-widget-click-to-call.js', '/dist/voice-widget-es.js']);
+  await page.waitForFunction(() => globalThis[Symbol.for('voice-widget.chunks')]?.views, { timeout: 10_000 });
+  assert.deepEqual(await chunksLoaded(page), ['/dist/voice-widget-click-to-call.js', '/dist/voice-widget-es.js', '/dist/voice-widget-views.js']);
   assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
   const snapshots = await page.evaluate(() => window.shadowSnapshots);
   assert.ok(snapshots.length > 0);
@@ -104,6 +130,17 @@ test('lang="es" and click-to-call under the strict CSP: their chunks load beside
 
 /** The element's launcher's dialog state (`closed`, `opening`, `open`, `blocked`). */
 const dialogState = () => window.vw.el().shadowRoot.querySelector('[part~="launcher"]').dataset.dialog;
+
+/** A real click (a user gesture) on the host's launcher; resolves once the popup window exists. */
+async function clickLauncher(host) {
+  const box = await host.evaluate(() => {
+    const r = window.vw.el().shadowRoot.querySelector('[part~="launcher"]').getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  });
+  const popup = browser.waitForTarget((t) => t.url().includes('/dist/voice-widget-popup.html'), { timeout: 10_000 });
+  await host.mouse.click(box.x, box.y);
+  await popup;
+}
 
 test('dialog mode on a cold cache: a click before the dialog chunk arrives opens the popup in that click, and the chunk takes it over', async () => {
   const release = holdBack('/dist/voice-widget-dialog.js');
@@ -125,13 +162,7 @@ test('dialog mode on a cold cache: a click before the dialog chunk arrives opens
     // Not 'load': the held chunk's script holds the load event back.
     await host.goto(`${web.url}/test/e2e/pages/dialog-host.html`, { waitUntil: 'domcontentloaded' });
     await host.waitForFunction(() => window.vw?.el()?.hasUpdated, { timeout: 15_000 });
-    const box = await host.evaluate(() => {
-      const r = window.vw.el().shadowRoot.querySelector('[part~="launcher"]').getBoundingClientRect();
-      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-    });
-    const popup = browser.waitForTarget((t) => t.url().includes('/dist/voice-widget-popup.html'), { timeout: 10_000 });
-    await host.mouse.click(box.x, box.y);
-    await popup;
+    await clickLauncher(host);
     assert.deepEqual(await host.evaluate(() => window.opens), [{ inClick: true, chunk: false }]);
     assert.equal(await host.evaluate(dialogState), 'opening');
     release();
@@ -145,6 +176,40 @@ test('dialog mode on a cold cache: a click before the dialog chunk arrives opens
     assert.equal(await host.evaluate(() => window.opens.length), 1, 'one window.open, in the click');
   } finally {
     release();
+    await host.browserContext().close();
+  }
+});
+
+test('dialog mode: a dialog chunk that cannot load fires error chunk-failed; the popup opened in the click waits, and the next try takes it over', async () => {
+  const host = await newIsolatedPage(browser);
+  let failing = true;
+  await host.setRequestInterception(true);
+  host.on('request', (r) => {
+    if (failing && new URL(r.url()).pathname === '/dist/voice-widget-dialog.js') void r.respond({ status: 404, contentType: 'text/plain', body: 'Not Found' });
+    else void r.continue();
+  });
+  const chunkErrors = () => host.evaluate(() => window.vw.events('error').filter((d) => d.code === 'chunk-failed'));
+  try {
+    await host.goto(`${web.url}/test/e2e/pages/dialog-host.html`, { waitUntil: 'load' });
+    // The prefetch fails: said once, not retried on every update.
+    await host.waitForFunction(() => window.vw.events('error').some((d) => d.code === 'chunk-failed'), { timeout: 15_000 });
+    const [first] = await chunkErrors();
+    assert.match(first.message, /voice-widget-dialog\.js/);
+    await clickLauncher(host);
+    // The click's own try fails too; the popup it opened is kept, waiting.
+    await host.waitForFunction(() => window.vw.events('error').filter((d) => d.code === 'chunk-failed').length === 2, { timeout: 10_000 });
+    assert.equal(await host.evaluate(dialogState), 'opening');
+    failing = false;
+    assert.equal(await host.evaluate(() => window.vw.el().show()), true);
+    await host
+      .waitForFunction(() => window.vw.el().shadowRoot.querySelector('[part~="launcher"]').dataset.dialog === 'open', { timeout: 15_000 })
+      .catch(async (e) => {
+        const seen = await host.evaluate(() => JSON.stringify(window.vw.log.map((l) => [l.type, l.detail?.code])));
+        throw new Error(`${e.message}\n${seen}\n${pageLog(host).join('\n')}`);
+      });
+    assert.equal((await chunkErrors()).length, 2);
+    assert.equal(await host.evaluate(() => window.vw.events('dialog-open').length), 1);
+  } finally {
     await host.browserContext().close();
   }
 });

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { dropDebugLogs } from '../../build/jssip-trims/debug-logs.mjs';
+import { statusCodesInSource, trimReasonPhrases } from '../../build/jssip-trims/reason-phrases.mjs';
 import { KEPT_GRAMMAR_RULES, REPLACED_PACKAGES, STUBBED_MODULES, trimGrammar } from '../../build/jssip-trims/index.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -251,4 +253,43 @@ test('sdp-transform: JsSIP uses parse/write and media type/direction only; the s
       );
     }
   }
+});
+
+test('debug-level logs: only logger.debug statements whose arguments cannot act are removed; warn and error logs stay', () => {
+  // The rule itself: a call with an argument that acts stays, and an unbraced if keeps its shape.
+  const sample = dropDebugLogs(
+    "if (a) logger.debug(`x ${this.id.toString()}`);\nb();\nlogger.debug('y', f());\nlogger.debug('t', x.y.toString(z()));\nlogger.warn('z');\n",
+  );
+  assert.equal(sample.code, "if (a) ;\nb();\nlogger.debug('y', f());\nlogger.debug('t', x.y.toString(z()));\nlogger.warn('z');\n");
+  assert.deepEqual([sample.removed, sample.kept], [1, 2]);
+  let removed = 0;
+  for (const { file, code } of jssipSources) {
+    const out = dropDebugLogs(code);
+    removed += out.removed;
+    const count = (text, re) => (text.match(re) ?? []).length;
+    assert.equal(count(out.code, /logger\.(warn|error)\(/g), count(code, /logger\.(warn|error)\(/g), `${file}: warn/error logs kept`);
+    assert.equal(count(out.code, /logger\.debug\(/g), out.kept, `${file}: only the debug calls with acting arguments stay`);
+    // What is left still parses (the removed statements became empty ones).
+    assert.doesNotThrow(() => dropDebugLogs(out.code), `${file} still parses`);
+  }
+  // JsSIP 3.13 has 193 debug calls; far fewer would mean the pattern no longer matches its logger.
+  assert.ok(removed > 150, `${removed} debug calls removed`);
+});
+
+test('reason phrases: every status code JsSIP or our code writes keeps its phrase; others get an empty one', () => {
+  const constants = readFileSync(path.join(LIB, 'Constants.js'), 'utf8');
+  const codes = statusCodesInSource();
+  const trimmed = trimReasonPhrases(constants, codes);
+  const table = (code) =>
+    Object.fromEntries([...(/REASON_PHRASE: \{([^}]*)\}/.exec(code)?.[1] ?? '').matchAll(/(\d{3}): '([^']*)'/g)].map((m) => [m[1], m[2]]));
+  const before = table(constants);
+  const after = table(trimmed);
+  for (const code of codes) if (before[code]) assert.equal(after[code], before[code], `${code} keeps its phrase`);
+  // sanityCheck.js writes the phrase with no `|| ''`: each code it replies with must have one.
+  const sanity = readFileSync(path.join(LIB, 'sanityCheck.js'), 'utf8');
+  for (const [, code] of sanity.matchAll(/reply(?:_sl)?\([^,)]*?(\d{3})/g)) assert.ok(after[code], `sanityCheck's ${code} has a phrase`);
+  // Every other use falls back to an empty phrase.
+  const uses = jssipSources.flatMap(({ file, code }) => [...code.matchAll(/REASON_PHRASE\[\w+\]([^;\n]*)/g)].map((m) => ({ file, rest: m[1] })));
+  for (const { file, rest } of uses) if (file !== 'sanityCheck.js') assert.match(rest, /^ \|\| ''/, `${file} falls back to ''`);
+  assert.ok(Object.keys(after).length < Object.keys(before).length);
 });

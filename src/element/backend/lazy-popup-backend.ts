@@ -6,7 +6,7 @@ import { normalizeDialString } from '../../core/dial-string.js';
 import type { QualitySample } from '../../core/quality/stats-sample.js';
 import type { RegistrationState, WidgetState } from '../../core/types.js';
 import { EarlyMessages } from '../../shared/early-messages.js';
-import { LazyPart } from '../../shared/lazy-part.js';
+import { LazyPart, loadFailure } from '../../shared/lazy-part.js';
 import { loadChunk } from '../../shared/lazy-chunks.js';
 import type { PhoneBackend } from './backend.js';
 import type { PopupBackend, PopupBackendOptions } from './popup-backend.js';
@@ -31,6 +31,8 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
   private early: { opened: TokenedPopup; extra: DialogConfig } | null = null;
   /** What was asked before the chunk arrived, run on it in order. */
   private pending: ((real: PopupBackend) => void)[] = [];
+  /** Whether the prefetch was tried: after a failed load only the user's next opening tries again. */
+  private prefetched = false;
   private readonly messages = new EarlyMessages((e) => this.fromPopupOrigin(e), EARLY_MESSAGES);
 
   constructor(
@@ -55,7 +57,18 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
 
   /** Prefetch: the chunk loads as soon as the element is in dialog mode. */
   hostUpdate(): void {
-    if (this.host.mode === 'dialog') void this.part.load();
+    if (this.host.mode !== 'dialog' || this.prefetched) return;
+    this.prefetched = true;
+    this.load();
+  }
+
+  /**
+   * Loads the chunk (once at a time). A failure (a 404, a CSP block) is the element's `error`
+   * `chunk-failed`; the early popup, the kept commands and messages stay for the next try.
+   */
+  private load(): void {
+    if (this.part.loading) return;
+    this.part.load().catch((err: unknown) => this.options.fail('chunk-failed', loadFailure(err)));
   }
 
   private takeOver(real: PopupBackend): void {
@@ -76,7 +89,10 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
 
   /** Opens the popup now, in this click (the chunk is not here yet); false when the browser blocked it. */
   private openEarly(extra: DialogConfig): boolean {
-    if (this.early) return true;
+    if (this.early) {
+      this.load(); // after a failed load: this opening tries again
+      return true;
+    }
     const opened = openPopupWithToken(this.options.popupUrl(), this.options.features());
     // Blocked: the chunk reports it, as it reports its own blocked openings.
     if (!opened) this.pending.push((real) => real.adopt(null, extra));
@@ -85,7 +101,7 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
       this.messages.start();
       this.host.requestUpdate(); // the launcher shows `opening`; dialog-open fires when the chunk takes the popup over
     }
-    void this.part.load();
+    this.load();
     return !!opened;
   }
 

@@ -9,7 +9,7 @@ import type { PhoneBackend } from './backend.js';
 export interface PopupBackendOptions extends DialogHostOptions {
   /** The SIP domain numbers are checked against before the popup opens. */
   domain(): string;
-  fail(code: 'popup-blocked' | 'popup-detached' | 'invalid-number', message: string): void;
+  fail(code: 'popup-blocked' | 'popup-detached' | 'invalid-number' | 'chunk-failed', message: string): void;
 }
 
 /**
