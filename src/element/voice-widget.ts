@@ -153,7 +153,9 @@ import { styles } from './voice-widget.styles.js';
  * @csspart keypad-button - Opens the in-call keypad.
  * @csspart settings - The settings: devices and notifications.
  * @csspart device-select - A device choice (microphone, speaker, ringer); `data-kind` says which.
- * @csspart switch - An on/off switch (desktop notifications).
+ * @csspart switch - An on/off switch (desktop notifications, do-not-disturb).
+ * @csspart volume - A volume slider in the settings; `data-kind` says which (`ring`, `call`).
+ * @csspart auto-answered - On a call: the note that it was answered automatically.
  * @csspart sound-blocked - The bar shown while the browser blocks sound.
  * @csspart enable-sound - Its "Enable sound" button.
  *
