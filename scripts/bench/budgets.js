@@ -19,12 +19,15 @@ export const BUDGETS = {
  * the work toward the budget goes on. Lower these as sizes fall, down to BUDGETS.
  */
 export const SIZE_CEILINGS = {
-  // 79.7 / 36.3 KB gz on 2026-12-07 (issue 17: the popup runner, the quality sampler
-  // and the settings/history views became chunks, JsSIP's debug logs and unused
-  // reason phrases went); issue 23's do-not-disturb, auto-answer, ringtone file and
-  // volumes then added about 2.0 KB gz. Neither budget is met after that merge.
-  bundleTotalGzip: 82 * KB,
-  bundleOwnGzip: 39 * KB,
+  // The budgets (BUDGETS above: 80 / 30 KB gz) are not met yet, so the test holds the size
+  // reached instead, and fails on any growth: 79.7 / 36.3 KB gz after issue 17's
+  // chunks and trims (the popup runner, the quality sampler and the settings and
+  // history views became chunks; JsSIP's debug logs and unused reason phrases went);
+  // then do-not-disturb, auto-answer and volumes (+2.0), call quality's indicator,
+  // history quality, voice processing and the preflight runner (+2.4), and network
+  // recovery gave 84.9 / 41.5 KB gz on 2026-12-07.
+  bundleTotalGzip: 85 * KB,
+  bundleOwnGzip: 42 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */
