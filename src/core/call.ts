@@ -1,3 +1,5 @@
+// One call's facade: its public API and the wiring of JsSIP's session events to its parts in call/ (media, hold,
+// liveness, recovery, transfer). New behaviour goes into a part there, not here.
 import { CallStateMachine, type CallState } from './call-state.js';
 import { endCauseFor, terminalStateFor } from './causes.js';
 import { HoldControl } from './call/hold.js';

@@ -1,3 +1,6 @@
+// The phone's facade: its public API (about 40 getters and one-line methods, each with its JSDoc) over the parts in
+// phone/ (connection, registration, token keeper, call registry, audio session, settings). Its length is that API;
+// what the phone does lives in those parts, and new behaviour goes there, not here.
 import { CLOSE_REVOKED } from '../shared/protocol.js';
 import { cleanDisplayName } from '../shared/display-name.js';
 import type { AudioDeviceChoice, AudioDeviceKind } from './audio-devices.js';
