@@ -5,7 +5,6 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import { provide } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import type { DtmfMode, ErrorCode, RegistrationState, WidgetState } from '../core/types.js';
-import type { PhoneConfig } from '../core/phone.js';
 import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '../core/audio-devices.js';
 import { microphoneErrorCode } from '../core/call.js';
 import type { ReferPolicy } from '../core/transfer-request.js';
@@ -35,7 +34,6 @@ import { PhoneController } from './phone-controller.js';
 import { languageLoading, stringsFor, type Strings } from './strings.js';
 import { TransferNotes } from './transfer-notes.js';
 import { renderDialogLauncher, renderWidget } from './views/root-template.js';
-import { firstRegistration } from './first-registration.js';
 import { loadPanelViews, panelViewLoading } from './views/lazy-views.js';
 import { loadFailure } from '../shared/lazy-part.js';
 import { styles } from './voice-widget.styles.js';
@@ -290,8 +288,6 @@ export class VoiceWidget extends LitElement {
   /** What the panel shows when no call is on screen. */
   @state() private view: PanelView = 'dialer';
 
-  /** The token and server given to the phone before the first update (willUpdate does not give them again). */
-  private early: PhoneConfig | null = null;
   /** The language in use: `lang`, else the page's (what the popup gets). */
   @state() private language: string | null = null;
   /** The checked URLs in use (null: none, or refused); the popup gets them. */
@@ -470,14 +466,9 @@ export class VoiceWidget extends LitElement {
     this.lifecycle('widget-load');
   }
 
-  /**
-   * A language whose strings load lazily (lang="es"): no render until they are here, so no English first.
-   * The first render also waits (briefly) for the first registration, which starts before it.
-   */
+  /** A language whose strings load lazily (lang="es"): no render until they are here, so no English first. */
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const waits = [languageLoading(this.lang || document.documentElement.lang), this.hasUpdated ? null : this.registerEarly(), this.viewLoading()].filter(
-      (w) => w,
-    );
+    const waits = [languageLoading(this.lang || document.documentElement.lang), this.viewLoading()].filter((w) => w);
     return waits.length > 0 ? Promise.all(waits).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
@@ -491,14 +482,6 @@ export class VoiceWidget extends LitElement {
     );
   }
 
-  /** Before the first render: with a token and a server, the phone goes on the network now. */
-  private registerEarly(): Promise<void> | null {
-    if (this.mode === 'dialog' || !this.token || !this.sipServer) return null;
-    this.early = { token: this.token, server: this.sipServer };
-    this.controller.configure(this.early);
-    return firstRegistration(this.controller.phone);
-  }
-
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('lang') || changed.has('strings')) {
       this.language = this.lang || document.documentElement.lang || null;
@@ -509,11 +492,6 @@ export class VoiceWidget extends LitElement {
     const config = applyAttributes(this, (property) => changed.has(property as keyof VoiceWidget), fail);
     // An open panel may show the settings or recent calls next: their chunk loads now (a failure is told when they are shown).
     if (changed.has('open') && this.open && this.mode !== 'dialog') loadPanelViews().catch(() => undefined);
-    if (this.early) {
-      for (const [key, value] of Object.entries(this.early))
-        if ((config as Record<string, unknown>)[key] === value) delete (config as Record<string, unknown>)[key];
-      this.early = null;
-    }
     // In dialog mode the popup's phone registers; this one never goes on the network.
     if (changed.has('mode')) this.controller.setActive(this.mode !== 'dialog');
     // Dialog mode: `open` set by the host opens or closes the popup (the popup's own opening and closing set it too).
