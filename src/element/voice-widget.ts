@@ -152,6 +152,8 @@ import { styles } from './voice-widget.styles.js';
  * @csspart settings - The settings: devices and notifications.
  * @csspart device-select - A device choice (microphone, speaker, ringer); `data-kind` says which.
  * @csspart switch - An on/off switch (desktop notifications, do-not-disturb).
+ * @csspart notifications-switch - The desktop notifications switch (also `switch`).
+ * @csspart dnd-switch - The do-not-disturb switch (also `switch`).
  * @csspart volume - A volume slider in the settings; `data-kind` says which (`ring`, `call`).
  * @csspart auto-answered - On a call: the note that it was answered automatically.
  * @csspart sound-blocked - The bar shown while the browser blocks sound.

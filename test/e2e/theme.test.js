@@ -301,7 +301,7 @@ test('a nonce-based CSP with Trusted Types: registers and calls with no violatio
     new Image().src = 'http://127.0.0.2:9/x.png';
   });
   await pia.waitForFunction(() => window.cspViolations.length > 0);
-  assert.equal(await vw(pia, () => window.cspViolations.length), 1);
+  assert.equal(await vw(pia, () => window.cspViolations.length), 1, JSON.stringify(await vw(pia, () => window.cspViolations)));
   assert.match(await vw(pia, () => window.cspViolations[0].directive), /^img-src/);
   assert.equal(
     await vw(pia, () => {

@@ -903,9 +903,9 @@ for (const kind of SIP_SERVERS) {
       test('desktop notification: asked for from a click, shown for a call while the page is not in front, closed when it stops ringing', async () => {
         await bob.browserContext().overridePermissions(web.url, ['notifications']);
         await vw(bob, () => window.vw.part('settings-button').click());
-        const toggle = await bob.evaluateHandle(() => window.vw.part('switch'));
+        const toggle = await bob.evaluateHandle(() => window.vw.part('notifications-switch'));
         await toggle.click();
-        await bob.waitForFunction(() => window.vw.part('switch').getAttribute('aria-checked') === 'true');
+        await bob.waitForFunction(() => window.vw.part('notifications-switch').getAttribute('aria-checked') === 'true');
         await vw(bob, () => window.vw.part('dialer-button').click());
         await vw(bob, () => window.vwAudio.blur());
         const fromA = await logLength(alice);

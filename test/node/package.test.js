@@ -130,7 +130,8 @@ test('custom-elements.json documents <voice-widget>: tag, events, parts, theme v
   const views = readdirSync(path.join(ROOT, 'src/element/views')).map((f) => `views/${f}`);
   const source = ['voice-widget.ts', 'transfer-request-view.ts', ...views].map((f) => read(`src/element/${f}`)).join('\n');
   const parts = new Set([
-    ...[...source.matchAll(/\bpart="([a-z-]+)"/g)].map((m) => m[1]),
+    // A part attribute may name several parts (`part="switch dnd-switch"`).
+    ...[...source.matchAll(/\bpart="([a-z -]+)"/g)].flatMap((m) => m[1].split(' ').filter(Boolean)),
     ...[...source.matchAll(/\btab\('[a-z]+', '([a-z-]+)'/g)].map((m) => m[1]),
     ...[...source.matchAll(/\bexportparts="([a-z-]+)"/g)].map((m) => m[1]),
   ]);

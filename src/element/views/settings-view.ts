@@ -113,7 +113,7 @@ export class SettingsView extends ViewElement {
             <div class="switch-row">
               <span id="notifications-label">${t.desktopNotifications}</span>
               <button
-                part="switch"
+                part="switch notifications-switch"
                 class="switch"
                 role="switch"
                 aria-checked=${this.notificationsEnabled ? 'true' : 'false'}
