@@ -53,6 +53,9 @@ export const COMMAND_TABLE = {
   transfer: { popup: true, bridge: 'number', handle: true },
   acceptTransfer: { popup: true, bridge: 'none', handle: true },
   declineTransfer: { popup: true, bridge: 'none', handle: true },
+  consult: { popup: true, bridge: 'number', handle: true },
+  completeTransfer: { popup: true, bridge: 'none', handle: true },
+  cancelConsult: { popup: true, bridge: 'none', handle: true },
   selectOutboundNumber: { popup: true, bridge: 'number-or-null', handle: true },
   clearHistory: { popup: true, bridge: 'none', handle: true },
   reset: { popup: true, bridge: 'none', handle: true },
@@ -137,6 +140,9 @@ export interface BridgeCommands {
   transfer: { args: [number: string]; result: boolean };
   acceptTransfer: { args: []; result: boolean };
   declineTransfer: { args: []; result: boolean };
+  consult: { args: [number: string]; result: boolean };
+  completeTransfer: { args: []; result: boolean };
+  cancelConsult: { args: []; result: boolean };
   selectOutboundNumber: { args: [number: string | null]; result: boolean };
   clearHistory: { args: []; result: null };
   reset: { args: []; result: null };

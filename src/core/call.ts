@@ -7,7 +7,7 @@ import type { CallHooks, CallInit } from './call/hooks.js';
 import { LivenessWatchdog } from './call/liveness.js';
 import { LazyQualitySampler } from './quality/lazy-sampler.js';
 import { CallRecovery, type RecoveryReason } from './call/recovery.js';
-import { blindTransfer } from './call/transfer.js';
+import { sendTransfer } from './call/transfer.js';
 import type { QualitySample } from './quality/stats-sample.js';
 import type { CallQuality } from './quality/summary.js';
 import { IceGatheringPolicy } from './ice-policy.js';
@@ -44,6 +44,8 @@ export class Call {
   startedReported = false;
   /** The far end's provisional response carried media (183 with SDP): it plays its own ringback. */
   earlyMedia = false;
+  /** An attended transfer's new call at its target (INVITE with `Replaces`): the id of the call it replaces. */
+  replaces: string | null = null;
 
   private readonly machine: CallStateMachine;
   private ice: IceGatheringPolicy;
@@ -200,6 +202,8 @@ export class Call {
         if (e.originator === 'remote' && e.reason && /cause=200\b/.test(e.reason)) this.answeredElsewhere = true;
         this.finish(this.causeOf(e));
       },
+      // Another INVITE names this call's dialog (attended transfer): only a connected call is replaced.
+      replaces: (accept, reject) => (this.state === 'in-progress' && !this.ended ? this.hooks.replaced(this, accept) : reject()),
       refer: (uri, accept, reject) => {
         if (!uri || this.ended) return reject();
         this.hooks.referred(this, uri, accept, reject);
@@ -312,18 +316,36 @@ export class Call {
   }
 
   /**
-   * Blind transfer: asks the far end (REFER) to call `uri`. When the far end
-   * reports the new call answered, this leg hangs up; on failure it stays.
+   * Transfer: asks the far end (REFER) to call `uri`; attended when `consult`
+   * (our connected call with the target) is given: the Refer-To then carries
+   * `Replaces` for that call's dialog. When the far end reports the new call
+   * answered, this leg (and the consult call) end as `transferred`; on failure they stay.
    */
-  transfer(target: string, uri: string): boolean {
+  transfer(target: string, uri: string, consult?: Call): boolean {
     const session = this.session;
     if (this.ended || this.state !== 'in-progress' || !session || this.transferring) return false;
+    if (consult && (consult.ended || !consult.session)) return false;
     this.transferring = true;
-    return blindTransfer(session, uri, (result) => {
-      this.transferring = false;
-      this.hooks.transferred(this, target, result);
-      if (result === 'accepted') this.terminate();
-    });
+    // The target may hang up the consult call (its Replaces) before the far end's report arrives here.
+    consult?.willEndAs('transferred');
+    return sendTransfer(
+      session,
+      uri,
+      (result) => {
+        this.transferring = false;
+        this.hooks.transferred(this, target, result, consult ? 'attended' : 'blind');
+        if (result === 'accepted') {
+          this.abort('transferred');
+          consult?.abort('transferred');
+        } else consult?.willEndAs(null);
+      },
+      consult?.session ?? undefined,
+    );
+  }
+
+  /** The cause this call ends with, whoever ends it (a completed transfer); null forgets it. */
+  willEndAs(cause: EndCause | null): void {
+    if (!this.ended) this.forcedCause = cause;
   }
 
   /** Ends the call from our side for a reason JsSIP does not know about. */

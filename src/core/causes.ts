@@ -73,6 +73,7 @@ export function terminalStateFor(cause: EndCause): Extract<CallState, 'completed
     case 'remote-hangup':
     case 'rejected':
     case 'canceled':
+    case 'transferred':
       return 'completed';
     default:
       return 'failed';

@@ -248,6 +248,11 @@ export interface SessionHandlers {
   dtmf(tone: string, remote: boolean): void;
   /** The far end's re-INVITE restarts ICE (new credentials): our answer gathers afresh. */
   iceRestart(): void;
+  /**
+   * An INVITE with `Replaces` naming this session's dialog (RFC 3891). `accept` raises the new session at once
+   * (through the agent's `incoming`, synchronously) and JsSIP ends this one when it is confirmed; `reject` answers 486.
+   */
+  replaces(accept: () => void, reject: () => void): void;
 }
 
 type JsSipHandlers = Record<string, (e: never) => void>;
@@ -278,6 +283,7 @@ function toJsSip(h: SessionHandlers): JsSipHandlers {
       const uri = e.request.refer_to?.uri;
       h.refer(uri ? referUriOf(uri) : null, e.accept, e.reject);
     },
+    replaces: (e: { accept: (init?: unknown) => void; reject: () => void }) => h.replaces(() => e.accept(), e.reject),
     hold: (e: { originator: string }) => h.hold(e.originator === 'remote'),
     unhold: (e: { originator: string }) => h.unhold(e.originator === 'remote'),
     newDTMF: (e: { originator: string; dtmf: unknown }) => h.dtmf((e.dtmf as { tone: string }).tone, e.originator === 'remote'),
@@ -336,10 +342,14 @@ export function sendDtmf(session: SipSession, digits: string, rfc2833: boolean):
   else session.sendDTMF(digits, { transportType: 'INFO', duration: 100, interToneGap: 70 } as never);
 }
 
-/** Sends a REFER; exactly one of the handlers is called for its outcome (or none, if it never comes). */
-export function refer(session: SipSession, uri: string, handlers: { accepted(): void; failed(): void }): void {
+/**
+ * Sends a REFER; exactly one of the handlers is called for its outcome (or none, if it never comes).
+ * With `replaces` (attended transfer) the Refer-To carries `?Replaces=` for that session's dialog.
+ */
+export function refer(session: SipSession, uri: string, handlers: { accepted(): void; failed(): void }, replaces?: SipSession): void {
   session.refer(uri, {
     eventHandlers: { requestFailed: () => handlers.failed(), accepted: () => handlers.accepted(), failed: () => handlers.failed() },
+    replaces,
   } as never);
 }
 

@@ -12,6 +12,7 @@ import { createAgent, type AgentEvents, type AgentFactory } from './jssip-adapte
 import { AudioSession } from './phone/audio-session.js';
 import { CallRegistry, newId } from './phone/call-registry.js';
 import { CallerIdChoice } from './phone/caller-id.js';
+import type { ConsultPair } from './phone/consult.js';
 import { policies } from './phone/config-checks.js';
 import type { VolumeKind, Volumes } from './phone/ringer.js';
 import { AUTO_ANSWER_MODES, IncomingPolicy, type AutoAnswerMode, type DndResponse } from './phone/incoming-policy.js';
@@ -231,6 +232,11 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return this.registry.pendingTransfer;
   }
 
+  /** During an attended transfer: the call on hold and the consult call, else null. */
+  get consultation(): ConsultPair | null {
+    return this.registry.consults.pair;
+  }
+
   /** Whether this phone holds the current call (confirmed by the far end). */
   get onHold(): boolean {
     return this.registry.live()?.held.local ?? false;
@@ -398,6 +404,21 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
   /** Blind-transfers the connected call to `target` (same dial rule as `call()`). */
   transfer(target: string): boolean {
     return this.registry.transfer(target);
+  }
+
+  /** Attended transfer: holds the connected call and calls `target`; then `completeTransfer()` or `cancelConsult()`. */
+  consult(target: string): boolean {
+    return this.registry.consult(target);
+  }
+
+  /** Transfers the held call to the consult call's party (REFER with Replaces); the outcome arrives as `transfer`. */
+  completeTransfer(): boolean {
+    return this.registry.completeTransfer();
+  }
+
+  /** Ends the consult call; the held call is resumed. */
+  cancelConsult(): boolean {
+    return this.registry.cancelConsult();
   }
 
   /** Obeys the waiting transfer request: calls its target; the far end then ends this call. */

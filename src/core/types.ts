@@ -26,7 +26,7 @@ export type DtmfMode = 'info' | 'rfc2833';
 
 /** Why a call ended; exactly one per call. */
 export type EndCause =
-  'local-hangup' | 'remote-hangup' | 'rejected' | 'busy' | 'no-answer' | 'canceled' | 'not-found' | 'unavailable' | 'connection-lost' | 'failed';
+  'local-hangup' | 'remote-hangup' | 'rejected' | 'busy' | 'no-answer' | 'canceled' | 'not-found' | 'unavailable' | 'connection-lost' | 'failed' | 'transferred';
 
 export type ErrorCode =
   | 'invalid-number'
@@ -123,6 +123,8 @@ export interface CallReceivedDetail {
    * that reached this phone (`sip`, the To).
    */
   paths: Array<{ type: string; address: string; name: string }>;
+  /** An attended transfer's new call (INVITE with `Replaces`): the id of the call it replaces. Absent otherwise. */
+  replaces?: string;
 }
 
 export interface CallStartedDetail {
@@ -130,6 +132,8 @@ export interface CallStartedDetail {
   direction: CallDirection;
   /** The remote user part, normalised as dialled. */
   number: string;
+  /** As in `call-received`: the id of the call this one replaces (attended transfer, at the target). */
+  replaces?: string;
 }
 
 export interface CallEndedDetail {
@@ -194,6 +198,8 @@ export interface TransferDetail {
   /** The number the call was transferred to. */
   target: string;
   result: 'accepted' | 'failed';
+  /** `blind` (`transfer()`) or `attended` (`completeTransfer()` after `consult()`). */
+  kind: 'blind' | 'attended';
 }
 
 export interface TransferRequestedDetail {

@@ -53,9 +53,9 @@ export class IncomingNotifier implements ReactiveController {
   }
 
   private onReceived = (e: Event): void => {
-    const { id, from } = (e as CustomEvent<CallReceivedDetail>).detail;
-    // A page in front of the user already shows the call.
-    if (!this.enabled || (document.visibilityState === 'visible' && document.hasFocus())) return;
+    const { id, from, replaces } = (e as CustomEvent<CallReceivedDetail>).detail;
+    // A page in front of the user already shows the call; a replacing call (attended transfer) never rings.
+    if (replaces || !this.enabled || (document.visibilityState === 'visible' && document.hasFocus())) return;
     const body = from.name === from.address ? from.address : `${from.name}\n${from.address.replace(/^sips?:/, '')}`;
     let notification: Notification;
     try {

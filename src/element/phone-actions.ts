@@ -21,6 +21,9 @@ export interface PhoneActions {
   transfer(number: string): boolean;
   acceptTransfer(): boolean;
   declineTransfer(): boolean;
+  consult(number: string): boolean;
+  completeTransfer(): boolean;
+  cancelConsult(): boolean;
   selectOutboundNumber(number: string | null): boolean;
   setAudioDevice(kind: AudioDeviceKind, deviceId: string | null): boolean;
   previewRingtone(): void;

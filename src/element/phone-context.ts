@@ -17,6 +17,8 @@ export interface PhoneSnapshot {
   readonly call: CallSnapshot | null;
   /** A second call ringing during the current one. */
   readonly waiting: CallSnapshot | null;
+  /** Attended transfer under way here: the call on hold while the foreground call consults its target. */
+  readonly consult: ConsultSnapshot | null;
   /** A transfer the far end asks for, waiting for the user's answer (`refer-policy="ask"`). */
   readonly transferRequest: PendingTransfer | null;
   /** The last problem worth showing (token, server), as a key of the strings' `problem`, or null. */
@@ -36,6 +38,15 @@ export interface PhoneSnapshot {
   readonly dnd: boolean;
   /** The ring and call volumes, 0..1. */
   readonly volumes: Readonly<{ ring: number; call: number }>;
+}
+
+export interface ConsultSnapshot {
+  /** Who waits on hold (the held call's far end). */
+  readonly heldName: string;
+  /** The consult call is connected: the transfer can be completed. */
+  readonly connected: boolean;
+  /** Complete transfer was pressed and its outcome is not known yet. */
+  readonly pending: boolean;
 }
 
 export interface CallSnapshot {

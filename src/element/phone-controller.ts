@@ -134,8 +134,13 @@ export class PhoneController implements ReactiveController {
       call: call ? snapshotOf(call, phone, this.warnings.of(call.id)) : null,
       waiting: phone.waitingCall ? snapshotOf(phone.waitingCall, phone, this.warnings.of(phone.waitingCall.id)) : null,
       transferRequest: phone.transferRequest,
+      consult: consultOf(phone),
     });
   }
+}
+
+function consultOf({ consultation: pair }: Phone): PhoneSnapshot['consult'] {
+  return pair && { heldName: pair.held.remote.name, connected: pair.consult.state === 'in-progress', pending: pair.held.transferPending };
 }
 
 function snapshotOf(call: Call, phone: Phone, warnings: CallSnapshot['warnings']): CallSnapshot {

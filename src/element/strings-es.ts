@@ -44,6 +44,10 @@ export const es: Strings = {
   transferRequest: '{name} pide transferirle a {number}',
   transferRequestBy: 'Transferencia de {name}',
   acceptTransfer: 'Aceptar la transferencia',
+  consult: 'Consultar',
+  consultHeld: '{name} en espera',
+  completeTransfer: 'Completar la transferencia',
+  cancelConsult: 'Cancelar',
   declineTransfer: 'Rechazar la transferencia',
   callDuration: 'Duración de la llamada',
   sayCalling: 'Llamando a {name}',
@@ -137,6 +141,7 @@ export const es: Strings = {
     unavailable: 'No disponible',
     'connection-lost': 'Conexión perdida',
     failed: 'La llamada falló',
+    transferred: 'Llamada transferida',
   },
   problem: {
     'invalid-token': 'Token de acceso no válido',

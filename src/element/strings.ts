@@ -53,6 +53,12 @@ export interface Strings {
   /** Above the target, on the request's banner. */
   transferRequestBy: string;
   acceptTransfer: string;
+  /** Attended transfer: the button that calls the target with the call on hold, and the consult screen. */
+  consult: string;
+  /** The held party (`{name}`) while consulting. */
+  consultHeld: string;
+  completeTransfer: string;
+  cancelConsult: string;
   declineTransfer: string;
   callDuration: string;
   sayCalling: string;
@@ -155,6 +161,10 @@ export const en: Strings = {
   transferRequest: '{name} asks to transfer you to {number}',
   transferRequestBy: 'Transfer from {name}',
   acceptTransfer: 'Accept transfer',
+  consult: 'Consult',
+  consultHeld: '{name} on hold',
+  completeTransfer: 'Complete transfer',
+  cancelConsult: 'Cancel',
   declineTransfer: 'Decline transfer',
   callDuration: 'Call duration',
   sayCalling: 'Calling {name}',
@@ -248,6 +258,7 @@ export const en: Strings = {
     unavailable: 'Unavailable',
     'connection-lost': 'Connection lost',
     failed: 'Call failed',
+    transferred: 'Call transferred',
   },
   problem: {
     'invalid-token': 'Invalid sign-in token',

@@ -84,13 +84,13 @@ import { styles } from './voice-widget.styles.js';
  * @fires ready - The phone can place calls (first registration and each recovery). `{}`
  * @fires registration-change - `{state, previous, cause}`
  * @fires state-change - `{id, state, previous}`; `id` is null for phone-level states.
- * @fires call-received - An inbound call rings. `{id, from, to, paths}`
- * @fires call-started - Outbound: the INVITE left; inbound: answered here. `{id, direction, number}`
+ * @fires call-received - An inbound call rings (or, with `replaces`, replaces a call at once: attended transfer). `{id, from, to, paths, replaces?}`
+ * @fires call-started - Outbound: the INVITE left; inbound: answered here. `{id, direction, number, replaces?}`
  * @fires call-ended - Exactly once per call. `{id, direction, number, duration, cause, quality}`
  * @fires dtmf - `{id, digit, direction}`
  * @fires mute-change - The microphone was muted or unmuted. `{id, muted}`
  * @fires hold-change - The call was held or resumed, here or by the far end, once confirmed. `{id, held, by}`
- * @fires transfer - A blind transfer's outcome. `{id, target, result}`
+ * @fires transfer - A transfer's outcome, blind (`transfer()`) or attended (`completeTransfer()`). `{id, target, result, kind}`
  * @fires transfer-requested - The far end asks this phone to call someone else (`refer-policy="ask"`); answer with `acceptTransfer()` or `declineTransfer()`. `{id, target, kind}`
  * @fires outbound-number-changed - The user chose another caller ID. `{name, address}`
  * @fires no-audio - Nothing (no RTP, no RTCP) has arrived for 3 s on a call nobody holds. `{id}`
@@ -267,6 +267,9 @@ export class VoiceWidget extends LitElement {
     transfer: (number) => this.transfer(number),
     acceptTransfer: () => this.acceptTransfer(),
     declineTransfer: () => this.declineTransfer(),
+    consult: (number) => this.consult(number),
+    completeTransfer: () => this.completeTransfer(),
+    cancelConsult: () => this.cancelConsult(),
     selectOutboundNumber: (number) => this.selectOutboundNumber(number),
     setAudioDevice: (kind, deviceId) => this.setAudioDevice(kind, deviceId),
     previewRingtone: () => this.controller.phone.previewRingtone(),
@@ -631,6 +634,21 @@ export class VoiceWidget extends LitElement {
   /** Refuses the far end's transfer request (NOTIFY `603 Decline`); the call goes on. */
   declineTransfer(): boolean {
     return this.backend.declineTransfer();
+  }
+
+  /** Attended transfer: puts the connected call on hold and calls `number` (the consult call). */
+  consult(number: string): boolean {
+    return this.backend.consult(number);
+  }
+
+  /** Transfers the held call to the consult call's party (REFER with `Replaces`); both calls end as `transferred`. */
+  completeTransfer(): boolean {
+    return this.backend.completeTransfer();
+  }
+
+  /** Ends the consult call and resumes the held one. */
+  cancelConsult(): boolean {
+    return this.backend.cancelConsult();
   }
 
   /** Chooses the caller ID for outgoing calls: one the token lists, or null for the user's own. */

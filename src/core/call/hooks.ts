@@ -16,7 +16,9 @@ export interface CallHooks {
   dtmf(call: Call, digit: string, direction: 'inbound' | 'outbound'): void;
   muteChanged(call: Call, muted: boolean): void;
   holdChanged(call: Call, held: boolean, by: 'local' | 'remote'): void;
-  transferred(call: Call, target: string, result: 'accepted' | 'failed'): void;
+  transferred(call: Call, target: string, result: 'accepted' | 'failed', kind: 'blind' | 'attended'): void;
+  /** An INVITE with `Replaces` names this connected call: `accept` raises the new call (see jssip-adapter `replaces`). */
+  replaced(call: Call, accept: () => void): void;
   /** Audio stopped arriving on a call nobody holds (true), or came back (false). */
   audioSilence(call: Call, silent: boolean): void;
   /**

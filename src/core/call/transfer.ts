@@ -7,9 +7,9 @@ const TRANSFER_TIMEOUT_MS = 30_000;
  * Asks the far end (REFER) to call `uri`. `done` is called exactly once: with
  * `accepted` when the far end reports the new call answered, `failed` when it
  * reports a failure, says nothing for 30 s, or the REFER cannot be sent
- * (then this returns false).
+ * (then this returns false). With `replaces` (the consult call's session) it is an attended transfer.
  */
-export function blindTransfer(session: SipSession, uri: string, done: (result: 'accepted' | 'failed') => void): boolean {
+export function sendTransfer(session: SipSession, uri: string, done: (result: 'accepted' | 'failed') => void, replaces?: SipSession): boolean {
   let settled = false;
   const finish = (result: 'accepted' | 'failed') => {
     if (settled) return;
@@ -19,7 +19,7 @@ export function blindTransfer(session: SipSession, uri: string, done: (result: '
   };
   const timer = setTimeout(() => finish('failed'), TRANSFER_TIMEOUT_MS);
   try {
-    refer(session, uri, { accepted: () => finish('accepted'), failed: () => finish('failed') });
+    refer(session, uri, { accepted: () => finish('accepted'), failed: () => finish('failed') }, replaces);
   } catch {
     finish('failed');
     return false;

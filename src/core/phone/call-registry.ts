@@ -12,6 +12,8 @@ import type { RecoveryReason } from '../call/recovery.js';
 import type { AudioSession } from './audio-session.js';
 import { callerOf, type Caller } from './caller-identity.js';
 import { IncomingPolicy } from './incoming-policy.js';
+import { Consults } from './consult.js';
+import { Supersedes } from './replaces.js';
 import type { PhoneSettings } from './settings.js';
 
 type CallEvents = PhoneEventMap & { 'transfer-request-change': Record<string, never> };
@@ -51,6 +53,11 @@ export class CallRegistry {
   readonly policy = new IncomingPolicy();
   /** A transfer the far end asked for, waiting for the user (`refer-policy="ask"`). */
   readonly transferRequests: TransferRequests;
+  /** Attended transfer: the held call and the consult call. */
+  readonly consults = new Consults();
+  private readonly supersedes = new Supersedes();
+  /** The call an INVITE with Replaces is replacing, while JsSIP raises the new session (synchronously). */
+  private replacing: Call | null = null;
 
   constructor(private readonly ctx: RegistryContext) {
     this.transferRequests = new TransferRequests(() => ctx.emit('transfer-request-change', {}));
@@ -67,7 +74,7 @@ export class CallRegistry {
 
   /** A second call ringing while the foreground call goes on. */
   get waiting(): Call | null {
-    for (const call of this.calls.values()) if (call !== this.foreground && call.state === 'incoming') return call;
+    for (const call of this.calls.values()) if (call !== this.foreground && call.state === 'incoming' && !call.replaces) return call;
     return null;
   }
 
@@ -106,6 +113,33 @@ export class CallRegistry {
     if (this.live()) return this.refuse('call-in-progress', 'a call is already in progress');
     const agent = this.ctx.agent();
     if (this.ctx.phoneState() !== 'ready' || !agent || !this.ctx.claims()) return this.refuse('not-ready', `the phone is not ready (${this.ctx.phoneState()})`);
+    this.dial(agent, number, domain);
+    return true;
+  }
+
+  /** Attended transfer, step one: holds the connected call and calls `target` (same dial rule as `call()`). */
+  consult(target: string): boolean {
+    const domain = this.ctx.claims()?.sip_domain ?? '';
+    const number = normalizeDialString(target, domain);
+    if (number === null) return this.refuse('invalid-number', `cannot consult ${JSON.stringify(String(target).slice(0, 100))}`);
+    const held = this.live();
+    if (!held || held.state !== 'in-progress' || this.calls.size > 1) return this.noCall('no single connected call to consult from');
+    const agent = this.ctx.agent();
+    if (this.ctx.phoneState() !== 'ready' || !agent) return this.refuse('not-ready', `the phone is not ready (${this.ctx.phoneState()})`);
+    return this.consults.begin(held, () => this.dial(agent, number, domain));
+  }
+
+  completeTransfer(): boolean {
+    const domain = this.ctx.claims()?.sip_domain ?? '';
+    const number = this.consults.pair?.consult.number;
+    return this.consults.complete(`sip:${number}@${domain}`) || this.noCall('no connected consult call to transfer to');
+  }
+
+  cancelConsult(): boolean {
+    return this.consults.cancel() || this.noCall('no consult call to cancel');
+  }
+
+  private dial(agent: SipAgent, number: string, domain: string): Call {
     const uri = `sip:${number}@${domain}`;
     const outbound = this.ctx.outboundNumber();
     const call = this.create('outbound', number, { name: number, address: uri });
@@ -118,7 +152,7 @@ export class CallRegistry {
         eventHandlers: call.eventHandlers(),
       }),
     );
-    return true;
+    return call;
   }
 
   answer(): boolean {
@@ -198,6 +232,7 @@ export class CallRegistry {
 
   /** A call arrives: one may wait beside the current one; beyond that, or by policy, the line is busy. */
   incoming({ session, remote, request }: AgentEvents['incoming']): void {
+    if (this.replacing) return this.replacement(this.replacing, session, remote, request);
     const refusal = this.policy.refusal();
     if (refusal) {
       session.terminate({ status_code: refusal.status_code, reason_phrase: refusal.reason_phrase });
@@ -214,6 +249,31 @@ export class CallRegistry {
     // Only a call that rings alone answers by itself; a second call waits for the user.
     const after = alone ? this.policy.answerAfter(request) : null;
     if (after !== null) this.policy.schedule(call.id, after, () => this.foreground === call && call.state === 'incoming' && this.answer());
+  }
+
+  /**
+   * An INVITE with `Replaces` named connected call `old` (attended transfer, we are the target): JsSIP raises
+   * the new session inside `accept`. It is answered at once, whatever busy-policy, do-not-disturb or auto-answer
+   * say; it never rings or waits. JsSIP ends `old` once the new call is confirmed (as `transferred`).
+   */
+  private replaced(old: Call, accept: () => void): void {
+    this.replacing = old;
+    try {
+      accept();
+    } finally {
+      this.replacing = null;
+    }
+  }
+
+  private replacement(old: Call, session: SipSession, remote: AgentEvents['incoming']['remote'], request: AgentEvents['incoming']['request']): void {
+    this.replacing = null;
+    const caller = callerOf(remote, request);
+    // Not in the foreground: the old call stays there until it ends, and this one takes its place then.
+    const call = this.create('inbound', caller.number, caller.from, session, false);
+    call.replaces = old.id;
+    this.supersedes.link(call, old);
+    this.ctx.emit('call-received', { id: call.id, from: caller.from, to: caller.to, paths: caller.paths, replaces: old.id });
+    call.answer({ pcConfig: this.ctx.media().pcConfig });
   }
 
   /** Do-not-disturb refused a call: it never rang, and is listed as missed (one `call-ended`, no `call-received`). */
@@ -243,13 +303,17 @@ export class CallRegistry {
         voice,
       },
       {
-        stateChanged: (c, state, prev) => emit('state-change', { id: c.id, state, previous: prev }),
-        started: (c) => emit('call-started', { id: c.id, direction: c.direction, number: c.number }),
+        stateChanged: (c, state, prev) => {
+          if (state === 'in-progress') this.supersedes.connected(c);
+          emit('state-change', { id: c.id, state, previous: prev });
+        },
+        started: (c) => emit('call-started', { id: c.id, direction: c.direction, number: c.number, ...(c.replaces ? { replaces: c.replaces } : {}) }),
         ended: (c, cause) => this.ended(c, cause),
         dtmf: (c, digit, dir) => emit('dtmf', { id: c.id, digit, direction: dir }),
         muteChanged: (c, muted) => emit('mute-change', { id: c.id, muted }),
         holdChanged: (c, held, by) => emit('hold-change', { id: c.id, held, by }),
-        transferred: (c, target, result) => emit('transfer', { id: c.id, target, result }),
+        transferred: (c, target, result, kind) => emit('transfer', { id: c.id, target, result, kind }),
+        replaced: (c, accept) => this.replaced(c, accept),
         audioSilence: (c, silent) => emit(silent ? 'no-audio' : 'audio-restored', { id: c.id }),
         referred: (c, target, accept, reject) => this.referred(c, target, accept, reject),
         error: (code, message) => emit('error', { code, message }),
@@ -278,6 +342,8 @@ export class CallRegistry {
     this.calls.delete(call.id);
     this.transferRequests.drop(call.id);
     this.policy.drop(call.id);
+    this.supersedes.drop(call.id);
+    this.consults.ended(call);
     if (this.calls.size === 0) this.ctx.audio.callsGone();
     // Every outbound call reports call-started before call-ended, even one that never left (no microphone).
     if (call.direction === 'outbound') call.reportStarted();
@@ -303,7 +369,7 @@ export class CallRegistry {
   private referred(call: Call, uri: ReferUri, accept: ReferAccept, reject: () => void): void {
     const target = referTarget(uri, this.ctx.claims()?.sip_domain ?? '');
     if (!target || this.referPolicy === 'reject' || this.calls.size > 1) return reject();
-    const obey = () => this.placeTransfer(target.number, accept, reject);
+    const obey = () => this.placeTransfer(call, target.number, accept, reject);
     if (this.referPolicy === 'accept') return obey();
     const request = { id: call.id, target: target.number, kind: target.kind, from: call.remote };
     // One request at a time: a second one while the user decides is refused.
@@ -312,11 +378,13 @@ export class CallRegistry {
   }
 
   /** Calls a transfer's target; JsSIP adds the Refer-To's `Replaces` and reports the outcome to the transferor. */
-  private placeTransfer(number: string, accept: ReferAccept, reject: () => void): void {
+  private placeTransfer(referring: Call, number: string, accept: ReferAccept, reject: () => void): void {
     // Another call arrived while the user decided: the line is taken.
     if (this.calls.size > 1) return reject();
     const domain = this.ctx.claims()?.sip_domain ?? '';
     const call = this.create('outbound', number, { name: number, address: `sip:${number}@${domain}` });
+    // Once the target answers, the transferor hangs up on us: that call ends as transferred.
+    this.supersedes.link(call, referring);
     call.dial((mediaStream) => {
       let session: SipSession | undefined;
       accept((s) => (session = s), referOptions({ mediaStream, pcConfig: this.ctx.media().pcConfig, eventHandlers: call.eventHandlers() }));

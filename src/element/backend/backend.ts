@@ -22,6 +22,10 @@ export interface PhoneCommands {
   transfer(number: string): boolean;
   acceptTransfer(): boolean;
   declineTransfer(): boolean;
+  /** Attended transfer: hold the call, call `number`; then complete or cancel. */
+  consult(number: string): boolean;
+  completeTransfer(): boolean;
+  cancelConsult(): boolean;
   selectOutboundNumber(number: string | null): boolean;
   clearHistory(): void;
   reset(): void;

@@ -151,6 +151,9 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
   transfer = (number: string): boolean => this.command((real) => real.transfer(number));
   acceptTransfer = (): boolean => this.command((real) => real.acceptTransfer());
   declineTransfer = (): boolean => this.command((real) => real.declineTransfer());
+  consult = (number: string): boolean => this.command((real) => real.consult(number));
+  completeTransfer = (): boolean => this.command((real) => real.completeTransfer());
+  cancelConsult = (): boolean => this.command((real) => real.cancelConsult());
   selectOutboundNumber = (number: string | null): boolean => this.command((real) => real.selectOutboundNumber(number));
   clearHistory = (): void => void this.command((real) => (real.clearHistory(), true));
   reset = (): void => void this.command((real) => (real.reset(), true));

@@ -52,6 +52,9 @@ export class LocalBackend implements PhoneBackend {
   setHeld = (held: boolean): boolean => this.refreshed(this.phone.setHeld(held));
   acceptTransfer = (): boolean => this.refreshed(this.phone.acceptTransfer());
   declineTransfer = (): boolean => this.refreshed(this.phone.declineTransfer());
+  consult = (number: string): boolean => this.refreshed(this.phone.consult(number));
+  completeTransfer = (): boolean => this.refreshed(this.phone.completeTransfer());
+  cancelConsult = (): boolean => this.refreshed(this.phone.cancelConsult());
   selectOutboundNumber = (number: string | null): boolean => this.refreshed(this.phone.selectOutboundNumber(number), true);
   setDnd = (on: boolean): boolean => this.refreshed(this.phone.setDnd(on), true);
   setVolume = (kind: 'ring' | 'call', level: number): boolean => this.refreshed(this.phone.setVolume(kind, level), true);

@@ -77,6 +77,9 @@ export class PopupBackend implements PhoneBackend {
   transfer = (number: string): boolean => this.run('transfer', number);
   acceptTransfer = (): boolean => this.run('acceptTransfer');
   declineTransfer = (): boolean => this.run('declineTransfer');
+  consult = (number: string): boolean => this.run('consult', number);
+  completeTransfer = (): boolean => this.run('completeTransfer');
+  cancelConsult = (): boolean => this.run('cancelConsult');
   selectOutboundNumber = (number: string | null): boolean => this.run('selectOutboundNumber', number);
   clearHistory = (): void => void this.run('clearHistory');
   reset = (): void => void this.run('reset');

@@ -39,6 +39,26 @@ export const inCallViewStyles = css`
       color: var(--_text-inverted-disabled);
       cursor: not-allowed;
     }
+    /* Attended transfer: the held party, Cancel and Complete transfer (the call-waiting banner's look). */
+    .consult button {
+      flex: none;
+      height: 32px;
+      border: 1px solid var(--_bg-border-active);
+      border-radius: 8px;
+      padding: 0 10px;
+      background: transparent;
+      color: var(--_text-high-contrast);
+      font-weight: 600;
+    }
+    .consult button.primary {
+      border: none;
+      background: var(--_fg-accent);
+      color: var(--_text-inverted);
+    }
+    .consult button:disabled {
+      opacity: 0.5;
+      cursor: not-allowed;
+    }
     .warning {
       font-size: 12px;
       font-weight: 600;

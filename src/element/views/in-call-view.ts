@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { hangupIcon, keypadIcon, micIcon, micOffIcon, pauseIcon, transferIcon } from '../icons.js';
 import { renderTransferRequest } from '../transfer-request-view.js';
+import { renderConsult } from './consult-view.js';
 import { ViewElement } from './view-element.js';
 import { renderParty } from './party.js';
 import { renderAutoAnswered } from './comfort-parts.js';
@@ -99,9 +100,11 @@ export class InCallView extends ViewElement {
               @input=${(e: InputEvent) => (this.transferTarget = (e.target as HTMLInputElement).value)}
             />
             <button type="submit" ?disabled=${this.transferTarget.trim() === ''}>${t.transfer}</button>
+            <button part="consult-button" type="button" ?disabled=${this.transferTarget.trim() === ''} @click=${this.onConsult}>${t.consult}</button>
           </form>`
           : nothing
       }
+      ${renderConsult(this.snapshot!.consult, t, this.actions)}
       ${this.note?.id === call.id ? html`<span class="note" role="status">${this.note.text}</span>` : nothing}
       ${this.keypadOpen ? html`<vw-dialpad part="dialpad" exportparts="key" @vw-digit=${this.onDtmfDigit}></vw-dialpad>` : nothing}
       ${renderTransferRequest(this.snapshot!.transferRequest, t, (accept) => (accept ? this.actions?.acceptTransfer() : this.actions?.declineTransfer()))}
@@ -116,6 +119,13 @@ export class InCallView extends ViewElement {
 
   private onDtmfDigit(e: CustomEvent<{ digit: string }>): void {
     this.actions?.sendDtmf(e.detail.digit);
+  }
+
+  private onConsult(): void {
+    if (this.actions?.consult(this.transferTarget)) {
+      this.transferOpen = false;
+      this.transferTarget = '';
+    }
   }
 
   private onTransferSubmit(e: Event): void {
