@@ -315,6 +315,11 @@ export class Call {
     return this.hold.request(held, this.session, () => this.peer);
   }
 
+  /** Resolves, once the holds and resumes asked for so far are settled, with whether this phone holds the call. */
+  holdSettled(): Promise<boolean> {
+    return this.hold.settled();
+  }
+
   /**
    * Transfer: asks the far end (REFER) to call `uri`; attended when `consult`
    * (our connected call with the target) is given: the Refer-To then carries

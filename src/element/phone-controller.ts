@@ -140,7 +140,8 @@ export class PhoneController implements ReactiveController {
 }
 
 function consultOf({ consultation: pair }: Phone): PhoneSnapshot['consult'] {
-  return pair && { heldName: pair.held.remote.name, connected: pair.consult.state === 'in-progress', pending: pair.held.transferPending };
+  const consult = pair?.consult;
+  return consult ? { heldName: pair.held.remote.name, connected: consult.state === 'in-progress', pending: pair.held.transferPending } : null;
 }
 
 function snapshotOf(call: Call, phone: Phone, warnings: CallSnapshot['warnings']): CallSnapshot {

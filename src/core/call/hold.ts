@@ -34,6 +34,11 @@ export class HoldControl {
     return this.want !== this.local;
   }
 
+  /** Resolves, once the requests queued so far are settled, with whether the call is held. */
+  settled(): Promise<boolean> {
+    return this.renegotiation.then(() => this.local);
+  }
+
   /** Queues a hold or resume; false when it is already what was asked for last. */
   request(held: boolean, session: SipSession, peer: () => RTCPeerConnection | null): boolean {
     if (this.want === held) return false;

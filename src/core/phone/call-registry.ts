@@ -123,16 +123,15 @@ export class CallRegistry {
     const number = normalizeDialString(target, domain);
     if (number === null) return this.refuse('invalid-number', `cannot consult ${JSON.stringify(String(target).slice(0, 100))}`);
     const held = this.live();
-    if (!held || held.state !== 'in-progress' || this.calls.size > 1) return this.noCall('no single connected call to consult from');
+    if (!held || held.state !== 'in-progress' || this.calls.size > 1 || this.consults.pair) return this.noCall('no single connected call to consult from');
     const agent = this.ctx.agent();
     if (this.ctx.phoneState() !== 'ready' || !agent) return this.refuse('not-ready', `the phone is not ready (${this.ctx.phoneState()})`);
-    return this.consults.begin(held, () => this.dial(agent, number, domain));
+    this.consults.begin(held, () => this.dial(agent, number, domain));
+    return true;
   }
 
   completeTransfer(): boolean {
-    const domain = this.ctx.claims()?.sip_domain ?? '';
-    const number = this.consults.pair?.consult.number;
-    return this.consults.complete(`sip:${number}@${domain}`) || this.noCall('no connected consult call to transfer to');
+    return this.consults.complete(this.ctx.claims()?.sip_domain ?? '') || this.noCall('no connected consult call to transfer to');
   }
 
   cancelConsult(): boolean {

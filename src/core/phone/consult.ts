@@ -3,41 +3,51 @@ import type { Call } from '../call.js';
 /** The transferor's pair during an attended transfer: the call on hold (B) and the consult call (C). */
 export interface ConsultPair {
   readonly held: Call;
-  readonly consult: Call;
+  /** Null until the far end has confirmed the hold (the consult call is placed then). */
+  consult: Call | null;
 }
 
 /**
- * Attended (warm) transfer at the transferor: `consult()` holds the connected
- * call and calls the target; `complete()` sends the held call's far end a
- * REFER whose Refer-To carries `Replaces` for the consult call, and both calls
- * end as `transferred` once it reports the new call answered; `cancel()` ends
- * the consult call, and the held call is resumed (so it is when the target
- * hangs up).
+ * Attended (warm) transfer at the transferor: `begin()` holds the connected
+ * call and, once the hold is confirmed, calls the target; `complete()` sends
+ * the held call's far end a REFER whose Refer-To carries `Replaces` for the
+ * consult call, and both calls end as `transferred` once it reports the new
+ * call answered; `cancel()` ends the consult call, and the held call is
+ * resumed (so it is when the target hangs up or does not answer).
  */
 export class Consults {
   pair: ConsultPair | null = null;
 
-  /** Holds `held` and places the consult call (`dial`, null when it could not be placed). */
-  begin(held: Call, dial: () => Call | null): boolean {
+  /** Holds `held`, then places the consult call with `dial` (not when the hold failed: its `error` says so). */
+  begin(held: Call, dial: () => Call): void {
+    const pair: ConsultPair = { held, consult: null };
+    this.pair = pair;
     if (!held.held.local) held.setHeld(true);
-    const consult = dial();
-    if (!consult) return false;
-    this.pair = { held, consult };
-    return true;
+    // Dialled only once held: the far end hears nothing of the consult, and the events come in one order.
+    void held.holdSettled().then((onHold) => {
+      if (this.pair !== pair) return;
+      if (onHold && !held.ended) pair.consult = dial();
+      else this.pair = null;
+    });
   }
 
   /** The REFER with Replaces; false when the consult call is not connected or a transfer is already under way. */
-  complete(uri: string): boolean {
+  complete(domain: string): boolean {
     const pair = this.pair;
-    if (!pair || pair.consult.state !== 'in-progress' || pair.held.transferPending) return false;
-    return pair.held.transfer(pair.consult.number, uri, pair.consult);
+    const consult = pair?.consult;
+    if (!pair || !consult || consult.state !== 'in-progress' || pair.held.transferPending) return false;
+    return pair.held.transfer(consult.number, `sip:${consult.number}@${domain}`, consult);
   }
 
-  /** Ends the consult call; the held call is resumed when it has ended (see `ended`). */
+  /** Ends the consult call; the held call is resumed once it has ended (see `ended`). */
   cancel(): boolean {
     const pair = this.pair;
     if (!pair || pair.held.transferPending) return false;
-    pair.consult.terminate();
+    if (pair.consult) pair.consult.terminate();
+    else {
+      this.pair = null;
+      pair.held.setHeld(false);
+    }
     return true;
   }
 
