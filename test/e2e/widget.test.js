@@ -568,8 +568,10 @@ for (const kind of SIP_SERVERS) {
           id: (await events(alice, 'call-started')).at(-1).id,
           target: 'carol',
           result: 'accepted',
+          kind: 'blind',
         });
-        assert.equal((await waitFor(alice, 'call-ended', { from: from.caller })).cause, 'local-hangup');
+        // A completed transfer ends the transferor's call as transferred (and the transferee's call with it).
+        assert.equal((await waitFor(alice, 'call-ended', { from: from.caller })).cause, 'transferred');
         await waitFor(carol, 'state-change', { from: fromC, match: { state: 'in-progress' } });
         for (const page of [bob, carol]) {
           const { first, second } = await inboundBytesRising(page);

@@ -114,7 +114,8 @@ describe('end causes', () => {
   }
 
   it('choice ends are completed, network ends are failed', () => {
-    expect(['local-hangup', 'remote-hangup', 'rejected', 'canceled'].map((c) => terminalStateFor(c as EndCause))).to.deep.equal([
+    expect(['local-hangup', 'remote-hangup', 'rejected', 'canceled', 'transferred'].map((c) => terminalStateFor(c as EndCause))).to.deep.equal([
+      'completed',
       'completed',
       'completed',
       'completed',
