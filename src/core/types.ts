@@ -26,7 +26,17 @@ export type DtmfMode = 'info' | 'rfc2833';
 
 /** Why a call ended; exactly one per call. */
 export type EndCause =
-  'local-hangup' | 'remote-hangup' | 'rejected' | 'busy' | 'no-answer' | 'canceled' | 'not-found' | 'unavailable' | 'connection-lost' | 'failed' | 'transferred';
+  | 'local-hangup'
+  | 'remote-hangup'
+  | 'rejected'
+  | 'busy'
+  | 'no-answer'
+  | 'canceled'
+  | 'not-found'
+  | 'unavailable'
+  | 'connection-lost'
+  | 'failed'
+  | 'transferred';
 
 export type ErrorCode =
   | 'invalid-number'

@@ -241,6 +241,18 @@ test('iframe bridge: the host calls through the helper and gets events and respo
   assert.deepEqual(await host.evaluate(() => window.host.command('declineTransfer')), { ok: true, result: false }, 'nothing left to decline');
   await host.evaluate((f) => window.host.waitFor('state-change', { from: f, match: { state: 'in-progress' } }), from);
 
+  // Attended transfer through the bridge: consult holds bob and calls carol (not registered: the consult call
+  // ends and bob is resumed); with no consult call, completeTransfer and cancelConsult answer false.
+  from = await host.evaluate(() => window.host.log.length);
+  const fromBob = await bob.evaluate(() => window.vw.log.length);
+  assert.deepEqual(await host.evaluate(() => window.host.command('consult', 'carol')), { ok: true, result: true });
+  assert.equal((await host.evaluate(() => window.host.command('consult', 'x'.repeat(300)))).code, 'invalid-arguments');
+  await bob.evaluate((f) => window.vw.waitFor('hold-change', { from: f, match: { held: true } }), fromBob);
+  await host.evaluate((f) => window.host.waitFor('call-ended', { from: f, match: { number: 'carol' } }), from);
+  await bob.evaluate((f) => window.vw.waitFor('hold-change', { from: f, match: { held: false } }), fromBob);
+  assert.deepEqual(await host.evaluate(() => window.host.command('completeTransfer')), { ok: true, result: false });
+  assert.deepEqual(await host.evaluate(() => window.host.command('cancelConsult')), { ok: true, result: false });
+
   // 4. A flood from the legitimate host mid-call: the bucket lets 40 through, answers one rate-limited, drops the rest.
   const floodStarted = Date.now();
   await host.evaluate(() => window.host.close());
@@ -288,6 +300,9 @@ test('iframe bridge: the host calls through the helper and gets events and respo
     'declineTransfer',
     'acceptTransfer',
     'declineTransfer',
+    'consult',
+    'completeTransfer',
+    'cancelConsult',
     'hangup',
   ]);
 

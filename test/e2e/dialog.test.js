@@ -245,6 +245,20 @@ test('dialog mode: open from a click, call through the popup, events at the host
   await waitFor(host, 'state-change', { from: from.host, match: { state: 'in-progress' } });
   assert.equal(await popupEl(popup, () => document.querySelector('voice-widget').calls.length), 1);
 
+  // 4c. Attended transfer's commands run in the popup: consult holds bob and calls carol (not registered: the
+  //     consult call ends and bob is resumed); completeTransfer with no consult call says no-call at the host.
+  from = { host: await logLength(host), bob: await logLength(bob) };
+  assert.equal(await vw(host, () => window.vw.el().consult('carol')), true);
+  await waitFor(bob, 'hold-change', { from: from.bob, match: { held: true, by: 'remote' } });
+  assert.equal((await waitFor(host, 'call-started', { from: from.host })).number, 'carol');
+  await waitFor(host, 'call-ended', { from: from.host, match: { number: 'carol' } });
+  await waitFor(bob, 'hold-change', { from: from.bob, match: { held: false } });
+  await vw(host, () => window.vw.el().completeTransfer());
+  assert.equal((await waitFor(host, 'error', { from: from.host })).code, 'no-call');
+  await vw(host, () => window.vw.el().cancelConsult());
+  await waitFor(host, 'error', { from: from.host, match: { message: 'no consult call to cancel' } });
+  assert.equal(await popupEl(popup, () => document.querySelector('voice-widget').getState()), 'in-progress');
+
   // 5. A token refreshed on the host reaches the popup; the call goes on.
   const fresh = token('alice', { ttl: 7200 });
   await vw(host, (tk) => (window.vw.el().token = tk), fresh);
