@@ -130,7 +130,7 @@ for (const kind of SIP_SERVERS) {
       });
       assert.match(banner, /^bob on hold Cancel Complete transfer$/);
       assert.deepEqual(await audit(alice), [], 'the consult screen');
-      await screenshots(alice);
+      if (kind === SIP_SERVERS[0]) await screenshots(alice);
 
       const completeAt = Date.now();
       await vw(alice, () => window.vw.part('consult-complete-button').click());

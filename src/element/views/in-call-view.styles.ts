@@ -40,8 +40,15 @@ export const inCallViewStyles = css`
       cursor: not-allowed;
     }
     /* Attended transfer: the held party, Cancel and Complete transfer (the call-waiting banner's look). */
+    .consult {
+      flex-wrap: wrap;
+    }
+    .consult .who {
+      flex: 1 0 100%;
+      font-size: 13px;
+    }
     .consult button {
-      flex: none;
+      flex: 1;
       height: 32px;
       border: 1px solid var(--_bg-border-active);
       border-radius: 8px;
