@@ -234,7 +234,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
 
   /** During an attended transfer: the call on hold and the consult call, else null. */
   get consultation(): ConsultPair | null {
-    return this.registry.consults.pair;
+    return this.registry.consults?.pair ?? null;
   }
 
   /** Whether this phone holds the current call (confirmed by the far end). */

@@ -20,6 +20,8 @@ export const CHUNKS = {
   'click-to-call': () => import('../element/click-to-call.js'),
   /** `runPreflight`: the pre-call test (microphone, OPTIONS, ICE, the media loop through TURN). */
   preflight: () => import('../core/quality/preflight-run.js'),
+  /** `consult()`: attended transfer's transferor side (hold, consult call, REFER with Replaces, cancel). */
+  consult: () => import('../core/phone/consult.js'),
 };
 
 export type ChunkName = keyof typeof CHUNKS;

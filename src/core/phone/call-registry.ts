@@ -12,7 +12,8 @@ import type { RecoveryReason } from '../call/recovery.js';
 import type { AudioSession } from './audio-session.js';
 import { callerOf, type Caller } from './caller-identity.js';
 import { IncomingPolicy } from './incoming-policy.js';
-import { Consults } from './consult.js';
+import { loadChunk } from '../../shared/lazy-chunks.js';
+import type { Consults } from './consult.js';
 import { Supersedes } from './replaces.js';
 import type { PhoneSettings } from './settings.js';
 
@@ -53,8 +54,10 @@ export class CallRegistry {
   readonly policy = new IncomingPolicy();
   /** A transfer the far end asked for, waiting for the user (`refer-policy="ask"`). */
   readonly transferRequests: TransferRequests;
-  /** Attended transfer: the held call and the consult call. */
-  readonly consults = new Consults();
+  /** Attended transfer: the held call and the consult call (the `consult` chunk, loaded by the first consult). */
+  consults: Consults | null = null;
+  /** A consult waits for its chunk. */
+  private consultLoading = false;
   private readonly supersedes = new Supersedes();
   /** The call an INVITE with Replaces is replacing, while JsSIP raises the new session (synchronously). */
   private replacing: Call | null = null;
@@ -123,19 +126,31 @@ export class CallRegistry {
     const number = normalizeDialString(target, domain);
     if (number === null) return this.refuse('invalid-number', `cannot consult ${JSON.stringify(String(target).slice(0, 100))}`);
     const held = this.live();
-    if (!held || held.state !== 'in-progress' || this.calls.size > 1 || this.consults.pair) return this.noCall('no single connected call to consult from');
+    if (!held || held.state !== 'in-progress' || this.calls.size > 1 || this.consults?.pair || this.consultLoading)
+      return this.noCall('no single connected call to consult from');
     const agent = this.ctx.agent();
     if (this.ctx.phoneState() !== 'ready' || !agent) return this.refuse('not-ready', `the phone is not ready (${this.ctx.phoneState()})`);
-    this.consults.begin(held, () => this.dial(agent, number, domain));
+    this.consultLoading = true;
+    loadChunk('consult').then(
+      ({ Consults }) => {
+        this.consultLoading = false;
+        if (held.ended || held.state !== 'in-progress' || this.calls.size > 1) return;
+        (this.consults ??= new Consults()).begin(held, () => this.dial(agent, number, domain));
+      },
+      () => {
+        this.consultLoading = false;
+        this.refuse('chunk-failed', 'the consult code could not be loaded');
+      },
+    );
     return true;
   }
 
   completeTransfer(): boolean {
-    return this.consults.complete(this.ctx.claims()?.sip_domain ?? '') || this.noCall('no connected consult call to transfer to');
+    return !!this.consults?.complete(this.ctx.claims()?.sip_domain ?? '') || this.noCall('no connected consult call to transfer to');
   }
 
   cancelConsult(): boolean {
-    return this.consults.cancel() || this.noCall('no consult call to cancel');
+    return !!this.consults?.cancel() || this.noCall('no consult call to cancel');
   }
 
   private dial(agent: SipAgent, number: string, domain: string): Call {
@@ -342,7 +357,7 @@ export class CallRegistry {
     this.transferRequests.drop(call.id);
     this.policy.drop(call.id);
     this.supersedes.drop(call.id);
-    this.consults.ended(call);
+    this.consults?.ended(call);
     if (this.calls.size === 0) this.ctx.audio.callsGone();
     // Every outbound call reports call-started before call-ended, even one that never left (no microphone).
     if (call.direction === 'outbound') call.reportStarted();
