@@ -36,7 +36,7 @@ export function toContact(value: unknown): Contact | null {
   const name = cleanDisplayName(value.name);
   if (!name) return null;
   const contact: Contact = { name };
-  const detail = typeof value.detail === 'string' ? cleanDisplayName(value.detail.slice(0, MAX_DETAIL * 2)).slice(0, MAX_DETAIL) : '';
+  const detail = cleanDisplayName(value.detail, MAX_DETAIL);
   if (detail) contact.detail = detail;
   const avatarUrl = url(value.avatarUrl, 'resource');
   if (avatarUrl) contact.avatarUrl = avatarUrl;
