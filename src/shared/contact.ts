@@ -62,13 +62,16 @@ export function askHook(hook: ResolveContact, number: string, direction: Contact
       clearTimeout(timer);
       resolve(value);
     };
-    try {
-      Promise.resolve(hook(number, direction)).then(
-        (value) => done(toContact(value)),
-        () => done(undefined),
-      );
-    } catch {
-      done(undefined);
-    }
+    // In a task of its own: the call rings and shows its number before the host's code runs (a slow synchronous hook too).
+    setTimeout(() => {
+      try {
+        Promise.resolve(hook(number, direction)).then(
+          (value) => done(toContact(value)),
+          () => done(undefined),
+        );
+      } catch {
+        done(undefined);
+      }
+    });
   });
 }
