@@ -158,6 +158,9 @@ import { styles } from './voice-widget.styles.js';
  * @csspart dnd-switch - The do-not-disturb switch (also `switch`).
  * @csspart volume - A volume slider in the settings; `data-kind` says which (`ring`, `call`).
  * @csspart auto-answered - On a call: the note that it was answered automatically.
+ * @csspart contact-avatar - The caller lookup's picture (`resolveContact`'s `avatarUrl`), on the call screens.
+ * @csspart contact-link - The contact's name as a link to its page (`resolveContact`'s `url`; new tab, noopener).
+ * @csspart contact-detail - The contact's second line (`resolveContact`'s `detail`), on the call screens and in history.
  * @csspart sound-blocked - The bar shown while the browser blocks sound.
  * @csspart enable-sound - Its "Enable sound" button.
  *
