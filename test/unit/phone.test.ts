@@ -226,6 +226,36 @@ describe('Phone (against a fake user agent)', () => {
     phone.stop();
   });
 
+  it('an INVITE with Replaces naming a connected call: taken at once, whatever dnd and busy-policy say; naming a ringing call: 486', () => {
+    const { agent, phone, log } = registered();
+    // The session of the call with A, with its JsSIP event handlers kept so the test can fire them.
+    const handlers = new Map<string, (e: unknown) => void>();
+    const first = Object.assign(ringingSession(), { on: (name: string, h: (e: unknown) => void) => handlers.set(name, h), answer: () => {} });
+    agent.fire('incoming', { session: first, remote: { uri: { user: 'alice', host: 'voice.test' } }, request: invite() });
+    const old = phone.currentCall!;
+    const replace = () => {
+      const result = { rejected: false, session: ringingSession() };
+      handlers.get('replaces')!({
+        accept: () => agent.fire('incoming', { session: result.session, remote: { uri: { user: 'bob', host: 'voice.test' } }, request: invite() }),
+        reject: () => (result.rejected = true),
+      });
+      return result;
+    };
+    // Still ringing here: not a call to replace.
+    expect(replace().rejected).to.equal(true);
+    handlers.get('accepted')!({});
+    expect(old.state).to.equal('in-progress');
+    phone.configure({ busyPolicy: 'reject', dnd: true });
+    log.length = 0;
+    const { rejected, session } = replace();
+    expect([rejected, session.terminated]).to.deep.equal([false, []]);
+    expect(of(log, 'call-received')).to.have.length(1);
+    expect(of(log, 'call-received')[0]).to.include({ replaces: old.id });
+    expect(phone.waitingCall, 'it never waits or rings').to.equal(null);
+    expect(phone.currentCall, 'the old call stays in front until it ends').to.equal(old);
+    phone.stop();
+  });
+
   it('stop() stops the agent and says unregistered', () => {
     const { agent, phone, log } = registered();
     phone.stop();
