@@ -43,7 +43,8 @@ export const inCallViewStyles = css`
     .consult {
       flex-wrap: wrap;
     }
-    .consult .who {
+    /* Beats the banner's own .waiting .who (same specificity, later in the sheet). */
+    .waiting.consult .who {
       flex: 1 0 100%;
       font-size: 13px;
     }
