@@ -50,7 +50,9 @@ export const inCallViewStyles = css`
     }
     .consult button {
       flex: 1;
-      height: 32px;
+      /* "Complete transfer" may take two lines in a narrow panel: the button grows rather than clips. */
+      min-height: 32px;
+      line-height: 1.2;
       border: 1px solid var(--_bg-border-active);
       border-radius: 8px;
       padding: 0 10px;
