@@ -64,7 +64,7 @@ export interface DialogCloseDetail {
 }
 
 /** Problems that leave the phone fully working (it keeps its own look, say). */
-export type WarningCode = 'styles-failed';
+export type WarningCode = 'styles-failed' | 'multi-tab-failed';
 
 export interface WarningDetail {
   code: WarningCode;
