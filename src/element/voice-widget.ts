@@ -160,6 +160,8 @@ import { styles } from './voice-widget.styles.js';
  * @csspart auto-answered - On a call: the note that it was answered automatically.
  * @csspart sound-blocked - The bar shown while the browser blocks sound.
  * @csspart enable-sound - Its "Enable sound" button.
+ * @csspart other-tab - Multi-tab: the bar saying the phone (its audio) is in another tab of this user.
+ * @csspart use-here - Its "Use here" button (between calls): this tab takes the phone.
  *
  * @cssprop [--widget-width=264px] - Panel width.
  * @cssprop [--widget-height=460px] - Panel height.
@@ -298,6 +300,7 @@ export class VoiceWidget extends LitElement {
       this.call(number);
     },
     runPreflight: () => this.runPreflight(),
+    usePhoneHere: () => void this.tabs.claim(),
   };
 
   /** The dial field's text. */

@@ -55,6 +55,7 @@ export class TabLink {
   private timer: ReturnType<typeof setInterval> | undefined;
   private heardAt = 0;
   private pingedAt = 0;
+  private guarding = false;
   /** A follower's commands go to the leader's tab. */
   readonly backend: FollowerBackend;
 
@@ -127,9 +128,31 @@ export class TabLink {
 
   /** Leader: the snapshot changed. */
   readonly published = (snapshot: PhoneSnapshot): void => {
-    if (!this.election?.leading) return;
-    this.post({ type: 'state', snapshot: toEpoch(snapshot) });
+    const leading = !!this.election?.leading;
+    this.guard(leading && live(snapshot.call));
+    if (leading) this.post({ type: 'state', snapshot: toEpoch(snapshot) });
   };
+
+  /** While the leader has a live call, closing its tab asks first (closing it ends the call for every tab). */
+  private guard(on: boolean): void {
+    if (on === this.guarding) return;
+    this.guarding = on;
+    if (on) {
+      window.addEventListener('beforeunload', this.confirmLeave);
+      window.addEventListener('pagehide', this.hangUpOnLeave);
+    } else {
+      window.removeEventListener('beforeunload', this.confirmLeave);
+      window.removeEventListener('pagehide', this.hangUpOnLeave);
+    }
+  }
+
+  private readonly confirmLeave = (e: BeforeUnloadEvent): void => {
+    e.preventDefault();
+    e.returnValue = '';
+  };
+
+  /** The leader's tab goes with a live call: hang up (a BYE, not a ghost call), so every tab sees it end. */
+  private readonly hangUpOnLeave = (): void => this.hooks.run('hangup', []);
 
   // ── the election ─────────────────────────────────────────────────────────────
 
@@ -154,6 +177,7 @@ export class TabLink {
     this.name = '';
     this.leaderId = null;
     clearInterval(this.timer);
+    this.guard(false);
     this.controller.follow(null);
     this.host.requestUpdate();
   }
@@ -171,6 +195,7 @@ export class TabLink {
   /** Stolen while frozen, or handed to a tab that asked: mirror the new leader. */
   private follow(): void {
     this.leaderId = null;
+    this.guard(false);
     this.heardAt = performance.now();
     this.host.requestUpdate();
     this.post({ type: 'hello' });
@@ -316,6 +341,8 @@ function toEpoch(s: PhoneSnapshot): PhoneSnapshot {
 }
 
 /** …and back on this tab's clock, marked as held in another tab. */
+const live = (call: PhoneSnapshot['call']): boolean => !!call && call.state !== 'completed' && call.state !== 'failed';
+
 function fromEpoch(s: PhoneSnapshot): PhoneSnapshot {
   const shift = (c: PhoneSnapshot['call']) => c && { ...c, connectedAt: c.connectedAt === null ? null : c.connectedAt - performance.timeOrigin };
   return Object.freeze({ ...s, call: shift(s.call), waiting: shift(s.waiting), heldElsewhere: true });

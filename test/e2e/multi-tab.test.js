@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 
 import { startKamailio } from '../harness/kamailio.js';
 import { queryBindings } from '../harness/sip-query.js';
@@ -20,6 +21,7 @@ import {
   logLength,
   openPhone,
   pages,
+  token,
   vw,
   waitFor,
   web,
@@ -36,6 +38,27 @@ e2eSuite({
     await kam?.stop().catch(() => {});
   },
 });
+
+/** MULTITAB_SCREENSHOTS=1: the three tabs ringing, side by side, into docs/screenshots/multi-tab-ringing.png. */
+async function screenshot(tabs, leader) {
+  const shots = [];
+  for (const tab of tabs) {
+    const panel = await tab.evaluateHandle(() => window.vw.el().shadowRoot.querySelector('[part~="panel"]'));
+    shots.push(await panel.screenshot({ encoding: 'base64' }));
+  }
+  const sheet = await browser.newPage();
+  await sheet.setViewport({ width: 900, height: 560 });
+  await sheet.setContent(
+    `<body style="margin:0;padding:16px;display:flex;gap:16px;font:14px system-ui;background:#eef1f5">${shots
+      .map(
+        (png, i) =>
+          `<figure style="margin:0"><figcaption style="margin-bottom:6px;color:#344054">Tab ${i + 1}${tabs[i] === leader ? ' (holds the phone)' : ''}</figcaption><img src="data:image/png;base64,${png}"></figure>`,
+      )
+      .join('')}</body>`,
+  );
+  await sheet.screenshot({ path: fileURLToPath(new URL('../../docs/screenshots/multi-tab-ringing.png', import.meta.url)), fullPage: true });
+  await sheet.close();
+}
 
 const bindings = (user) => queryBindings({ wsUrl: kam.wsUrl, user, domain: DOMAIN, secret: SECRET });
 
@@ -84,6 +107,7 @@ test('3 tabs of one user: one binding; a call rings in all 3; answered in tab 3 
   const received = await Promise.all(tabs.map((tab, i) => waitFor(tab, 'call-received', { from: from[i] })));
   assert.equal(new Set(received.map((r) => r.id)).size, 1, 'the same call id in every tab');
   await allShow(tabs, 'incoming');
+  if (process.env.MULTITAB_SCREENSHOTS) await screenshot(tabs, leader);
 
   await vw(tabs[2], () => window.vw.el().answer());
   await waitFor(bob, 'state-change', { from: fromBob, match: { state: 'in-progress' } });
@@ -137,20 +161,124 @@ test('the idle leader tab closes: another tab registers within 2 s (asserted at 
   assert.equal(await vw(bob, () => window.vw.el().call('uma')), true);
   await Promise.all(rest.map((tab, i) => waitFor(tab, 'call-received', { from: from[i] })));
   const follower = rest.find((tab) => tab !== next);
+  const fromBob = await logLength(bob);
   await vw(follower, () => window.vw.el().answer());
-  await allShow(rest, 'in-progress').catch(async (err) => {
-    for (const tab of rest)
-      t.diagnostic(
-        JSON.stringify(
-          await vw(tab, () => ({
-            state: window.vw.el().getState(),
-            link: { ...window.vw.el().tabs.part.value, controller: undefined, host: undefined, hooks: undefined, backend: undefined, channel: undefined, election: window.vw.el().tabs.part.value.election?.leading, knownTabs: [...window.vw.el().tabs.part.value.knownTabs] },
-            log: window.vw.log.map((e) => e.type).slice(-15),
-          })),
-        ),
-      );
-    throw err;
+  await allShow(rest, 'in-progress');
+
+  // The leader closes mid-call: it asks first (beforeunload), then hangs up: the far end's call ends (no ghost),
+  // the other tab sees call-ended, and becomes the leader.
+  let asked = 0;
+  next.on('dialog', (d) => {
+    asked++;
+    void d.accept();
   });
-  await vw(bob, () => window.vw.el().hangup());
-  await Promise.all(rest.map((tab, i) => waitFor(tab, 'call-ended', { from: from[i] })));
+  await next.close({ runBeforeUnload: true });
+  const ended = await waitFor(follower, 'call-ended', { from: from[rest.indexOf(follower)] });
+  await waitFor(bob, 'call-ended', { from: fromBob, timeout: 10_000 });
+  t.diagnostic(`leader closed mid-call: call-ended cause ${ended.cause} in the other tab; confirmations asked: ${asked}`);
+  assert.equal(asked, 1, 'closing the leader with a live call asks first');
+  await leaderOf([follower], 6000);
+  assert.equal((await bindings('uma')).length, 1);
+});
+
+/** Sends a CDP lifecycle state to the page: `frozen` stops its tasks (timers, messages) as a background tab's freeze does. */
+const setLifecycle = async (page, state) => {
+  const cdp = await page.createCDPSession();
+  await cdp.send('Page.setWebLifecycleState', { state });
+  await cdp.detach();
+};
+
+test('a frozen leader: a follower takes the phone over and gets the next call; unfrozen, the old leader stands down; one binding', async (t) => {
+  const tabs = await openTabs(2, 'vera');
+  const leader = await leaderOf(tabs);
+  const follower = tabs.find((tab) => tab !== leader);
+  await allShow(tabs, 'ready');
+  const frozen = Date.now();
+  await setLifecycle(leader, 'frozen');
+  await leaderOf([follower], 15_000);
+  t.diagnostic(`leader frozen → the follower registered in ${Date.now() - frozen} ms`);
+  assert.equal((await bindings('vera')).length, 1, (await bindings('vera')).join('\n'));
+
+  const bob = await openPhone('bob', { server: kam.wsUrl, ready: true });
+  const from = await logLength(follower);
+  assert.equal(await vw(bob, () => window.vw.el().call('vera')), true);
+  await waitFor(follower, 'call-received', { from });
+  await vw(follower, () => window.vw.el().reject());
+  await waitFor(follower, 'call-ended', { from });
+
+  await setLifecycle(leader, 'active');
+  // The old leader learns its lock was taken and stands down: its socket closes, without un-REGISTER.
+  await leader.waitForFunction(() => window.vw.leftovers().sockets === 0, { timeout: 10_000 });
+  await sleep(500);
+  assert.equal(await holdsPhone(follower), true);
+  assert.equal((await bindings('vera')).length, 1, (await bindings('vera')).join('\n'));
+  await leader.waitForFunction(() => window.vw.el().getState() === 'ready', { timeout: 10_000 });
+});
+
+test('2 users × 2 tabs: 2 bindings; a new token set in 3 tabs makes one REGISTER; forged channel messages from a same-origin page are dropped', async (t) => {
+  const wes = await openTabs(3, 'wes');
+  const xia = await openTabs(2, 'xia');
+  const leader = await leaderOf(wes);
+  await leaderOf(xia);
+  await allShow([...wes, ...xia], 'ready');
+  assert.equal((await bindings('wes')).length, 1);
+  assert.equal((await bindings('xia')).length, 1);
+
+  // A token refresh: the host sets the new token in every tab; the leader registers with it once.
+  const fresh = token('wes', { ttl: 7200 });
+  const mark = await vw(leader, () => window.vw.sip.received.length);
+  await Promise.all(wes.map((tab) => vw(tab, (tk) => (window.vw.el().token = tk), fresh)));
+  await sleep(2000);
+  const okRegisters = await vw(
+    leader,
+    (m) => window.vw.sip.received.slice(m).filter((msg) => /^SIP\/2\.0 200/.test(msg) && /CSeq: \d+ REGISTER/.test(msg)).length,
+    mark,
+  );
+  t.diagnostic(`REGISTERs answered 200 after the new token: ${okRegisters}`);
+  assert.equal(okRegisters, 1);
+  assert.equal((await Promise.all(wes.map(holdsPhone))).filter(Boolean).length, 1);
+
+  // A same-origin page that is not a widget posts on the channel: malformed messages, a forged leader, forged commands.
+  const followers = wes.filter((tab) => tab !== leader);
+  const dropped = (tab) => vw(tab, () => window.vw.el().tabs.part.value.stats.dropped);
+  const before = await Promise.all(wes.map(dropped));
+  const hostile = await wes[0].browserContext().newPage();
+  await hostile.goto(`${web.url}/README.md`);
+  const leaderId = await vw(leader, () => window.vw.el().tabs.part.value.id);
+  await hostile.evaluate(
+    async (name, leaderId) => {
+      const channel = new BroadcastChannel(name);
+      const forger = crypto.randomUUID();
+      const env = (m) => ({ protocol: 'voice-widget-tabs', version: 1, from: forger, ...m });
+      const forged = [
+        'hello',
+        { protocol: 'voice-widget-tabs', version: 1, type: 'beat' },
+        env({ type: 'lead' }),
+        env({ type: 'state', snapshot: { state: 'in-progress' } }),
+        env({ type: 'command', to: leaderId, name: 'getPeerConnection', args: [] }),
+        env({ type: 'token', token: '<img src=x onerror=alert(1)>' }),
+        // Well-formed, but from no tab: a forged leader's state and event, and a forged command to the leader.
+        env({ type: 'beat' }),
+        env({ type: 'event', name: 'call-ended', detail: { id: 'forged', handledHere: true }, handler: forger }),
+        env({ type: 'command', to: leaderId, name: 'setDnd', args: [true] }),
+      ];
+      for (const m of forged) channel.postMessage(m);
+      await new Promise((r) => setTimeout(r, 500));
+      channel.close();
+    },
+    `voice-widget:wes@${DOMAIN} ${kam.wsUrl}`,
+    leaderId,
+  );
+  await sleep(500);
+  const after = await Promise.all(wes.map(dropped));
+  t.diagnostic(`dropped per tab: before ${before}, after ${after}`);
+  for (let i = 0; i < wes.length; i++) assert.ok(after[i] - before[i] >= 5, `tab ${i + 1} dropped the malformed and forged messages`);
+  for (const tab of wes) {
+    assert.equal(await vw(tab, () => window.vw.el().getState()), 'ready');
+    assert.equal(await vw(tab, () => window.vw.events('call-ended').length), 0, 'no forged call-ended');
+    assert.equal(await vw(tab, () => window.vw.el().dnd), false, 'no forged command ran');
+  }
+  assert.equal(await holdsPhone(leader), true);
+  assert.ok(followers.length === 2);
+  await hostile.close();
 });
