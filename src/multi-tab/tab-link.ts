@@ -250,7 +250,8 @@ export class TabLink {
   private asLeader(m: TabMessage): void {
     switch (m.type) {
       case 'ping':
-        return this.post({ type: 'beat' });
+        // From a timer: a frozen tab still runs message tasks, not timers (nor its socket's), and must not answer.
+        return void setTimeout(() => this.post({ type: 'beat' }), 0);
       case 'hello':
         this.post({ type: 'state', snapshot: toEpoch(this.controller.snapshot) });
         if (this.freshest) this.post({ type: 'token', token: this.freshest });

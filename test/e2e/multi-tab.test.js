@@ -43,6 +43,7 @@ e2eSuite({
 async function screenshot(tabs, leader) {
   const shots = [];
   for (const tab of tabs) {
+    await tab.bringToFront();
     const panel = await tab.evaluateHandle(() => window.vw.el().shadowRoot.querySelector('[part~="panel"]'));
     shots.push(await panel.screenshot({ encoding: 'base64' }));
   }
@@ -195,7 +196,15 @@ test('a frozen leader: a follower takes the phone over and gets the next call; u
   await allShow(tabs, 'ready');
   const frozen = Date.now();
   await setLifecycle(leader, 'frozen');
-  await leaderOf([follower], 15_000);
+  const alive = await Promise.race([leader.evaluate(() => 'running'), sleep(1500).then(() => 'frozen')]);
+  t.diagnostic(`leader after the freeze: ${alive}`);
+  await leaderOf([follower], 15_000).catch(async (err) => {
+    t.diagnostic(JSON.stringify(await vw(follower, () => {
+      const l = window.vw.el().tabs.part.value;
+      return { leading: l.election?.leading, leaderId: l.leaderId, heardAgo: performance.now() - l.heardAt, pingedAt: l.pingedAt, dropped: l.stats.dropped, state: window.vw.el().registrationState, log: window.vw.log.map((e) => e.type).slice(-10) };
+    })));
+    throw err;
+  });
   t.diagnostic(`leader frozen → the follower registered in ${Date.now() - frozen} ms`);
   assert.equal((await bindings('vera')).length, 1, (await bindings('vera')).join('\n'));
 
@@ -228,6 +237,11 @@ test('2 users × 2 tabs: 2 bindings; a new token set in 3 tabs makes one REGISTE
   const fresh = token('wes', { ttl: 7200 });
   const mark = await vw(leader, () => window.vw.sip.received.length);
   await Promise.all(wes.map((tab) => vw(tab, (tk) => (window.vw.el().token = tk), fresh)));
+  await leader.waitForFunction(
+    (m) => window.vw.sip.received.slice(m).some((msg) => /^SIP\/2\.0 200/.test(msg) && /CSeq: \d+ REGISTER/.test(msg)),
+    { timeout: 15_000 },
+    mark,
+  );
   await sleep(2000);
   const okRegisters = await vw(
     leader,
