@@ -32,6 +32,10 @@ export class FollowerBackend implements PhoneBackend {
     return this.s.registrationState;
   }
 
+  get volumes() {
+    return this.s.volumes;
+  }
+
   get calls() {
     return [this.s.call, this.s.waiting]
       .filter((c): c is NonNullable<typeof c> => !!c && c.state !== 'completed' && c.state !== 'failed')
