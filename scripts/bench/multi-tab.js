@@ -81,7 +81,10 @@ async function main() {
     const result = { idleS, leader: await measure(leader), follower: await measure(follower) };
     const closed = Date.now();
     await leader.close();
-    await follower.waitForFunction(() => window.vw.leftovers().sockets > 0 && window.vw.el().registrationState === 'registered', { polling: 20, timeout: 30_000 });
+    await follower.waitForFunction(() => window.vw.leftovers().sockets > 0 && window.vw.el().registrationState === 'registered', {
+      polling: 20,
+      timeout: 30_000,
+    });
     result.handoverMs = Date.now() - closed;
     say(JSON.stringify(result, null, 2));
     if (argv.includes('--json')) process.stdout.write(JSON.stringify(result));

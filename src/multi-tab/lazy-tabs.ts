@@ -11,17 +11,16 @@ import { canShareTabs, withHandled } from './tab-support.js';
 export type MultiTab = 'shared' | 'off';
 
 export interface TabLinkHooks {
+  /** The panel and dial field of this tab (a follower's UI is its own). */
+  ui: LocalUi;
   /** Runs one of the element's commands (in the leader, for a follower). */
   run(name: string, args: unknown[]): void;
   /** The element's own token. */
   token(): string | null;
-  /** The panel and dial field of this tab (a follower's UI is its own). */
-  ui: LocalUi;
   fail(code: 'invalid-number', message: string): void;
   /** The `tabs` chunk could not load: this tab keeps a phone of its own. */
   warn(message: string): void;
 }
-
 
 /**
  * Multi-tab from the main file: the election and the follower are the `tabs`

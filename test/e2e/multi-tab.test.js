@@ -85,7 +85,8 @@ const holdsPhone = (page) => vw(page, () => window.vw.leftovers().sockets > 0);
 async function leaderOf(tabs, timeout = 6000) {
   const until = Date.now() + timeout;
   while (Date.now() < until) {
-    for (const tab of tabs) if (!tab.isClosed() && (await holdsPhone(tab)) && (await vw(tab, () => window.vw.el().registrationState)) === 'registered') return tab;
+    for (const tab of tabs)
+      if (!tab.isClosed() && (await holdsPhone(tab)) && (await vw(tab, () => window.vw.el().registrationState)) === 'registered') return tab;
     await sleep(50);
   }
   throw new Error('no tab registered');
@@ -117,9 +118,7 @@ test('3 tabs of one user: one binding; a call rings in all 3; answered in tab 3 
   assert.ok(await audioRising(bob), 'bob hears tina');
   assert.ok(await audioRising(leader), "tina's phone (the leader tab) hears bob");
   // The timers agree: each tab's call started at the same moment (within a frame or two).
-  const started = await Promise.all(
-    tabs.map((tab) => vw(tab, () => window.vw.el().shadowRoot.querySelector('vw-in-call-view, [part~="in-call"]') !== null)),
-  );
+  const started = await Promise.all(tabs.map((tab) => vw(tab, () => window.vw.el().shadowRoot.querySelector('vw-in-call-view, [part~="in-call"]') !== null)));
   t.diagnostic(`in-call view shown: ${started}`);
 
   await vw(tabs[1], () => window.vw.el().hangup());
@@ -199,10 +198,22 @@ test('a frozen leader: a follower takes the phone over and gets the next call; u
   const alive = await Promise.race([leader.evaluate(() => 'running'), sleep(1500).then(() => 'frozen')]);
   t.diagnostic(`leader after the freeze: ${alive}`);
   await leaderOf([follower], 15_000).catch(async (err) => {
-    t.diagnostic(JSON.stringify(await vw(follower, () => {
-      const l = window.vw.el().tabs.part.value;
-      return { leading: l.election?.leading, leaderId: l.leaderId, heardAgo: performance.now() - l.heardAt, pingedAt: l.pingedAt, dropped: l.stats.dropped, state: window.vw.el().registrationState, log: window.vw.log.map((e) => e.type).slice(-10) };
-    })));
+    t.diagnostic(
+      JSON.stringify(
+        await vw(follower, () => {
+          const l = window.vw.el().tabs.part.value;
+          return {
+            leading: l.election?.leading,
+            leaderId: l.leaderId,
+            heardAgo: performance.now() - l.heardAt,
+            pingedAt: l.pingedAt,
+            dropped: l.stats.dropped,
+            state: window.vw.el().registrationState,
+            log: window.vw.log.map((e) => e.type).slice(-10),
+          };
+        }),
+      ),
+    );
     throw err;
   });
   t.diagnostic(`leader frozen → the follower registered in ${Date.now() - frozen} ms`);
