@@ -453,7 +453,6 @@ export class VoiceWidget extends LitElement {
   constructor() {
     super();
     this.addController(new UserGestures(this, () => this.snapshot));
-    this.controller.tap = this.tabs.tap;
     // Dialog mode: the popup's switch (or setDnd there) turns do-not-disturb on or off; `dnd` follows it.
     this.addEventListener('dnd-change', (e) => {
       if (this.mode === 'dialog') this.dnd = (e as CustomEvent<{ on: boolean }>).detail.on;

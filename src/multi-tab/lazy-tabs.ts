@@ -44,6 +44,7 @@ export class LazyTabs implements ReactiveController {
     private readonly hooks: TabLinkHooks,
   ) {
     host.addController(this);
+    controller.tap = this.tap;
   }
 
   /** Whether this tab's phone may go on the network: not shared, or this tab leads. */

@@ -11,9 +11,9 @@ import { withHandled } from './tab-support.js';
 /** The leader says it is alive this often… */
 const BEAT_MS = 1_000;
 /** …and a follower that has not heard it for this long asks (a ping any live leader answers at once)… */
-const SILENT_MS = 3_000;
-/** …and takes the phone over when that goes unanswered this long (a frozen leader). */
-const PING_WAIT_MS = 1_500;
+const SILENT_MS = 4_000;
+/** …and takes the phone over when that goes unanswered this long (a frozen leader; a busy one answers within it). */
+const PING_WAIT_MS = 3_000;
 
 /** Messages that failed validation or trust: counted, for tests and diagnostics. */
 export interface TabLinkStats {

@@ -93,7 +93,22 @@ async function leaderOf(tabs, timeout = 6000) {
 }
 
 /** Waits until every tab shows `state` (the leader's, mirrored). */
-const allShow = (tabs, state) => Promise.all(tabs.map((t) => t.waitForFunction((s) => window.vw.el().getState() === s, { timeout: 30_000 }, state)));
+const allShow = (tabs, state) =>
+  Promise.all(tabs.map((t) => t.waitForFunction((s) => window.vw.el().getState() === s, { timeout: 30_000 }, state))).catch(async (err) => {
+    const link = () => {
+      const l = window.vw.el().tabs.part.value;
+      return {
+        state: window.vw.el().getState(),
+        id: l?.id,
+        leading: l?.leading,
+        leaderId: l?.leaderId,
+        dropped: l?.stats.dropped,
+        sockets: window.vw.leftovers().sockets,
+      };
+    };
+    for (const tab of tabs) if (!tab.isClosed()) err.message += `\n${JSON.stringify(await vw(tab, link))}`;
+    throw err;
+  });
 
 test('3 tabs of one user: one binding; a call rings in all 3; answered in tab 3 (audio both ends), hung up from tab 2; one call-ended per tab, handledHere only in tab 3', async (t) => {
   const tabs = await openTabs(3, 'tina');
@@ -228,11 +243,11 @@ test('a frozen leader: a follower takes the phone over and gets the next call; u
 
   await setLifecycle(leader, 'active');
   // The old leader learns its lock was taken and stands down: its socket closes, without un-REGISTER.
-  await leader.waitForFunction(() => window.vw.leftovers().sockets === 0, { timeout: 10_000 });
+  await leader.waitForFunction(() => window.vw.leftovers().sockets === 0, { timeout: 20_000 });
   await sleep(500);
   assert.equal(await holdsPhone(follower), true);
   assert.equal((await bindings('vera')).length, 1, (await bindings('vera')).join('\n'));
-  await leader.waitForFunction(() => window.vw.el().getState() === 'ready', { timeout: 10_000 });
+  await allShow([leader], 'ready');
 });
 
 test('2 users × 2 tabs: 2 bindings; a new token set in 3 tabs makes one REGISTER; forged channel messages from a same-origin page are dropped', async (t) => {
