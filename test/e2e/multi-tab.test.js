@@ -94,7 +94,7 @@ async function leaderOf(tabs, timeout = 6000) {
 
 /** Waits until every tab shows `state` (the leader's, mirrored). */
 const allShow = (tabs, state) =>
-  Promise.all(tabs.map((t) => t.waitForFunction((s) => window.vw.el().getState() === s, { timeout: 30_000 }, state))).catch(async (err) => {
+  Promise.all(tabs.map((t) => t.waitForFunction((s) => window.vw.el().getState() === s, { timeout: 60_000 }, state))).catch(async (err) => {
     const link = () => {
       const l = window.vw.el().tabs.part.value;
       return {
