@@ -25,10 +25,11 @@ export const SIZE_CEILINGS = {
   // history views became chunks; JsSIP's debug logs and unused reason phrases went);
   // then do-not-disturb, auto-answer and volumes (+2.0), call quality's indicator,
   // history quality, voice processing and the preflight runner (+2.4), and network
-  // recovery gave 84.9 / 41.5 KB gz on 2026-12-07; attended transfer (+1.1 / +1.1: Replaces at the
-  // target, the commands in every backend and table, the consult banner; its transferor side is the
-  // `consult` chunk, 0.4 KB).
-  bundleTotalGzip: 86.5 * KB,
+  // recovery gave 84.9 / 41.5 KB gz on 2026-12-07; multi-tab's main-file part (the
+  // election and the follower are the `tabs` chunk) +0.64 / +0.52; attended transfer +1.1 / +1.1
+  // (Replaces at the target, the commands in every backend and table, the consult banner; its
+  // transferor side is the `consult` chunk, 0.4 KB).
+  bundleTotalGzip: 87 * KB,
   bundleOwnGzip: 43.5 * KB,
 };
 

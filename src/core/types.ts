@@ -75,7 +75,7 @@ export interface DialogCloseDetail {
 }
 
 /** Problems that leave the phone fully working (it keeps its own look, say). */
-export type WarningCode = 'styles-failed';
+export type WarningCode = 'styles-failed' | 'multi-tab-failed';
 
 export interface WarningDetail {
   code: WarningCode;
@@ -150,6 +150,8 @@ export interface CallStartedDetail {
   number: string;
   /** As in `call-received`: the id of the call this one replaces (attended transfer, at the target). */
   replaces?: string;
+  /** Set by the element: true only in the tab where the call was placed or answered (multi-tab; always true with `multi-tab="off"`). */
+  handledHere?: boolean;
 }
 
 export interface CallEndedDetail {
@@ -163,6 +165,8 @@ export interface CallEndedDetail {
   quality: CallQuality | null;
   /** What the host's `resolveContact` said of the other party (checked), or null. */
   contact: Contact | null;
+  /** Set by the element: true in exactly one tab (where the call was placed, answered or declined, else the leader's). */
+  handledHere?: boolean;
 }
 
 export type { PreflightReport, PreflightProgress };

@@ -22,6 +22,8 @@ export const CHUNKS = {
   preflight: () => import('../core/quality/preflight-run.js'),
   /** `consult()`: attended transfer's transferor side (hold, consult call, REFER with Replaces, cancel). */
   consult: () => import('../core/phone/consult.js'),
+  /** Multi-tab (`multi-tab="shared"`): the election among tabs, the leader's publishing and the follower's mirror. */
+  tabs: () => import('../multi-tab/tab-link.js'),
 };
 
 export type ChunkName = keyof typeof CHUNKS;
