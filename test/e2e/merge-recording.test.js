@@ -192,9 +192,9 @@ for (const [name, ending] of [
 }
 
 /** Decodes a recording in the page: its duration and the level (dB) of each tone in it (Goertzel over the whole). */
-function decodeInPage(blobOwner, freqs) {
+function decodeInPage(freqs) {
   return (async () => {
-    const blob = blobOwner();
+    const blob = window.vw.events('recording-available').at(-1).blob;
     const audio = await new AudioContext().decodeAudioData(await blob.arrayBuffer());
     const data = audio.getChannelData(0);
     const level = (f, from = 0, to = data.length) => {
@@ -251,7 +251,7 @@ test('recording (announced): both directions in one Opus blob, paused by a hold,
   const wall = Date.now() - began;
   assert.equal(detail.id, id);
   assert.match(detail.mimeType, /^audio\/(webm|ogg)/);
-  const decoded = await vw(alice, decodeInPage, () => window.vw.events('recording-available').at(-1).blob, [TONE.alice, TONE.bob, 3000, TONE.beep]);
+  const decoded = await vw(alice, decodeInPage, [TONE.alice, TONE.bob, 3000, TONE.beep]);
   t.diagnostic(`recorded ${wall} ms wall clock, ${paused} ms of it held; detail.duration ${detail.duration} s; decoded ${JSON.stringify(decoded)}`);
   // About 5 s: the held stretch is left out (the hold's re-INVITEs are the slack).
   assert.ok(Math.abs(detail.duration - (wall - paused) / 1000) < 0.6, `duration ${detail.duration}`);
