@@ -79,17 +79,22 @@ async function tonePhone(user, server, attributes = {}) {
 }
 
 /** Waits until `page` hears each of `present` (≥ -60 dB) and none of `absent` (< -75 dB); resolves with the levels. */
-async function hears(page, present, absent = [], timeout = 8000) {
+async function hears(page, present, absent = [], timeout = 10_000) {
   const freqs = [...present, ...absent];
-  await page.waitForFunction(
-    (f, p) => {
-      const levels = window.hear(f);
-      return levels && levels.every((db, i) => (i < p ? db >= -60 : db < -75));
-    },
-    { polling: 100, timeout },
-    freqs,
-    present.length,
-  );
+  await page
+    .waitForFunction(
+      (f, p) => {
+        const levels = window.hear(f);
+        return levels && levels.every((db, i) => (i < p ? db >= -60 : db < -75));
+      },
+      { polling: 100, timeout },
+      freqs,
+      present.length,
+    )
+    .catch(async (err) => {
+      err.message += `: ${JSON.stringify({ present, absent })} heard at ${JSON.stringify(await vw(page, (f) => window.hear(f), freqs))} dB`;
+      throw err;
+    });
   const levels = await vw(page, (f) => window.hear(f), freqs);
   return Object.fromEntries(freqs.map((f, i) => [f, levels[i]]));
 }
