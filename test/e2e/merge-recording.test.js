@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { startSipServer } from '../harness/sip-servers.js';
-import { DOMAIN, WIDGET_PAGE, audioRising, audit, configurePhone, connectCall, e2eSuite, logLength, openPage, vw, waitFor } from './support.js';
+import { DOMAIN, WIDGET_PAGE, audioRising, audit, browser, configurePhone, connectCall, e2eSuite, logLength, openPage, token, vw, waitFor, web } from './support.js';
 
 const SECRET = 'audio-e2e-secret-0123456789';
 const TONE = { alice: 500, bob: 700, carol: 1100, beep: 1400 };
@@ -19,6 +19,9 @@ const TONE = { alice: 500, bob: 700, carol: 1100, beep: 1400 };
 const servers = {};
 e2eSuite({
   secret: SECRET,
+  // Dialog mode: the popup page on localhost obeys the host page on 127.0.0.1. Bridge: the host on crm.app.localhost.
+  serve: { popupHosts: (url) => url },
+  launch: { args: ['--host-resolver-rules=MAP *.localhost 127.0.0.1'] },
   setup: async () => {
     servers.kamailio = await startSipServer('kamailio', { secret: SECRET, domain: DOMAIN });
     servers.embedded = await startSipServer('embedded', { secret: SECRET, domain: DOMAIN });
@@ -289,4 +292,86 @@ test('recording (announced): both directions in one Opus blob, paused by a hold,
   await el(alice, () => window.vw.el().hangup());
   await waitFor(bob, 'call-ended');
   await Promise.all([alice, bob].map((p) => p.browserContext().close()));
+});
+
+/** In the page: what a `recording-available` detail holds. */
+const DESCRIBE = `(d) => ({ isBlob: d.blob instanceof Blob, keys: Object.keys(d).sort(), size: d.blob.size, type: d.mimeType })`;
+
+test('dialog mode and the iframe bridge: merge, split and recording cross; the host receives the recording blob', async (t) => {
+  const server = servers.embedded.wsUrl;
+  const bob = await tonePhone('bob', server);
+  bob.on('dialog', (d) => d.accept());
+  await vw(bob, () => (window.vw.autoAnswer = true));
+
+  // Dialog mode: the host page commands the popup's phone; the popup records; the blob comes to the host.
+  const context = await browser.createBrowserContext();
+  const host = await context.newPage();
+  await host.goto(`${web.url}/test/e2e/pages/dialog-host.html`, { waitUntil: 'load' });
+  await host.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+  const popupUrl = `${web.url.replace('127.0.0.1', 'localhost')}/dist/voice-widget-popup.html`;
+  await vw(
+    host,
+    (o) => {
+      window.vw.el().setAttribute('popup-url', o.popupUrl);
+      window.vw.el().setAttribute('recording', 'on');
+      window.vw.configure({ token: o.token, server: o.server });
+    },
+    { popupUrl, token: token('alice'), server },
+  );
+  assert.equal(await vw(host, () => window.vw.el().show()), true);
+  await waitFor(host, 'ready', { timeout: 15_000 }).catch(async (err) => {
+    err.message += ` ${JSON.stringify(await vw(host, () => window.vw.events('error')))}`;
+    throw err;
+  });
+  assert.equal(await vw(host, () => window.vw.el().call('bob')), true);
+  await waitFor(host, 'state-change', { match: { state: 'in-progress' }, timeout: 15_000 });
+  let mark = await logLength(host);
+  assert.equal(await vw(host, () => window.vw.el().merge()), true, 'sent to the popup');
+  assert.equal((await waitFor(host, 'error', { from: mark })).code, 'no-call', "the popup's phone refused: one call only");
+  assert.equal(await vw(host, () => window.vw.el().split()), true);
+  assert.equal(await vw(host, () => window.vw.el().startRecording()), true);
+  const started = await waitFor(host, 'recording-change', { from: mark, timeout: 15_000 });
+  assert.equal(started.recording, true);
+  await sleep(1500);
+  mark = await logLength(host);
+  assert.equal(await vw(host, () => window.vw.el().hangup()), true);
+  await waitFor(host, 'recording-available', { from: mark, timeout: 15_000 });
+  const viaPopup = await host.evaluate(`(${DESCRIBE})(window.vw.events('recording-available').at(-1))`);
+  const decoded = await vw(host, decodeInPage, [TONE.bob, 3000]);
+  t.diagnostic(`dialog mode: the host received ${JSON.stringify(viaPopup)}, decoded ${JSON.stringify(decoded)}`);
+  assert.deepEqual(viaPopup.keys, ['blob', 'duration', 'id', 'mimeType']);
+  assert.equal(viaPopup.isBlob, true);
+  assert.ok(viaPopup.size > 0);
+  assert.ok(decoded.duration > 0.8, `decoded ${decoded.duration} s`);
+  assert.ok(decoded.levels[TONE.bob] > decoded.levels[3000] + 20, "Bob's side in the recording");
+  await context.close();
+
+  // The iframe bridge: the parent drives the frame with the helper; the blob crosses as a Blob.
+  const hostOrigin = `http://crm.app.localhost:${web.port}`;
+  const bridgeHost = await (await browser.createBrowserContext()).newPage();
+  await bridgeHost.goto(`${hostOrigin}/test/e2e/pages/bridge-host.html`, { waitUntil: 'load' });
+  await bridgeHost.waitForFunction(() => window.host);
+  const frameUrl = `${web.url}/test/e2e/pages/bridge-frame.html#${new URLSearchParams({ token: token('carol'), server, origins: hostOrigin })}`;
+  await bridgeHost.evaluate((src, origin) => window.host.connect(src, origin), frameUrl, web.url);
+  await bridgeHost.evaluate(() => window.host.waitFor('ready'));
+  const frame = bridgeHost.frames().find((f) => f.url().startsWith(`${web.url}/test/e2e/pages/bridge-frame.html`));
+  await frame.evaluate(() => window.vw.el().setAttribute('recording', 'on'));
+  const command = (name) => bridgeHost.evaluate((n) => window.host.command(n), name);
+  assert.equal((await bridgeHost.evaluate(() => window.host.command('call', 'bob'))).result, true);
+  await bridgeHost.evaluate(() => window.host.waitFor('state-change', { match: { state: 'in-progress' } }));
+  assert.deepEqual(await command('merge'), { ok: true, result: false });
+  assert.deepEqual(await command('split'), { ok: true, result: false });
+  assert.deepEqual(await command('startRecording'), { ok: true, result: true });
+  await bridgeHost.evaluate(() => window.host.waitFor('recording-change', { match: { recording: true } }));
+  await sleep(1000);
+  assert.deepEqual(await command('stopRecording'), { ok: true, result: true });
+  await bridgeHost.evaluate(() => window.host.waitFor('recording-available'));
+  const viaBridge = await bridgeHost.evaluate(`(${DESCRIBE})(window.host.log.filter((e) => e.name === 'recording-available').at(-1).detail)`);
+  t.diagnostic(`bridge: the host received ${JSON.stringify(viaBridge)}`);
+  assert.deepEqual(viaBridge.keys, ['blob', 'duration', 'id', 'mimeType']);
+  assert.equal(viaBridge.isBlob, true);
+  assert.ok(viaBridge.size > 0);
+  assert.deepEqual(await command('hangup'), { ok: true, result: true });
+  await bridgeHost.browserContext().close();
+  await bob.browserContext().close();
 });
