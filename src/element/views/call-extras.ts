@@ -16,7 +16,7 @@ export function renderConference(s: PhoneSnapshot, t: Strings, actions: PhoneAct
 /** In a call: the recording indicator while recorded, and Record / Stop recording when `recording` allows it. */
 export function renderRecording(s: PhoneSnapshot, t: Strings, actions: PhoneActions | undefined) {
   const r = s.recording;
-  if (!r.allowed && !r.on) return nothing;
+  if (!r || (!r.allowed && !r.on)) return nothing;
   return html`${r.on
       ? html`<span part="recording-indicator" class="recording" role="status" ?data-paused=${r.paused}>
           <span class="dot" aria-hidden="true"></span>${r.paused ? t.recordingPaused : t.recordingOn}
