@@ -25,9 +25,12 @@ export const SIZE_CEILINGS = {
   // history views became chunks; JsSIP's debug logs and unused reason phrases went);
   // then do-not-disturb, auto-answer and volumes (+2.0), call quality's indicator,
   // history quality, voice processing and the preflight runner (+2.4), and network
-  // recovery gave 84.9 / 41.5 KB gz on 2026-12-07.
-  bundleTotalGzip: 85 * KB,
-  bundleOwnGzip: 42 * KB,
+  // recovery gave 84.9 / 41.5 KB gz on 2026-12-07. Three-way calls and recording
+  // (issues 22/23: merge/split, the recording policy, their buttons, indicator and
+  // events; the mixing and the recorder are lazy chunks) +1.9 (87508 → 89453 B gz,
+  // on top of main with caller lookup at 85.5), own code 44.2.
+  bundleTotalGzip: 87.5 * KB,
+  bundleOwnGzip: 44.5 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */
