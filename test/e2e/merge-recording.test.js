@@ -140,6 +140,8 @@ for (const [name, ending] of [
       await hears(carol, [TONE.alice], [TONE.bob]);
       await alice.waitForFunction(() => window.vw.part('merge-button'));
 
+      const chunks = (page) => vw(page, () => Object.keys(globalThis[Symbol.for('voice-widget.chunks')] ?? {}).filter((c) => c === 'conference' || c === 'recording'));
+      assert.deepEqual(await chunks(alice), [], 'no merge or recording chunk before a merge');
       // Merge (the button, as the agent would): each far end hears the other and Alice.
       const started = Date.now();
       await el(alice, () => window.vw.part('merge-button').click());
@@ -153,6 +155,8 @@ for (const [name, ending] of [
       t.diagnostic(`merge → conference-change ${mixed} ms; → Bob hears Carol ${heard} ms`);
       t.diagnostic(`levels (dB) at Bob ${JSON.stringify(atBob)}, at Carol ${JSON.stringify(atCarol)}`);
       assert.match(await el(alice, () => window.vw.part('conference')?.textContent ?? ''), /Merged: .*(Bob|Carol).*&.*(Bob|Carol)/);
+      assert.deepEqual(await chunks(alice), ['conference'], 'merging loads its chunk only');
+      assert.deepEqual(await chunks(bob), [], 'a page that never merges or records downloads neither chunk');
       assert.deepEqual(await audit(alice), []);
       await screenshots(alice, 'merged');
 
