@@ -33,15 +33,25 @@ e2eSuite({
 
 /** Runs in the page before anything else: the microphone is a tone; `window.hear` reads the received audio's spectrum. */
 function toneMicrophone(frequency) {
+  // One audio context for the page's tone and its listening (a starved machine runs few better than many).
+  let ctx = null;
+  let tone = null;
+  const context = () => {
+    if (!ctx) {
+      ctx = new AudioContext();
+      const osc = ctx.createOscillator();
+      osc.frequency.value = frequency;
+      tone = ctx.createGain();
+      tone.gain.value = 0.3;
+      osc.connect(tone);
+      osc.start();
+    }
+    void ctx.resume();
+    return ctx;
+  };
   navigator.mediaDevices.getUserMedia = async () => {
-    const ctx = new AudioContext();
-    const osc = ctx.createOscillator();
-    osc.frequency.value = frequency;
-    const gain = ctx.createGain();
-    gain.gain.value = 0.3;
-    const out = ctx.createMediaStreamDestination();
-    osc.connect(gain).connect(out);
-    osc.start();
+    const out = context().createMediaStreamDestination();
+    tone.connect(out);
     return out.stream;
   };
   let analyser = null;
@@ -53,8 +63,7 @@ function toneMicrophone(frequency) {
       track = now;
       analyser = null;
       if (!now) return null;
-      const ctx = new AudioContext();
-      analyser = ctx.createAnalyser();
+      analyser = context().createAnalyser();
       analyser.fftSize = 8192;
       analyser.smoothingTimeConstant = 0.5;
       ctx.createMediaStreamSource(new MediaStream([now])).connect(analyser);
