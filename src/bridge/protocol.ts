@@ -294,7 +294,9 @@ export function parseFrameMessage(data: unknown): ResponseMessage | EventMessage
   if (isRecord(data) && data.type === 'event' && data.name === RECORDING_EVENT) {
     const recording = data.payload;
     const m = isRecordingDetail(recording) ? inEnvelope({ ...data, payload: null }) : null;
-    return m && m.requestId === null ? { protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'event', requestId: null, name: RECORDING_EVENT, payload: recording } : null;
+    return m && m.requestId === null
+      ? { protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'event', requestId: null, name: RECORDING_EVENT, payload: recording }
+      : null;
   }
   const m = inEnvelope(data);
   if (!m) return null;

@@ -11,7 +11,22 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { startSipServer } from '../harness/sip-servers.js';
-import { DOMAIN, WIDGET_PAGE, audioRising, audit, browser, configurePhone, connectCall, e2eSuite, logLength, openPage, token, vw, waitFor, web } from './support.js';
+import {
+  DOMAIN,
+  WIDGET_PAGE,
+  audioRising,
+  audit,
+  browser,
+  configurePhone,
+  connectCall,
+  e2eSuite,
+  logLength,
+  openPage,
+  token,
+  vw,
+  waitFor,
+  web,
+} from './support.js';
 
 const SECRET = 'audio-e2e-secret-0123456789';
 const TONE = { alice: 500, bob: 700, carol: 1100, beep: 1400 };
@@ -58,7 +73,12 @@ function toneMicrophone(frequency) {
   let track = null;
   /** dB at each frequency (the loudest bin within ±20 Hz) in the current call's received audio. */
   window.hear = (freqs) => {
-    const now = document.getElementById('phone').getPeerConnection()?.getReceivers().find((r) => r.track.kind === 'audio')?.track ?? null;
+    const now =
+      document
+        .getElementById('phone')
+        .getPeerConnection()
+        ?.getReceivers()
+        .find((r) => r.track.kind === 'audio')?.track ?? null;
     if (now !== track) {
       track = now;
       analyser = null;
@@ -149,7 +169,8 @@ for (const [name, ending] of [
       await hears(carol, [TONE.alice], [TONE.bob]);
       await alice.waitForFunction(() => window.vw.part('merge-button'));
 
-      const chunks = (page) => vw(page, () => Object.keys(globalThis[Symbol.for('voice-widget.chunks')] ?? {}).filter((c) => c === 'conference' || c === 'recording'));
+      const chunks = (page) =>
+        vw(page, () => Object.keys(globalThis[Symbol.for('voice-widget.chunks')] ?? {}).filter((c) => c === 'conference' || c === 'recording'));
       assert.deepEqual(await chunks(alice), [], 'no merge or recording chunk before a merge');
       // Merge (the button, as the agent would): each far end hears the other and Alice.
       const started = Date.now();

@@ -7,8 +7,7 @@ import { RECORDING_MAX_BYTES } from '../../src/core/recording/limits.js';
 // (dialog mode's popup → host, the bridge's frame → parent). The checks take exactly a size-capped Blob.
 const snapshot = { state: 'ready', ready: true, registrationState: 'registered', muted: false, onHold: false, calls: [], callStats: {} };
 const good = () => ({ id: 'call-1', blob: new Blob([new Uint8Array(64)], { type: 'audio/webm' }), mimeType: 'audio/webm;codecs=opus', duration: 5.02 });
-const viaPopup = (detail: unknown) =>
-  parsePopupMessage({ protocol: PROTOCOL, version: VERSION, type: 'event', name: 'recording-available', detail, snapshot });
+const viaPopup = (detail: unknown) => parsePopupMessage({ protocol: PROTOCOL, version: VERSION, type: 'event', name: 'recording-available', detail, snapshot });
 const viaBridge = (payload: unknown) =>
   parseFrameMessage({ protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'event', requestId: null, name: 'recording-available', payload });
 
@@ -47,15 +46,25 @@ describe('recording-available across windows', () => {
   it('other events still take plain data only (a Blob elsewhere is dropped)', () => {
     const blob = new Blob(['x']);
     expect(parsePopupMessage({ protocol: PROTOCOL, version: VERSION, type: 'event', name: 'call-ended', detail: { blob }, snapshot })).to.equal(null);
-    expect(parseFrameMessage({ protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'event', requestId: null, name: 'call-ended', payload: { blob } })).to.equal(
-      null,
-    );
+    expect(
+      parseFrameMessage({ protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'event', requestId: null, name: 'call-ended', payload: { blob } }),
+    ).to.equal(null);
   });
 
   it('a recording event with a request id, or an extra envelope field, is dropped', () => {
-    expect(parseFrameMessage({ protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'event', requestId: 'r1', name: 'recording-available', payload: good() })).to.equal(null);
     expect(
-      parseFrameMessage({ protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'event', requestId: null, name: 'recording-available', payload: good(), extra: 1 }),
+      parseFrameMessage({ protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'event', requestId: 'r1', name: 'recording-available', payload: good() }),
+    ).to.equal(null);
+    expect(
+      parseFrameMessage({
+        protocol: BRIDGE_PROTOCOL,
+        version: BRIDGE_VERSION,
+        type: 'event',
+        requestId: null,
+        name: 'recording-available',
+        payload: good(),
+        extra: 1,
+      }),
     ).to.equal(null);
   });
 });

@@ -64,7 +64,10 @@ export class Merging {
       .catch((err: unknown) => {
         if (this.legs !== legs) return;
         this.unmerge();
-        this.hooks.error(err instanceof Error && /chunk/.test(err.message) ? 'chunk-failed' : 'call-failed', `the calls could not be merged: ${loadFailure(err)}`);
+        this.hooks.error(
+          err instanceof Error && /chunk/.test(err.message) ? 'chunk-failed' : 'call-failed',
+          `the calls could not be merged: ${loadFailure(err)}`,
+        );
       });
     return true;
   }

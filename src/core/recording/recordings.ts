@@ -60,7 +60,10 @@ export class Recordings {
       })
       .catch((err: unknown) => {
         this.active.delete(id);
-        this.hooks.error(err instanceof Error && /chunk/.test(err.message) ? 'chunk-failed' : 'recording-failed', `the call could not be recorded: ${loadFailure(err)}`);
+        this.hooks.error(
+          err instanceof Error && /chunk/.test(err.message) ? 'chunk-failed' : 'recording-failed',
+          `the call could not be recorded: ${loadFailure(err)}`,
+        );
       });
     return true;
   }

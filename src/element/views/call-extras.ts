@@ -17,14 +17,18 @@ export function renderConference(s: PhoneSnapshot, t: Strings, actions: PhoneAct
 export function renderRecording(s: PhoneSnapshot, t: Strings, actions: PhoneActions | undefined) {
   const r = s.recording;
   if (!r || (!r.allowed && !r.on)) return nothing;
-  return html`${r.on
+  return html`${
+    r.on
       ? html`<span part="recording-indicator" class="recording" role="status" ?data-paused=${r.paused}>
           <span class="dot" aria-hidden="true"></span>${r.paused ? t.recordingPaused : t.recordingOn}
         </span>`
-      : nothing}
-    ${r.allowed
-      ? html`<button part="record-button" class="pill" aria-pressed=${r.on ? 'true' : 'false'} @click=${() => (r.on ? actions?.stopRecording() : actions?.startRecording())}>
+      : nothing
+  }
+    ${
+      r.allowed
+        ? html`<button part="record-button" class="pill" aria-pressed=${r.on ? 'true' : 'false'} @click=${() => (r.on ? actions?.stopRecording() : actions?.startRecording())}>
           ${r.on ? t.stopRecording : t.record}
         </button>`
-      : nothing}`;
+        : nothing
+    }`;
 }
