@@ -153,8 +153,22 @@ export class PhoneController implements ReactiveController {
       waiting: phone.waitingCall ? snapshotOf(phone.waitingCall, phone, this.warnings.of(phone.waitingCall.id)) : null,
       transferRequest: phone.transferRequest,
       heldElsewhere: false,
+      conference: conferenceOf(phone),
+      recording: {
+        allowed: phone.recordingPolicy !== 'off',
+        on: !!call && phone.recording(call.id),
+        paused: !!call && phone.recording(call.id) && (call.held.local || call.held.remote),
+      },
     });
   }
+}
+
+/** The merge the in-call screen offers or shows: the far parties of the two connected calls. */
+function conferenceOf(phone: Phone): PhoneSnapshot['conference'] {
+  const merged = phone.conferenceIds.length > 0;
+  if (!merged && !phone.canMerge) return null;
+  const names = phone.connectedCalls.map((c) => c.remote.name);
+  return Object.freeze({ merged, names });
 }
 
 function snapshotOf(call: Call, phone: Phone, warnings: CallSnapshot['warnings']): CallSnapshot {
