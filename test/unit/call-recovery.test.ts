@@ -1,25 +1,27 @@
 import { expect } from '@open-wc/testing';
-import { CallRecovery, type RecoveryHooks, type RecoveryReason, type RecoveryTiming } from '../../src/core/call/recovery.js';
+import { CallRecovery, type RecoveryHooks, type RecoveryReason, type RecoveryTiming, type ReinviteResult } from '../../src/core/call/recovery.js';
 
 /** Short timings: the logic, not the clock, is under test. */
 const TIMING: RecoveryTiming = { window: 400, iceGrace: 40, restartAgain: 60, retry: 30, glare: (owner) => (owner ? 50 : 20) };
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A fake network under one call: signaling and media flags, and scripted answers to its re-INVITEs. */
-function fakeCall(answers: Array<{ ok: boolean; status?: number }> = []) {
+function fakeCall(answers: ReinviteResult[] = []) {
   const log = {
     reconnecting: [] as RecoveryReason[],
     reconnected: [] as number[],
     ended: 0,
     restarts: 0,
+    iceRestarts: [] as boolean[],
   };
   const net = { signaling: true, media: true, answers, log };
   const hooks: RecoveryHooks = {
     reconnecting: (reason) => log.reconnecting.push(reason),
     reconnected: (after) => log.reconnected.push(after),
     end: () => (log.ended += 1),
-    restartIce: async () => {
+    reinvite: async (iceRestart: boolean) => {
       log.restarts += 1;
+      log.iceRestarts.push(iceRestart);
       return net.answers.shift() ?? { ok: true };
     },
     signalingUp: () => net.signaling,
@@ -182,6 +184,41 @@ describe('CallRecovery', () => {
     expect(log.restarts).to.equal(1);
     expect(log.reconnected).to.have.length(1);
     expect(log.reconnecting).to.have.length(1);
+  });
+
+  it('a route refresh with media flowing keeps the media (no ICE restart); media lost restarts ICE', async () => {
+    const { net, log, recovery } = fakeCall();
+    recovery.signalingLost();
+    recovery.update();
+    await tick(0);
+    expect(log.iceRestarts).to.deep.equal([false]);
+    net.media = false;
+    recovery.begin('media-lost');
+    recovery.now();
+    await tick(0);
+    expect(log.iceRestarts).to.deep.equal([false, true]);
+  });
+
+  it('a network change restarts ICE even with media flowing (the old path is suspect)', async () => {
+    const { log, recovery } = fakeCall();
+    recovery.begin('network-change');
+    await tick(0);
+    expect(log.iceRestarts).to.deep.equal([true]);
+  });
+
+  it('the TURN server not answering yet (the probe) is looked at again at once, with no retry wait', async () => {
+    const { net, log, recovery } = fakeCall([
+      { ok: false, unreachable: true },
+      { ok: false, unreachable: true },
+    ]);
+    net.media = false;
+    recovery.begin('media-lost');
+    recovery.now();
+    await tick(5);
+    expect(log.restarts, 'twice refused by the probe, then sent').to.equal(3);
+    net.media = true;
+    recovery.update();
+    expect(log.reconnected).to.have.length(1);
   });
 
   it('dispose (the call ended) stops the window', async () => {
