@@ -47,6 +47,7 @@ export class PhoneController implements ReactiveController {
     if (this.unsubscribe.length > 0) return;
     this.unsubscribe = PHONE_EVENTS.map((type) => this.phone.on(type, (detail) => this.relay(type, detail)));
     this.unsubscribe.push(this.phone.on('transfer-request-change', () => this.refresh()));
+    this.unsubscribe.push(this.phone.on('contact-change', () => this.refresh()));
     this.unsubscribe.push(watchNetwork((online) => this.phone.networkChanged(online)));
     window.addEventListener('pagehide', this.onPageHide);
     document.addEventListener('securitypolicyviolation', this.onPolicyViolation);
@@ -152,6 +153,7 @@ function snapshotOf(call: Call, phone: Phone, warnings: CallSnapshot['warnings']
     silent: call.silent,
     reconnecting: call.reconnecting,
     autoAnswered: phone.autoAnswered(call.id),
+    contact: phone.contactOf(call.id),
     warnings,
   });
 }
