@@ -105,11 +105,11 @@ export class Call {
       reconnected: (after) => this.hooks.reconnected(this, after),
       end: () => this.abort('connection-lost'),
       reinvite: async (iceRestart) => {
-        if (iceRestart && this.peer && !(await turnAnswers(this.peer))) return { ok: false, unreachable: true };
         if (!this.session || this.ended) return { ok: false, status: 481 };
         if (iceRestart) this.renewIce();
         return recoveryReinvite(this.session, iceRestart);
       },
+      iceServersAnswer: () => (this.peer ? turnAnswers(this.peer) : Promise.resolve(true)),
       signalingUp: () => this.hooks.signalingUp(),
       mediaUp: () => ['connected', 'completed'].includes(this.peer?.iceConnectionState ?? ''),
     });

@@ -13,8 +13,9 @@ function fakeCall(answers: ReinviteResult[] = []) {
     ended: 0,
     restarts: 0,
     iceRestarts: [] as boolean[],
+    probes: 0,
   };
-  const net = { signaling: true, media: true, answers, log };
+  const net = { signaling: true, media: true, answers, log, turn: [] as boolean[], probeWait: 0 };
   const hooks: RecoveryHooks = {
     reconnecting: (reason) => log.reconnecting.push(reason),
     reconnected: (after) => log.reconnected.push(after),
@@ -23,6 +24,11 @@ function fakeCall(answers: ReinviteResult[] = []) {
       log.restarts += 1;
       log.iceRestarts.push(iceRestart);
       return net.answers.shift() ?? { ok: true };
+    },
+    iceServersAnswer: async () => {
+      log.probes += 1;
+      if (net.probeWait) await tick(net.probeWait);
+      return net.turn.shift() ?? true;
     },
     signalingUp: () => net.signaling,
     mediaUp: () => net.media,
@@ -206,19 +212,32 @@ describe('CallRecovery', () => {
     expect(log.iceRestarts).to.deep.equal([true]);
   });
 
-  it('the TURN server not answering yet (the probe) is looked at again at once, with no retry wait', async () => {
-    const { net, log, recovery } = fakeCall([
-      { ok: false, unreachable: true },
-      { ok: false, unreachable: true },
-    ]);
+  it('an ICE restart waits for the TURN server (the probe), looking again at once while it does not answer', async () => {
+    const { net, log, recovery } = fakeCall();
+    net.turn = [false, false];
     net.media = false;
     recovery.begin('media-lost');
     recovery.now();
     await tick(5);
-    expect(log.restarts, 'twice refused by the probe, then sent').to.equal(3);
+    expect(log.probes).to.equal(3);
+    expect(log.restarts, 'sent once the probe answered').to.equal(1);
     net.media = true;
     recovery.update();
     expect(log.reconnected).to.have.length(1);
+  });
+
+  it('media back by itself while the probe waited: no restart (the network did not change)', async () => {
+    const { net, log, recovery } = fakeCall();
+    net.media = false;
+    net.probeWait = 20;
+    recovery.begin('media-lost');
+    recovery.now();
+    await tick(5);
+    net.media = true;
+    recovery.update();
+    expect(log.reconnected).to.have.length(1);
+    await tick(30);
+    expect(log.restarts).to.equal(0);
   });
 
   it('dispose (the call ended) stops the window', async () => {

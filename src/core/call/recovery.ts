@@ -23,11 +23,10 @@ export type RecoveryReason = 'network-change' | 'media-lost';
 /** A quiet target refresh (media flowing) refused by glare or for a passing reason is tried this many times, then left. */
 const QUIET_TRIES = 6;
 
-/** How a recovery re-INVITE went; `unreachable`: not sent, the ICE servers do not answer yet (ice-probe.ts). */
+/** How a recovery re-INVITE went. */
 export interface ReinviteResult {
   ok: boolean;
   status?: number;
-  unreachable?: boolean;
 }
 
 export interface RecoveryHooks {
@@ -37,6 +36,8 @@ export interface RecoveryHooks {
   end(): void;
   /** A re-INVITE from our current socket; `iceRestart`: with new ICE credentials and fresh candidates. */
   reinvite(iceRestart: boolean): Promise<ReinviteResult>;
+  /** Whether an ICE restart can gather now (the TURN server answers, ice-probe.ts); false after a while if not. */
+  iceServersAnswer(): Promise<boolean>;
   /** Connected and registered: an in-dialog request can leave now. */
   signalingUp(): boolean;
   /** ICE is connected: media flows. */
@@ -124,15 +125,25 @@ export class CallRecovery {
     if (this.inFlight || this.nextTry !== undefined || !this.hooks.signalingUp()) return;
     this.inFlight = true;
     // Only the route changed and media flows: the same media, no gathering (which waits on the ICE servers).
-    const iceRestart = this.restartDue || !this.hooks.mediaUp();
-    void this.hooks.reinvite(iceRestart).then((result) => this.settled(result));
+    void this.send(this.restartDue || !this.hooks.mediaUp());
+  }
+
+  private async send(iceRestart: boolean): Promise<void> {
+    if (iceRestart) {
+      const answered = await this.hooks.iceServersAnswer();
+      // Not yet, or media came back by itself meanwhile (and the network did not change): look again.
+      if (!answered || (!this.restartDue && this.hooks.mediaUp())) {
+        this.inFlight = false;
+        return this.update();
+      }
+      if (this.disposed) return;
+    }
+    this.settled(await this.hooks.reinvite(iceRestart));
   }
 
   private settled(result: ReinviteResult): void {
     this.inFlight = false;
     if (this.disposed) return;
-    // The probe that said so took its time: look again at once.
-    if (result.unreachable) return this.step();
     // 491, or no status (our offer lost the same race): glare. A timeout, 480, 5xx may pass; 481 and the rest are final.
     const glare = result.status === 491 || result.status === undefined;
     const passing = result.status === 408 || result.status === 480 || (result.status ?? 0) >= 500;
