@@ -25,10 +25,11 @@ export const SIZE_CEILINGS = {
   // history views became chunks; JsSIP's debug logs and unused reason phrases went);
   // then do-not-disturb, auto-answer and volumes (+2.0), call quality's indicator,
   // history quality, voice processing and the preflight runner (+2.4), and network
-  // recovery gave 84.9 / 41.5 KB gz on 2026-12-07; its faster return (the TURN probe,
-  // reconnecting at once, connection-type changes) +0.3 / +0.3: 85.2 / 41.8.
-  bundleTotalGzip: 85.5 * KB,
-  bundleOwnGzip: 42 * KB,
+  // recovery gave 84.9 / 41.5 KB gz on 2026-12-07; multi-tab's main-file part (the
+  // election and the follower are the `tabs` chunk) +0.64 / +0.52; recovery's faster
+  // return (the TURN probe, reconnecting at once, connection-type changes) +0.3 / +0.3.
+  bundleTotalGzip: 86 * KB,
+  bundleOwnGzip: 43 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */
