@@ -28,8 +28,8 @@ export const SIZE_CEILINGS = {
   // recovery gave 84.9 / 41.5 KB gz on 2026-12-07; multi-tab's main-file part (the
   // election and the follower are the `tabs` chunk) +0.64 / +0.52; recovery's faster
   // return (the TURN probe, reconnecting at once, connection-type changes) +0.3 / +0.3.
-  bundleTotalGzip: 86 * KB,
-  bundleOwnGzip: 43 * KB,
+  bundleTotalGzip: 86.5 * KB,
+  bundleOwnGzip: 43.5 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */
