@@ -26,11 +26,14 @@ export const SIZE_CEILINGS = {
   // then do-not-disturb, auto-answer and volumes (+2.0), call quality's indicator,
   // history quality, voice processing and the preflight runner (+2.4), and network
   // recovery gave 84.9 / 41.5 KB gz on 2026-12-07; multi-tab's main-file part (the
-  // election and the follower are the `tabs` chunk) +0.64 / +0.52; attended transfer +1.1 / +1.1
-  // (Replaces at the target, the commands in every backend and table, the consult banner; its
-  // transferor side is the `consult` chunk, 0.4 KB).
-  bundleTotalGzip: 87 * KB,
-  bundleOwnGzip: 43.5 * KB,
+  // election and the follower are the `tabs` chunk) +0.64 / +0.52; three-way calls
+  // and recording (merge/split, the recording policy, their buttons, indicator and
+  // events; the mixing and the recorder are lazy chunks) +1.8; recovery's network
+  // watch and TURN probe +0.3 / +0.3; attended transfer +1.1 / +1.1 (Replaces at the
+  // target, the commands in every backend and table, the consult banner; its transferor
+  // side is the `consult` chunk, 0.4 KB).
+  bundleTotalGzip: 91 * KB,
+  bundleOwnGzip: 47.5 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */
