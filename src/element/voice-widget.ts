@@ -34,7 +34,7 @@ import { PhoneController } from './phone-controller.js';
 import { languageLoading, stringsFor, type Strings } from './strings.js';
 import { TransferNotes } from './transfer-notes.js';
 import { renderDialogLauncher, renderWidget } from './views/root-template.js';
-import { loadPanelViews, panelViewLoading } from './views/lazy-views.js';
+import { loadPanelViews, panelViewLoading, prefetchInCallViews } from './views/lazy-views.js';
 import { loadFailure } from '../shared/lazy-part.js';
 import { styles } from './voice-widget.styles.js';
 
@@ -511,6 +511,9 @@ export class VoiceWidget extends LitElement {
     // Reflect state for styling from outside without script: voice-widget[state="in-progress"].
     this.setAttribute('state', this.getState());
     this.setAttribute('registration', this.registrationState);
+    // The connected call's screen is a chunk: fetched once registered, so a call finds it cached.
+    if (this.mode !== 'dialog')
+      prefetchInCallViews(this.registrationState === 'registered', this.snapshot.call?.id ?? null, (err) => this.fail('chunk-failed', loadFailure(err)));
     if (this.mode === 'dialog') {
       const config = popupConfig(this, (field) => changed.has(field as keyof VoiceWidget));
       if (Object.keys(config).length > 0) this.popup.update(config);
