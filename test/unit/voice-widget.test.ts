@@ -195,7 +195,8 @@ describe('<voice-widget>', () => {
 
   it('removed from the page it stops; put back, it starts again with the same attributes', async () => {
     const el = await fixture<VoiceWidget>(html`<voice-widget sip-server="ws://127.0.0.1:9/ws" .token=${fakeToken()}></voice-widget>`);
-    expect(el.registrationState).to.equal('connecting');
+    // The fixture waits for the first full render, which waits for the first registration to settle (refused here).
+    expect(el.registrationState).to.be.oneOf(['connecting', 'reconnecting']);
     const parent = el.parentElement!;
     el.remove();
     await new Promise((r) => setTimeout(r, 20));
