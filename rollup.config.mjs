@@ -73,6 +73,7 @@ export default [
       // Lit and the view base class come from the main file, not a copy.
       sharedImports(),
       production,
+      minifyCssTemplates(),
       transpileTs(),
       minifyHtmlTemplates(),
       resolve({ browser: true, preferBuiltins: false, exportConditions: ['browser', 'production'] }),

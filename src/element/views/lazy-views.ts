@@ -1,4 +1,4 @@
-import { html, nothing, svg } from 'lit';
+import { css, html, nothing, svg } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { listAudioDevices } from '../../core/audio-devices.js';
 import { registerChunk } from '../../shared/chunk-registry.js';
@@ -18,7 +18,7 @@ import { ViewElement } from './view-element.js';
  * listed here exist for a chunk.
  */
 registerChunk('shared', {
-  lit: { html, nothing, svg },
+  lit: { css, html, nothing, svg },
   'lit/decorators.js': { property, state },
   'audio-devices': { listAudioDevices },
   'call-timer': { formatDuration },
