@@ -7,6 +7,8 @@ import {
   eventMessage,
   isBridgeCommand,
   parseCommand,
+  parseContactAnswer,
+  requestMessage,
   responseMessage,
   RATE_BURST,
   RATE_PER_SECOND,
@@ -17,6 +19,8 @@ import {
 import { originAllowed, parseAllowList, type OriginPattern } from '../shared/origins.js';
 import { TokenBucket } from '../shared/token-bucket.js';
 import type { PhoneCommands } from '../element/backend/backend.js';
+import { ContactRequests } from '../shared/contact-requests.js';
+import type { ResolveContact } from '../shared/contact.js';
 
 /** What the bridge drives: the element's public methods (VoiceWidget has them all). */
 export interface BridgeTarget extends ReactiveControllerHost, HTMLElement, PhoneCommands {
@@ -25,6 +29,7 @@ export interface BridgeTarget extends ReactiveControllerHost, HTMLElement, Phone
   hold(): boolean;
   unhold(): boolean;
   runPreflight(): Promise<unknown>;
+  resolveContact: ResolveContact | null;
 }
 
 const MAX_NUMBER = 256;
@@ -80,6 +85,12 @@ export class FrameBridge implements ReactiveController {
   private limitedAnsweredAt = -Infinity;
   /** Origins already checked: a flood from one origin costs a map lookup each. */
   private readonly verdicts = new Map<string, boolean>();
+  /** Caller lookup through the parent (after its `contactLookup(true)`): requests to the host origin only. */
+  private readonly contacts = new ContactRequests((id, number, direction) => {
+    if (!this.hostOrigin) return false;
+    window.parent.postMessage(requestMessage(id, number, direction), this.hostOrigin);
+    return true;
+  });
 
   constructor(
     private readonly host: BridgeTarget,
@@ -147,6 +158,9 @@ export class FrameBridge implements ReactiveController {
     const data: unknown = e.data;
     if (typeof data !== 'object' || data === null || (data as { protocol?: unknown }).protocol !== BRIDGE_PROTOCOL) return;
     if (!this.allowed(e.origin)) return;
+    // An answer to one of our lookups (an id we did not ask is ignored).
+    const answer = parseContactAnswer(data);
+    if (answer) return this.contacts.answer(...answer);
     const parent = e.source as Window;
     if (!this.bucket.take()) {
       const now = performance.now();
@@ -170,6 +184,11 @@ export class FrameBridge implements ReactiveController {
   private run(name: string, args: unknown[]): BridgeResult {
     if (!isBridgeCommand(name)) return { ok: false, error: { code: 'unknown-command', message: `no command ${JSON.stringify(name)}` } };
     if (!ARGS[bridgeArgs(name)](args)) return { ok: false, error: { code: 'invalid-arguments', message: `wrong arguments for ${name}` } };
+    if (name === 'contactLookup') {
+      // The host's hook replaces the frame page's own while it is on.
+      this.host.resolveContact = args[0] === true ? this.contacts.hook : null;
+      return { ok: true, result: true };
+    }
     const own = OWN[name];
     try {
       const result = own ? own(this.host, args) : (this.host[name as keyof BridgeTarget] as (...a: unknown[]) => unknown).apply(this.host, args);

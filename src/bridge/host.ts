@@ -8,18 +8,25 @@ import {
   BRIDGE_V1_NAMES,
   commandMessage,
   parseFrameMessage,
+  responseMessage,
   type BridgeCommandName,
   type BridgeCommands,
   type BridgeEventName,
   type BridgeHello,
 } from './protocol.js';
 import { exactOrigin } from '../shared/origins.js';
+import { askHook, type ResolveContact } from '../shared/contact.js';
 
 export interface WidgetFrameOptions {
   /** The widget frame's exact origin (`https://phone.example.com`): the only one messages go to and come from. */
   origin: string;
   /** How long a command waits for its response, in ms (10 000). */
   timeout?: number;
+  /**
+   * Caller lookup: `(number, direction) → {name, detail?, avatarUrl?, url?} | null`, sync or async, asked by the
+   * frame's phone for each call's number (2 s each; what it answers is checked in the frame).
+   */
+  resolveContact?: ResolveContact;
 }
 
 /** A command refused by the widget (`rate-limited`, `unknown-command`, `invalid-arguments`, `command-failed`) or not answered (`timeout`, `closed`). */
@@ -73,6 +80,7 @@ export function connectWidgetFrame(iframe: HTMLIFrameElement, options: WidgetFra
   const origin = exactOrigin(options?.origin);
   if (!origin) throw new TypeError('connectWidgetFrame: origin must be the frame\'s exact origin, like "https://phone.example.com"');
   const timeout = options.timeout ?? 10_000;
+  const lookup = options.resolveContact;
   const prefix = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, '0')).join('');
   let sequence = 0;
   const nextId = () => `${prefix}-${++sequence}`;
@@ -133,6 +141,8 @@ export function connectWidgetFrame(iframe: HTMLIFrameElement, options: WidgetFra
     clearTimeout(helloTimer);
     resolveReady(hello);
     for (const q of queue.splice(0)) post(q.id, q.name, q.args);
+    // Each (re)loaded frame hears that this page answers its lookups.
+    if (typeof lookup === 'function') post(nextId(), 'contactLookup', [true]);
   };
 
   const onLoad = () => {
@@ -147,6 +157,12 @@ export function connectWidgetFrame(iframe: HTMLIFrameElement, options: WidgetFra
     if (e.source !== iframe.contentWindow || e.origin !== origin) return;
     const message = parseFrameMessage(e.data);
     if (!message) return;
+    if (message.type === 'request') {
+      const { requestId, payload } = message;
+      const asked = typeof lookup === 'function' ? askHook(lookup, payload.number, payload.direction) : Promise.resolve(null);
+      void asked.then((contact) => iframe.contentWindow?.postMessage(responseMessage(requestId, 'resolveContact', { ok: true, result: contact ?? null }), origin));
+      return;
+    }
     if (message.type === 'event') {
       for (const fn of [...(listeners.get(message.name) ?? [])]) {
         try {

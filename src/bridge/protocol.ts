@@ -7,6 +7,9 @@
  *   host → frame: command  {requestId, name: a command, payload: {args: [...]}}
  *   frame → host: response {requestId (the command's), name (the command's), payload: {ok: true, result} | {ok: false, error: {code, message}}}
  *   frame → host: event    {requestId: null, name: an event of the element, payload: its detail}
+ *   frame → host: request  {requestId, name: 'resolveContact', payload: {number, direction}} (caller lookup, once the
+ *                 host said `contactLookup(true)`)
+ *   host → frame: response {requestId (the request's), name: 'resolveContact', payload: {ok: true, result: contact | null}}
  *
  * Anything else, and anything outside the bounds below, is dropped without a
  * word (a reply would help a prober). This module imports only the event
@@ -74,6 +77,8 @@ export const COMMAND_TABLE = {
   close: { bridge: 'none' },
   getRegistrationState: { bridge: 'none' },
   getCalls: { bridge: 'none' },
+  // The host helper has a `resolveContact`: the frame's phone asks it by `request` messages (a function cannot cross).
+  contactLookup: { bridge: 'flag' },
 } as const satisfies Record<string, CommandRow>;
 
 type Table = typeof COMMAND_TABLE;
@@ -155,6 +160,8 @@ export interface BridgeCommands {
   setVolume: { args: [kind: 'ring' | 'call', level: number]; result: boolean };
   /** Starts the pre-call test: true; the report arrives as `preflight-complete` (with `preflight-progress` before it). */
   runPreflight: { args: []; result: boolean };
+  /** The host answers the frame's caller lookups (`request` `resolveContact`), or no longer. */
+  contactLookup: { args: [on: boolean]; result: boolean };
 }
 
 /** The types above cover exactly the table's bridge commands (a compile-time check). */
@@ -216,7 +223,17 @@ export interface EventMessage {
   payload: unknown;
 }
 
-export type BridgeMessage = CommandMessage | ResponseMessage | EventMessage;
+/** The frame asks its host's `resolveContact` (the only request a frame makes). */
+export interface RequestMessage {
+  protocol: typeof BRIDGE_PROTOCOL;
+  version: typeof BRIDGE_VERSION;
+  type: 'request';
+  requestId: string;
+  name: 'resolveContact';
+  payload: { number: string; direction: 'inbound' | 'outbound' };
+}
+
+export type BridgeMessage = CommandMessage | ResponseMessage | EventMessage | RequestMessage;
 
 /** Token bucket (src/shared/token-bucket.ts) for commands: a steady 20 a second, bursts of 40. */
 export const RATE_PER_SECOND = 20;
@@ -262,10 +279,16 @@ export function parseCommand(data: unknown): CommandMessage | null {
   return { protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'command', requestId: m.requestId, name: m.name as string, payload: { args } };
 }
 
-/** A response or an event, as the host accepts it, or null. */
-export function parseFrameMessage(data: unknown): ResponseMessage | EventMessage | null {
+/** A response, an event or a lookup request, as the host accepts it, or null. */
+export function parseFrameMessage(data: unknown): ResponseMessage | EventMessage | RequestMessage | null {
   const m = inEnvelope(data);
   if (!m) return null;
+  if (m.type === 'request') {
+    const p = m.payload;
+    if (m.name !== 'resolveContact' || typeof m.requestId !== 'string' || !REQUEST_ID.test(m.requestId) || !isRecord(p)) return null;
+    if (typeof p.number !== 'string' || p.number.length > 256 || (p.direction !== 'inbound' && p.direction !== 'outbound')) return null;
+    return requestMessage(m.requestId, p.number, p.direction);
+  }
   if (m.type === 'event') {
     if (m.requestId !== null || !/^[a-z][a-z-]{0,39}$/.test(m.name as string)) return null;
     return { protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'event', requestId: null, name: m.name as string, payload: m.payload ?? null };
@@ -292,6 +315,17 @@ export function commandMessage(requestId: string, name: string, args: unknown[])
 
 export function responseMessage(requestId: string, name: string, payload: BridgeResult): ResponseMessage {
   return { protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'response', requestId, name, payload };
+}
+
+export function requestMessage(requestId: string, number: string, direction: 'inbound' | 'outbound'): RequestMessage {
+  return { protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'request', requestId, name: 'resolveContact', payload: { number, direction } };
+}
+
+/** The host's answer to a lookup request, as the frame accepts it: `[requestId, contact]` (the contact still to check), or null. */
+export function parseContactAnswer(data: unknown): [string, unknown] | null {
+  const m = inEnvelope(data);
+  if (!m || m.type !== 'response' || m.name !== 'resolveContact' || typeof m.requestId !== 'string' || !REQUEST_ID.test(m.requestId)) return null;
+  return isRecord(m.payload) && m.payload.ok === true ? [m.requestId, m.payload.result ?? null] : null;
 }
 
 export function eventMessage(name: string, detail: unknown): EventMessage {

@@ -1,5 +1,6 @@
 import type { CallDirection, CallEndedDetail, EndCause } from './types.js';
 import type { CallQuality } from './quality/summary.js';
+import { toContact, type Contact } from '../shared/contact.js';
 
 /** One call as the history keeps it. */
 export interface HistoryEntry {
@@ -18,6 +19,8 @@ export interface HistoryEntry {
   cause: EndCause;
   /** The call's quality (`call-ended`'s), null when it was never sampled; missing in entries kept before it was. */
   quality?: CallQuality | null;
+  /** The host's contact for the number (`resolveContact`), null when none; missing in entries kept before it was. */
+  contact?: Contact | null;
 }
 
 interface Stored {
@@ -67,6 +70,7 @@ export class CallHistory {
       missed,
       cause: ended.cause,
       quality: ended.quality ?? null,
+      contact: ended.contact ?? null,
     };
     this.data = { ...this.data, entries: [entry, ...this.data.entries.filter((e) => e.id !== entry.id)].slice(0, LIMIT) };
     this.save();
@@ -93,7 +97,12 @@ export class CallHistory {
     try {
       const parsed = JSON.parse(this.storage?.getItem(this.key) ?? 'null') as Stored | null;
       if (parsed && parsed.v === 1 && Array.isArray(parsed.entries)) {
-        return { v: 1, entries: parsed.entries.filter(isEntry).slice(0, LIMIT), seen: Number(parsed.seen) || 0 };
+        // A stored contact is checked again (another script of this origin may have written it).
+        const entries = parsed.entries
+          .filter(isEntry)
+          .slice(0, LIMIT)
+          .map((e) => ({ ...e, contact: toContact(e.contact) }));
+        return { v: 1, entries, seen: Number(parsed.seen) || 0 };
       }
     } catch {
       // Corrupt or foreign data: start afresh rather than fail.

@@ -26,6 +26,7 @@ import type { PreflightSetup } from './quality/preflight-run.js';
 import type { VoiceProcessingConfig } from './voice-processing.js';
 import { microphoneErrorCode } from './call.js';
 import type { DtmfMode, PhoneEventMap, PhoneState, RegistrationState, WidgetState } from './types.js';
+import type { Contact, ResolveContact } from '../shared/contact.js';
 
 /** What the phone needs to know (voice processing: voice-processing.ts); every field may be missing while the host is still setting attributes. */
 export interface PhoneConfig extends VoiceProcessingConfig {
@@ -49,12 +50,16 @@ export interface PhoneConfig extends VoiceProcessingConfig {
   /** `off`, `header` (the server-vouched INVITE asks) or `always` (after `autoAnswerDelay` seconds). */
   autoAnswer?: AutoAnswerMode;
   autoAnswerDelay?: number | null;
+  /** Caller lookup: the host's hook, asked for each call's number (a function; anything else is none). */
+  resolveContact?: ResolveContact | null;
 }
 
 /** Phone events that stay inside: the element re-reads the phone on them, but fires nothing. */
 interface InternalEvents {
   /** The transfer request waiting for the user came, or went (answered, timed out, its call ended). */
   'transfer-request-change': Record<string, never>;
+  /** A call's contact lookup answered (`resolveContact`). */
+  'contact-change': Record<string, never>;
 }
 
 /**
@@ -434,6 +439,11 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     this.audio.updateTones();
   }
 
+  /** What the host's `resolveContact` said of call `id`'s number, or null (none, or not yet). */
+  contactOf(id: string): Contact | null {
+    return this.registry.contacts.of(id);
+  }
+
   /** Whether call `id` was answered by itself (`auto-answer`). */
   autoAnswered(id: string): boolean {
     return this.registry.policy.autoAnswered(id);
@@ -447,6 +457,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     if (config.dndResponse !== undefined) policy.dndResponse = config.dndResponse === 'unavailable' ? 'unavailable' : 'busy';
     if (config.autoAnswer !== undefined) policy.autoAnswer = AUTO_ANSWER_MODES.includes(config.autoAnswer) ? config.autoAnswer : 'off';
     if (config.autoAnswerDelay !== undefined) policy.autoAnswerDelay = IncomingPolicy.delay(config.autoAnswerDelay);
+    if (config.resolveContact !== undefined) this.registry.contacts.setHook(config.resolveContact);
   }
 
   private takeToken(token: string | null): void {

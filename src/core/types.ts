@@ -9,6 +9,7 @@ import type { CallQuality } from './quality/summary.js';
 import type { QualityWarningName } from './quality/thresholds.js';
 import type { PreflightReport } from './quality/preflight.js';
 import type { PreflightProgress } from './quality/preflight-run.js';
+import type { Contact } from '../shared/contact.js';
 
 export type { CallState };
 
@@ -123,6 +124,11 @@ export interface CallReceivedDetail {
    * that reached this phone (`sip`, the To).
    */
   paths: Array<{ type: string; address: string; name: string }>;
+  /**
+   * What the host's `resolveContact` said of the caller (checked), or null. With a hook, `call-received` waits for
+   * its answer (at most 2 s, and never past the call's answer or end); the call rings meanwhile.
+   */
+  contact: Contact | null;
 }
 
 export interface CallStartedDetail {
@@ -141,6 +147,8 @@ export interface CallEndedDetail {
   cause: EndCause;
   /** The call's quality (MOS over its samples, the warnings raised); null when it was never sampled. */
   quality: CallQuality | null;
+  /** What the host's `resolveContact` said of the other party (checked), or null. */
+  contact: Contact | null;
 }
 
 export type { PreflightReport, PreflightProgress };

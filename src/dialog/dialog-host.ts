@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { CONFIG_TOKEN_TTL_MS, envelope, parsePopupMessage, type Command, type DialogConfig, type DialogSnapshot, type HostMessage } from './protocol.js';
+import { askHook, type ResolveContact } from '../shared/contact.js';
 import { markPopupRunning, openedByThisTab, openPopupWithToken, watchClosed, type TokenedPopup } from './popup-window.js';
 
 /** A popup that has not asked for its configuration by then lost its opener (a Cross-Origin-Opener-Policy). */
@@ -27,6 +28,8 @@ export interface DialogHostOptions {
   sessionId(): string;
   /** The popup (the element's panel in dialog mode) opened or closed. */
   panel(open: boolean): void;
+  /** The element's caller lookup hook, which the popup's phone asks by message; null when none. */
+  resolveContact(): ResolveContact | null;
 }
 
 const noop = (): void => {};
@@ -224,7 +227,15 @@ export class DialogHost implements ReactiveController {
       }
       case 'snapshot':
         this.snapshot = message.snapshot;
+        this.host.requestUpdate();
         return;
+      case 'contact-request': {
+        // The hook runs here, within the timeout; whatever it does, the popup gets a checked answer or none.
+        const hook = this.options.resolveContact();
+        const asked = hook ? askHook(hook, message.number, message.direction) : Promise.resolve(null);
+        void asked.then((contact) => this.send({ type: 'contact', id: message.id, contact: contact ?? null }));
+        return;
+      }
       case 'event':
         this.snapshot = message.snapshot;
         this.host.requestUpdate();

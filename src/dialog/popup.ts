@@ -5,6 +5,7 @@ import { takeHash } from './popup-hash.js';
 import { envelope, parseHostMessage, type Command, type DialogConfig, type DialogSnapshot, type PopupMessage } from './protocol.js';
 import { readStorage, writeStorage } from '../shared/storage.js';
 import { popupRow, propertyOf } from '../element/attributes.js';
+import { ContactRequests } from '../shared/contact-requests.js';
 
 /** Where the popup remembers its opener's origin, so a reload can re-handshake. */
 const ORIGIN_KEY = 'voice-widget:dialog-host-origin';
@@ -72,6 +73,8 @@ export function runPopup(hash = takeHash()): void {
       // The opener is gone; nothing to tell.
     }
   };
+  // Caller lookup: the host's hook, asked by message while the host is attached (`contact-lookup`).
+  const contacts = new ContactRequests((id, number, direction) => attached && (send({ type: 'contact-request', id, number, direction }), true));
   const sayHello = () => {
     clearInterval(helloTimer);
     send({ type: 'hello' });
@@ -89,11 +92,14 @@ export function runPopup(hash = takeHash()): void {
       case 'config':
         clearInterval(helloTimer);
         attached = true;
-        apply(el, message.config);
+        apply(el, message.config, contacts);
         send({ type: 'attached', snapshot: snapshotOf(el) });
         return;
       case 'update':
-        if (attached) apply(el, message.config);
+        if (attached) apply(el, message.config, contacts);
+        return;
+      case 'contact':
+        contacts.answer(message.id, message.contact);
         return;
       case 'command':
         if (!attached) return;
@@ -109,6 +115,8 @@ export function runPopup(hash = takeHash()): void {
           return;
         }
         run(el, message.name, message.args);
+        // No event says a volume changed: the host's `volumes` reads the snapshot.
+        if (message.name === 'setVolume') send({ type: 'snapshot', snapshot: snapshotOf(el) });
         return;
       case 'detach':
         attached = false;
@@ -123,12 +131,12 @@ export function runPopup(hash = takeHash()): void {
     });
   }
 
-  // Quality samples come each second without an event: the host's mirror follows them (getCallStats).
+  // Quality samples come each second without an event, and so do the settings' volumes: the host's mirror follows them.
   let lastStats = '';
   setInterval(() => {
-    if (!attached || el.calls.length === 0) return;
+    if (!attached) return;
     const snapshot = snapshotOf(el);
-    const stats = JSON.stringify(snapshot.callStats);
+    const stats = JSON.stringify([snapshot.callStats, snapshot.volumes]);
     if (stats === lastStats) return;
     lastStats = stats;
     send({ type: 'snapshot', snapshot });
@@ -174,12 +182,13 @@ function run(el: VoiceWidget, name: Command, args: unknown[]): void {
 }
 
 /** Sets the configuration on the popup's element: attributes as attributes, the rest (and secrets) as properties. */
-function apply(el: VoiceWidget, config: DialogConfig): void {
+function apply(el: VoiceWidget, config: DialogConfig, contacts: ContactRequests): void {
   for (const [key, value] of Object.entries(config)) {
     const row = popupRow(key);
     if (key === 'number') {
       if (value) el.show(value as string);
-    } else if (!row) continue;
+    } else if (key === 'contact-lookup') el.resolveContact = value === true ? contacts.hook : null;
+    else if (!row) continue;
     else if (row.secret || row.attribute === false) (el as unknown as Record<string, unknown>)[propertyOf(row.name)] = value ?? null;
     else if (row.type === 'boolean') el.toggleAttribute(key, value === true);
     else if (value === null || value === undefined) el.removeAttribute(key);
@@ -196,6 +205,8 @@ function snapshotOf(el: VoiceWidget): DialogSnapshot {
     registrationState: el.registrationState,
     muted: el.isMuted(),
     onHold: el.isOnHold(),
+    dnd: el.dnd,
+    volumes: { ...el.volumes },
     calls,
     callStats: Object.fromEntries(
       calls.flatMap((c) => {

@@ -5,7 +5,8 @@ import { sayQuality } from './views/signal-indicator.js';
 /** What the panel's live region says about the call, so screen readers hear each change. */
 export function announcement(call: CallSnapshot | null, t: Strings): string {
   if (!call) return '';
-  const say = (template: string) => fill(template, { name: call.remote.name });
+  const name = call.contact?.name ?? call.remote.name;
+  const say = (template: string) => fill(template, { name });
   switch (call.state) {
     case 'dialing':
       return say(t.sayCalling);
@@ -22,6 +23,6 @@ export function announcement(call: CallSnapshot | null, t: Strings): string {
       if (call.autoAnswered) return say(t.sayAnsweredAutomatically);
       return say(call.muted ? t.sayConnectedMuted : t.sayConnected);
     default:
-      return call.cause ? `${t.outcome[call.cause]}: ${call.remote.name}` : '';
+      return call.cause ? `${t.outcome[call.cause]}: ${name}` : '';
   }
 }

@@ -9,7 +9,7 @@ import type { ErrorCode } from '../core/types.js';
 import type { DialogConfig } from '../dialog/protocol.js';
 import { defaultPopupUrl } from '../popup-url.js';
 import { ATTRIBUTES, POPUP_ATTRIBUTES, popupValue, propertyOf, type AttributeRow } from './attributes.js';
-import { safeUrl, type UrlUse } from './safe-url.js';
+import { safeUrl, type UrlUse } from '../shared/safe-url.js';
 
 type Fail = (code: ErrorCode, message: string) => void;
 

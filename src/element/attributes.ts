@@ -79,6 +79,8 @@ export const ATTRIBUTES = [
   { name: 'auto-gain-control', type: 'string', values: ['on', 'off'], popup: true, phone: 'autoGainControl', data: true, option: true },
   // A function cannot cross to a popup or a frame: in-page mode only (no `popup`).
   { name: 'audio-processor', type: 'object', attribute: false, phone: 'audioProcessor', option: true },
+  // A function too: dialog mode and the bridge ask the host by message instead (`contact-lookup`); the delegate sets it.
+  { name: 'resolve-contact', type: 'object', attribute: false, phone: 'resolveContact' },
 ] as const satisfies readonly AttributeRow[];
 
 type Row = (typeof ATTRIBUTES)[number];

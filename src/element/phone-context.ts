@@ -6,6 +6,7 @@ import type { HistoryEntry } from '../core/call-history.js';
 import type { Strings } from './strings.js';
 import type { PendingTransfer } from '../core/transfer-request.js';
 import type { QualityWarningName } from '../core/quality/thresholds.js';
+import type { Contact } from '../shared/contact.js';
 
 /** What the panel's parts render. Immutable: a change is a new object, so context consumers are notified. */
 export interface PhoneSnapshot {
@@ -61,6 +62,8 @@ export interface CallSnapshot {
   readonly reconnecting: boolean;
   /** Answered by itself (`auto-answer`). */
   readonly autoAnswered: boolean;
+  /** What the host's `resolveContact` said of the number (checked), or null: none, or not yet. */
+  readonly contact: Contact | null;
   /** The quality warnings in force, oldest first (the signal indicator). */
   readonly warnings: readonly QualityWarningName[];
 }

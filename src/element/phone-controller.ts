@@ -46,6 +46,7 @@ export class PhoneController implements ReactiveController {
     if (this.unsubscribe.length > 0) return;
     this.unsubscribe = PHONE_EVENTS.map((type) => this.phone.on(type, (detail) => this.relay(type, detail)));
     this.unsubscribe.push(this.phone.on('transfer-request-change', () => this.refresh()));
+    this.unsubscribe.push(this.phone.on('contact-change', () => this.refresh()));
     window.addEventListener('online', this.onNetwork);
     window.addEventListener('offline', this.onNetwork);
     window.addEventListener('pagehide', this.onPageHide);
@@ -156,6 +157,7 @@ function snapshotOf(call: Call, phone: Phone, warnings: CallSnapshot['warnings']
     silent: call.silent,
     reconnecting: call.reconnecting,
     autoAnswered: phone.autoAnswered(call.id),
+    contact: phone.contactOf(call.id),
     warnings,
   });
 }

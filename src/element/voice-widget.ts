@@ -22,6 +22,8 @@ import { CustomStyles } from './custom-styles.js';
 import type { PreflightReport } from '../core/quality/preflight.js';
 import type { PreflightOptions } from '../core/quality/preflight-run.js';
 import type { AudioProcessor, OnOff } from '../core/voice-processing.js';
+import type { ResolveContact } from '../shared/contact.js';
+import type { DialogConfig } from '../dialog/protocol.js';
 import { deprecated } from './deprecated.js';
 import { PreflightRunner } from './preflight-runner.js';
 import { UserGestures } from './gestures.js';
@@ -157,6 +159,9 @@ import { styles } from './voice-widget.styles.js';
  * @csspart dnd-switch - The do-not-disturb switch (also `switch`).
  * @csspart volume - A volume slider in the settings; `data-kind` says which (`ring`, `call`).
  * @csspart auto-answered - On a call: the note that it was answered automatically.
+ * @csspart contact-avatar - The caller lookup's picture (`resolveContact`'s `avatarUrl`), on the call screens.
+ * @csspart contact-link - The contact's name as a link to its page (`resolveContact`'s `url`; new tab, noopener).
+ * @csspart contact-detail - The contact's second line (`resolveContact`'s `detail`), on the call screens and in history.
  * @csspart sound-blocked - The bar shown while the browser blocks sound.
  * @csspart enable-sound - Its "Enable sound" button.
  *
@@ -229,10 +234,11 @@ export class VoiceWidget extends LitElement {
   /** Dialog mode: the popup phone that this element fronts for. */
   private readonly popup = new LazyPopupBackend(this, {
     popupUrl: () => popupHref(this.popupUrl),
-    config: () => popupConfig(this),
+    config: () => ({ ...popupConfig(this), 'contact-lookup': !!this.resolveContact }),
     features: () => ({ width: this.popupWidth, height: this.popupHeight }),
     fail: (code, message) => this.fail(code, message),
     sessionId: () => this.controller.phone.sessionId,
+    resolveContact: () => this.resolveContact,
     domain: () => this.controller.phone.identity?.domain ?? '',
     panel: (open) => {
       this.open = open;
@@ -398,6 +404,13 @@ export class VoiceWidget extends LitElement {
    */
   @property({ attribute: false }) audioProcessor: AudioProcessor | null = null;
 
+  /**
+   * Caller lookup: `(number, direction) → {name, detail?, avatarUrl?, url?} | null`, sync or async (property only).
+   * Asked once per number (answers kept 10 minutes), given 2 s; the call rings with the number meanwhile, and a
+   * hook that throws, hangs or answers junk only leaves the number. Dialog mode asks it from the popup by message.
+   */
+  @property({ attribute: false }) resolveContact: ResolveContact | null = null;
+
   /** Pins the widget to the bottom-right corner of the window (what the one-line embed and `createVoiceWidget` without a container do). */
   @property({ type: Boolean, reflect: true }) floating = false;
 
@@ -420,6 +433,10 @@ export class VoiceWidget extends LitElement {
   constructor() {
     super();
     this.addController(new UserGestures(this, () => this.snapshot));
+    // Dialog mode: the popup's switch (or setDnd there) turns do-not-disturb on or off; `dnd` follows it.
+    this.addEventListener('dnd-change', (e) => {
+      if (this.mode === 'dialog') this.dnd = (e as CustomEvent<{ on: boolean }>).detail.on;
+    });
   }
 
   /** Where commands go: this page's phone, or in dialog mode the popup's. */
@@ -438,9 +455,9 @@ export class VoiceWidget extends LitElement {
     this.open = value;
   }
 
-  /** The ring and call volumes, 0..1 (dialog mode: this page's, until the popup reports). */
+  /** The ring and call volumes, 0..1 (dialog mode: the popup's; this page's until it reports). */
   get volumes(): Readonly<Volumes> {
-    return this.controller.phone.volumes;
+    return this.backend.volumes ?? this.controller.phone.volumes;
   }
 
   /** The registration state: `connecting | registered | reconnecting | unregistered | failed` (dialog mode: the popup's). */
@@ -525,7 +542,8 @@ export class VoiceWidget extends LitElement {
     if (this.mode !== 'dialog')
       prefetchInCallViews(this.registrationState === 'registered', this.snapshot.call?.id ?? null, (err) => this.fail('chunk-failed', loadFailure(err)));
     if (this.mode === 'dialog') {
-      const config = popupConfig(this, (field) => changed.has(field as keyof VoiceWidget));
+      const config: DialogConfig = popupConfig(this, (field) => changed.has(field as keyof VoiceWidget));
+      if (changed.has('resolveContact')) config['contact-lookup'] = !!this.resolveContact;
       if (Object.keys(config).length > 0) this.popup.update(config);
     }
     // A call comes in: Answer gets the focus, so Enter or Space takes it.

@@ -19,6 +19,7 @@ import { ATTRIBUTES, propertyOf, type AttributeOptions, type AttributeRow } from
 import { HANDLE_METHODS } from '../bridge/protocol.js';
 import { deprecated } from '../element/deprecated.js';
 import { ELEMENT_EVENTS } from '../event-names.js';
+import type { ContactDirection, ResolveContact } from '../shared/contact.js';
 
 /** Methods called for the matching events; any may be left out. A delegate that throws does not stop the phone. */
 export interface VoiceWidgetDelegate {
@@ -33,6 +34,8 @@ export interface VoiceWidgetDelegate {
   onOpen?(detail: LifecycleDetail): void;
   onClose?(detail: LifecycleDetail): void;
   onBeforeConnect?(detail: BeforeConnectDetail): void;
+  /** Caller lookup (the element's `resolveContact`): who a number is, for the call screens, history and events. */
+  resolveContact?(number: string, direction: ContactDirection): ReturnType<ResolveContact>;
 }
 
 /** The element's properties that `createVoiceWidget` takes (src/element/attributes.ts), and where the widget goes. */
@@ -212,6 +215,7 @@ export function createVoiceWidget(config: VoiceWidgetConfig): VoiceWidgetHandle 
   for (const [property, value] of settings) (element as unknown as Record<string, unknown>)[property] = value;
   if (!parent) element.setAttribute('floating', '');
   const handle = new VoiceWidgetHandle(element);
+  if (typeof delegate?.resolveContact === 'function') element.resolveContact = (number, direction) => delegate.resolveContact!(number, direction);
   if (delegate) {
     for (const [method, type, pick] of DELEGATED) {
       handle.on(type, (detail) => {

@@ -10,18 +10,19 @@ export const MAX_NAME = 64;
 // C0 and C1 controls, DEL, and the bidi embeddings, overrides, isolates and marks.
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-export function cleanDisplayName(value: unknown): string {
+/** `max`: the most code points kept (MAX_NAME; a contact's detail line takes more). */
+export function cleanDisplayName(value: unknown, max = MAX_NAME): string {
   if (typeof value !== 'string') return '';
   // Cut before cleaning too: a megabyte of name is not worth scanning.
   const cleaned = value
-    .slice(0, MAX_NAME * 8)
+    .slice(0, max * 8)
     .replace(INVISIBLE, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   const chars = [...cleaned];
-  return chars.length > MAX_NAME
+  return chars.length > max
     ? `${chars
-        .slice(0, MAX_NAME - 1)
+        .slice(0, max - 1)
         .join('')
         .trimEnd()}…`
     : cleaned;

@@ -1,19 +1,20 @@
-// Agent comfort end to end (issue 23): do-not-disturb and auto-answer, in real
-// Chromium, through a real Kamailio and through the embedded SIP server.
+// Agent comfort end to end (issue 23): do-not-disturb, auto-answer, volumes and
+// caller lookup (contact-checks.js), in real Chromium, through a real Kamailio
+// and through the embedded SIP server.
 // The server-originated call comes from a raw SIP-over-WebSocket client bound
 // to 127.0.0.2, the address both servers are told is the deployment's own
 // originator (AUTOANSWER_NET / autoAnswerSources); the same INVITE from
 // 127.0.0.1 is a user's, and loses its auto-answer hint on the way.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { SipServer } from '../../dist/node/index.js';
 import { startKamailio } from '../harness/kamailio.js';
 import { claimsOf, connectRaw, statusOf } from '../harness/sip-ws-client.js';
 import { webrtcOffer } from '../harness/sip-ws-calls.js';
-import { DOMAIN, browser, count, e2eSuite, logLength, openPage, openPhone, token, vw, waitFor, web } from './support.js';
+import { DOMAIN, audit, browser, count, e2eSuite, logLength, openPage, openPhone, token, vw, waitFor, web } from './support.js';
+import { hookFailures, lookupOnCall, setHook } from './contact-checks.js';
 
 const SECRET = 'comfort-e2e-secret-0123456789';
 /** The deployment's own call originator (a CRM's click-to-dial service). */
@@ -83,18 +84,6 @@ function ack(c, reply) {
       '',
     ].join('\r\n'),
   );
-}
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** The axe audit's violations on the widget as it is shown now. */
-async function audit(page) {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    await window.vw.el().updateComplete;
-    const { violations } = await window.axe.run(window.vw.el());
-    return violations.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
 }
 
 const AUTO_ANSWER_HINT = `Call-Info: <sip:crm@${DOMAIN}>;answer-after=0`;
@@ -176,6 +165,13 @@ for (const kind of ['kamailio', 'embedded']) {
         await vw(bob, () => window.vw.el().removeAttribute('auto-answer'));
       }
     });
+
+    if (kind === 'kamailio') {
+      test('caller lookup: the number at once, the contact when the CRM answers (call-received waits, the ringing does not); in the call, the events and history; remembered', () =>
+        lookupOnCall(alice, bob, 'alice', 'bob'));
+    } else {
+      test('caller lookup: a hook that throws or hangs leaves the number; the call rings and is answered', () => hookFailures(alice, bob, 'alice', 'bob'));
+    }
   });
 }
 
@@ -251,7 +247,7 @@ describe('in dialog mode and through the iframe bridge (embedded server)', () =>
     assert.deepEqual(await audit(fay), []);
   });
 
-  test("dialog mode: the host element's setDnd() runs in the popup's phone; dnd-change reaches the host; a caller hears busy", async () => {
+  test("dialog mode: the host element's setDnd() runs in the popup's phone; dnd-change reaches the host (and its dnd follows the popup's); a caller hears busy; volumes are the popup's; caller lookup asks the host's hook", async () => {
     const host = await openPage('/test/e2e/pages/dialog-host.html');
     await vw(host, (o) => window.vw.configure(o), { token: token('dora'), server: servers.embedded.wsUrl });
     const popupTarget = browser.waitForTarget((t) => t.url().includes('voice-widget-popup.html'), { timeout: 10_000 });
@@ -266,23 +262,55 @@ describe('in dialog mode and through the iframe bridge (embedded server)', () =>
       assert.equal(await callCause('dora'), 'busy');
       await vw(host, () => window.vw.el().setDnd(false));
       assert.deepEqual(await waitFor(host, 'dnd-change', { from: h0, match: { on: false } }), { on: false });
+
+      // The popup's own switch: the host element's `dnd` follows it. The host's `volumes` are the popup's.
+      await popup.evaluate(() => document.querySelector('voice-widget').setDnd(true));
+      await host.waitForFunction(() => window.vw.el().dnd === true);
+      await popup.evaluate(() => document.querySelector('voice-widget').setDnd(false));
+      await host.waitForFunction(() => window.vw.el().dnd === false);
+      await vw(host, () => window.vw.el().setVolume('ring', 0.35));
+      await host.waitForFunction(() => window.vw.el().volumes.ring === 0.35);
+      assert.equal(await vw(host, () => window.vw.el().volumes.call), await popup.evaluate(() => document.querySelector('voice-widget').volumes.call));
+
+      // Caller lookup: the popup's phone asks the host element's hook by message.
+      await setHook(host, { alice2: { name: 'Alice Host-CRM', detail: 'via the opener' } }, 50);
+      const h1 = await logLength(host);
+      assert.equal(await vw(alice, () => window.vw.el().call('dora')), true);
+      assert.deepEqual((await waitFor(host, 'call-received', { from: h1 })).contact, { name: 'Alice Host-CRM', detail: 'via the opener' });
+      await popup.waitForFunction(() => /Alice Host-CRM/.test(document.querySelector('voice-widget').shadowRoot.querySelector('[part~="incoming"]')?.textContent));
+      assert.deepEqual(await vw(host, () => window.lookups), [{ number: 'alice2', direction: 'inbound' }]);
+      await vw(host, () => window.vw.el().reject());
+      assert.equal((await waitFor(host, 'call-ended', { from: h1 })).contact.name, 'Alice Host-CRM');
     } finally {
       await vw(host, () => window.vw.el().hide()).catch(() => {});
     }
   });
 
-  test('iframe bridge: setDnd through the host helper (a boolean only), dnd-change back to the host, a caller hears busy', async () => {
+  test("iframe bridge: setDnd through the host helper (a boolean only), dnd-change back to the host, a caller hears busy; caller lookup asks the helper's resolveContact", async () => {
     const hostOrigin = `http://crm.app.localhost:${web.port}`;
     const host = await openPage('/test/e2e/pages/widget.html');
     await host.goto(`${hostOrigin}/test/e2e/pages/bridge-host.html`, { waitUntil: 'load' });
     await host.waitForFunction(() => window.host);
     const src = `${web.url}/test/e2e/pages/bridge-frame.html#${new URLSearchParams({ token: token('erin'), server: servers.embedded.wsUrl, origins: hostOrigin })}`;
-    await host.evaluate((u, o) => window.host.connect(u, o), src, web.url);
+    // The host's CRM (the helper's resolveContact): its javascript: avatar is dropped in the frame.
+    const book = { alice2: { name: 'Alice Bridge-CRM', avatarUrl: 'javascript:alert(1)' } };
+    await host.evaluate((u, o, b) => window.host.connect(u, o, 10_000, b), src, web.url, book);
     await host.evaluate(() => window.host.waitFor('ready', { timeout: 15_000 }));
     const refused = await host.evaluate(() => window.host.command('setDnd', 'yes'));
     assert.deepEqual([refused.ok, refused.code], [false, 'invalid-arguments']);
     assert.deepEqual(await host.evaluate(() => window.host.command('setDnd', true)), { ok: true, result: true });
     assert.deepEqual(await host.evaluate(() => window.host.waitFor('dnd-change')), { on: true });
     assert.equal(await callCause('erin'), 'busy');
+
+    // Caller lookup: the frame's phone asks the host page, which answers through the helper.
+    assert.deepEqual(await host.evaluate(() => window.host.command('setDnd', false)), { ok: true, result: true });
+    const from = await host.evaluate(() => window.host.log.length);
+    assert.equal(await vw(alice, () => window.vw.el().call('erin')), true);
+    const received = await host.evaluate((f) => window.host.waitFor('call-received', { from: f }), from);
+    assert.deepEqual(received.contact, { name: 'Alice Bridge-CRM' });
+    const frame = host.frames().find((f) => f.url().includes('bridge-frame.html'));
+    await frame.waitForFunction(() => /Alice Bridge-CRM/.test(window.vw.part('incoming')?.textContent));
+    assert.deepEqual(await host.evaluate(() => window.host.command('reject')), { ok: true, result: true });
+    assert.equal((await host.evaluate((f) => window.host.waitFor('call-ended', { from: f }), from)).contact.name, 'Alice Bridge-CRM');
   });
 });

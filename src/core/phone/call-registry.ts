@@ -6,15 +6,16 @@ import { DTMF_DIGITS, normalizeDialString } from '../dial-string.js';
 import { referOptions, type AgentEvents, type ReferAccept, type SipAgent, type SipSession } from '../jssip-adapter.js';
 import type { ToneKind } from '../tones.js';
 import { referTarget, TransferRequests, type PendingTransfer, type ReferPolicy, type ReferUri } from '../transfer-request.js';
-import type { EndCause, Party, PhoneEventMap, PhoneState, WidgetState } from '../types.js';
+import type { CallReceivedDetail, EndCause, Party, PhoneEventMap, PhoneState, WidgetState } from '../types.js';
 import type { QualitySample } from '../quality/stats-sample.js';
 import type { RecoveryReason } from '../call/recovery.js';
 import type { AudioSession } from './audio-session.js';
 import { callerOf, type Caller } from './caller-identity.js';
 import { IncomingPolicy } from './incoming-policy.js';
+import { ContactLookup } from './contact-lookup.js';
 import type { PhoneSettings } from './settings.js';
 
-type CallEvents = PhoneEventMap & { 'transfer-request-change': Record<string, never> };
+type CallEvents = PhoneEventMap & { 'transfer-request-change': Record<string, never>; 'contact-change': Record<string, never> };
 
 /** What the registry reads from, and tells, its phone. */
 export interface RegistryContext {
@@ -51,6 +52,15 @@ export class CallRegistry {
   readonly policy = new IncomingPolicy();
   /** A transfer the far end asked for, waiting for the user (`refer-policy="ask"`). */
   readonly transferRequests: TransferRequests;
+  /** Caller lookup (`resolveContact`): each call's contact. */
+  readonly contacts = new ContactLookup();
+  /** Calls whose lookup has not answered yet. */
+  private readonly looking = new Set<string>();
+  /**
+   * Inbound calls whose `call-received` waits for their lookup (at most its timeout, and never past the call's
+   * next event). The ringing does not wait: the call rings, and shows its number, at once.
+   */
+  private readonly unannounced = new Map<string, Omit<CallReceivedDetail, 'id' | 'contact'>>();
 
   constructor(private readonly ctx: RegistryContext) {
     this.transferRequests = new TransferRequests(() => ctx.emit('transfer-request-change', {}));
@@ -210,15 +220,25 @@ export class CallRegistry {
     const caller = callerOf(remote, request);
     const alone = !this.live();
     const call = this.create('inbound', caller.number, caller.from, session, alone);
-    this.ctx.emit('call-received', { id: call.id, from: caller.from, to: caller.to, paths: caller.paths });
+    this.unannounced.set(call.id, { from: caller.from, to: caller.to, paths: caller.paths });
+    if (!this.looking.has(call.id)) this.announce(call.id);
     // Only a call that rings alone answers by itself; a second call waits for the user.
     const after = alone ? this.policy.answerAfter(request) : null;
     if (after !== null) this.policy.schedule(call.id, after, () => this.foreground === call && call.state === 'incoming' && this.answer());
   }
 
+  /** `call-received` for call `id`, with its contact, if it has not been fired yet. */
+  private announce(id: string): void {
+    const received = this.unannounced.get(id);
+    if (!received) return;
+    this.unannounced.delete(id);
+    this.ctx.emit('call-received', { id, ...received, contact: this.contacts.of(id) });
+  }
+
   /** Do-not-disturb refused a call: it never rang, and is listed as missed (one `call-ended`, no `call-received`). */
   private refusedByDnd(caller: Caller, cause: 'busy' | 'unavailable'): void {
-    const ended = { id: newId(), direction: 'inbound' as const, number: caller.number, duration: 0, cause, quality: null };
+    const contact = this.contacts.cached(caller.number);
+    const ended = { id: newId(), direction: 'inbound' as const, number: caller.number, duration: 0, cause, quality: null, contact };
     this.ctx.history()?.record(ended, caller.from.name, Date.now(), true);
     this.ctx.emit('call-ended', ended);
   }
@@ -243,8 +263,14 @@ export class CallRegistry {
         voice,
       },
       {
-        stateChanged: (c, state, prev) => emit('state-change', { id: c.id, state, previous: prev }),
-        started: (c) => emit('call-started', { id: c.id, direction: c.direction, number: c.number }),
+        stateChanged: (c, state, prev) => {
+          this.announce(c.id);
+          emit('state-change', { id: c.id, state, previous: prev });
+        },
+        started: (c) => {
+          this.announce(c.id);
+          emit('call-started', { id: c.id, direction: c.direction, number: c.number });
+        },
         ended: (c, cause) => this.ended(c, cause),
         dtmf: (c, digit, dir) => emit('dtmf', { id: c.id, digit, direction: dir }),
         muteChanged: (c, muted) => emit('mute-change', { id: c.id, muted }),
@@ -266,6 +292,16 @@ export class CallRegistry {
     // Wired before anyone hears of the call, so a listener may act on it at once.
     if (session) call.attach(session);
     this.calls.set(call.id, call);
+    // Known numbers show their contact at once; others show the number until the hook answers.
+    const lookup = this.contacts.look(call.id, number, direction);
+    if (lookup) {
+      this.looking.add(call.id);
+      void lookup.then(() => {
+        this.looking.delete(call.id);
+        emit('contact-change', {});
+        this.announce(call.id);
+      });
+    }
     // A second call rings beside the current one, which stays in the foreground.
     if (foreground) {
       this.foreground = call;
@@ -275,13 +311,16 @@ export class CallRegistry {
   }
 
   private ended(call: Call, cause: EndCause): void {
+    this.announce(call.id);
     this.calls.delete(call.id);
     this.transferRequests.drop(call.id);
     this.policy.drop(call.id);
     if (this.calls.size === 0) this.ctx.audio.callsGone();
     // Every outbound call reports call-started before call-ended, even one that never left (no microphone).
     if (call.direction === 'outbound') call.reportStarted();
-    const ended = { id: call.id, direction: call.direction, number: call.number, duration: call.duration, cause, quality: call.qualitySummary };
+    const contact = this.contacts.of(call.id);
+    this.contacts.drop(call.id);
+    const ended = { id: call.id, direction: call.direction, number: call.number, duration: call.duration, cause, quality: call.qualitySummary, contact };
     // Missed: rang here, nobody answered, and no other phone of this user did either.
     const missed = call.direction === 'inbound' && call.connectedAt === null && !call.answeredElsewhere && (cause === 'canceled' || cause === 'no-answer');
     this.ctx.history()?.record(ended, call.remote.name, call.startedAt, missed);

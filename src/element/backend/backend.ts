@@ -14,6 +14,8 @@ export interface CallSummary {
 export interface PhoneCommands {
   readonly registrationState: RegistrationState;
   readonly calls: CallSummary[];
+  /** The ring and call volumes, 0..1; null while unknown (dialog mode, before the popup reports). */
+  readonly volumes: Readonly<{ ring: number; call: number }> | null;
   call(number: string): boolean;
   answer(): boolean;
   reject(): boolean;

@@ -50,6 +50,10 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
     return this.part.value?.calls ?? [];
   }
 
+  get volumes() {
+    return this.part.value?.volumes ?? null;
+  }
+
   /** The popup window's state, for the launcher. */
   get state(): DialogState {
     return this.part.value?.state ?? (this.early ? 'opening' : 'closed');

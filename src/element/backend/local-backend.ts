@@ -28,6 +28,10 @@ export class LocalBackend implements PhoneBackend {
       .map((c) => ({ id: c.id, state: c.state, direction: c.direction, number: c.number, name: c.remote.name }));
   }
 
+  get volumes() {
+    return this.phone.volumes;
+  }
+
   private get phone() {
     return this.controller.phone;
   }

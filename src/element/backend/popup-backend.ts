@@ -39,6 +39,10 @@ export class PopupBackend implements PhoneBackend {
     return this.dialog.snapshot?.calls ?? [];
   }
 
+  get volumes() {
+    return this.dialog.snapshot?.volumes ?? null;
+  }
+
   /** A popup the main file opened in a click before this chunk arrived (null: blocked). */
   adopt(opened: TokenedPopup | null, extra: DialogConfig): boolean {
     return this.dialog.adopt(opened, extra);

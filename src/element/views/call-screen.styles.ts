@@ -32,6 +32,14 @@ export const callScreenStyles = css`
       font-size: 26px;
       font-weight: 600;
     }
+    img.avatar {
+      object-fit: cover;
+    }
+    .name a {
+      color: inherit;
+      text-decoration: underline;
+      text-underline-offset: 3px;
+    }
     .call[data-ringing] .avatar {
       animation: pulse 1.4s ease-in-out infinite;
     }

@@ -9,10 +9,10 @@ export class CallWaitingView extends ViewElement {
     const waiting = this.snapshot?.waiting;
     if (!waiting) return nothing;
     return html`<div part="call-waiting" class="waiting" role="group" aria-label=${this.t.secondCall}>
-      <span class="who"><span class="label">${this.t.secondCall}</span> <strong>${waiting.remote.name}</strong></span>
+      <span class="who"><span class="label">${this.t.secondCall}</span> <strong>${waiting.contact?.name ?? waiting.remote.name}</strong></span>
       <button class="decline small" aria-label=${this.t.declineSecondCall} @click=${() => this.actions?.reject()}>${hangupIcon}</button>
       <button class="accept small" aria-label=${this.t.answerSecondCall} @click=${() => this.actions?.answer()}>${phoneIcon}</button>
-      <span class="visually-hidden" role="alert">${fill(this.t.secondCallFrom, { name: waiting.remote.name })}</span>
+      <span class="visually-hidden" role="alert">${fill(this.t.secondCallFrom, { name: waiting.contact?.name ?? waiting.remote.name })}</span>
     </div>`;
   }
 }

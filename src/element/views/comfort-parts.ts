@@ -2,22 +2,11 @@ import { html, nothing } from 'lit';
 import type { CallSnapshot, PhoneSnapshot } from '../phone-context.js';
 import type { PhoneActions } from '../phone-actions.js';
 import type { Strings } from '../strings.js';
+import { renderSwitch } from './switch.js';
 
 /** Settings: the do-not-disturb switch, with what callers get while it is on. */
 export function renderDndSwitch(s: PhoneSnapshot, t: Strings, actions: PhoneActions | undefined) {
-  return html`<div class="switch-row">
-      <span id="dnd-label">${t.doNotDisturb}</span>
-      <button
-        part="switch dnd-switch"
-        class="switch"
-        role="switch"
-        aria-checked=${s.dnd ? 'true' : 'false'}
-        aria-labelledby="dnd-label"
-        aria-describedby="dnd-note"
-        @click=${() => actions?.setDnd(!s.dnd)}
-      ></button>
-    </div>
-    <p id="dnd-note" class="note">${t.doNotDisturbNote}</p>`;
+  return renderSwitch({ name: 'dnd-switch', label: t.doNotDisturb, on: s.dnd, note: t.doNotDisturbNote, toggle: (on) => actions?.setDnd(on) });
 }
 
 /** Settings: the ring volume (0 mutes the ringer, not the calls) and the call volume, 0-100 %. */

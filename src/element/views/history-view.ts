@@ -41,8 +41,9 @@ export class HistoryView extends ViewElement {
                   <span class="visually-hidden">${kind}:</span>
                   <span class="direction" aria-hidden="true">${e.direction === 'inbound' ? incomingIcon : outgoingIcon}</span>
                   <span class="who">
-                    <span class="name">${e.name}</span>
-                    ${e.name !== e.number ? html`<span class="number">${e.number}</span>` : nothing}
+                    <span class="name">${e.contact?.name ?? e.name}</span>
+                    ${e.contact?.detail ? html`<span part="contact-detail" class="number">${e.contact.detail}</span>` : nothing}
+                    ${(e.contact?.name ?? e.name) !== e.number ? html`<span class="number">${e.number}</span>` : nothing}
                     ${this.quality(e)}
                   </span>
                   <span class="when">

@@ -38,6 +38,12 @@ export const settingsViewStyles = css`
     .field select:hover {
       border-color: var(--_bg-border-active);
     }
+    /* The volume sliders take the theme's accent, not the browser's blue. */
+    .field input[type='range'] {
+      accent-color: var(--_fg-accent);
+      margin: 0;
+    }
+    input[type='range']:focus-visible,
     select:focus-visible {
       outline: 2px solid var(--_bg-border-active);
       outline-offset: 1px;

@@ -6,6 +6,7 @@ import { fill } from '../strings.js';
 import { ViewElement } from './view-element.js';
 import { settingsViewStyles } from './settings-view.styles.js';
 import { renderDndSwitch, renderVolumes } from './comfort-parts.js';
+import { renderSwitch } from './switch.js';
 import { renderPreflight, type PreflightView } from './preflight-result.js';
 import { loadChunk } from '../../shared/lazy-chunks.js';
 
@@ -113,20 +114,14 @@ export class SettingsView extends ViewElement {
         support === 'unsupported'
           ? nothing
           : html`<h2>${t.notifications}</h2>
-            <div class="switch-row">
-              <span id="notifications-label">${t.desktopNotifications}</span>
-              <button
-                part="switch notifications-switch"
-                class="switch"
-                role="switch"
-                aria-checked=${this.notificationsEnabled ? 'true' : 'false'}
-                aria-labelledby="notifications-label"
-                aria-describedby=${support === 'denied' ? 'notifications-denied' : nothing}
-                ?disabled=${support === 'denied'}
-                @click=${() => this.actions?.setNotifications(!this.notificationsEnabled)}
-              ></button>
-            </div>
-            ${support === 'denied' ? html`<p id="notifications-denied" class="note">${t.notificationsDenied}</p>` : nothing}`
+            ${renderSwitch({
+              name: 'notifications-switch',
+              label: t.desktopNotifications,
+              on: this.notificationsEnabled,
+              note: support === 'denied' ? t.notificationsDenied : null,
+              disabled: support === 'denied',
+              toggle: (on) => this.actions?.setNotifications(on),
+            })}`
       }
     </div>`;
   }

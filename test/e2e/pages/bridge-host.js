@@ -30,13 +30,15 @@ window.host = {
   log,
   raw,
   /** Embeds the widget page and connects; resolves with hello's answer and how long it took. */
-  async connect(src, origin, timeout = 10000) {
+  async connect(src, origin, timeout = 10000, contacts = null) {
     const started = performance.now();
     frame = document.createElement('iframe');
     frame.allow = 'microphone; autoplay';
     frame.src = src;
     document.body.append(frame);
-    bridge = connectWidgetFrame(frame, { origin, timeout });
+    // Caller lookup: `contacts` maps a number to the contact this host's CRM answers.
+    const resolveContact = contacts ? async (number) => contacts[number] ?? null : undefined;
+    bridge = connectWidgetFrame(frame, { origin, timeout, resolveContact });
     for (const name of EVENTS) bridge.on(name, (detail) => log.push({ name, detail }));
     const hello = await bridge.ready;
     return { hello, ms: performance.now() - started };

@@ -5,7 +5,7 @@
  * `data:`, `blob:` or anything else.
  */
 
-import { isLoopbackHost } from '../shared/origins.js';
+import { isLoopbackHost } from './origins.js';
 
 export type UrlUse = 'resource' | 'link';
 
