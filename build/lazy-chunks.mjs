@@ -92,7 +92,17 @@ const SHARED_PREFIX = '\0voice-widget-shared:';
 export function sharedModules() {
   const block = /registerChunk\('shared', \{([\s\S]*?)\n\}\);/.exec(readFileSync(SHARED_FROM, 'utf8'));
   if (!block) throw new Error("build/lazy-chunks: no registerChunk('shared', …) in src/element/views/lazy-views.ts");
-  return new Map([...block[1].matchAll(/^\s+'?([\w@/.-]+?)'?: \{([^}]*)\}/gm)].map((m) => [m[1], new Set(m[2].split(',').map((n) => n.trim()).filter(Boolean))]));
+  return new Map(
+    [...block[1].matchAll(/^\s+'?([\w@/.-]+?)'?: \{([^}]*)\}/gm)].map((m) => [
+      m[1],
+      new Set(
+        m[2]
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean),
+      ),
+    ]),
+  );
 }
 
 /**
@@ -124,7 +134,9 @@ export function sharedImports() {
         for (const spec of key ? node.specifiers : []) {
           const name = spec.type === 'ImportSpecifier' ? spec.imported.name : '*';
           if (!lent.get(key).has(name))
-            this.error(`${path.relative(SRC, id)} imports ${name} from ${key}, which the main file does not lend: add it to registerChunk('shared', …) in src/element/views/lazy-views.ts`);
+            this.error(
+              `${path.relative(SRC, id)} imports ${name} from ${key}, which the main file does not lend: add it to registerChunk('shared', …) in src/element/views/lazy-views.ts`,
+            );
         }
       }
     },

@@ -25,9 +25,11 @@ export const SIZE_CEILINGS = {
   // history views became chunks; JsSIP's debug logs and unused reason phrases went);
   // then do-not-disturb, auto-answer and volumes (+2.0), call quality's indicator,
   // history quality, voice processing and the preflight runner (+2.4), and network
-  // recovery gave 84.9 / 41.5 KB gz on 2026-12-07.
-  bundleTotalGzip: 85 * KB,
-  bundleOwnGzip: 42 * KB,
+  // recovery gave 84.9 / 41.5 KB gz on 2026-12-07. Then Lit templates minified (-0.2),
+  // the in-call screen as a chunk (-0.8) and the lazy views' sheets in their chunks (-0.5),
+  // with caller lookup merged in (+1.0): 84.3 / 40.8 KB gz.
+  bundleTotalGzip: 84.5 * KB,
+  bundleOwnGzip: 41 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */

@@ -1,7 +1,7 @@
 // The public element: its documentation (the manifest is generated from it), properties, one-line public methods
 // and lifecycle. Its length is that documentation (~150 lines of @attr, @fires, @csspart and @cssprop; a JSDoc
 // line for each property and method); what the element does lives in the modules it imports.
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, adoptStyles, html, nothing, type PropertyValues } from 'lit';
 import { provide } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import type { DtmfMode, ErrorCode, RegistrationState, WidgetState } from '../core/types.js';
@@ -484,6 +484,12 @@ export class VoiceWidget extends LitElement {
 
   /** The first full render waits for the first registration (briefly): src/element/first-render.ts. */
   private readonly firstRender = new FirstRenderHold(this);
+  private hasStyles = false;
+
+  /** Lit's shadow root without its sheets: building them is main-thread work the socket need not wait for. */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    return this.shadowRoot ?? this.attachShadow(VoiceWidget.shadowRootOptions);
+  }
 
   /** Also waits for the held first render: after `updateComplete` the element shows its launcher. */
   protected override async getUpdateComplete(): Promise<boolean> {
@@ -556,6 +562,9 @@ export class VoiceWidget extends LitElement {
 
   override render() {
     if (this.firstRender.holding) return nothing;
+    // The first full render adopts the sheets (before the views of lazy chunks add theirs).
+    if (!this.hasStyles) adoptStyles(this.renderRoot as ShadowRoot, VoiceWidget.elementStyles);
+    this.hasStyles = true;
     const url = this.stylesUrl;
     return html`${this.styleSheet.link(url)}
       <div id="webrtc-widget" class="root">${

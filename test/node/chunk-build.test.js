@@ -43,7 +43,7 @@ test('a chunk importing a lent name reads it from the main file; a name not lent
 test('html templates lose the indentation of their static text; expressions and other strings stay', async () => {
   assert.equal(minifyHtml('\n      <button\n        part="x"\n      >\n        '), ' <button part="x" > ');
   const code = await buildOne(
-    "const html = (s: TemplateStringsArray, ...v: unknown[]) => [s, v];\nconst other = `a\n    b`;\nexport const t = html`<p>\n    ${`x\n    y`}\n  </p>`;\nexport { other };\n",
+    'const html = (s: TemplateStringsArray, ...v: unknown[]) => [s, v];\nconst other = `a\n    b`;\nexport const t = html`<p>\n    ${`x\n    y`}\n  </p>`;\nexport { other };\n',
     [transpileTs(), minifyHtmlTemplates({ include: /entry\.ts$/ })],
   );
   assert.ok(code.includes('html `<p> ${`x\n    y`} </p>`') || code.includes('html`<p> ${`x\n    y`} </p>`'), code);
