@@ -309,6 +309,10 @@ export class VoiceWidget extends LitElement {
   private t: Strings = stringsFor(null, null);
   /** The call whose Answer button already got the focus. */
   private focusedFor: string | null = null;
+  /** The first full render waits for the first registration (briefly): src/element/first-render.ts. */
+  private readonly firstRender = new FirstRenderHold(this);
+  /** The sheets are adopted at the first full render. */
+  private hasStyles = false;
 
   /** The short-lived widget token. */
   @property() token: string | null = null;
@@ -481,10 +485,6 @@ export class VoiceWidget extends LitElement {
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────────
-
-  /** The first full render waits for the first registration (briefly): src/element/first-render.ts. */
-  private readonly firstRender = new FirstRenderHold(this);
-  private hasStyles = false;
 
   /** Lit's shadow root without its sheets: building them is main-thread work the socket need not wait for. */
   protected override createRenderRoot(): HTMLElement | DocumentFragment {

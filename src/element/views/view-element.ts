@@ -11,6 +11,12 @@ import { stringsFor, type Strings } from '../strings.js';
  * styles and id references (`for`, `aria-labelledby`) reach it as before.
  */
 export abstract class ViewElement extends LitElement {
+  /**
+   * A view of a lazy chunk brings its own sheets (the root's styles hold only the main file's views): added to
+   * the root's shadow root, after the sheets there, when the view is first connected to it.
+   */
+  static viewStyles: readonly CSSResult[] = [];
+
   @consume({ context: phoneContext, subscribe: true })
   @state()
   protected snapshot?: PhoneSnapshot;
@@ -20,12 +26,6 @@ export abstract class ViewElement extends LitElement {
 
   /** The words in use (the root's language and overrides). */
   @property({ attribute: false }) t: Strings = stringsFor(null, null);
-
-  /**
-   * A view of a lazy chunk brings its own sheets (the root's styles hold only the main file's views): added to
-   * the root's shadow root, after the sheets there, when the view is first connected to it.
-   */
-  static viewStyles: readonly CSSResult[] = [];
 
   protected override createRenderRoot(): HTMLElement {
     return this;
