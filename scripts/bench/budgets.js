@@ -25,11 +25,12 @@ export const SIZE_CEILINGS = {
   // history views became chunks; JsSIP's debug logs and unused reason phrases went);
   // then do-not-disturb, auto-answer and volumes (+2.0), call quality's indicator,
   // history quality, voice processing and the preflight runner (+2.4), and network
-  // recovery gave 84.9 / 41.5 KB gz on 2026-12-07. Then Lit templates minified (-0.2),
-  // the in-call screen as a chunk (-0.8) and the lazy views' sheets in their chunks (-0.5),
-  // with caller lookup merged in (+1.0): 84.3 / 40.8 KB gz.
-  bundleTotalGzip: 84.5 * KB,
-  bundleOwnGzip: 41 * KB,
+  // recovery gave 84.9 / 41.5 KB gz on 2026-12-07; multi-tab's main-file part (the
+  // election and the follower are the `tabs` chunk) +0.64 / +0.52. Then Lit templates
+  // minified (-0.2), the in-call screen as a chunk (-0.8) and the lazy views' sheets in
+  // their chunks (-0.5), with caller lookup merged in (+1.0): 84.3 / 40.8 KB gz before multi-tab.
+  bundleTotalGzip: 85 * KB,
+  bundleOwnGzip: 41.5 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */

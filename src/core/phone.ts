@@ -312,13 +312,16 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     this.apply();
   }
 
-  /** Unregisters and closes the connection, ending any call. Keeps the configuration. */
-  stop(): void {
+  /**
+   * Unregisters and closes the connection, ending any call. Keeps the configuration. `abandon`: close without
+   * unregistering (multi-tab: another tab registers the same instance id, and an un-REGISTER could remove its binding).
+   */
+  stop(abandon = false): void {
     this.started = false;
     this.tokens.stopTimers();
     for (const call of this.registry.calls.values()) call.abort('local-hangup');
     this.audio.dispose();
-    this.closeConnection();
+    this.closeConnection(abandon);
     this.setRegistration('unregistered', null);
     this.updatePhoneState();
   }
@@ -359,6 +362,11 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     if (this.registry.live()) this.restartPending = true;
     else this.closeConnection();
     this.setRegistration('failed', 'blocked by the Content-Security-Policy');
+  }
+
+  /** Multi-tab: the SIP instance id is this user's in this browser (shared by its tabs), not this tab's. */
+  set sharedInstance(on: boolean) {
+    this.connection.sharedInstance = on;
   }
 
   /** Best effort as the page goes away: unregister, so the server does not keep a dead binding. */
@@ -508,8 +516,8 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     this.updatePhoneState();
   }
 
-  private closeConnection(): void {
-    this.connection.close();
+  private closeConnection(abandon = false): void {
+    this.connection.close(abandon);
     this.registration.reset(true);
     this.restartPending = false;
   }

@@ -65,7 +65,7 @@ export interface DialogCloseDetail {
 }
 
 /** Problems that leave the phone fully working (it keeps its own look, say). */
-export type WarningCode = 'styles-failed';
+export type WarningCode = 'styles-failed' | 'multi-tab-failed';
 
 export interface WarningDetail {
   code: WarningCode;
@@ -136,6 +136,8 @@ export interface CallStartedDetail {
   direction: CallDirection;
   /** The remote user part, normalised as dialled. */
   number: string;
+  /** Set by the element: true only in the tab where the call was placed or answered (multi-tab; always true with `multi-tab="off"`). */
+  handledHere?: boolean;
 }
 
 export interface CallEndedDetail {
@@ -149,6 +151,8 @@ export interface CallEndedDetail {
   quality: CallQuality | null;
   /** What the host's `resolveContact` said of the other party (checked), or null. */
   contact: Contact | null;
+  /** Set by the element: true in exactly one tab (where the call was placed, answered or declined, else the leader's). */
+  handledHere?: boolean;
 }
 
 export type { PreflightReport, PreflightProgress };

@@ -72,6 +72,7 @@ export const ATTRIBUTES = [
   { name: 'floating', type: 'boolean' },
   { name: 'click-to-call', type: 'boolean', data: true, option: true },
   { name: 'bridge-origins', type: 'string', data: true },
+  { name: 'multi-tab', type: 'string', values: ['shared', 'off'], data: true, option: true },
   { name: 'strings', type: 'object', attribute: false, popup: true, option: true },
   { name: 'quality-thresholds', type: 'object', attribute: false, popup: true, phone: 'qualityThresholds', option: true },
   { name: 'noise-suppression', type: 'string', values: ['on', 'off'], popup: true, phone: 'noiseSuppression', data: true, option: true },

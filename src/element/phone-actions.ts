@@ -39,6 +39,8 @@ export interface PhoneActions {
   runPreflight(): Promise<PreflightReport>;
   /** A recent call clicked: back to the dialer, calling that number. */
   redial(number: string): void;
+  /** Multi-tab: moves the phone to this tab (between calls). */
+  usePhoneHere(): void;
 }
 
 export const actionsContext = createContext<PhoneActions>(Symbol.for('voice-widget.actions'));

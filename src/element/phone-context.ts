@@ -37,6 +37,8 @@ export interface PhoneSnapshot {
   readonly dnd: boolean;
   /** The ring and call volumes, 0..1. */
   readonly volumes: Readonly<{ ring: number; call: number }>;
+  /** Multi-tab: another tab holds the phone (its audio, its microphone); this one mirrors it. */
+  readonly heldElsewhere: boolean;
 }
 
 export interface CallSnapshot {

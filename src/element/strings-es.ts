@@ -76,6 +76,12 @@ export const es: Strings = {
   testRinger: 'Probar el timbre',
   enableSound: 'Activar el sonido',
   soundBlocked: 'El sonido está apagado',
+  otherTab: {
+    idle: 'El teléfono está en tu otra pestaña',
+    audio: 'El audio está en tu otra pestaña',
+    soundBlocked: 'Haz clic para activar el sonido en la pestaña que tiene el teléfono',
+    useHere: 'Usar aquí',
+  },
   notifications: 'Notificaciones',
   desktopNotifications: 'Notificación de escritorio para llamadas entrantes',
   notificationsDenied: 'Bloqueadas en la configuración del sitio del navegador',

@@ -82,6 +82,8 @@ export interface Strings {
   testRinger: string;
   enableSound: string;
   soundBlocked: string;
+  /** Multi-tab, in a tab that mirrors the phone held by another tab of this user. */
+  otherTab: { idle: string; audio: string; soundBlocked: string; useHere: string };
   notifications: string;
   desktopNotifications: string;
   notificationsDenied: string;
@@ -187,6 +189,12 @@ export const en: Strings = {
   testRinger: 'Test ringer',
   enableSound: 'Enable sound',
   soundBlocked: 'Sound is off',
+  otherTab: {
+    idle: 'The phone is in your other tab',
+    audio: 'Audio is in your other tab',
+    soundBlocked: 'Click to enable sound in the tab that holds the phone',
+    useHere: 'Use here',
+  },
   notifications: 'Notifications',
   desktopNotifications: 'Desktop notification for incoming calls',
   notificationsDenied: 'Blocked in the browser’s site settings',

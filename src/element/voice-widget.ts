@@ -14,7 +14,8 @@ import type { QualitySample } from '../core/quality/stats-sample.js';
 import type { QualityThresholds } from '../core/quality/thresholds.js';
 import { LazyFrameBridge } from '../bridge/lazy-frame-bridge.js';
 import type { CallSummary, PhoneBackend } from './backend/backend.js';
-import { LocalBackend } from './backend/local-backend.js';
+import { LocalBackend, type LocalUi } from './backend/local-backend.js';
+import { LazyTabs, type MultiTab } from '../multi-tab/lazy-tabs.js';
 import { LazyPopupBackend } from './backend/lazy-popup-backend.js';
 import { applyAttributes, checkedUrl, jsonConverter, popupConfig, popupHref } from './attribute-apply.js';
 import { announcement } from './announcement.js';
@@ -78,6 +79,7 @@ import { styles } from './voice-widget.styles.js';
  * @attr noise-suppression - `on` (default: the browser's) or `off`; switchable during a call.
  * @attr echo-cancellation - `on` (default: the browser's) or `off`; switchable during a call.
  * @attr auto-gain-control - `on` (default: the browser's) or `off`; switchable during a call.
+ * @attr multi-tab - `shared` (default): the tabs of one user share one phone (one registration, every tab rings, any tab acts); `off`: a phone per tab. Spa mode only.
  * @attr bridge-origins - Iframe bridge: space-separated origins (`https://crm.example.com`, `https://*.example.com` for subdomains) whose page, as this frame's parent, may run the element's methods and get its events by postMessage.
  *
  * @fires widget-load - The widget has rendered for the first time. `{createdAt, sessionId}`
@@ -164,6 +166,8 @@ import { styles } from './voice-widget.styles.js';
  * @csspart contact-detail - The contact's second line (`resolveContact`'s `detail`), on the call screens and in history.
  * @csspart sound-blocked - The bar shown while the browser blocks sound.
  * @csspart enable-sound - Its "Enable sound" button.
+ * @csspart other-tab - Multi-tab: the bar saying the phone (its audio) is in another tab of this user.
+ * @csspart use-here - Its "Use here" button (between calls): this tab takes the phone.
  *
  * @cssprop [--widget-width=264px] - Panel width.
  * @cssprop [--widget-height=460px] - Panel height.
@@ -213,7 +217,11 @@ import { styles } from './voice-widget.styles.js';
 export class VoiceWidget extends LitElement {
   static override styles = styles;
 
-  private readonly controller = new PhoneController(this, (snapshot) => (this.snapshot = snapshot));
+  private readonly controller = new PhoneController(this, (snapshot) => {
+    this.snapshot = snapshot;
+    this.tabs.published(snapshot);
+  });
+
   private readonly notifier = new IncomingNotifier(this, () => this.t.incomingCall);
   private readonly transferNotes = new TransferNotes(this, () => this.t);
   private readonly styleSheet = new CustomStyles((message) => {
@@ -221,14 +229,23 @@ export class VoiceWidget extends LitElement {
     fireWarning(this, 'styles-failed', message);
   });
 
-  /** Spa mode: the phone in this page. */
-  private readonly local = new LocalBackend(this.controller, {
+  private readonly ui: LocalUi = {
     setPanelOpen: (open) => this.setPanelOpen(open),
     dial: (number, showDialer) => {
       this.number = number;
       if (showDialer) this.view = 'dialer';
     },
     transferSent: (number) => this.transferNotes.sent(this.snapshot.call!.id, number),
+  };
+  /** Spa mode: the phone in this page. */
+  private readonly local = new LocalBackend(this.controller, this.ui);
+  /** Multi-tab: which tab of this user holds the phone; the others mirror it and send it their commands. */
+  private readonly tabs = new LazyTabs(this, this.controller, {
+    run: (name, args) => (this[name as 'call'] as (...a: unknown[]) => unknown).apply(this, args),
+    token: () => this.token,
+    ui: this.ui,
+    fail: (code, message) => this.fail(code, message),
+    warn: (message) => fireWarning(this, 'multi-tab-failed', message),
   });
 
   /** Dialog mode: the popup phone that this element fronts for. */
@@ -290,6 +307,7 @@ export class VoiceWidget extends LitElement {
       this.call(number);
     },
     runPreflight: () => this.runPreflight(),
+    usePhoneHere: () => void this.tabs.claim(),
   };
 
   /** The dial field's text. */
@@ -434,6 +452,9 @@ export class VoiceWidget extends LitElement {
    */
   @property({ attribute: 'bridge-origins' }) bridgeOrigins: string | null = null;
 
+  /** `shared` (default): the tabs of one user and server share one phone (one registration); `off`: a phone per tab. Spa mode only. */
+  @property({ attribute: 'multi-tab' }) multiTab: MultiTab = 'shared';
+
   constructor() {
     super();
     this.addController(new UserGestures(this, () => this.snapshot));
@@ -443,9 +464,9 @@ export class VoiceWidget extends LitElement {
     });
   }
 
-  /** Where commands go: this page's phone, or in dialog mode the popup's. */
+  /** Where commands go: this page's phone, another tab's (multi-tab), or in dialog mode the popup's. */
   private get backend(): PhoneBackend {
-    return this.mode === 'dialog' ? this.popup : this.local;
+    return this.mode === 'dialog' ? this.popup : (this.tabs.follower ?? this.local);
   }
 
   /** @deprecated Use `open` (a framework that sets `open` as a property no longer overwrites a method). */
@@ -524,8 +545,9 @@ export class VoiceWidget extends LitElement {
     const config = applyAttributes(this, (property) => changed.has(property as keyof VoiceWidget), fail);
     // An open panel may show the settings or recent calls next: their chunk loads now (a failure is told when they are shown).
     if (changed.has('open') && this.open && this.mode !== 'dialog') loadPanelViews().catch(() => undefined);
-    // In dialog mode the popup's phone registers; this one never goes on the network.
-    if (changed.has('mode')) this.controller.setActive(this.mode !== 'dialog');
+    // In dialog mode the popup's phone registers, and with multi-tab the leader tab's; this one stays off the network.
+    this.tabs.want(this.multiTab !== 'off' && this.mode !== 'dialog');
+    this.controller.setActive(this.mode !== 'dialog' && this.tabs.leading);
     // Dialog mode: `open` set by the host opens or closes the popup (the popup's own opening and closing set it too).
     if (changed.has('open')) this.open = this.backend.setOpen(this.open);
     if (changed.has('bridgeOrigins')) this.bridge.setOrigins(this.bridgeOrigins);
@@ -535,6 +557,7 @@ export class VoiceWidget extends LitElement {
     if (changed.has('ringtone')) this.controller.phone.setRingtone((this.ringtoneUrl = checkedUrl('ringtone', this.ringtone, 'resource', fail)));
     if (changed.has('customStyles')) this.stylesUrl = this.styleSheet.watch(checkedUrl('custom-styles', this.customStyles, 'resource', fail));
     if (Object.keys(config).length > 0) this.controller.configure(config);
+    this.tabs.update(this.sipServer, this.token);
     // The attributes are checked and the phone configured (its WebSocket created): the first render may wait for it.
     if (!this.hasUpdated && this.mode !== 'dialog') this.firstRender.hold(this.controller.phone);
   }

@@ -42,7 +42,7 @@ describe('startup order', () => {
 
   it('a bad attribute never reaches the network: no WebSocket until it is fixed', async () => {
     const made = fakeSockets();
-    const el = await fixture<VoiceWidget>(html`<voice-widget ice-servers="[1]" sip-server="ws://127.0.0.1:9/ws" .token=${fakeToken()}></voice-widget>`);
+    const el = await fixture<VoiceWidget>(html`<voice-widget multi-tab="off" ice-servers="[1]" sip-server="ws://127.0.0.1:9/ws" .token=${fakeToken()}></voice-widget>`);
     await new Promise((r) => setTimeout(r, 50));
     expect(el.getState()).to.equal('error');
     expect(made).to.deep.equal([]);
@@ -54,7 +54,7 @@ describe('startup order', () => {
 
   it('a bad sip-server with a token set never reaches the network', async () => {
     const made = fakeSockets();
-    const el = await fixture<VoiceWidget>(html`<voice-widget sip-server="wss://" .token=${fakeToken()}></voice-widget>`);
+    const el = await fixture<VoiceWidget>(html`<voice-widget multi-tab="off" sip-server="wss://" .token=${fakeToken()}></voice-widget>`);
     await new Promise((r) => setTimeout(r, 50));
     expect(el.getState()).to.equal('error');
     expect(made).to.deep.equal([]);
@@ -65,6 +65,8 @@ describe('startup order', () => {
     const made = fakeSockets();
     const el = document.createElement('voice-widget');
     const log = recordEvents(el, ['widget-load']);
+    // A phone of this tab's own: a shared one (the default) first waits for the tabs' election.
+    el.setAttribute('multi-tab', 'off');
     el.setAttribute('sip-server', 'ws://127.0.0.1:9/ws');
     el.token = fakeToken();
     const start = performance.now();

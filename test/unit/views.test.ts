@@ -91,7 +91,7 @@ describe('views against a provided phone context', () => {
   it('the in-call view renders into itself (no shadow root) and its tools call the actions', async () => {
     const phone = await mount(html`<vw-in-call-view></vw-in-call-view>`);
     expect(phone.view.shadowRoot).to.equal(null);
-    expect(phone.querySelector('.name')!.textContent).to.equal('Grace');
+    expect(phone.querySelector('.name')!.textContent!.trim()).to.equal('Grace');
     part(phone, 'mute-button')!.click();
     part(phone, 'hold-button')!.click();
     part(phone, 'hangup-button')!.click();
