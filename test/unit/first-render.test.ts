@@ -42,7 +42,9 @@ describe('startup order', () => {
 
   it('a bad attribute never reaches the network: no WebSocket until it is fixed', async () => {
     const made = fakeSockets();
-    const el = await fixture<VoiceWidget>(html`<voice-widget multi-tab="off" ice-servers="[1]" sip-server="ws://127.0.0.1:9/ws" .token=${fakeToken()}></voice-widget>`);
+    const el = await fixture<VoiceWidget>(
+      html`<voice-widget multi-tab="off" ice-servers="[1]" sip-server="ws://127.0.0.1:9/ws" .token=${fakeToken()}></voice-widget>`,
+    );
     await new Promise((r) => setTimeout(r, 50));
     expect(el.getState()).to.equal('error');
     expect(made).to.deep.equal([]);
