@@ -28,9 +28,10 @@ export const SIZE_CEILINGS = {
   // recovery gave 84.9 / 41.5 KB gz on 2026-12-07; multi-tab's main-file part (the
   // election and the follower are the `tabs` chunk) +0.64 / +0.52. Then Lit templates
   // minified (-0.2), the in-call screen as a chunk (-0.8) and the lazy views' sheets in
-  // their chunks (-0.5), with caller lookup merged in (+1.0): 84.3 / 40.8 KB gz before multi-tab.
-  bundleTotalGzip: 85 * KB,
-  bundleOwnGzip: 41.5 * KB,
+  // their chunks (-0.5), with caller lookup merged in (+1.0): 84.3 / 40.8 KB gz before
+  // multi-tab, 85.3 / 41.8 KB gz with it (2026-12-07, 23:20).
+  bundleTotalGzip: 85.5 * KB,
+  bundleOwnGzip: 42 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */
