@@ -26,12 +26,14 @@ export const SIZE_CEILINGS = {
   // then do-not-disturb, auto-answer and volumes (+2.0), call quality's indicator,
   // history quality, voice processing and the preflight runner (+2.4), and network
   // recovery gave 84.9 / 41.5 KB gz on 2026-12-07; multi-tab's main-file part (the
-  // election and the follower are the `tabs` chunk) +0.64 / +0.52. Then Lit templates
-  // minified (-0.2), the in-call screen as a chunk (-0.8) and the lazy views' sheets in
-  // their chunks (-0.5), with caller lookup merged in (+1.0): 84.3 / 40.8 KB gz before
-  // multi-tab, 85.3 / 41.8 KB gz with it (2026-12-07, 23:20).
-  bundleTotalGzip: 85.5 * KB,
-  bundleOwnGzip: 42 * KB,
+  // election and the follower are the `tabs` chunk) +0.64 / +0.52; three-way calls
+  // and recording (merge/split, the recording policy, their buttons, indicator and
+  // events; the mixing and the recorder are lazy chunks) +1.8; recovery's network
+  // watch and TURN probe +0.3 / +0.3.
+  // budgets17's cuts (templates, the in-call chunk, the views' sheets: about -1.5 KB gz)
+  // came in with these; the ceilings stay main's until measured together.
+  bundleTotalGzip: 89.5 * KB,
+  bundleOwnGzip: 46 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */

@@ -50,7 +50,9 @@ export type ErrorCode =
   | 'csp-blocked'
   | 'popup-blocked'
   | 'popup-detached'
-  | 'chunk-failed';
+  | 'chunk-failed'
+  /** A recording could not start, or stopped at its size cap (docs/recording). */
+  | 'recording-failed';
 
 /** Dialog mode: a page took up a popup that was already running. */
 export interface DialogAttachedDetail {
@@ -261,6 +263,25 @@ export interface DndChangeDetail {
   on: boolean;
 }
 
+/** Calls merged (`merge()`: the ids mixed), or no longer (`ids` empty: split, or a leg ended). */
+export interface ConferenceChangeDetail {
+  ids: string[];
+}
+
+/** A call's recording, at `stopRecording()` or the call's end; nothing is uploaded. `duration` in seconds (pauses left out). */
+export interface RecordingAvailableDetail {
+  id: string;
+  blob: Blob;
+  mimeType: string;
+  duration: number;
+}
+
+/** A call's recording started or stopped (paused by a hold it goes on). */
+export interface RecordingChangeDetail {
+  id: string;
+  recording: boolean;
+}
+
 /** Core events, by name; the element fires each as a DOM event of the same name. */
 export interface PhoneEventMap {
   ready: ReadyDetail;
@@ -292,5 +313,9 @@ export interface PhoneEventMap {
   'token-expiring': TokenExpiringDetail;
   'token-expired': TokenExpiredDetail;
   'dnd-change': DndChangeDetail;
+  'conference-change': ConferenceChangeDetail;
+  /** A call's recording started or stopped. */
+  'recording-change': RecordingChangeDetail;
+  'recording-available': RecordingAvailableDetail;
   error: ErrorDetail;
 }

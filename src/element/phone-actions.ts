@@ -31,6 +31,10 @@ export interface PhoneActions {
   /** Do-not-disturb on or off. */
   setDnd(on: boolean): boolean;
   setVolume(kind: 'ring' | 'call', level: number): boolean;
+  merge(): boolean;
+  split(): boolean;
+  startRecording(): boolean;
+  stopRecording(): boolean;
   hide(): void;
   /** The dial field's text (kept by the root: `show(number)` and click-to-call fill it too). */
   setNumber(number: string): void;

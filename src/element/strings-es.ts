@@ -132,6 +132,13 @@ export const es: Strings = {
     'poor-network': 'Tu red es demasiado lenta o pierde demasiado para llamadas claras',
   },
   preflightNetwork: 'Red: {rtt} ms de ida y vuelta, {loss} % perdido, calidad {mos} de 5',
+  merge: 'Unir llamadas',
+  split: 'Separar llamadas',
+  mergedWith: 'Unidas: {names}',
+  record: 'Grabar',
+  stopRecording: 'Detener grabación',
+  recordingOn: 'Grabando',
+  recordingPaused: 'Grabación en pausa',
   outcome: {
     'local-hangup': 'Llamada finalizada',
     'remote-hangup': 'La otra parte colgó',

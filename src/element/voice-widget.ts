@@ -9,6 +9,7 @@ import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '..
 import { microphoneErrorCode } from '../core/call.js';
 import type { ReferPolicy } from '../core/transfer-request.js';
 import type { AutoAnswerMode, DndResponse } from '../core/phone/incoming-policy.js';
+import type { RecordingPolicy } from '../core/recording/limits.js';
 import type { VolumeKind, Volumes } from '../core/phone/ringer.js';
 import type { QualitySample } from '../core/quality/stats-sample.js';
 import type { QualityThresholds } from '../core/quality/thresholds.js';
@@ -73,6 +74,7 @@ import { styles } from './voice-widget.styles.js';
  * @attr dnd-response - What a caller hears under do-not-disturb: `busy` (486, default) or `unavailable` (480).
  * @attr auto-answer - `off` (default), `header` (answer when the INVITE's `Call-Info: …;answer-after=N` or `Alert-Info` asks; the SIP server keeps these only on calls it originates) or `always`.
  * @attr auto-answer-delay - Seconds `auto-answer="always"` waits before answering (0-60, default 0).
+ * @attr recording - Call recording: `off` (default), `on` (a Record button; `startRecording()`) or `announced` (as `on`, with two beeps both sides hear as it starts).
  * @attr open - Whether the panel (dialog mode: the popup) is open (reflects); setting it shows or hides it.
  * @attr floating - Pinned to the bottom-right corner of the window.
  * @attr click-to-call - `tel:` links and `[data-phone]` elements in the page call through the widget.
@@ -116,6 +118,9 @@ import { styles } from './voice-widget.styles.js';
  * @fires token-expiring - A quarter of the token's lifetime before it ends: set a new `token` now. `{expiresAt, secondsLeft}`
  * @fires token-expired - The token expired or was refused; set a new one. `{reason}`
  * @fires dnd-change - Do-not-disturb was turned on or off (`setDnd()` or the settings switch). `{on}`
+ * @fires conference-change - Calls were merged (`ids`: the two calls mixed), or no longer (`ids` empty: split, or a far end hung up). `{ids}`
+ * @fires recording-change - A call's recording started or stopped. `{id, recording}`
+ * @fires recording-available - A recording ended (`stopRecording()` or the call's end): the audio, never uploaded. `{id, blob, mimeType, duration}`
  * @fires error - Does not bubble. `{code, message}`
  *
  * @csspart launcher - The round button that opens the panel.
@@ -161,6 +166,11 @@ import { styles } from './voice-widget.styles.js';
  * @csspart dnd-switch - The do-not-disturb switch (also `switch`).
  * @csspart volume - A volume slider in the settings; `data-kind` says which (`ring`, `call`).
  * @csspart auto-answered - On a call: the note that it was answered automatically.
+ * @csspart merge-button - Merges the held call and the active one (shown while both are connected).
+ * @csspart split-button - Splits merged calls (the one that was held is held again).
+ * @csspart conference - The merged calls' far parties, on the in-call screen.
+ * @csspart record-button - Starts or stops recording the call (when `recording` allows it).
+ * @csspart recording-indicator - Shown while the call is recorded (`data-paused` while held).
  * @csspart contact-avatar - The caller lookup's picture (`resolveContact`'s `avatarUrl`), on the call screens.
  * @csspart contact-link - The contact's name as a link to its page (`resolveContact`'s `url`; new tab, noopener).
  * @csspart contact-detail - The contact's second line (`resolveContact`'s `detail`), on the call screens and in history.
@@ -296,6 +306,10 @@ export class VoiceWidget extends LitElement {
     previewRingtone: () => this.controller.phone.previewRingtone(),
     setDnd: (on) => this.setDnd(on),
     setVolume: (kind, level) => this.setVolume(kind, level),
+    merge: () => this.merge(),
+    split: () => this.split(),
+    startRecording: () => this.startRecording(),
+    stopRecording: () => this.stopRecording(),
     enableAudio: () => this.enableAudio(),
     allowMicrophone: () => this.allowMicrophone(),
     setNotifications: (on) => void this.notifier.setEnabled(on),
@@ -403,6 +417,9 @@ export class VoiceWidget extends LitElement {
 
   /** Seconds `auto-answer="always"` waits before answering (0-60). */
   @property({ attribute: 'auto-answer-delay', type: Number }) autoAnswerDelay = 0;
+
+  /** Call recording: `off` (default), `on` (a Record button and `startRecording()`), `announced` (as `on`, with two beeps as it starts). */
+  @property() recording: RecordingPolicy = 'off';
 
   /**
    * Whether the panel is open (dialog mode: the popup window); setting it opens or closes it (spa mode: without the
@@ -728,6 +745,26 @@ export class VoiceWidget extends LitElement {
   /** Sets the ring volume (0 mutes the ringer, not the calls) or the call volume, 0..1; remembered for this user. */
   setVolume(kind: VolumeKind, level: number): boolean {
     return this.backend.setVolume(kind, level);
+  }
+
+  /** Mixes the held call and the active one into a three-way call; `conference-change` once mixed. */
+  merge(): boolean {
+    return this.backend.merge();
+  }
+
+  /** Ends the merge: the call that was held is held again. */
+  split(): boolean {
+    return this.backend.split();
+  }
+
+  /** Records the call on screen, both directions mixed, when `recording` allows it (nothing is uploaded). */
+  startRecording(): boolean {
+    return this.backend.startRecording();
+  }
+
+  /** Stops the recording; `recording-available` brings the blob. */
+  stopRecording(): boolean {
+    return this.backend.stopRecording();
   }
 
   /** Whether this phone holds the current call. */

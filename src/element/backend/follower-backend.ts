@@ -68,6 +68,10 @@ export class FollowerBackend implements PhoneBackend {
   reset = (): void => void this.run('reset');
   setDnd = (on: boolean): boolean => this.run('setDnd', on);
   setVolume = (kind: 'ring' | 'call', level: number): boolean => this.run('setVolume', kind, level);
+  merge = (): boolean => this.run('merge');
+  split = (): boolean => this.run('split');
+  startRecording = (): boolean => this.run('startRecording');
+  stopRecording = (): boolean => this.run('stopRecording');
   isMuted = (): boolean => this.s.call?.muted ?? false;
   isOnHold = (): boolean => this.s.call?.held.local ?? false;
   isReady = (): boolean => this.s.ready;

@@ -9,6 +9,7 @@ import { renderSignal } from './signal-indicator.js';
 import { inCallViewStyles } from './in-call-view.styles.js';
 import { callWaitingViewStyles } from './call-waiting-view.styles.js';
 import { signalIndicatorStyles } from './signal-indicator.styles.js';
+import { renderConference, renderRecording } from './call-extras.js';
 
 /** A transfer's progress or outcome, for the call it belongs to. */
 export interface TransferNote {
@@ -92,6 +93,7 @@ export class InCallView extends ViewElement {
           ${keypadIcon}
         </button>
       </div>
+      <div class="extras">${renderConference(this.snapshot!, t, this.actions)} ${renderRecording(this.snapshot!, t, this.actions)}</div>
       ${
         this.transferOpen
           ? html`<form part="transfer" class="transfer" @submit=${this.onTransferSubmit}>
