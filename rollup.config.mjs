@@ -9,7 +9,7 @@ import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { jssipTrims } from './build/jssip-trims/index.mjs';
 import { chunkEntry, chunkInput, chunkTable, classicChunkLoads, sharedImports, transpileTs } from './build/lazy-chunks.mjs';
-import { minifyCssTemplates } from './scripts/rollup-minify-css.mjs';
+import { minifyCssTemplates, minifyHtmlTemplates } from './scripts/rollup-minify-css.mjs';
 import { thirdPartyNotices } from './scripts/rollup-third-party-notices.mjs';
 
 // Built files are production code: development-only guards (illegal state transitions throw) are off.
@@ -40,6 +40,8 @@ export default [
       json({ preferConst: true, compact: true }),
       minifyCssTemplates(),
       browserTs({ outDir: 'dist' }),
+      // Lit's html/svg templates lose their indentation, as the CSS above (terser leaves both alone: strings to it).
+      minifyHtmlTemplates(),
       // Code a page may never use loads later, from beside this file (build/lazy-chunks.mjs).
       classicChunkLoads(),
       // Licence comments inside bundled files go: the notice at the top names each package, its licence and copyright.
@@ -71,7 +73,9 @@ export default [
       // Lit and the view base class come from the main file, not a copy.
       sharedImports(),
       production,
+      minifyCssTemplates(),
       transpileTs(),
+      minifyHtmlTemplates(),
       resolve({ browser: true, preferBuiltins: false, exportConditions: ['browser', 'production'] }),
       terser({ format: { comments: /@license|@preserve|^!/ }, ecma: 2021, module: false }),
     ],

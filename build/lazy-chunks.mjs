@@ -85,30 +85,60 @@ const SHARED_FROM = fileURLToPath(new URL('../src/element/views/lazy-views.ts', 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 const SHARED_PREFIX = '\0voice-widget-shared:';
 
-/** The modules the main file lends its chunks: the keys of `registerChunk('shared', {…})` in src/element/views/lazy-views.ts. */
+/**
+ * The modules the main file lends its chunks, each with the names it lends:
+ * `registerChunk('shared', { key: { a, b }, … })` in src/element/views/lazy-views.ts.
+ */
 export function sharedModules() {
   const block = /registerChunk\('shared', \{([\s\S]*?)\n\}\);/.exec(readFileSync(SHARED_FROM, 'utf8'));
   if (!block) throw new Error("build/lazy-chunks: no registerChunk('shared', …) in src/element/views/lazy-views.ts");
-  return new Set([...block[1].matchAll(/^\s+'?([\w@/.-]+?)'?: \{/gm)].map((m) => m[1]));
+  return new Map(
+    [...block[1].matchAll(/^\s+'?([\w@/.-]+?)'?: \{([^}]*)\}/gm)].map((m) => [
+      m[1],
+      new Set(
+        m[2]
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean),
+      ),
+    ]),
+  );
 }
 
 /**
  * A chunk's build: an import of a module the main file lends (Lit, our view
  * base class, …) reads it from the main file (through the chunk registry)
- * instead of bundling a copy. A name the main file does not lend is undefined,
- * so a chunk that starts importing another name must be added there.
+ * instead of bundling a copy. Importing a name the main file does not lend
+ * fails the build (add the name to the lent list in lazy-views.ts).
  */
 export function sharedImports() {
-  const keys = sharedModules();
+  const lent = sharedModules();
   const registry = fileURLToPath(new URL('../src/shared/chunk-registry.ts', import.meta.url));
+  /** The lent module `source` names, if any. */
+  const keyOf = (source, importer) => {
+    if (lent.has(source)) return source;
+    if (!importer || importer.startsWith('\0') || !/^\.\.?\//.test(source)) return null;
+    const file = fileURLToPath(new URL(source.replace(/\.js$/, '.ts'), `file://${importer}`));
+    const key = file.startsWith(SRC) ? path.basename(file, '.ts') : null;
+    return key && lent.has(key) ? key : null;
+  };
   return {
     name: 'shared-imports',
     resolveId(source, importer) {
-      if (keys.has(source)) return SHARED_PREFIX + source;
-      if (!importer || importer.startsWith('\0') || !/^\.\.?\//.test(source)) return null;
-      const file = fileURLToPath(new URL(source.replace(/\.js$/, '.ts'), `file://${importer}`));
-      const key = file.startsWith(SRC) ? path.basename(file, '.ts') : null;
-      return key && keys.has(key) ? SHARED_PREFIX + key : null;
+      const key = keyOf(source, importer);
+      return key ? SHARED_PREFIX + key : null;
+    },
+    moduleParsed({ id, ast }) {
+      for (const node of ast?.body ?? []) {
+        const key = node.type === 'ImportDeclaration' ? keyOf(node.source.value, id) : null;
+        for (const spec of key ? node.specifiers : []) {
+          const name = spec.type === 'ImportSpecifier' ? spec.imported.name : '*';
+          if (!lent.get(key).has(name))
+            this.error(
+              `${path.relative(SRC, id)} imports ${name} from ${key}, which the main file does not lend: add it to registerChunk('shared', …) in src/element/views/lazy-views.ts`,
+            );
+        }
+      }
     },
     load(id) {
       if (!id.startsWith(SHARED_PREFIX)) return null;

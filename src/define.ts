@@ -3,8 +3,8 @@ import { VoiceWidgetDialpad } from './element/dialpad.js';
 import { VoiceWidgetCallTimer } from './element/call-timer.js';
 import { IncomingView } from './element/views/incoming-view.js';
 import { OutgoingView } from './element/views/outgoing-view.js';
-import { InCallView } from './element/views/in-call-view.js';
-import { CallWaitingView } from './element/views/call-waiting-view.js';
+import type { InCallView } from './element/views/in-call-view.js';
+import type { CallWaitingView } from './element/views/call-waiting-view.js';
 import { DialerView } from './element/views/dialer-view.js';
 import type { HistoryView } from './element/views/history-view.js';
 import type { SettingsView } from './element/views/settings-view.js';
@@ -21,14 +21,13 @@ function define(tag: string, ctor: CustomElementConstructor): void {
   if (!customElements.get(tag)) customElements.define(tag, ctor);
 }
 
-// vw-settings-view and vw-history-view are the `views` lazy chunk, defined when the panel first needs them (element/views/lazy-views.ts).
+// vw-settings-view and vw-history-view are the `views` lazy chunk, defined when the panel first needs them, and
+// vw-in-call-view and vw-call-waiting-view the `in-call` chunk, defined once the phone registers (element/views/lazy-views.ts).
 define('voice-widget', VoiceWidget);
 define('vw-dialpad', VoiceWidgetDialpad);
 define('vw-call-timer', VoiceWidgetCallTimer);
 define('vw-incoming-view', IncomingView);
 define('vw-outgoing-view', OutgoingView);
-define('vw-in-call-view', InCallView);
-define('vw-call-waiting-view', CallWaitingView);
 define('vw-dialer-view', DialerView);
 define('vw-header-view', HeaderView);
 define('vw-navigation-view', NavigationView);

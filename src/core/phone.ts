@@ -595,6 +595,8 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
       return;
     }
     this.closeConnection();
+    // A refused setting (e.g. ice-servers) keeps the phone off the network until it is fixed.
+    if (!this.settings.valid) return;
     try {
       this.connection.open(servers, claims, this.tokens.token);
     } catch (e) {

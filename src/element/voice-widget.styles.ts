@@ -4,13 +4,8 @@ import { buttonStyles } from './buttons.styles.js';
 import { rootTemplateStyles } from './views/root-template.styles.js';
 import { headerViewStyles } from './views/header-view.styles.js';
 import { navigationViewStyles } from './views/navigation-view.styles.js';
-import { historyViewStyles } from './views/history-view.styles.js';
 import { dialerViewStyles } from './views/dialer-view.styles.js';
 import { callScreenStyles } from './views/call-screen.styles.js';
-import { inCallViewStyles } from './views/in-call-view.styles.js';
-import { callWaitingViewStyles } from './views/call-waiting-view.styles.js';
-import { settingsViewStyles } from './views/settings-view.styles.js';
-import { signalIndicatorStyles } from './views/signal-indicator.styles.js';
 
 /** Static strings of our own palettes, not input: safe for unsafeCSS. */
 const lightPalette = unsafeCSS(paletteDeclarations(light));
@@ -139,7 +134,9 @@ const baseStyles = css`
 
 /**
  * The element's styles: the views render into its shadow root (no shadow root of their own), so their sheets
- * are composed here. The order is the cascade's: a later sheet wins a tie in specificity.
+ * are composed here. The order is the cascade's: a later sheet wins a tie in specificity. The views of lazy
+ * chunks (history, settings, in-call with call waiting and the signal indicator) add theirs after these when
+ * they first show (ViewElement.viewStyles), as they came last here before.
  */
 export const styles: CSSResultGroup = [
   baseStyles,
@@ -147,11 +144,6 @@ export const styles: CSSResultGroup = [
   rootTemplateStyles,
   headerViewStyles,
   navigationViewStyles,
-  historyViewStyles,
   dialerViewStyles,
   callScreenStyles,
-  inCallViewStyles,
-  callWaitingViewStyles,
-  settingsViewStyles,
-  signalIndicatorStyles,
 ];

@@ -1,7 +1,7 @@
 // The public element: its documentation (the manifest is generated from it), properties, one-line public methods
 // and lifecycle. Its length is that documentation (~150 lines of @attr, @fires, @csspart and @cssprop; a JSDoc
 // line for each property and method); what the element does lives in the modules it imports.
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, adoptStyles, html, nothing, type PropertyValues } from 'lit';
 import { provide } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import type { DtmfMode, ErrorCode, RegistrationState, WidgetState } from '../core/types.js';
@@ -38,7 +38,8 @@ import { PhoneController } from './phone-controller.js';
 import { languageLoading, stringsFor, type Strings } from './strings.js';
 import { TransferNotes } from './transfer-notes.js';
 import { renderDialogLauncher, renderWidget } from './views/root-template.js';
-import { loadPanelViews, panelViewLoading } from './views/lazy-views.js';
+import { loadPanelViews, panelViewLoading, prefetchInCallViews } from './views/lazy-views.js';
+import { FirstRenderHold } from './first-render.js';
 import { loadFailure } from '../shared/lazy-part.js';
 import { styles } from './voice-widget.styles.js';
 
@@ -343,6 +344,10 @@ export class VoiceWidget extends LitElement {
   private t: Strings = stringsFor(null, null);
   /** The call whose Answer button already got the focus. */
   private focusedFor: string | null = null;
+  /** The first full render waits for the first registration (briefly): src/element/first-render.ts. */
+  private readonly firstRender = new FirstRenderHold(this);
+  /** The sheets are adopted at the first full render. */
+  private hasStyles = false;
 
   /** The short-lived widget token. */
   @property() token: string | null = null;
@@ -522,8 +527,16 @@ export class VoiceWidget extends LitElement {
 
   // ── lifecycle ──────────────────────────────────────────────────────────────
 
-  override firstUpdated(): void {
-    this.lifecycle('widget-load');
+  /** Lit's shadow root without its sheets: building them is main-thread work the socket need not wait for. */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    return this.shadowRoot ?? this.attachShadow(VoiceWidget.shadowRootOptions);
+  }
+
+  /** Also waits for the held first render: after `updateComplete` the element shows its launcher. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await super.getUpdateComplete();
+    await this.firstRender.released();
+    return super.getUpdateComplete();
   }
 
   /** A language whose strings load lazily (lang="es"): no render until they are here, so no English first. */
@@ -565,12 +578,18 @@ export class VoiceWidget extends LitElement {
     if (changed.has('customStyles')) this.stylesUrl = this.styleSheet.watch(checkedUrl('custom-styles', this.customStyles, 'resource', fail));
     if (Object.keys(config).length > 0) this.controller.configure(config);
     this.tabs.update(this.sipServer, this.token);
+    // The attributes are checked and the phone configured (its WebSocket created): the first render may wait for it.
+    if (!this.hasUpdated && this.mode !== 'dialog') this.firstRender.hold(this.controller.phone);
   }
 
   override updated(changed: PropertyValues<this>): void {
     // Reflect state for styling from outside without script: voice-widget[state="in-progress"].
     this.setAttribute('state', this.getState());
     this.setAttribute('registration', this.registrationState);
+    if (this.firstRender.firstFullRender()) this.lifecycle('widget-load');
+    // The connected call's screen is a chunk: fetched once registered, so a call finds it cached.
+    if (this.mode !== 'dialog')
+      prefetchInCallViews(this.registrationState === 'registered', this.snapshot.call?.id ?? null, (err) => this.fail('chunk-failed', loadFailure(err)));
     if (this.mode === 'dialog') {
       const config: DialogConfig = popupConfig(this, (field) => changed.has(field as keyof VoiceWidget));
       if (changed.has('resolveContact')) config['contact-lookup'] = !!this.resolveContact;
@@ -585,6 +604,10 @@ export class VoiceWidget extends LitElement {
   }
 
   override render() {
+    if (this.firstRender.holding) return nothing;
+    // The first full render adopts the sheets (before the views of lazy chunks add theirs).
+    if (!this.hasStyles) adoptStyles(this.renderRoot as ShadowRoot, VoiceWidget.elementStyles);
+    this.hasStyles = true;
     const url = this.stylesUrl;
     return html`${this.styleSheet.link(url)}
       <div id="webrtc-widget" class="root">${

@@ -15,6 +15,8 @@ export const CHUNKS = {
   quality: () => import('../core/quality/sampler.js'),
   /** The panel's settings and recent-calls views: fetched when the panel opens. */
   views: () => import('../element/views/panel-views.js'),
+  /** The connected call's screen (and the call-waiting bar in it): fetched once the phone is registered, awaited by nothing (its tags upgrade). */
+  'in-call': () => import('../element/views/in-call-chunk.js'),
   /** The iframe bridge (messages that arrive before it are kept for it). */
   bridge: () => import('../bridge/frame-bridge.js'),
   'click-to-call': () => import('../element/click-to-call.js'),

@@ -2,11 +2,16 @@ import { html, nothing } from 'lit';
 import { formatDuration } from '../call-timer.js';
 import { incomingIcon, outgoingIcon } from '../icons.js';
 import { ViewElement } from './view-element.js';
+import { historyViewStyles } from './history-view.styles.js';
+import { signalIndicatorStyles } from './signal-indicator.styles.js';
 import { fill } from '../strings.js';
 import type { HistoryEntry } from '../../core/call-history.js';
 
 /** Recent calls, newest first; a click calls back. */
 export class HistoryView extends ViewElement {
+  /** The signal indicator's sheet styles the entries' call quality too. */
+  static override viewStyles = [historyViewStyles, signalIndicatorStyles];
+
   /** A connected call's quality: "Poor connection" when a warning came, else its mean MOS. */
   private quality(e: HistoryEntry) {
     const q = e.quality;

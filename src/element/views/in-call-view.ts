@@ -7,6 +7,9 @@ import { ViewElement } from './view-element.js';
 import { renderParty } from './party.js';
 import { renderAutoAnswered } from './comfort-parts.js';
 import { renderSignal } from './signal-indicator.js';
+import { inCallViewStyles } from './in-call-view.styles.js';
+import { callWaitingViewStyles } from './call-waiting-view.styles.js';
+import { signalIndicatorStyles } from './signal-indicator.styles.js';
 import { renderConference, renderRecording } from './call-extras.js';
 
 /** A transfer's progress or outcome, for the call it belongs to. */
@@ -17,6 +20,9 @@ export interface TransferNote {
 
 /** The connected call: who, the timer, the tools (mute, hold, transfer, keypad), and Hang up. */
 export class InCallView extends ViewElement {
+  /** In the root's cascade order; the call-waiting bar shows only in this view. */
+  static override viewStyles = [inCallViewStyles, callWaitingViewStyles, signalIndicatorStyles];
+
   /** The last transfer's note from the root; a new one (a transfer went out) closes the transfer field. */
   @property({ attribute: false }) note: TransferNote | null = null;
 

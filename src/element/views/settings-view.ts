@@ -4,6 +4,7 @@ import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '..
 import type { NotificationSupport } from '../incoming-notifier.js';
 import { fill } from '../strings.js';
 import { ViewElement } from './view-element.js';
+import { settingsViewStyles } from './settings-view.styles.js';
 import { renderDndSwitch, renderVolumes } from './comfort-parts.js';
 import { renderSwitch } from './switch.js';
 import { renderPreflight, type PreflightView } from './preflight-result.js';
@@ -14,6 +15,8 @@ let lastList: AudioDeviceList | null = null;
 
 /** Caller ID, audio devices (listed while shown, again when they change) and desktop notifications. */
 export class SettingsView extends ViewElement {
+  static override viewStyles = [settingsViewStyles];
+
   @property({ attribute: false }) notificationSupport: NotificationSupport = 'unsupported';
   @property({ attribute: false }) notificationsEnabled = false;
 

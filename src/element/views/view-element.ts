@@ -1,4 +1,4 @@
-import { LitElement } from 'lit';
+import { LitElement, type CSSResult } from 'lit';
 import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import { phoneContext, type PhoneSnapshot } from '../phone-context.js';
@@ -11,6 +11,12 @@ import { stringsFor, type Strings } from '../strings.js';
  * styles and id references (`for`, `aria-labelledby`) reach it as before.
  */
 export abstract class ViewElement extends LitElement {
+  /**
+   * A view of a lazy chunk brings its own sheets (the root's styles hold only the main file's views): added to
+   * the root's shadow root, after the sheets there, when the view is first connected to it.
+   */
+  static viewStyles: readonly CSSResult[] = [];
+
   @consume({ context: phoneContext, subscribe: true })
   @state()
   protected snapshot?: PhoneSnapshot;
@@ -23,5 +29,13 @@ export abstract class ViewElement extends LitElement {
 
   protected override createRenderRoot(): HTMLElement {
     return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const root = this.getRootNode();
+    const sheets = (this.constructor as typeof ViewElement).viewStyles.map((s) => s.styleSheet).filter((s) => s !== undefined);
+    if (root instanceof ShadowRoot && sheets.some((s) => !root.adoptedStyleSheets.includes(s)))
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheets.filter((s) => !root.adoptedStyleSheets.includes(s))];
   }
 }
