@@ -25,6 +25,7 @@ import { makeResolver } from './bench/bundle.js';
 import { chunkTable } from '../build/lazy-chunks.mjs';
 import { fmtRatio, kb, markdownTable, ms, ratio, textTable } from './bench/report.js';
 import { median, round, summarize } from './bench/stats.js';
+import { benchMultiTab } from './bench/multi-tab.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(ROOT);
@@ -237,6 +238,7 @@ async function measureAll() {
   await section('first render', measureFirstRender, 'render');
   if (leak) await section('leaks (end state)', () => leakEnd(leak), 'leaks');
   await section('load (two cluster nodes, token service)', measureLoadInChild, 'load');
+  await section('multi-tab (follower vs leader, idle; handover)', () => benchMultiTab({ quick: QUICK, rows, results, group: 9 }), 'multitab');
 }
 
 // ── 8. load ─────────────────────────────────────────────────────────────────

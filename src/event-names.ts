@@ -34,6 +34,9 @@ export const PHONE_EVENTS = [
   'token-expiring',
   'token-expired',
   'dnd-change',
+  'conference-change',
+  'recording-change',
+  'recording-available',
   'error',
 ] as const satisfies ReadonlyArray<keyof PhoneEventMap>;
 

@@ -29,6 +29,9 @@ import type {
   DialogAttachedDetail,
   DialogCloseDetail,
   DndChangeDetail,
+  ConferenceChangeDetail,
+  RecordingChangeDetail,
+  RecordingAvailableDetail,
 } from './core/types.js';
 
 /** Every DOM event `<voice-widget>` fires, with its detail. */
@@ -63,6 +66,9 @@ export interface VoiceWidgetEventMap {
   'token-expiring': CustomEvent<TokenExpiringDetail>;
   'token-expired': CustomEvent<TokenExpiredDetail>;
   'dnd-change': CustomEvent<DndChangeDetail>;
+  'conference-change': CustomEvent<ConferenceChangeDetail>;
+  'recording-change': CustomEvent<RecordingChangeDetail>;
+  'recording-available': CustomEvent<RecordingAvailableDetail>;
   /** Something cosmetic failed (custom styles); the phone works on. */
   warning: CustomEvent<WarningDetail>;
   /** Dialog mode: the popup window opened. */

@@ -25,10 +25,13 @@ export const SIZE_CEILINGS = {
   // history views became chunks; JsSIP's debug logs and unused reason phrases went);
   // then do-not-disturb, auto-answer and volumes (+2.0), call quality's indicator,
   // history quality, voice processing and the preflight runner (+2.4), and network
-  // recovery gave 84.9 / 41.5 KB gz on 2026-12-07; caller lookup (resolveContact: the
-  // checks, the cache, the contact on the call screens) +1.0 / +1.1 gave 85.8 / 42.4.
-  bundleTotalGzip: 86 * KB,
-  bundleOwnGzip: 42.5 * KB,
+  // recovery gave 84.9 / 41.5 KB gz on 2026-12-07; multi-tab's main-file part (the
+  // election and the follower are the `tabs` chunk) +0.64 / +0.52; three-way calls
+  // and recording (merge/split, the recording policy, their buttons, indicator and
+  // events; the mixing and the recorder are lazy chunks) +1.8; caller lookup
+  // (resolveContact: the checks, the cache, the contact on the call screens) +1.0 / +1.1.
+  bundleTotalGzip: 90 * KB,
+  bundleOwnGzip: 46.5 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */

@@ -5,6 +5,7 @@ import {
   BRIDGE_PROTOCOL,
   BRIDGE_VERSION,
   eventMessage,
+  RECORDING_EVENT,
   isBridgeCommand,
   parseCommand,
   parseContactAnswer,
@@ -207,7 +208,10 @@ export class FrameBridge implements ReactiveController {
     const origin = this.hostOrigin;
     if (!origin) return;
     // An explicit target origin: if the parent is no longer on it, the browser drops the message.
-    window.parent.postMessage(eventMessage(e.type, plain((e as CustomEvent).detail)), origin);
+    const detail = (e as CustomEvent).detail as Record<string, unknown> | null;
+    // A recording's blob crosses as it is (JSON would make it {}); the rest of it as JSON has it.
+    const payload = e.type === RECORDING_EVENT && detail ? { ...(plain({ ...detail, blob: null }) as object), blob: detail.blob } : plain(detail);
+    window.parent.postMessage(eventMessage(e.type, payload), origin);
   };
 }
 

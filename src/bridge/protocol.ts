@@ -19,6 +19,7 @@
 import type { QualitySample } from '../core/quality/stats-sample.js';
 import { ELEMENT_EVENTS } from '../event-names.js';
 import { isPlainData, isRecord, type PlainDataLimits } from '../shared/plain-data.js';
+import { isRecordingDetail } from '../core/recording/limits.js';
 
 /** Marks our messages among everything else a window may receive. */
 export const BRIDGE_PROTOCOL = 'voice-widget';
@@ -71,6 +72,10 @@ export const COMMAND_TABLE = {
   enableAudio: { handle: true },
   setDnd: { popup: true, bridge: 'flag', handle: true },
   setVolume: { popup: true, bridge: 'volume', handle: true },
+  merge: { popup: true, bridge: 'none', handle: true },
+  split: { popup: true, bridge: 'none', handle: true },
+  startRecording: { popup: true, bridge: 'none', handle: true },
+  stopRecording: { popup: true, bridge: 'none', handle: true },
   // The bridge's own: its greeting, getters a message cannot read, and protocol v1's names for show and hide.
   hello: { bridge: 'none' },
   open: { bridge: 'optional-number' },
@@ -158,6 +163,10 @@ export interface BridgeCommands {
   getCallStats: { args: [id: string]; result: QualitySample | null };
   setDnd: { args: [on: boolean]; result: boolean };
   setVolume: { args: [kind: 'ring' | 'call', level: number]; result: boolean };
+  merge: { args: []; result: boolean };
+  split: { args: []; result: boolean };
+  startRecording: { args: []; result: boolean };
+  stopRecording: { args: []; result: boolean };
   /** Starts the pre-call test: true; the report arrives as `preflight-complete` (with `preflight-progress` before it). */
   runPreflight: { args: []; result: boolean };
   /** The host answers the frame's caller lookups (`request` `resolveContact`), or no longer. */
@@ -281,6 +290,14 @@ export function parseCommand(data: unknown): CommandMessage | null {
 
 /** A response, an event or a lookup request, as the host accepts it, or null. */
 export function parseFrameMessage(data: unknown): ResponseMessage | EventMessage | RequestMessage | null {
+  // The one event that carries more than plain data: a recording's size-capped blob (src/core/recording/limits.ts).
+  if (isRecord(data) && data.type === 'event' && data.name === RECORDING_EVENT) {
+    const recording = data.payload;
+    const m = isRecordingDetail(recording) ? inEnvelope({ ...data, payload: null }) : null;
+    return m && m.requestId === null
+      ? { protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'event', requestId: null, name: RECORDING_EVENT, payload: recording }
+      : null;
+  }
   const m = inEnvelope(data);
   if (!m) return null;
   if (m.type === 'request') {
@@ -304,6 +321,9 @@ export function parseFrameMessage(data: unknown): ResponseMessage | EventMessage
   } else return null;
   return { protocol: BRIDGE_PROTOCOL, version: BRIDGE_VERSION, type: 'response', requestId: m.requestId, name: m.name as string, payload };
 }
+
+/** The event whose detail holds a Blob, which crosses as it is (structured clone), not as JSON. */
+export const RECORDING_EVENT = 'recording-available';
 
 export function isBridgeCommand(name: string): name is BridgeCommandName {
   return (BRIDGE_COMMANDS as readonly string[]).includes(name);

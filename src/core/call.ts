@@ -40,6 +40,8 @@ export class Call {
   cause: EndCause | null = null;
   /** The caller's CANCEL said another phone of this user answered (Reason: SIP;cause=200). */
   answeredElsewhere = false;
+  /** Runs after a mute or unmute went through JsSIP (a merged call moves it from the sent mix to the microphone). */
+  afterMute: ((muted: boolean) => void) | null = null;
   /** Whether `call-started` has been reported. */
   startedReported = false;
   /** The far end's provisional response carried media (183 with SDP): it plays its own ringback. */
@@ -298,6 +300,7 @@ export class Call {
     this.isMuted = muted;
     if (muted) session.mute({ audio: true });
     else session.unmute({ audio: true });
+    this.afterMute?.(muted);
     this.hooks.muteChanged(this, muted);
     return true;
   }

@@ -25,6 +25,9 @@ import type { PendingTransfer, ReferPolicy } from './transfer-request.js';
 import type { PreflightSetup } from './quality/preflight-run.js';
 import type { VoiceProcessingConfig } from './voice-processing.js';
 import { microphoneErrorCode } from './call.js';
+import { Merging } from './conference/merging.js';
+import { Recordings } from './recording/recordings.js';
+import type { RecordingPolicy } from './recording/limits.js';
 import type { DtmfMode, PhoneEventMap, PhoneState, RegistrationState, WidgetState } from './types.js';
 import type { Contact, ResolveContact } from '../shared/contact.js';
 
@@ -50,6 +53,8 @@ export interface PhoneConfig extends VoiceProcessingConfig {
   /** `off`, `header` (the server-vouched INVITE asks) or `always` (after `autoAnswerDelay` seconds). */
   autoAnswer?: AutoAnswerMode;
   autoAnswerDelay?: number | null;
+  /** Call recording: `off` (default), `on`, or `announced` (two beeps as it starts). */
+  recording?: RecordingPolicy;
   /** Caller lookup: the host's hook, asked for each call's number (a function; anything else is none). */
   resolveContact?: ResolveContact | null;
 }
@@ -115,6 +120,19 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     error: (code, message) => this.emit('error', { code, message }),
   });
   private readonly connection: Connection;
+  /** Three-way calls: merge and split (conference/merging.ts). */
+  private readonly merging = new Merging({
+    calls: () => this.registry.calls.values(),
+    changed: (ids) => this.emit('conference-change', { ids }),
+    error: (code, message) => this.emit('error', { code, message }),
+  });
+  /** Call recording (recording/recordings.ts). */
+  private readonly recordings = new Recordings({
+    call: () => this.registry.live(),
+    byId: (id) => this.registry.calls.get(id) ?? null,
+    emit: (type, detail) => this.emit(type, detail as never),
+    error: (code, message) => this.emit('error', { code, message }),
+  });
 
   /** `createAgent` is for tests (a fake user agent); the default is JsSIP's. */
   constructor(createSipAgent: AgentFactory = createAgent) {
@@ -144,7 +162,12 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
       this.audio.updateTones();
       this.audio.applyCallVolume(this.registry.calls.values());
     });
-    this.on('call-ended', () => this.audio.updateTones());
+    this.on('call-ended', ({ id }) => {
+      this.audio.updateTones();
+      this.merging.callEnded(id);
+      this.recordings.callEnded(id);
+    });
+    this.on('hold-change', ({ id }) => this.recordings.holdChanged(id));
   }
 
   /** `getState()`: the foreground call's state, or the phone's own. */
@@ -241,6 +264,31 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return this.registry.live()?.held.local ?? false;
   }
 
+  /** The merged calls' ids (empty: none merged). */
+  get conferenceIds(): string[] {
+    return this.merging.ids;
+  }
+
+  /** The connected calls (two while a merge is offered or on). */
+  get connectedCalls(): Call[] {
+    return [...this.registry.calls.values()].filter((c) => !c.ended && c.state === 'in-progress');
+  }
+
+  /** Whether `merge()` can mix now (one call held, another active). */
+  get canMerge(): boolean {
+    return this.merging.ids.length === 0 && this.merging.candidates() !== null;
+  }
+
+  /** The `recording` policy in force. */
+  get recordingPolicy(): RecordingPolicy {
+    return this.recordings.policy;
+  }
+
+  /** Whether call `id` is being recorded. */
+  recording(id: string): boolean {
+    return this.recordings.has(id);
+  }
+
   /** `getCallStats(id)`: the call's latest quality sample, or null (unknown or ended call, no sample yet). */
   getCallStats(id: string): QualitySample | null {
     return this.registry.stats(id);
@@ -302,6 +350,7 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     if (config.busyPolicy !== undefined) this.registry.busyPolicy = policies.busyPolicy(config.busyPolicy);
     if (config.referPolicy !== undefined) this.registry.referPolicy = policies.referPolicy(config.referPolicy);
     this.takeIncomingPolicy(config);
+    if (config.recording !== undefined) this.recordings.policy = Recordings.policyOf(config.recording);
     if (config.token !== undefined) this.settings.check('token', () => this.takeToken(config.token?.trim() || null));
     this.apply();
   }
@@ -312,13 +361,16 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     this.apply();
   }
 
-  /** Unregisters and closes the connection, ending any call. Keeps the configuration. */
-  stop(): void {
+  /**
+   * Unregisters and closes the connection, ending any call. Keeps the configuration. `abandon`: close without
+   * unregistering (multi-tab: another tab registers the same instance id, and an un-REGISTER could remove its binding).
+   */
+  stop(abandon = false): void {
     this.started = false;
     this.tokens.stopTimers();
     for (const call of this.registry.calls.values()) call.abort('local-hangup');
     this.audio.dispose();
-    this.closeConnection();
+    this.closeConnection(abandon);
     this.setRegistration('unregistered', null);
     this.updatePhoneState();
   }
@@ -361,6 +413,11 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     this.setRegistration('failed', 'blocked by the Content-Security-Policy');
   }
 
+  /** Multi-tab: the SIP instance id is this user's in this browser (shared by its tabs), not this tab's. */
+  set sharedInstance(on: boolean) {
+    this.connection.sharedInstance = on;
+  }
+
   /** Best effort as the page goes away: unregister, so the server does not keep a dead binding. */
   unregisterNow(): void {
     this.connection.unregisterNow();
@@ -381,9 +438,9 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return this.registry.reject();
   }
 
-  /** Hangs up, cancels or declines the current call. */
+  /** Hangs up, cancels or declines the current call; merged calls, both. */
   hangup(): boolean {
-    return this.registry.hangup();
+    return this.merging.hangup() ?? this.registry.hangup();
   }
 
   sendDtmf(digits: string): boolean {
@@ -392,7 +449,27 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
 
   /** Mutes (true) or unmutes the current call's microphone; false when there is no call or nothing changes. */
   setMuted(muted: boolean): boolean {
-    return this.registry.setMuted(muted);
+    return this.merging.setMuted(muted) ?? this.registry.setMuted(muted);
+  }
+
+  /** Mixes the held call and the active one into a three-way call (`conference-change` once mixed). */
+  merge(): boolean {
+    return this.merging.merge();
+  }
+
+  /** Ends the merge: the call that was held is held again. */
+  split(): boolean {
+    return this.merging.split();
+  }
+
+  /** Records the call on screen (both directions) when `recording` allows it; `recording-change` once it runs. */
+  startRecording(): boolean {
+    return this.recordings.start();
+  }
+
+  /** Stops the recording; `recording-available` brings the blob. */
+  stopRecording(): boolean {
+    return this.recordings.stop();
   }
 
   /** Holds (true) or resumes the current call; the outcome arrives as `hold-change`. */
@@ -506,8 +583,8 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     this.updatePhoneState();
   }
 
-  private closeConnection(): void {
-    this.connection.close();
+  private closeConnection(abandon = false): void {
+    this.connection.close(abandon);
     this.registration.reset(true);
     this.restartPending = false;
   }

@@ -50,7 +50,9 @@ export type ErrorCode =
   | 'csp-blocked'
   | 'popup-blocked'
   | 'popup-detached'
-  | 'chunk-failed';
+  | 'chunk-failed'
+  /** A recording could not start, or stopped at its size cap (docs/recording). */
+  | 'recording-failed';
 
 /** Dialog mode: a page took up a popup that was already running. */
 export interface DialogAttachedDetail {
@@ -65,7 +67,7 @@ export interface DialogCloseDetail {
 }
 
 /** Problems that leave the phone fully working (it keeps its own look, say). */
-export type WarningCode = 'styles-failed';
+export type WarningCode = 'styles-failed' | 'multi-tab-failed';
 
 export interface WarningDetail {
   code: WarningCode;
@@ -136,6 +138,8 @@ export interface CallStartedDetail {
   direction: CallDirection;
   /** The remote user part, normalised as dialled. */
   number: string;
+  /** Set by the element: true only in the tab where the call was placed or answered (multi-tab; always true with `multi-tab="off"`). */
+  handledHere?: boolean;
 }
 
 export interface CallEndedDetail {
@@ -149,6 +153,8 @@ export interface CallEndedDetail {
   quality: CallQuality | null;
   /** What the host's `resolveContact` said of the other party (checked), or null. */
   contact: Contact | null;
+  /** Set by the element: true in exactly one tab (where the call was placed, answered or declined, else the leader's). */
+  handledHere?: boolean;
 }
 
 export type { PreflightReport, PreflightProgress };
@@ -257,6 +263,25 @@ export interface DndChangeDetail {
   on: boolean;
 }
 
+/** Calls merged (`merge()`: the ids mixed), or no longer (`ids` empty: split, or a leg ended). */
+export interface ConferenceChangeDetail {
+  ids: string[];
+}
+
+/** A call's recording, at `stopRecording()` or the call's end; nothing is uploaded. `duration` in seconds (pauses left out). */
+export interface RecordingAvailableDetail {
+  id: string;
+  blob: Blob;
+  mimeType: string;
+  duration: number;
+}
+
+/** A call's recording started or stopped (paused by a hold it goes on). */
+export interface RecordingChangeDetail {
+  id: string;
+  recording: boolean;
+}
+
 /** Core events, by name; the element fires each as a DOM event of the same name. */
 export interface PhoneEventMap {
   ready: ReadyDetail;
@@ -288,5 +313,9 @@ export interface PhoneEventMap {
   'token-expiring': TokenExpiringDetail;
   'token-expired': TokenExpiredDetail;
   'dnd-change': DndChangeDetail;
+  'conference-change': ConferenceChangeDetail;
+  /** A call's recording started or stopped. */
+  'recording-change': RecordingChangeDetail;
+  'recording-available': RecordingAvailableDetail;
   error: ErrorDetail;
 }

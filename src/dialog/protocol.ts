@@ -13,6 +13,7 @@
 import type { QualitySample } from '../core/quality/stats-sample.js';
 import { isPlainData, isRecord, type PlainDataLimits } from '../shared/plain-data.js';
 import { POPUP_COMMANDS } from '../bridge/protocol.js';
+import { isRecordingDetail } from '../core/recording/limits.js';
 import { POPUP_ATTRIBUTES, popupRow, type PopupAttributes } from '../element/attributes.js';
 import { toContact, type Contact, type ContactDirection } from '../shared/contact.js';
 
@@ -154,7 +155,11 @@ export function parsePopupMessage(data: unknown): PopupMessage | null {
     case 'snapshot':
       return isSnapshot(m.snapshot) ? { type: m.type, snapshot: m.snapshot } : null;
     case 'event':
-      return typeof m.name === 'string' && EVENT_NAME.test(m.name) && isData(m.detail) && isSnapshot(m.snapshot)
+      // Plain data, but for a recording's blob (size-capped: src/core/recording/limits.ts).
+      return typeof m.name === 'string' &&
+        EVENT_NAME.test(m.name) &&
+        (m.name === 'recording-available' ? isRecordingDetail(m.detail) : isData(m.detail)) &&
+        isSnapshot(m.snapshot)
         ? { type: 'event', name: m.name, detail: m.detail, snapshot: m.snapshot }
         : null;
     case 'contact-request':

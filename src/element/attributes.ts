@@ -8,6 +8,7 @@
 import type { PhoneConfig } from '../core/phone.js';
 import { REFER_POLICIES } from '../core/transfer-request.js';
 import { AUTO_ANSWER_MODES, DND_RESPONSES } from '../core/phone/incoming-policy.js';
+import { RECORDING_POLICIES } from '../core/recording/limits.js';
 
 /** How a value is read: text, a flag, a number, a JSON array (the attribute's text), or an object (property only). */
 export type AttributeType = 'string' | 'boolean' | 'number' | 'array' | 'object';
@@ -68,10 +69,12 @@ export const ATTRIBUTES = [
   { name: 'dnd-response', type: 'string', values: DND_RESPONSES, popup: true, phone: 'dndResponse', data: true, option: true },
   { name: 'auto-answer', type: 'string', values: AUTO_ANSWER_MODES, popup: true, phone: 'autoAnswer', data: true, option: true },
   { name: 'auto-answer-delay', type: 'number', popup: true, phone: 'autoAnswerDelay', data: true, option: true },
+  { name: 'recording', type: 'string', values: RECORDING_POLICIES, popup: true, phone: 'recording', data: true, option: true },
   { name: 'open', type: 'boolean' },
   { name: 'floating', type: 'boolean' },
   { name: 'click-to-call', type: 'boolean', data: true, option: true },
   { name: 'bridge-origins', type: 'string', data: true },
+  { name: 'multi-tab', type: 'string', values: ['shared', 'off'], data: true, option: true },
   { name: 'strings', type: 'object', attribute: false, popup: true, option: true },
   { name: 'quality-thresholds', type: 'object', attribute: false, popup: true, phone: 'qualityThresholds', option: true },
   { name: 'noise-suppression', type: 'string', values: ['on', 'off'], popup: true, phone: 'noiseSuppression', data: true, option: true },

@@ -31,6 +31,10 @@ export interface PhoneActions {
   /** Do-not-disturb on or off. */
   setDnd(on: boolean): boolean;
   setVolume(kind: 'ring' | 'call', level: number): boolean;
+  merge(): boolean;
+  split(): boolean;
+  startRecording(): boolean;
+  stopRecording(): boolean;
   hide(): void;
   /** The dial field's text (kept by the root: `show(number)` and click-to-call fill it too). */
   setNumber(number: string): void;
@@ -39,6 +43,8 @@ export interface PhoneActions {
   runPreflight(): Promise<PreflightReport>;
   /** A recent call clicked: back to the dialer, calling that number. */
   redial(number: string): void;
+  /** Multi-tab: moves the phone to this tab (between calls). */
+  usePhoneHere(): void;
 }
 
 export const actionsContext = createContext<PhoneActions>(Symbol.for('voice-widget.actions'));

@@ -37,6 +37,12 @@ export interface PhoneSnapshot {
   readonly dnd: boolean;
   /** The ring and call volumes, 0..1. */
   readonly volumes: Readonly<{ ring: number; call: number }>;
+  /** Multi-tab: another tab holds the phone (its audio, its microphone); this one mirrors it. */
+  readonly heldElsewhere: boolean;
+  /** Merge: null unless two calls are connected; `merged` while mixed, with the far parties' names. */
+  readonly conference: { readonly merged: boolean; readonly names: readonly string[] } | null;
+  /** Recording: whether `recording` allows it, and whether the call on screen is recorded (`paused` while held). */
+  readonly recording: { readonly allowed: boolean; readonly on: boolean; readonly paused: boolean };
 }
 
 export interface CallSnapshot {

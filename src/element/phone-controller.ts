@@ -31,6 +31,12 @@ export class PhoneController implements ReactiveController {
   private readonly warnings = new ActiveWarnings();
   /** Whether this element's own phone may go on the network (not in dialog mode, where the popup's phone does). */
   private active = true;
+  /** Multi-tab: the leader's snapshot this tab mirrors (null: this tab's own phone). */
+  private mirror: PhoneSnapshot | null = null;
+  /** Multi-tab shared: leaving, the phone closes its socket without un-REGISTER (the next leader has the same instance id). */
+  shared = false;
+  /** What an event's detail becomes before it fires (multi-tab: `handledHere`, and the other tabs get it). */
+  tap: (type: string, detail: unknown) => unknown = (_type, detail) => detail;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -60,7 +66,13 @@ export class PhoneController implements ReactiveController {
     if (active === this.active) return;
     this.active = active;
     if (active && this.unsubscribe.length > 0) this.phone.start();
-    if (!active) this.phone.stop();
+    if (!active) this.phone.stop(this.shared);
+    this.refresh();
+  }
+
+  /** Multi-tab: shows the leader's snapshot (null: this tab's own phone again). */
+  follow(snapshot: PhoneSnapshot | null): void {
+    this.mirror = snapshot;
     this.refresh();
   }
 
@@ -75,7 +87,7 @@ export class PhoneController implements ReactiveController {
       window.removeEventListener('offline', this.onNetwork);
       window.removeEventListener('pagehide', this.onPageHide);
       document.removeEventListener('securitypolicyviolation', this.onPolicyViolation);
-      this.phone.stop();
+      this.phone.stop(this.shared);
     }, 0);
   }
 
@@ -86,7 +98,9 @@ export class PhoneController implements ReactiveController {
   };
 
   /** The page is going away (no `unload` listener: it would spoil the back/forward cache). */
-  private onPageHide = (): void => this.phone.unregisterNow();
+  private onPageHide = (): void => {
+    if (!this.shared) this.phone.unregisterNow();
+  };
 
   configure(config: PhoneConfig): void {
     this.phone.configure(config);
@@ -101,6 +115,8 @@ export class PhoneController implements ReactiveController {
   }
 
   private relay<K extends keyof PhoneEventMap>(type: K, detail: PhoneEventMap[K]): void {
+    // A phone off the network (a follower tab, dialog mode) says nothing of its token: the one that registers does.
+    if (!this.active && (type === 'token-expiring' || type === 'token-expired')) return;
     if (type === 'token-expired') {
       this.problem = (detail as PhoneEventMap['token-expired']).reason === 'expired' ? 'expired' : 'refused';
     } else if (type === 'error') {
@@ -111,10 +127,11 @@ export class PhoneController implements ReactiveController {
     this.refresh();
     // `error` must not bubble: a bubbling event named error reaches window.onerror.
     const bubbles = type !== 'error';
-    this.host.dispatchEvent(new CustomEvent(type, { detail, bubbles, composed: bubbles }));
+    this.host.dispatchEvent(new CustomEvent(type, { detail: this.tap(type, detail), bubbles, composed: bubbles }));
   }
 
   private takeSnapshot(): PhoneSnapshot {
+    if (this.mirror) return this.mirror;
     const phone = this.phone;
     const call = phone.currentCall;
     return Object.freeze({
@@ -135,8 +152,23 @@ export class PhoneController implements ReactiveController {
       call: call ? snapshotOf(call, phone, this.warnings.of(call.id)) : null,
       waiting: phone.waitingCall ? snapshotOf(phone.waitingCall, phone, this.warnings.of(phone.waitingCall.id)) : null,
       transferRequest: phone.transferRequest,
+      heldElsewhere: false,
+      conference: conferenceOf(phone),
+      recording: {
+        allowed: phone.recordingPolicy !== 'off',
+        on: !!call && phone.recording(call.id),
+        paused: !!call && phone.recording(call.id) && (call.held.local || call.held.remote),
+      },
     });
   }
+}
+
+/** The merge the in-call screen offers or shows: the far parties of the two connected calls. */
+function conferenceOf(phone: Phone): PhoneSnapshot['conference'] {
+  const merged = phone.conferenceIds.length > 0;
+  if (!merged && !phone.canMerge) return null;
+  const names = phone.connectedCalls.map((c) => c.remote.name);
+  return Object.freeze({ merged, names });
 }
 
 function snapshotOf(call: Call, phone: Phone, warnings: CallSnapshot['warnings']): CallSnapshot {

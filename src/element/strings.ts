@@ -82,6 +82,8 @@ export interface Strings {
   testRinger: string;
   enableSound: string;
   soundBlocked: string;
+  /** Multi-tab, in a tab that mirrors the phone held by another tab of this user. */
+  otherTab: { idle: string; audio: string; soundBlocked: string; useHere: string };
   notifications: string;
   desktopNotifications: string;
   notificationsDenied: string;
@@ -108,6 +110,15 @@ export interface Strings {
   preflightProblem: Record<PreflightProblem, string>;
   /** The measured line: `{rtt}` ms, `{loss}` %, `{mos}` of 5. */
   preflightNetwork: string;
+  /** Merge (three-way call): the buttons, and the merged parties `{names}`. */
+  merge: string;
+  split: string;
+  mergedWith: string;
+  /** Recording: the button's two labels, and the indicator (recording, paused by a hold). */
+  record: string;
+  stopRecording: string;
+  recordingOn: string;
+  recordingPaused: string;
   outcome: Record<EndCause, string>;
   problem: Record<'invalid-token' | 'invalid-server' | 'invalid-attribute' | 'registration-failed' | 'too-many-registrations' | 'expired' | 'refused', string>;
 }
@@ -187,6 +198,12 @@ export const en: Strings = {
   testRinger: 'Test ringer',
   enableSound: 'Enable sound',
   soundBlocked: 'Sound is off',
+  otherTab: {
+    idle: 'The phone is in your other tab',
+    audio: 'Audio is in your other tab',
+    soundBlocked: 'Click to enable sound in the tab that holds the phone',
+    useHere: 'Use here',
+  },
   notifications: 'Notifications',
   desktopNotifications: 'Desktop notification for incoming calls',
   notificationsDenied: 'Blocked in the browser’s site settings',
@@ -237,6 +254,13 @@ export const en: Strings = {
     'poor-network': 'Your network is too slow or loses too much for clear calls',
   },
   preflightNetwork: 'Network: {rtt} ms round trip, {loss} % lost, quality {mos} of 5',
+  merge: 'Merge calls',
+  split: 'Split calls',
+  mergedWith: 'Merged: {names}',
+  record: 'Record',
+  stopRecording: 'Stop recording',
+  recordingOn: 'Recording',
+  recordingPaused: 'Recording paused',
   outcome: {
     'local-hangup': 'Call ended',
     'remote-hangup': 'Call ended by the other party',

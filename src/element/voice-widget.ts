@@ -9,12 +9,14 @@ import { listAudioDevices, type AudioDeviceKind, type AudioDeviceList } from '..
 import { microphoneErrorCode } from '../core/call.js';
 import type { ReferPolicy } from '../core/transfer-request.js';
 import type { AutoAnswerMode, DndResponse } from '../core/phone/incoming-policy.js';
+import type { RecordingPolicy } from '../core/recording/limits.js';
 import type { VolumeKind, Volumes } from '../core/phone/ringer.js';
 import type { QualitySample } from '../core/quality/stats-sample.js';
 import type { QualityThresholds } from '../core/quality/thresholds.js';
 import { LazyFrameBridge } from '../bridge/lazy-frame-bridge.js';
 import type { CallSummary, PhoneBackend } from './backend/backend.js';
-import { LocalBackend } from './backend/local-backend.js';
+import { LocalBackend, type LocalUi } from './backend/local-backend.js';
+import { LazyTabs, type MultiTab } from '../multi-tab/lazy-tabs.js';
 import { LazyPopupBackend } from './backend/lazy-popup-backend.js';
 import { applyAttributes, checkedUrl, jsonConverter, popupConfig, popupHref } from './attribute-apply.js';
 import { announcement } from './announcement.js';
@@ -71,12 +73,14 @@ import { styles } from './voice-widget.styles.js';
  * @attr dnd-response - What a caller hears under do-not-disturb: `busy` (486, default) or `unavailable` (480).
  * @attr auto-answer - `off` (default), `header` (answer when the INVITE's `Call-Info: …;answer-after=N` or `Alert-Info` asks; the SIP server keeps these only on calls it originates) or `always`.
  * @attr auto-answer-delay - Seconds `auto-answer="always"` waits before answering (0-60, default 0).
+ * @attr recording - Call recording: `off` (default), `on` (a Record button; `startRecording()`) or `announced` (as `on`, with two beeps both sides hear as it starts).
  * @attr open - Whether the panel (dialog mode: the popup) is open (reflects); setting it shows or hides it.
  * @attr floating - Pinned to the bottom-right corner of the window.
  * @attr click-to-call - `tel:` links and `[data-phone]` elements in the page call through the widget.
  * @attr noise-suppression - `on` (default: the browser's) or `off`; switchable during a call.
  * @attr echo-cancellation - `on` (default: the browser's) or `off`; switchable during a call.
  * @attr auto-gain-control - `on` (default: the browser's) or `off`; switchable during a call.
+ * @attr multi-tab - `shared` (default): the tabs of one user share one phone (one registration, every tab rings, any tab acts); `off`: a phone per tab. Spa mode only.
  * @attr bridge-origins - Iframe bridge: space-separated origins (`https://crm.example.com`, `https://*.example.com` for subdomains) whose page, as this frame's parent, may run the element's methods and get its events by postMessage.
  *
  * @fires widget-load - The widget has rendered for the first time. `{createdAt, sessionId}`
@@ -113,6 +117,9 @@ import { styles } from './voice-widget.styles.js';
  * @fires token-expiring - A quarter of the token's lifetime before it ends: set a new `token` now. `{expiresAt, secondsLeft}`
  * @fires token-expired - The token expired or was refused; set a new one. `{reason}`
  * @fires dnd-change - Do-not-disturb was turned on or off (`setDnd()` or the settings switch). `{on}`
+ * @fires conference-change - Calls were merged (`ids`: the two calls mixed), or no longer (`ids` empty: split, or a far end hung up). `{ids}`
+ * @fires recording-change - A call's recording started or stopped. `{id, recording}`
+ * @fires recording-available - A recording ended (`stopRecording()` or the call's end): the audio, never uploaded. `{id, blob, mimeType, duration}`
  * @fires error - Does not bubble. `{code, message}`
  *
  * @csspart launcher - The round button that opens the panel.
@@ -158,11 +165,18 @@ import { styles } from './voice-widget.styles.js';
  * @csspart dnd-switch - The do-not-disturb switch (also `switch`).
  * @csspart volume - A volume slider in the settings; `data-kind` says which (`ring`, `call`).
  * @csspart auto-answered - On a call: the note that it was answered automatically.
+ * @csspart merge-button - Merges the held call and the active one (shown while both are connected).
+ * @csspart split-button - Splits merged calls (the one that was held is held again).
+ * @csspart conference - The merged calls' far parties, on the in-call screen.
+ * @csspart record-button - Starts or stops recording the call (when `recording` allows it).
+ * @csspart recording-indicator - Shown while the call is recorded (`data-paused` while held).
  * @csspart contact-avatar - The caller lookup's picture (`resolveContact`'s `avatarUrl`), on the call screens.
  * @csspart contact-link - The contact's name as a link to its page (`resolveContact`'s `url`; new tab, noopener).
  * @csspart contact-detail - The contact's second line (`resolveContact`'s `detail`), on the call screens and in history.
  * @csspart sound-blocked - The bar shown while the browser blocks sound.
  * @csspart enable-sound - Its "Enable sound" button.
+ * @csspart other-tab - Multi-tab: the bar saying the phone (its audio) is in another tab of this user.
+ * @csspart use-here - Its "Use here" button (between calls): this tab takes the phone.
  *
  * @cssprop [--widget-width=264px] - Panel width.
  * @cssprop [--widget-height=460px] - Panel height.
@@ -212,7 +226,11 @@ import { styles } from './voice-widget.styles.js';
 export class VoiceWidget extends LitElement {
   static override styles = styles;
 
-  private readonly controller = new PhoneController(this, (snapshot) => (this.snapshot = snapshot));
+  private readonly controller = new PhoneController(this, (snapshot) => {
+    this.snapshot = snapshot;
+    this.tabs.published(snapshot);
+  });
+
   private readonly notifier = new IncomingNotifier(this, () => this.t.incomingCall);
   private readonly transferNotes = new TransferNotes(this, () => this.t);
   private readonly styleSheet = new CustomStyles((message) => {
@@ -220,14 +238,23 @@ export class VoiceWidget extends LitElement {
     fireWarning(this, 'styles-failed', message);
   });
 
-  /** Spa mode: the phone in this page. */
-  private readonly local = new LocalBackend(this.controller, {
+  private readonly ui: LocalUi = {
     setPanelOpen: (open) => this.setPanelOpen(open),
     dial: (number, showDialer) => {
       this.number = number;
       if (showDialer) this.view = 'dialer';
     },
     transferSent: (number) => this.transferNotes.sent(this.snapshot.call!.id, number),
+  };
+  /** Spa mode: the phone in this page. */
+  private readonly local = new LocalBackend(this.controller, this.ui);
+  /** Multi-tab: which tab of this user holds the phone; the others mirror it and send it their commands. */
+  private readonly tabs = new LazyTabs(this, this.controller, {
+    run: (name, args) => (this[name as 'call'] as (...a: unknown[]) => unknown).apply(this, args),
+    token: () => this.token,
+    ui: this.ui,
+    fail: (code, message) => this.fail(code, message),
+    warn: (message) => fireWarning(this, 'multi-tab-failed', message),
   });
 
   /** Dialog mode: the popup phone that this element fronts for. */
@@ -278,6 +305,10 @@ export class VoiceWidget extends LitElement {
     previewRingtone: () => this.controller.phone.previewRingtone(),
     setDnd: (on) => this.setDnd(on),
     setVolume: (kind, level) => this.setVolume(kind, level),
+    merge: () => this.merge(),
+    split: () => this.split(),
+    startRecording: () => this.startRecording(),
+    stopRecording: () => this.stopRecording(),
     enableAudio: () => this.enableAudio(),
     allowMicrophone: () => this.allowMicrophone(),
     setNotifications: (on) => void this.notifier.setEnabled(on),
@@ -289,6 +320,7 @@ export class VoiceWidget extends LitElement {
       this.call(number);
     },
     runPreflight: () => this.runPreflight(),
+    usePhoneHere: () => void this.tabs.claim(),
   };
 
   /** The dial field's text. */
@@ -381,6 +413,9 @@ export class VoiceWidget extends LitElement {
   /** Seconds `auto-answer="always"` waits before answering (0-60). */
   @property({ attribute: 'auto-answer-delay', type: Number }) autoAnswerDelay = 0;
 
+  /** Call recording: `off` (default), `on` (a Record button and `startRecording()`), `announced` (as `on`, with two beeps as it starts). */
+  @property() recording: RecordingPolicy = 'off';
+
   /**
    * Whether the panel is open (dialog mode: the popup window); setting it opens or closes it (spa mode: without the
    * methods' `panel-open`/`panel-close`). Dialog mode: set to true outside a user gesture, the browser blocks the popup
@@ -429,6 +464,9 @@ export class VoiceWidget extends LitElement {
    */
   @property({ attribute: 'bridge-origins' }) bridgeOrigins: string | null = null;
 
+  /** `shared` (default): the tabs of one user and server share one phone (one registration); `off`: a phone per tab. Spa mode only. */
+  @property({ attribute: 'multi-tab' }) multiTab: MultiTab = 'shared';
+
   constructor() {
     super();
     this.addController(new UserGestures(this, () => this.snapshot));
@@ -438,9 +476,9 @@ export class VoiceWidget extends LitElement {
     });
   }
 
-  /** Where commands go: this page's phone, or in dialog mode the popup's. */
+  /** Where commands go: this page's phone, another tab's (multi-tab), or in dialog mode the popup's. */
   private get backend(): PhoneBackend {
-    return this.mode === 'dialog' ? this.popup : this.local;
+    return this.mode === 'dialog' ? this.popup : (this.tabs.follower ?? this.local);
   }
 
   /** @deprecated Use `open` (a framework that sets `open` as a property no longer overwrites a method). */
@@ -511,8 +549,9 @@ export class VoiceWidget extends LitElement {
     const config = applyAttributes(this, (property) => changed.has(property as keyof VoiceWidget), fail);
     // An open panel may show the settings or recent calls next: their chunk loads now (a failure is told when they are shown).
     if (changed.has('open') && this.open && this.mode !== 'dialog') loadPanelViews().catch(() => undefined);
-    // In dialog mode the popup's phone registers; this one never goes on the network.
-    if (changed.has('mode')) this.controller.setActive(this.mode !== 'dialog');
+    // In dialog mode the popup's phone registers, and with multi-tab the leader tab's; this one stays off the network.
+    this.tabs.want(this.multiTab !== 'off' && this.mode !== 'dialog');
+    this.controller.setActive(this.mode !== 'dialog' && this.tabs.leading);
     // Dialog mode: `open` set by the host opens or closes the popup (the popup's own opening and closing set it too).
     if (changed.has('open')) this.open = this.backend.setOpen(this.open);
     if (changed.has('bridgeOrigins')) this.bridge.setOrigins(this.bridgeOrigins);
@@ -522,6 +561,7 @@ export class VoiceWidget extends LitElement {
     if (changed.has('ringtone')) this.controller.phone.setRingtone((this.ringtoneUrl = checkedUrl('ringtone', this.ringtone, 'resource', fail)));
     if (changed.has('customStyles')) this.stylesUrl = this.styleSheet.watch(checkedUrl('custom-styles', this.customStyles, 'resource', fail));
     if (Object.keys(config).length > 0) this.controller.configure(config);
+    this.tabs.update(this.sipServer, this.token);
   }
 
   override updated(changed: PropertyValues<this>): void {
@@ -682,6 +722,26 @@ export class VoiceWidget extends LitElement {
   /** Sets the ring volume (0 mutes the ringer, not the calls) or the call volume, 0..1; remembered for this user. */
   setVolume(kind: VolumeKind, level: number): boolean {
     return this.backend.setVolume(kind, level);
+  }
+
+  /** Mixes the held call and the active one into a three-way call; `conference-change` once mixed. */
+  merge(): boolean {
+    return this.backend.merge();
+  }
+
+  /** Ends the merge: the call that was held is held again. */
+  split(): boolean {
+    return this.backend.split();
+  }
+
+  /** Records the call on screen, both directions mixed, when `recording` allows it (nothing is uploaded). */
+  startRecording(): boolean {
+    return this.backend.startRecording();
+  }
+
+  /** Stops the recording; `recording-available` brings the blob. */
+  stopRecording(): boolean {
+    return this.backend.stopRecording();
   }
 
   /** Whether this phone holds the current call. */

@@ -20,6 +20,12 @@ export const CHUNKS = {
   'click-to-call': () => import('../element/click-to-call.js'),
   /** `runPreflight`: the pre-call test (microphone, OPTIONS, ICE, the media loop through TURN). */
   preflight: () => import('../core/quality/preflight-run.js'),
+  /** Multi-tab (`multi-tab="shared"`): the election among tabs, the leader's publishing and the follower's mirror. */
+  tabs: () => import('../multi-tab/tab-link.js'),
+  /** `merge()`: the three-way call's Web Audio mixing. */
+  conference: () => import('../core/conference/conference.js'),
+  /** `startRecording()`: the call recorder (Web Audio mix into a MediaRecorder). */
+  recording: () => import('../core/recording/recorder.js'),
 };
 
 export type ChunkName = keyof typeof CHUNKS;

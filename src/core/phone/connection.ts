@@ -2,6 +2,7 @@ import { cleanDisplayName } from '../../shared/display-name.js';
 import { readStorage, writeStorage } from '../../shared/storage.js';
 import type { TokenClaims } from '../../shared/token-claims.js';
 import type { AgentEvents, AgentFactory, SipAgent } from '../jssip-adapter.js';
+import { userInstanceId } from './instance-id.js';
 
 const USER_AGENT = 'voice-widget/0.1';
 
@@ -39,6 +40,8 @@ export class Connection {
   credentialsOf = '';
   /** Servers the page's Content-Security-Policy refused: not tried again. */
   readonly blocked = new Set<string>();
+  /** Multi-tab: one instance id per user and browser (a new leader tab's REGISTER replaces the old one's binding). */
+  sharedInstance = false;
   private everConnected = false;
   /** The connection failed at least once since the agent started; attempts now are retries. */
   private retrying = false;
@@ -64,7 +67,7 @@ export class Connection {
       authorizationUser: claims.sip_auth_user,
       password: claims.sip_auth_password,
       displayName: cleanDisplayName(claims.name),
-      instanceId: tabInstanceId(),
+      instanceId: this.sharedInstance ? userInstanceId(claims.sub, domain) : tabInstanceId(),
       userAgent: USER_AGENT,
     });
     this.agent = agent;
@@ -111,7 +114,8 @@ export class Connection {
     return agent.isConnected();
   }
 
-  close(): void {
+  /** `abandon`: drop the socket first, so JsSIP does not unregister (the binding is another tab's now). */
+  close(abandon = false): void {
     const agent = this.agent;
     this.agent = null;
     this.key = '';
@@ -119,6 +123,7 @@ export class Connection {
     clearTimeout(this.connectTimer);
     clearTimeout(this.keepaliveTimer);
     try {
+      if (abandon) agent?.dropSocket('another tab holds the phone');
       agent?.stop();
     } catch {
       // Already stopped.

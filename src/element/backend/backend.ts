@@ -40,6 +40,14 @@ export interface PhoneCommands {
   setDnd(on: boolean): boolean;
   /** The ring or call volume, 0..1. */
   setVolume(kind: 'ring' | 'call', level: number): boolean;
+  /** Mixes the held call and the active one (`conference-change`). */
+  merge(): boolean;
+  /** Ends the merge; the call that was held is held again. */
+  split(): boolean;
+  /** Records the call on screen when `recording` allows it. */
+  startRecording(): boolean;
+  /** Stops it; `recording-available` brings the blob. */
+  stopRecording(): boolean;
 }
 
 /**

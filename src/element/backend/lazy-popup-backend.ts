@@ -161,6 +161,10 @@ export class LazyPopupBackend implements PhoneBackend, ReactiveController {
   setDnd = (on: boolean): boolean => this.command((real) => real.setDnd(on));
   setVolume = (kind: 'ring' | 'call', level: number): boolean => this.command((real) => real.setVolume(kind, level));
   runPreflight = (): boolean => this.command((real) => real.runPreflight());
+  merge = (): boolean => this.command((real) => real.merge());
+  split = (): boolean => this.command((real) => real.split());
+  startRecording = (): boolean => this.command((real) => real.startRecording());
+  stopRecording = (): boolean => this.command((real) => real.stopRecording());
   isMuted = (): boolean => this.part.value?.isMuted() ?? false;
   isOnHold = (): boolean => this.part.value?.isOnHold() ?? false;
   isReady = (): boolean => this.part.value?.isReady() ?? false;

@@ -59,6 +59,10 @@ export class LocalBackend implements PhoneBackend {
   selectOutboundNumber = (number: string | null): boolean => this.refreshed(this.phone.selectOutboundNumber(number), true);
   setDnd = (on: boolean): boolean => this.refreshed(this.phone.setDnd(on), true);
   setVolume = (kind: 'ring' | 'call', level: number): boolean => this.refreshed(this.phone.setVolume(kind, level), true);
+  merge = (): boolean => this.refreshed(this.phone.merge());
+  split = (): boolean => this.refreshed(this.phone.split());
+  startRecording = (): boolean => this.refreshed(this.phone.startRecording());
+  stopRecording = (): boolean => this.refreshed(this.phone.stopRecording());
   isMuted = (): boolean => this.phone.muted;
   isOnHold = (): boolean => this.phone.onHold;
   isReady = (): boolean => this.phone.ready;

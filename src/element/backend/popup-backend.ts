@@ -87,6 +87,10 @@ export class PopupBackend implements PhoneBackend {
   setDnd = (on: boolean): boolean => this.run('setDnd', on);
   setVolume = (kind: 'ring' | 'call', level: number): boolean => this.run('setVolume', kind, level);
   runPreflight = (): boolean => this.run('runPreflight');
+  merge = (): boolean => this.run('merge');
+  split = (): boolean => this.run('split');
+  startRecording = (): boolean => this.run('startRecording');
+  stopRecording = (): boolean => this.run('stopRecording');
   isMuted = (): boolean => this.dialog.snapshot?.muted ?? false;
   isOnHold = (): boolean => this.dialog.snapshot?.onHold ?? false;
   isReady = (): boolean => this.dialog.snapshot?.ready ?? false;

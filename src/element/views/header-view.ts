@@ -19,7 +19,7 @@ export class HeaderView extends ViewElement {
         <span class="title">${this.heading}</span>
         <button part="close-button" class="icon-button" aria-label=${t.closePhone} @click=${() => this.actions?.hide()}>${closeIcon}</button>
       </header>
-      ${this.renderStatus()} ${this.renderSoundBlocked()}`;
+      ${this.renderStatus()} ${this.renderSoundBlocked()} ${this.renderOtherTab()}`;
   }
 
   private renderLogo() {
@@ -50,10 +50,23 @@ export class HeaderView extends ViewElement {
   }
 
   private renderSoundBlocked() {
-    if (!this.snapshot?.audioBlocked) return nothing;
+    if (!this.snapshot?.audioBlocked || this.snapshot.heldElsewhere) return nothing;
     return html`<div part="sound-blocked" class="sound-blocked" role="alert">
       <span>${this.t.soundBlocked}</span>
       <button part="enable-sound" @click=${() => this.actions?.enableAudio()}>${soundIcon}${this.t.enableSound}</button>
+    </div>`;
+  }
+
+  /** Multi-tab: another tab holds the phone (its audio and microphone); between calls it can move here. */
+  private renderOtherTab() {
+    const s = this.snapshot;
+    if (!s?.heldElsewhere) return nothing;
+    const t = this.t.otherTab;
+    const live = s.call && s.call.state !== 'completed' && s.call.state !== 'failed';
+    const text = s.audioBlocked ? t.soundBlocked : live ? t.audio : t.idle;
+    return html`<div part="other-tab" class="sound-blocked" role=${s.audioBlocked ? 'alert' : 'status'}>
+      <span>${text}</span>
+      ${live ? nothing : html`<button part="use-here" @click=${() => this.actions?.usePhoneHere()}>${t.useHere}</button>`}
     </div>`;
   }
 }

@@ -65,6 +65,57 @@ export const inCallViewStyles = css`
     .call vw-dialpad {
       margin-bottom: 8px;
     }
+    /* Merge / Split and Record, with the merged parties and the recording indicator. */
+    .extras {
+      display: flex;
+      flex-wrap: wrap;
+      justify-content: center;
+      align-items: center;
+      gap: 6px;
+    }
+    .extras:empty {
+      display: none;
+    }
+    .extras .note {
+      flex-basis: 100%;
+      text-align: center;
+    }
+    .pill {
+      height: 28px;
+      border: 1px solid var(--_bg-border);
+      border-radius: 14px;
+      padding: 0 12px;
+      background: var(--_fg-high-contrast);
+      color: var(--_text-high-contrast);
+      font-size: 13px;
+      font-weight: 600;
+    }
+    .pill:hover {
+      background: var(--_fg-high-contrast-hover);
+    }
+    .pill:active {
+      background: var(--_fg-high-contrast-pressed);
+    }
+    .recording {
+      display: inline-flex;
+      align-items: center;
+      gap: 6px;
+      font-size: 12px;
+      font-weight: 600;
+      color: var(--_text-negative);
+    }
+    .recording .dot {
+      width: 8px;
+      height: 8px;
+      border-radius: 50%;
+      background: var(--_fg-negative);
+    }
+    .recording[data-paused] {
+      color: var(--_text-medium-contrast);
+    }
+    .recording[data-paused] .dot {
+      background: var(--_text-medium-contrast);
+    }
 
   }
 `;

@@ -6,6 +6,7 @@ import { ViewElement } from './view-element.js';
 import { renderParty } from './party.js';
 import { renderAutoAnswered } from './comfort-parts.js';
 import { renderSignal } from './signal-indicator.js';
+import { renderConference, renderRecording } from './call-extras.js';
 
 /** A transfer's progress or outcome, for the call it belongs to. */
 export interface TransferNote {
@@ -86,6 +87,7 @@ export class InCallView extends ViewElement {
           ${keypadIcon}
         </button>
       </div>
+      <div class="extras">${renderConference(this.snapshot!, t, this.actions)} ${renderRecording(this.snapshot!, t, this.actions)}</div>
       ${
         this.transferOpen
           ? html`<form part="transfer" class="transfer" @submit=${this.onTransferSubmit}>

@@ -15,6 +15,9 @@ const EVENTS = [
   'dnd-change',
   'preflight-progress',
   'preflight-complete',
+  'conference-change',
+  'recording-change',
+  'recording-available',
 ];
 /** Events through the helper, and every raw message of our protocol this page receives (to prove what reached it). */
 const log = [];
