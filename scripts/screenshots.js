@@ -102,6 +102,12 @@ async function states() {
   await alice.evaluate(() => window.vw.waitFor('state-change', { match: { state: 'in-progress' } }));
   await sleep(2200);
   await shot(alice, '05-in-call');
+  // The network goes away mid-call: the call recovers ("Reconnecting…") once it is back.
+  await alice.setOfflineMode(true);
+  await alice.evaluate(() => window.vw.waitFor('call-reconnecting'));
+  await shot(alice, '05b-reconnecting');
+  await alice.setOfflineMode(false);
+  await alice.evaluate(() => window.vw.waitFor('call-reconnected'));
   await alice.evaluate(() => window.vw.el().shadowRoot.querySelector('[part~="keypad-button"]').click());
   await shot(alice, '06-in-call-keypad');
 

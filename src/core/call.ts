@@ -7,11 +7,12 @@ import type { CallHooks, CallInit } from './call/hooks.js';
 import { LivenessWatchdog } from './call/liveness.js';
 import { LazyQualitySampler } from './quality/lazy-sampler.js';
 import { CallRecovery, type RecoveryReason } from './call/recovery.js';
+import { turnAnswers } from './call/ice-probe.js';
 import { blindTransfer } from './call/transfer.js';
 import type { QualitySample } from './quality/stats-sample.js';
 import type { CallQuality } from './quality/summary.js';
 import { IceGatheringPolicy } from './ice-policy.js';
-import { keepOnIceFailure, listen, peerOf, restartIce, sendDtmf, type SessionEnd, type SessionHandlers, type SipSession } from './jssip-adapter.js';
+import { keepOnIceFailure, listen, peerOf, recoveryReinvite, sendDtmf, type SessionEnd, type SessionHandlers, type SipSession } from './jssip-adapter.js';
 import type { CallDirection, DtmfMode, EndCause, Party } from './types.js';
 
 import { CallMedia, microphoneErrorCode } from './call/media.js';
@@ -105,10 +106,12 @@ export class Call {
       reconnecting: (reason) => this.hooks.reconnecting(this, reason),
       reconnected: (after) => this.hooks.reconnected(this, after),
       end: () => this.abort('connection-lost'),
-      restartIce: () => {
-        this.renewIce();
-        return this.session ? restartIce(this.session) : Promise.resolve({ ok: false, status: 481 });
+      reinvite: async (iceRestart) => {
+        if (!this.session || this.ended) return { ok: false, status: 481 };
+        if (iceRestart) this.renewIce();
+        return recoveryReinvite(this.session, iceRestart);
       },
+      iceServersAnswer: () => (this.peer ? turnAnswers(this.peer) : Promise.resolve(true)),
       signalingUp: () => this.hooks.signalingUp(),
       mediaUp: () => ['connected', 'completed'].includes(this.peer?.iceConnectionState ?? ''),
     });

@@ -75,6 +75,8 @@ export interface SipAgent {
   ping(domain: string, done: (alive: boolean) => void): void;
   /** Closes the current socket as if the network had, so JsSIP's recovery reconnects. */
   dropSocket(reason: string): void;
+  /** Closes the current socket (if any) and connects again at once, not after JsSIP's 1–4 s backoff. */
+  reconnectNow(reason: string): void;
 }
 
 export type AgentFactory = (options: AgentOptions) => SipAgent;
@@ -201,7 +203,7 @@ class JsSipAgent implements SipAgent {
    * jittered backoff, next socket by weight) reconnects and re-registers.
    */
   dropSocket(reason: string): void {
-    const transport = (this.ua as unknown as { transport?: { socket?: unknown } | null }).transport;
+    const transport = this.transport();
     const socket = transport?.socket as { _ws?: WebSocket | null; _onClose?(e: { wasClean: boolean; code: number; reason: string }): void } | undefined;
     const ws = socket?._ws;
     if (!socket || !ws || !socket._onClose) return;
@@ -214,6 +216,32 @@ class JsSipAgent implements SipAgent {
     socket._ws = null;
     socket._onClose({ wasClean: false, code: 1006, reason });
   }
+
+  /** The drop above, then JsSIP's own reconnect step (next socket by weight) without its backoff timer. */
+  reconnectNow(reason: string): void {
+    this.dropSocket(reason);
+    const transport = this.transport();
+    if (!transport || transport.close_requested || transport.isConnected() || transport.isConnecting()) return;
+    clearTimeout(transport.recovery_timer ?? undefined);
+    transport.recovery_timer = null;
+    transport._getSocket();
+    transport.connect();
+  }
+
+  /** JsSIP's transport (3.13 internals); null before start and after stop. */
+  private transport(): JsSipTransport | null {
+    return (this.ua as unknown as { transport?: JsSipTransport | null }).transport ?? null;
+  }
+}
+
+interface JsSipTransport {
+  socket?: unknown;
+  close_requested: boolean;
+  recovery_timer: ReturnType<typeof setTimeout> | null;
+  isConnected(): boolean;
+  isConnecting(): boolean;
+  _getSocket(): void;
+  connect(): void;
 }
 
 // ── sessions ─────────────────────────────────────────────────────────────────
@@ -364,11 +392,13 @@ export function reinvite(session: SipSession): Promise<{ ok: boolean; status?: n
 }
 
 /**
- * A re-INVITE that restarts ICE (new credentials, candidates gathered afresh).
- * JsSIP ends the call when such a request times out or its socket fails; a
- * recovering call wants to try again instead, so those end only this attempt.
+ * A recovering call's re-INVITE: with `iceRestart`, new ICE credentials and
+ * candidates gathered afresh; without, the same media on a refreshed route
+ * (our new socket's Contact). JsSIP ends the call when such a request times
+ * out or its socket fails; a recovering call wants to try again instead, so
+ * those end only this attempt.
  */
-export async function restartIce(session: SipSession): Promise<{ ok: boolean; status?: number }> {
+export async function recoveryReinvite(session: SipSession, iceRestart: boolean): Promise<{ ok: boolean; status?: number }> {
   const s = session as unknown as Internals;
   if (!s.isReadyToReOffer()) return { ok: false, status: 491 };
   const own = { onTransportError: s.onTransportError, onRequestTimeout: s.onRequestTimeout, onDialogError: s.onDialogError };
@@ -377,9 +407,10 @@ export async function restartIce(session: SipSession): Promise<{ ok: boolean; st
     s.onRequestTimeout = () => resolve({ ok: false, status: 408 });
     s.onDialogError = () => resolve({ ok: false, status: 481 });
     // Else JsSIP sends the offer without waiting for the new candidates (see `reinvite` in toJsSip).
-    s._iceReady = false;
+    if (iceRestart) s._iceReady = false;
     s._sendReinvite({
-      rtcOfferConstraints: { iceRestart: true },
+      // No legacy offerToReceiveAudio: it would turn an `inactive` transceiver back into `recvonly`.
+      rtcOfferConstraints: iceRestart ? { iceRestart: true } : {},
       eventHandlers: { succeeded: () => resolve({ ok: true }), failed: (response) => resolve({ ok: false, status: response?.status_code }) },
     });
   }).finally(() => Object.assign(s, own));

@@ -376,9 +376,9 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
   }
 
   /**
-   * The browser's `online`/`offline`: offline drops the connection at once
-   * (`reconnecting`, calls keep their media while it lasts); online reconnects
-   * now rather than at the next backoff step.
+   * The browser's `online`/`offline`, or a new connection type (network-watch.ts):
+   * offline drops the connection at once (`reconnecting`, calls keep their media
+   * while it lasts); online reconnects now rather than at the next backoff step.
    */
   networkChanged(online: boolean): void {
     const live = this.registry.live();

@@ -5,6 +5,7 @@ import type { CallSnapshot, PhoneSnapshot } from './phone-context.js';
 import type { Call } from '../core/call.js';
 import { PHONE_EVENTS } from '../event-names.js';
 import { ActiveWarnings } from './active-warnings.js';
+import { watchNetwork } from '../core/phone/network-watch.js';
 
 /** Problems the status line names (in words from the strings); details go to the `error` event. */
 const PROBLEMS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -53,8 +54,7 @@ export class PhoneController implements ReactiveController {
     this.unsubscribe = PHONE_EVENTS.map((type) => this.phone.on(type, (detail) => this.relay(type, detail)));
     this.unsubscribe.push(this.phone.on('transfer-request-change', () => this.refresh()));
     this.unsubscribe.push(this.phone.on('contact-change', () => this.refresh()));
-    window.addEventListener('online', this.onNetwork);
-    window.addEventListener('offline', this.onNetwork);
+    this.unsubscribe.push(watchNetwork((online) => this.phone.networkChanged(online)));
     window.addEventListener('pagehide', this.onPageHide);
     document.addEventListener('securitypolicyviolation', this.onPolicyViolation);
     // The configuration arrives through the host's updates (and survives a stop).
@@ -83,15 +83,11 @@ export class PhoneController implements ReactiveController {
       // Out of the page it fires nothing more: unsubscribe first, then release everything.
       for (const off of this.unsubscribe) off();
       this.unsubscribe = [];
-      window.removeEventListener('online', this.onNetwork);
-      window.removeEventListener('offline', this.onNetwork);
       window.removeEventListener('pagehide', this.onPageHide);
       document.removeEventListener('securitypolicyviolation', this.onPolicyViolation);
       this.phone.stop(this.shared);
     }, 0);
   }
-
-  private onNetwork = (e: Event): void => this.phone.networkChanged(e.type === 'online');
 
   private onPolicyViolation = (e: SecurityPolicyViolationEvent): void => {
     if (e.effectiveDirective === 'connect-src') this.phone.connectionRefusedByPolicy(e.blockedURI);

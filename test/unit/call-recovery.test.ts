@@ -1,26 +1,34 @@
 import { expect } from '@open-wc/testing';
-import { CallRecovery, type RecoveryHooks, type RecoveryReason, type RecoveryTiming } from '../../src/core/call/recovery.js';
+import { CallRecovery, type RecoveryHooks, type RecoveryReason, type RecoveryTiming, type ReinviteResult } from '../../src/core/call/recovery.js';
 
 /** Short timings: the logic, not the clock, is under test. */
 const TIMING: RecoveryTiming = { window: 400, iceGrace: 40, restartAgain: 60, retry: 30, glare: (owner) => (owner ? 50 : 20) };
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A fake network under one call: signaling and media flags, and scripted answers to its re-INVITEs. */
-function fakeCall(answers: Array<{ ok: boolean; status?: number }> = []) {
+function fakeCall(answers: ReinviteResult[] = []) {
   const log = {
     reconnecting: [] as RecoveryReason[],
     reconnected: [] as number[],
     ended: 0,
     restarts: 0,
+    iceRestarts: [] as boolean[],
+    probes: 0,
   };
-  const net = { signaling: true, media: true, answers, log };
+  const net = { signaling: true, media: true, answers, log, turn: [] as boolean[], probeWait: 0 };
   const hooks: RecoveryHooks = {
     reconnecting: (reason) => log.reconnecting.push(reason),
     reconnected: (after) => log.reconnected.push(after),
     end: () => (log.ended += 1),
-    restartIce: async () => {
+    reinvite: async (iceRestart: boolean) => {
       log.restarts += 1;
+      log.iceRestarts.push(iceRestart);
       return net.answers.shift() ?? { ok: true };
+    },
+    iceServersAnswer: async () => {
+      log.probes += 1;
+      if (net.probeWait) await tick(net.probeWait);
+      return net.turn.shift() ?? true;
     },
     signalingUp: () => net.signaling,
     mediaUp: () => net.media,
@@ -182,6 +190,54 @@ describe('CallRecovery', () => {
     expect(log.restarts).to.equal(1);
     expect(log.reconnected).to.have.length(1);
     expect(log.reconnecting).to.have.length(1);
+  });
+
+  it('a route refresh with media flowing keeps the media (no ICE restart); media lost restarts ICE', async () => {
+    const { net, log, recovery } = fakeCall();
+    recovery.signalingLost();
+    recovery.update();
+    await tick(0);
+    expect(log.iceRestarts).to.deep.equal([false]);
+    net.media = false;
+    recovery.begin('media-lost');
+    recovery.now();
+    await tick(0);
+    expect(log.iceRestarts).to.deep.equal([false, true]);
+  });
+
+  it('a network change restarts ICE even with media flowing (the old path is suspect)', async () => {
+    const { log, recovery } = fakeCall();
+    recovery.begin('network-change');
+    await tick(0);
+    expect(log.iceRestarts).to.deep.equal([true]);
+  });
+
+  it('an ICE restart waits for the TURN server (the probe), looking again at once while it does not answer', async () => {
+    const { net, log, recovery } = fakeCall();
+    net.turn = [false, false];
+    net.media = false;
+    recovery.begin('media-lost');
+    recovery.now();
+    await tick(5);
+    expect(log.probes).to.equal(3);
+    expect(log.restarts, 'sent once the probe answered').to.equal(1);
+    net.media = true;
+    recovery.update();
+    expect(log.reconnected).to.have.length(1);
+  });
+
+  it('media back by itself while the probe waited: no restart (the network did not change)', async () => {
+    const { net, log, recovery } = fakeCall();
+    net.media = false;
+    net.probeWait = 20;
+    recovery.begin('media-lost');
+    recovery.now();
+    await tick(5);
+    net.media = true;
+    recovery.update();
+    expect(log.reconnected).to.have.length(1);
+    await tick(30);
+    expect(log.restarts).to.equal(0);
   });
 
   it('dispose (the call ended) stops the window', async () => {

@@ -76,6 +76,10 @@ export class FakeAgent implements SipAgent {
   dropSocket(reason: string): void {
     this.dropped.push(reason);
   }
+
+  reconnectNow(reason: string): void {
+    this.dropped.push(reason);
+  }
 }
 
 /** A factory that keeps every agent it made, newest last. */

@@ -23,13 +23,21 @@ export type RecoveryReason = 'network-change' | 'media-lost';
 /** A quiet target refresh (media flowing) refused by glare or for a passing reason is tried this many times, then left. */
 const QUIET_TRIES = 6;
 
+/** How a recovery re-INVITE went. */
+export interface ReinviteResult {
+  ok: boolean;
+  status?: number;
+}
+
 export interface RecoveryHooks {
   reconnecting(reason: RecoveryReason): void;
   reconnected(afterMs: number): void;
   /** The call cannot recover: the window ended, or the dialog is gone (481). It ends as `connection-lost`. */
   end(): void;
-  /** A re-INVITE with an ICE restart (new ICE credentials, fresh candidates). */
-  restartIce(): Promise<{ ok: boolean; status?: number }>;
+  /** A re-INVITE from our current socket; `iceRestart`: with new ICE credentials and fresh candidates. */
+  reinvite(iceRestart: boolean): Promise<ReinviteResult>;
+  /** Whether an ICE restart can gather now (the TURN server answers, ice-probe.ts); false after a while if not. */
+  iceServersAnswer(): Promise<boolean>;
   /** Connected and registered: an in-dialog request can leave now. */
   signalingUp(): boolean;
   /** ICE is connected: media flows. */
@@ -43,7 +51,8 @@ export interface RecoveryHooks {
  * (after a network change: through a restart that succeeded); the window's
  * end ends it. A dropped SIP
  * socket alone does not: media flows on, and once the socket is back a quiet
- * re-INVITE tells the far end our new route (a target refresh). Glare (491)
+ * re-INVITE tells the far end our new route (a target refresh, the same
+ * media: no ICE restart). Glare (491)
  * waits as RFC 3261 §14.1 says, like a hold.
  */
 export class CallRecovery {
@@ -115,10 +124,24 @@ export class CallRecovery {
     if (!recovering && !this.needsRefresh) return;
     if (this.inFlight || this.nextTry !== undefined || !this.hooks.signalingUp()) return;
     this.inFlight = true;
-    void this.hooks.restartIce().then((result) => this.settled(result));
+    // Only the route changed and media flows: the same media, no gathering (which waits on the ICE servers).
+    void this.send(this.restartDue || !this.hooks.mediaUp());
   }
 
-  private settled(result: { ok: boolean; status?: number }): void {
+  private async send(iceRestart: boolean): Promise<void> {
+    if (iceRestart) {
+      const answered = await this.hooks.iceServersAnswer();
+      // Not yet, or media came back by itself meanwhile (and the network did not change): look again.
+      if (!answered || (!this.restartDue && this.hooks.mediaUp())) {
+        this.inFlight = false;
+        return this.update();
+      }
+      if (this.disposed) return;
+    }
+    this.settled(await this.hooks.reinvite(iceRestart));
+  }
+
+  private settled(result: ReinviteResult): void {
     this.inFlight = false;
     if (this.disposed) return;
     // 491, or no status (our offer lost the same race): glare. A timeout, 480, 5xx may pass; 481 and the rest are final.

@@ -140,7 +140,8 @@ export class Connection {
     const agent = this.agent;
     if (!agent) return;
     if (!online) agent.dropSocket('offline');
-    else if (renew || !agent.isConnected()) agent.dropSocket('network back');
+    // At once: JsSIP's backoff would add 1–4 s to a call's recovery.
+    else if (renew || !agent.isConnected()) agent.reconnectNow('network back');
   }
 
   /** Best effort as the page goes away: unregister, so the server does not keep a dead binding. */
