@@ -3,7 +3,9 @@
 // Kamailio, in three themes: the built-in light and dark, and the Wavix
 // documentation's dark theme file loaded as it is with custom-styles.
 // `npm run screenshots` writes PNGs to .tmp/screenshots/<theme>/; name themes
-// to render only those (`npm run screenshots -- dark`).
+// to render only those (`npm run screenshots -- dark`). `--comfort` renders the
+// agent-comfort states (do-not-disturb, auto-answer, volumes, caller lookup)
+// into docs/screenshots/<theme>-*.png instead.
 import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +26,7 @@ const THEMES = {
   wavix: { 'custom-styles': '/test/e2e/pages/wavix-dark.css', background: '#1d2025' },
 };
 const chosen = process.argv.slice(2).filter((name) => name in THEMES);
+const comfort = process.argv.includes('--comfort');
 
 const web = await startStaticServer({ root: ROOT });
 const browser = await launchBrowser();
@@ -58,11 +61,11 @@ async function shot(page, name) {
 
 async function scenario(name) {
   themeAttrs = THEMES[name];
-  OUT = fileURLToPath(new URL(`../.tmp/screenshots/${name}/`, import.meta.url));
-  await mkdir(OUT, { recursive: true });
+  OUT = fileURLToPath(new URL(comfort ? `../docs/screenshots/${name}-` : `../.tmp/screenshots/${name}/`, import.meta.url));
+  await mkdir(comfort ? fileURLToPath(new URL('../docs/screenshots/', import.meta.url)) : OUT, { recursive: true });
   kam = await startKamailio({ secret: SECRET });
   try {
-    await states();
+    await (comfort ? comfortStates() : states());
   } finally {
     await kam.stop().catch(() => {});
     for (const context of browser.browserContexts()) if (context !== browser.defaultBrowserContext()) await context.close().catch(() => {});
@@ -208,6 +211,54 @@ async function states() {
   const bad = await phone('x');
   await bad.evaluate((s) => window.vw.configure({ token: 'garbage', server: s }), kam.wsUrl);
   await shot(bad, '09-error-token');
+}
+
+/** The agent-comfort states: do-not-disturb, auto-answer, the volumes, and a caller looked up in the host's CRM. */
+async function comfortStates() {
+  const alice = await phone('alice');
+  const bob = await phone('bob');
+  await Promise.all([register(alice, 'alice'), register(bob, 'bob')]);
+  await alice.evaluate(() => window.vw.waitFor('ready'));
+  await bob.evaluate(() => window.vw.waitFor('ready'));
+  const contact = { name: 'Alice Liddell', detail: 'Wonderland Ltd', avatarUrl: '/test/e2e/pages/avatar.png', url: 'https://crm.example/contacts/alice' };
+  await bob.evaluate((c) => (window.vw.el().resolveContact = async (number) => (number === 'alice' ? c : null)), contact);
+  const wait = (page, type, match) => page.evaluate((t, m) => window.vw.waitFor(t, { from: window.vw.log.length, match: m }), type, match);
+
+  let next = wait(bob, 'call-received');
+  await alice.evaluate(() => window.vw.el().call('bob'));
+  await next;
+  await bob.waitForFunction(() => window.vw.el().shadowRoot.querySelector('img[part~="contact-avatar"]')?.complete);
+  await shot(bob, 'contact-incoming');
+  next = wait(bob, 'state-change', { state: 'in-progress' });
+  await bob.evaluate(() => window.vw.el().answer());
+  await next;
+  await sleep(2200);
+  await shot(bob, 'contact-in-call');
+  next = wait(bob, 'call-ended');
+  await alice.evaluate(() => window.vw.el().hangup());
+  await next;
+  await bob.evaluate(() => window.vw.el().shadowRoot.querySelector('[part~="history-button"]').click());
+  await shot(bob, 'contact-history');
+  await bob.evaluate(() => window.vw.el().shadowRoot.querySelector('[part~="dialer-button"]').click());
+
+  await bob.evaluate(() => window.vw.el().setDnd(true));
+  await shot(bob, 'dnd-status');
+  await bob.evaluate(() => window.vw.el().shadowRoot.querySelector('[part~="settings-button"]').click());
+  await bob.evaluate(() => window.vw.el().setVolume('ring', 0.6));
+  await bob.waitForFunction(() => window.vw.el().shadowRoot.querySelectorAll('[part~="volume"]').length === 2);
+  await shot(bob, 'settings-dnd-volume');
+  await bob.evaluate(() => {
+    window.vw.el().setDnd(false);
+    window.vw.el().shadowRoot.querySelector('[part~="settings-button"]').click();
+  });
+
+  await bob.evaluate(() => window.vw.el().setAttribute('auto-answer', 'always'));
+  next = wait(bob, 'state-change', { state: 'in-progress' });
+  await alice.evaluate(() => window.vw.el().call('bob'));
+  await next;
+  await sleep(1200);
+  await shot(bob, 'auto-answered');
+  await alice.evaluate(() => window.vw.el().hangup());
 }
 
 try {

@@ -32,9 +32,10 @@ export const SIZE_CEILINGS = {
   // watch and TURN probe +0.3 / +0.3; attended transfer +1.1 / +1.1 (Replaces at the
   // target, the commands in every backend and table, the consult banner; its transferor
   // side is the `consult` chunk, 0.4 KB). budgets17's cuts (templates, the in-call
-  // chunk, the views' sheets: about -1.5 KB gz) with all of these: MEASURED.
-  bundleTotalGzip: 91 * KB,
-  bundleOwnGzip: 47.5 * KB,
+  // chunk, the views' sheets: about -1.5 KB gz); caller lookup +1.0 / +1.1. All
+  // of these together: 88.2 / 44.8 KB gz (2026-12-07, 23:30).
+  bundleTotalGzip: 88.5 * KB,
+  bundleOwnGzip: 45 * KB,
 };
 
 /** "≤ 80 KB gz", as the bench table and the test messages print a size budget. */

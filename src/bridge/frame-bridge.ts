@@ -25,12 +25,12 @@ import type { ResolveContact } from '../shared/contact.js';
 
 /** What the bridge drives: the element's public methods (VoiceWidget has them all). */
 export interface BridgeTarget extends ReactiveControllerHost, HTMLElement, PhoneCommands {
+  resolveContact: ResolveContact | null;
   mute(): boolean;
   unmute(): boolean;
   hold(): boolean;
   unhold(): boolean;
   runPreflight(): Promise<unknown>;
-  resolveContact: ResolveContact | null;
 }
 
 const MAX_NUMBER = 256;

@@ -160,7 +160,9 @@ export function connectWidgetFrame(iframe: HTMLIFrameElement, options: WidgetFra
     if (message.type === 'request') {
       const { requestId, payload } = message;
       const asked = typeof lookup === 'function' ? askHook(lookup, payload.number, payload.direction) : Promise.resolve(null);
-      void asked.then((contact) => iframe.contentWindow?.postMessage(responseMessage(requestId, 'resolveContact', { ok: true, result: contact ?? null }), origin));
+      void asked.then((contact) =>
+        iframe.contentWindow?.postMessage(responseMessage(requestId, 'resolveContact', { ok: true, result: contact ?? null }), origin),
+      );
       return;
     }
     if (message.type === 'event') {

@@ -260,6 +260,11 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     return this.registry.pendingTransfer;
   }
 
+  /** Multi-tab: the SIP instance id is this user's in this browser (shared by its tabs), not this tab's. */
+  set sharedInstance(on: boolean) {
+    this.connection.sharedInstance = on;
+  }
+
   /** During an attended transfer: the call on hold and the consult call, else null. */
   get consultation(): ConsultPair | null {
     return this.registry.consults?.pair ?? null;
@@ -417,11 +422,6 @@ export class Phone extends Emitter<PhoneEventMap & InternalEvents> {
     if (this.registry.live()) this.restartPending = true;
     else this.closeConnection();
     this.setRegistration('failed', 'blocked by the Content-Security-Policy');
-  }
-
-  /** Multi-tab: the SIP instance id is this user's in this browser (shared by its tabs), not this tab's. */
-  set sharedInstance(on: boolean) {
-    this.connection.sharedInstance = on;
   }
 
   /** Best effort as the page goes away: unregister, so the server does not keep a dead binding. */

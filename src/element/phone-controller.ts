@@ -21,6 +21,8 @@ const PROBLEMS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
  * the document, re-fires its events as DOM events on the host, and keeps an
  * immutable snapshot for rendering.
  */
+const passThrough = (_type: string, detail: unknown): unknown => detail;
+
 export class PhoneController implements ReactiveController {
   readonly phone = new Phone();
   snapshot: PhoneSnapshot;
@@ -37,7 +39,7 @@ export class PhoneController implements ReactiveController {
   /** Multi-tab shared: leaving, the phone closes its socket without un-REGISTER (the next leader has the same instance id). */
   shared = false;
   /** What an event's detail becomes before it fires (multi-tab: `handledHere`, and the other tabs get it). */
-  tap: (type: string, detail: unknown) => unknown = (_type, detail) => detail;
+  tap: (type: string, detail: unknown) => unknown = passThrough;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,

@@ -277,7 +277,9 @@ describe('in dialog mode and through the iframe bridge (embedded server)', () =>
       const h1 = await logLength(host);
       assert.equal(await vw(alice, () => window.vw.el().call('dora')), true);
       assert.deepEqual((await waitFor(host, 'call-received', { from: h1 })).contact, { name: 'Alice Host-CRM', detail: 'via the opener' });
-      await popup.waitForFunction(() => /Alice Host-CRM/.test(document.querySelector('voice-widget').shadowRoot.querySelector('[part~="incoming"]')?.textContent));
+      await popup.waitForFunction(() =>
+        /Alice Host-CRM/.test(document.querySelector('voice-widget').shadowRoot.querySelector('[part~="incoming"]')?.textContent),
+      );
       assert.deepEqual(await vw(host, () => window.lookups), [{ number: 'alice2', direction: 'inbound' }]);
       await vw(host, () => window.vw.el().reject());
       assert.equal((await waitFor(host, 'call-ended', { from: h1 })).contact.name, 'Alice Host-CRM');

@@ -61,14 +61,6 @@ async function incomingScreen(page, from) {
 /** The `at` (ms) of the page's first `type` event for call `id` since `from`. */
 const eventAt = (page, type, id, from) => vw(page, (t, i, f) => window.vw.log.slice(f).find((e) => e.type === t && e.detail.id === i)?.at, type, id, from);
 
-const ALICE = {
-  name: 'Alice Liddell',
-  detail: 'Wonderland Ltd',
-  avatarUrl: '/test/e2e/pages/avatar.png',
-  url: 'https://crm.example/contacts/alice',
-};
-const BOB = { name: 'Bob Builder', detail: 'Acme', url: 'javascript:alert(1)' };
-
 /**
  * `caller` (user `callerUser`) calls `callee` (user `calleeUser`), both with hooks: the callee's incoming screen
  * shows the number first and the contact when the CRM answers; call-received waits for it (the ringing does not);
@@ -76,7 +68,10 @@ const BOB = { name: 'Bob Builder', detail: 'Acme', url: 'javascript:alert(1)' };
  */
 export async function lookupOnCall(caller, callee, callerUser, calleeUser) {
   const ALICE = { name: 'Alice Liddell', detail: 'Wonderland Ltd', avatarUrl: '/test/e2e/pages/avatar.png', url: 'https://crm.example/contacts/alice' };
-  await Promise.all([setHook(callee, { [callerUser]: ALICE }), setHook(caller, { [calleeUser]: { name: 'Bob Builder', detail: 'Acme', url: 'javascript:alert(1)' } })]);
+  await Promise.all([
+    setHook(callee, { [callerUser]: ALICE }),
+    setHook(caller, { [calleeUser]: { name: 'Bob Builder', detail: 'Acme', url: 'javascript:alert(1)' } }),
+  ]);
   try {
     const a = await logLength(caller);
     let b = await logLength(callee);
@@ -92,7 +87,9 @@ export async function lookupOnCall(caller, callee, callerUser, calleeUser) {
     assert.deepEqual(await vw(callee, () => window.lookups), [{ number: callerUser, direction: 'inbound' }]);
     const lag = (await eventAt(callee, 'call-received', screen.id, b)) - screen.at;
     assert.ok(lag >= CRM_DELAY_MS - 20 && lag < CRM_DELAY_MS + 1500, `call-received ${lag.toFixed(0)} ms after ringing`);
-    console.log(`# lookup: the incoming screen (with the number) ${(screen.shownAt - screen.at).toFixed(1)} ms after the call rang; call-received and the name ${lag.toFixed(0)} ms after (the CRM took ${CRM_DELAY_MS} ms)`);
+    console.log(
+      `# lookup: the incoming screen (with the number) ${(screen.shownAt - screen.at).toFixed(1)} ms after the call rang; call-received and the name ${lag.toFixed(0)} ms after (the CRM took ${CRM_DELAY_MS} ms)`,
+    );
 
     // The caller's side: an outbound lookup; its javascript: link is dropped.
     await caller.waitForFunction(() => /Bob Builder/.test((window.vw.part('outgoing') ?? window.vw.part('in-call'))?.textContent));
@@ -159,7 +156,15 @@ export async function hookFailures(caller, callee, callerUser, calleeUser) {
     await waitFor(callee, 'state-change', { from: d, match: { state: 'incoming' } });
     assert.equal(await vw(callee, () => window.vw.el().answer()), true, 'answered while the hook hangs');
     await waitFor(callee, 'call-started', { from: d });
-    const order = await vw(callee, (f) => window.vw.log.slice(f).map((e) => e.type).filter((t) => t === 'call-received' || t === 'call-started'), d);
+    const order = await vw(
+      callee,
+      (f) =>
+        window.vw.log
+          .slice(f)
+          .map((e) => e.type)
+          .filter((t) => t === 'call-received' || t === 'call-started'),
+      d,
+    );
     assert.deepEqual(order, ['call-received', 'call-started']);
     assert.equal((await detailsSince(callee, 'call-received', d))[0].contact, null);
     await vw(callee, () => window.vw.el().hangup());

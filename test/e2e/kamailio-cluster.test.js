@@ -227,61 +227,69 @@ test('a token revoked through token-service process 1 (made by process 2) is ref
   }),
 );
 
-test('a call whose widget reconnects to the other node (network recovery, issue 19): that node does not know the dialog and refuses the re-INVITE (481), the call ends there at once and at the far end when its media stops, no ghost', { timeout: 90_000 }, (t) =>
-  withLogs(async () => {
-    const hana = await widgetPage('hana', `${nodeA.wsUrl} ${nodeB.wsUrl}`);
-    const alice = await widgetPage('ivy', nodeA.wsUrl); // the far end, on node A
-    // The URL of the socket each REGISTER leaves on.
-    await vw(hana, () => {
-      const real = Object.getPrototypeOf(window.WebSocket.prototype);
-      const send = real.send;
-      window.registeredOn = [];
-      real.send = function (data) {
-        if (String(data).startsWith('REGISTER ')) window.registeredOn.push(this.url);
-        return send.call(this, data);
-      };
-    });
-    const fromH = await vw(hana, () => window.vw.log.length);
-    const fromA = await vw(alice, () => window.vw.log.length);
-    await vw(alice, () => (window.vw.autoAnswer = true));
-    assert.equal((await vw(hana, () => window.vw.call('ivy'))).placed, true);
-    await vw(hana, (from) => window.vw.waitFor('state-change', { from, match: { state: 'in-progress' }, timeout: 15_000 }), fromH);
-    await assertTwoWayAudio(t, hana, alice);
-    // A network change: the socket is dropped and the next one is the other node's.
-    await hana.setOfflineMode(true);
-    await vw(hana, (from) => window.vw.waitFor('call-reconnecting', { from, timeout: 5000 }), fromH);
-    await hana.setOfflineMode(false);
-    await vw(hana, (from) => window.vw.waitFor('registration-change', { from, match: { state: 'registered' }, timeout: 15_000 }), fromH);
-    assert.equal(new URL(await vw(hana, () => window.registeredOn.at(-1))).host, new URL(nodeB.wsUrl).host, 'registered again on node B');
-    const moved = Date.now();
-    const endOf = (page, from) =>
-      vw(
-        page,
-        async (f) => {
-          const ended = await window.vw.waitFor('call-ended', { from: f, timeout: 50_000 });
-          const at = (type) => window.vw.log.slice(f).find((e) => e.type === type)?.at ?? null;
-          return { cause: ended.cause, at: at('call-ended'), reconnecting: at('call-reconnecting'), reconnected: at('call-reconnected') };
-        },
-        from,
-      ).then((end) => ({ ...end, wall: Date.now() - moved }));
-    const [h, a] = await Promise.all([endOf(hana, fromH), endOf(alice, fromA)]);
-    const refused = await vw(hana, () =>
-      window.vw.sip.received.filter((m) => typeof m === 'string' && /^SIP\/2\.0 [3-6]\d\d /.test(m) && /^CSeq:\s*\d+ INVITE/im.test(m)).map((m) => m.split('\r\n')[0]),
-    );
-    t.diagnostic(
-      `hana (moved to B): ${h.cause} ${Math.round(h.at - h.reconnecting)} ms after call-reconnecting, ${h.wall} ms after registering on B; ` +
-        `the far end (on A): ${a.cause} ${a.wall} ms after; re-INVITE answers: ${[...new Set(refused)].join(', ') || 'none'}`,
-    );
-    assert.equal(h.reconnected, null, 'the call did not recover through the other node');
-    assert.equal(h.cause, 'connection-lost');
-    assert.ok(h.at - h.reconnecting < 30_000 + 5000, `${h.at - h.reconnecting} ms`);
-    assert.ok(['remote-hangup', 'connection-lost'].includes(a.cause), a.cause);
-    await sleep(500);
-    for (const [page, from] of [[hana, fromH], [alice, fromA]]) {
-      assert.equal(await vw(page, (f) => window.vw.log.slice(f).filter((e) => e.type === 'call-ended').length, from), 1);
-      assert.notEqual(await vw(page, () => window.vw.el().getState()), 'in-progress', 'no call left');
-    }
-  }),
+test(
+  'a call whose widget reconnects to the other node (network recovery, issue 19): that node does not know the dialog and refuses the re-INVITE (481), the call ends there at once and at the far end when its media stops, no ghost',
+  { timeout: 90_000 },
+  (t) =>
+    withLogs(async () => {
+      const hana = await widgetPage('hana', `${nodeA.wsUrl} ${nodeB.wsUrl}`);
+      const alice = await widgetPage('ivy', nodeA.wsUrl); // the far end, on node A
+      // The URL of the socket each REGISTER leaves on.
+      await vw(hana, () => {
+        const real = Object.getPrototypeOf(window.WebSocket.prototype);
+        const send = real.send;
+        window.registeredOn = [];
+        real.send = function (data) {
+          if (String(data).startsWith('REGISTER ')) window.registeredOn.push(this.url);
+          return send.call(this, data);
+        };
+      });
+      const fromH = await vw(hana, () => window.vw.log.length);
+      const fromA = await vw(alice, () => window.vw.log.length);
+      await vw(alice, () => (window.vw.autoAnswer = true));
+      assert.equal((await vw(hana, () => window.vw.call('ivy'))).placed, true);
+      await vw(hana, (from) => window.vw.waitFor('state-change', { from, match: { state: 'in-progress' }, timeout: 15_000 }), fromH);
+      await assertTwoWayAudio(t, hana, alice);
+      // A network change: the socket is dropped and the next one is the other node's.
+      await hana.setOfflineMode(true);
+      await vw(hana, (from) => window.vw.waitFor('call-reconnecting', { from, timeout: 5000 }), fromH);
+      await hana.setOfflineMode(false);
+      await vw(hana, (from) => window.vw.waitFor('registration-change', { from, match: { state: 'registered' }, timeout: 15_000 }), fromH);
+      assert.equal(new URL(await vw(hana, () => window.registeredOn.at(-1))).host, new URL(nodeB.wsUrl).host, 'registered again on node B');
+      const moved = Date.now();
+      const endOf = (page, from) =>
+        vw(
+          page,
+          async (f) => {
+            const ended = await window.vw.waitFor('call-ended', { from: f, timeout: 50_000 });
+            const at = (type) => window.vw.log.slice(f).find((e) => e.type === type)?.at ?? null;
+            return { cause: ended.cause, at: at('call-ended'), reconnecting: at('call-reconnecting'), reconnected: at('call-reconnected') };
+          },
+          from,
+        ).then((end) => ({ ...end, wall: Date.now() - moved }));
+      const [h, a] = await Promise.all([endOf(hana, fromH), endOf(alice, fromA)]);
+      const refused = await vw(hana, () =>
+        window.vw.sip.received
+          .filter((m) => typeof m === 'string' && /^SIP\/2\.0 [3-6]\d\d /.test(m) && /^CSeq:\s*\d+ INVITE/im.test(m))
+          .map((m) => m.split('\r\n')[0]),
+      );
+      t.diagnostic(
+        `hana (moved to B): ${h.cause} ${Math.round(h.at - h.reconnecting)} ms after call-reconnecting, ${h.wall} ms after registering on B; ` +
+          `the far end (on A): ${a.cause} ${a.wall} ms after; re-INVITE answers: ${[...new Set(refused)].join(', ') || 'none'}`,
+      );
+      assert.equal(h.reconnected, null, 'the call did not recover through the other node');
+      assert.equal(h.cause, 'connection-lost');
+      assert.ok(h.at - h.reconnecting < 30_000 + 5000, `${h.at - h.reconnecting} ms`);
+      assert.ok(['remote-hangup', 'connection-lost'].includes(a.cause), a.cause);
+      await sleep(500);
+      for (const [page, from] of [
+        [hana, fromH],
+        [alice, fromA],
+      ]) {
+        assert.equal(await vw(page, (f) => window.vw.log.slice(f).filter((e) => e.type === 'call-ended').length, from), 1);
+        assert.notEqual(await vw(page, () => window.vw.el().getState()), 'in-progress', 'no call left');
+      }
+    }),
 );
 
 test('node A killed: a widget listing both nodes (sip-server="ws://A ws://B") registers on B within 5 s and is called there again', { timeout: 90_000 }, (t) =>

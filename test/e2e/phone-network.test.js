@@ -243,35 +243,37 @@ test('the widget calls a national number: the trunk (plain RTP, G.711) answers t
   }),
 );
 
-const iceUfrag = (page, side) =>
-  vw(page, (d) => /a=ice-ufrag:(\S+)/.exec(window.vw.el().getPeerConnection()?.[d]?.sdp ?? '')?.[1] ?? null, side);
+const iceUfrag = (page, side) => vw(page, (d) => /a=ice-ufrag:(\S+)/.exec(window.vw.el().getPeerConnection()?.[d]?.sdp ?? '')?.[1] ?? null, side);
 
-test('network recovery with a far end that is not a widget: the socket dropped and an ICE restart re-INVITE through rtpengine to the trunk (issue 19)', { timeout: 60_000 }, (t) =>
-  withLogs(async () => {
-    const fromC = carrier.events.length;
-    const { from } = await aliceCalls(CARRIER_NATIONAL);
-    await carrier.waitForEvent('CALL_ESTABLISHED', { from: fromC });
-    await alice.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { timeout: 8000, polling: 50 });
-    const before = { local: await iceUfrag(alice, 'localDescription'), remote: await iceUfrag(alice, 'remoteDescription') };
-    // Offline drops the WebSocket; online reconnects and restarts ICE (a network change).
-    await alice.setOfflineMode(true);
-    await waitFor(alice, 'call-reconnecting', { from, match: { reason: 'network-change' }, timeout: 5000 });
-    await sleep(1000);
-    await alice.setOfflineMode(false);
-    const back = await vw(alice, () => window.vw.now());
-    await waitFor(alice, 'call-reconnected', { from, timeout: 20_000 });
-    const at = await vw(alice, (f) => window.vw.log.slice(f).find((e) => e.type === 'call-reconnected').at, from);
-    const after = { local: await iceUfrag(alice, 'localDescription'), remote: await iceUfrag(alice, 'remoteDescription') };
-    assert.notEqual(after.local, before.local, 'the widget restarted ICE');
-    assert.notEqual(after.remote, before.remote, "rtpengine answered the restart with new ICE credentials");
-    await assertTwoWayAudio(t, { widgetCodec: 'audio/PCMU' });
-    assert.ok(!carrier.events.slice(fromC).some((e) => e.type === 'CALL_CLOSED'), 'the carrier kept the call');
-    t.diagnostic(`network back → call-reconnected ${Math.round(at - back)} ms`);
-    // The carrier's BYE finds the widget's new connection.
-    await carrier.command('hangup');
-    const ended = await waitFor(alice, 'call-ended', { from });
-    assert.equal(ended.cause, 'remote-hangup');
-  }),
+test(
+  'network recovery with a far end that is not a widget: the socket dropped and an ICE restart re-INVITE through rtpengine to the trunk (issue 19)',
+  { timeout: 60_000 },
+  (t) =>
+    withLogs(async () => {
+      const fromC = carrier.events.length;
+      const { from } = await aliceCalls(CARRIER_NATIONAL);
+      await carrier.waitForEvent('CALL_ESTABLISHED', { from: fromC });
+      await alice.waitForFunction(async () => (await window.vw.inboundAudioBytes()) > 0, { timeout: 8000, polling: 50 });
+      const before = { local: await iceUfrag(alice, 'localDescription'), remote: await iceUfrag(alice, 'remoteDescription') };
+      // Offline drops the WebSocket; online reconnects and restarts ICE (a network change).
+      await alice.setOfflineMode(true);
+      await waitFor(alice, 'call-reconnecting', { from, match: { reason: 'network-change' }, timeout: 5000 });
+      await sleep(1000);
+      await alice.setOfflineMode(false);
+      const back = await vw(alice, () => window.vw.now());
+      await waitFor(alice, 'call-reconnected', { from, timeout: 20_000 });
+      const at = await vw(alice, (f) => window.vw.log.slice(f).find((e) => e.type === 'call-reconnected').at, from);
+      const after = { local: await iceUfrag(alice, 'localDescription'), remote: await iceUfrag(alice, 'remoteDescription') };
+      assert.notEqual(after.local, before.local, 'the widget restarted ICE');
+      assert.notEqual(after.remote, before.remote, 'rtpengine answered the restart with new ICE credentials');
+      await assertTwoWayAudio(t, { widgetCodec: 'audio/PCMU' });
+      assert.ok(!carrier.events.slice(fromC).some((e) => e.type === 'CALL_CLOSED'), 'the carrier kept the call');
+      t.diagnostic(`network back → call-reconnected ${Math.round(at - back)} ms`);
+      // The carrier's BYE finds the widget's new connection.
+      await carrier.command('hangup');
+      const ended = await waitFor(alice, 'call-ended', { from });
+      assert.equal(ended.cause, 'remote-hangup');
+    }),
 );
 
 test('the carrier calls a DID in national format: the mapped widget user answers, audio both ways', { timeout: 60_000 }, (t) =>

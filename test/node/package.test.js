@@ -134,6 +134,8 @@ test('custom-elements.json documents <voice-widget>: tag, events, parts, theme v
     ...[...source.matchAll(/\bpart="([a-z -]+)"/g)].flatMap((m) => m[1].split(' ').filter(Boolean)),
     ...[...source.matchAll(/\btab\('[a-z]+', '([a-z-]+)'/g)].map((m) => m[1]),
     ...[...source.matchAll(/\bexportparts="([a-z-]+)"/g)].map((m) => m[1]),
+    // A settings switch (views/switch.ts) has the part `switch` and its own name.
+    ...[...source.matchAll(/\brenderSwitch\(\{\s*name: '([a-z-]+)'/g)].flatMap((m) => ['switch', m[1]]),
   ]);
   assert.ok(parts.size >= 30, `only ${parts.size} parts found in the template`);
   const cssParts = new Map(el.cssParts.map((p) => [p.name, p]));

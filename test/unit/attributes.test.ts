@@ -59,7 +59,7 @@ describe('the attribute table', () => {
   });
 
   it("gives the popup's configuration keys from the forwarded rows", () => {
-    expect(CONFIG_KEYS).to.deep.equal([...rows.filter((r) => r.popup).map((r) => r.name), 'number']);
+    expect(CONFIG_KEYS).to.deep.equal([...rows.filter((r) => r.popup).map((r) => r.name), 'number', 'contact-lookup']);
   });
 });
 

@@ -9,7 +9,19 @@ const never = () => new Promise<never>(() => {});
 describe('resolveContact results', () => {
   it('takes a plain object with a name; anything else is no contact', () => {
     expect(toContact({ name: 'Ada Lovelace' })).to.deep.equal({ name: 'Ada Lovelace' });
-    for (const junk of [null, undefined, 'Ada', 42, ['Ada'], {}, { name: '' }, { name: '   ' }, { name: 7 }, new Date(), Object.assign(Object.create({ x: 1 }), { name: 'Ada' })]) {
+    for (const junk of [
+      null,
+      undefined,
+      'Ada',
+      42,
+      ['Ada'],
+      {},
+      { name: '' },
+      { name: '   ' },
+      { name: 7 },
+      new Date(),
+      Object.assign(Object.create({ x: 1 }), { name: 'Ada' }),
+    ]) {
       expect(toContact(junk), String(junk)).to.equal(null);
     }
   });
@@ -39,9 +51,13 @@ describe('resolveContact results', () => {
 
   it('a hook that throws, rejects or hangs gives no answer (undefined); junk gives null; never a rejection', async () => {
     expect(
-      await askHook(() => {
-        throw new Error('CRM down');
-      }, '100', 'inbound'),
+      await askHook(
+        () => {
+          throw new Error('CRM down');
+        },
+        '100',
+        'inbound',
+      ),
     ).to.equal(undefined);
     expect(await askHook(() => Promise.reject(new Error('no')), '100', 'inbound')).to.equal(undefined);
     const started = performance.now();

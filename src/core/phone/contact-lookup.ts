@@ -16,6 +16,11 @@ export class ContactLookup {
   private readonly asking = new Map<string, Promise<Contact | null>>();
   private readonly byCall = new Map<string, Contact | null>();
 
+  /** Whether a hook is set. */
+  get active(): boolean {
+    return this.hook !== null;
+  }
+
   /** A new hook (or none): what the old one said is forgotten. */
   setHook(hook: unknown): void {
     const next = typeof hook === 'function' ? (hook as ResolveContact) : null;
@@ -23,11 +28,6 @@ export class ContactLookup {
     this.hook = next;
     this.cache.clear();
     this.asking.clear();
-  }
-
-  /** Whether a hook is set. */
-  get active(): boolean {
-    return this.hook !== null;
   }
 
   /** What the hook said of `number` recently (null: unknown, or not asked). */

@@ -15,9 +15,7 @@ export function renderParty(call: CallSnapshot) {
       ? html`<img part="contact-avatar" class="avatar" src=${contact.avatarUrl} alt="" referrerpolicy="no-referrer" />`
       : html`<div class="avatar" aria-hidden="true">${initial}</div>`
   }
-    <div class="name">
-      ${contact?.url ? html`<a part="contact-link" href=${contact.url} target="_blank" rel="noopener noreferrer">${name}</a>` : name}
-    </div>
+    <div class="name">${contact?.url ? html`<a part="contact-link" href=${contact.url} target="_blank" rel="noopener noreferrer">${name}</a>` : name}</div>
     ${contact?.detail ? html`<div part="contact-detail" class="address">${contact.detail}</div>` : nothing}
     ${name !== call.number ? html`<div class="address">${call.number}</div>` : nothing}`;
 }
