@@ -102,8 +102,9 @@ describe('<voice-widget>', () => {
     await el.updateComplete;
     expect(el.getState()).to.equal('loading');
     await connecting(el);
-    expect(log.map((e) => e.detail)).to.deep.equal([{ state: 'connecting', previous: 'unregistered', cause: null }]);
-    expect(el.registrationState).to.equal('connecting');
+    // The refused socket (port 9) may already have moved it on to reconnecting.
+    expect(log[0].detail).to.deep.equal({ state: 'connecting', previous: 'unregistered', cause: null });
+    expect(el.registrationState).to.be.oneOf(['connecting', 'reconnecting']);
     el.remove();
   });
 
