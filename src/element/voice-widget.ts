@@ -166,6 +166,10 @@ import { styles } from './voice-widget.styles.js';
  * @csspart dnd-switch - The do-not-disturb switch (also `switch`).
  * @csspart volume - A volume slider in the settings; `data-kind` says which (`ring`, `call`).
  * @csspart auto-answered - On a call: the note that it was answered automatically.
+ * @csspart consult-button - Attended transfer: calls the number in the transfer field while the current call waits on hold (`consult()`).
+ * @csspart consult - Attended transfer: the bar naming the call on hold while the agent consults (with Cancel and Complete transfer).
+ * @csspart consult-cancel-button - Ends the consult call and resumes the held one (`cancelConsult()`).
+ * @csspart consult-complete-button - Completes the attended transfer (`completeTransfer()`).
  * @csspart merge-button - Merges the held call and the active one (shown while both are connected).
  * @csspart split-button - Splits merged calls (the one that was held is held again).
  * @csspart conference - The merged calls' far parties, on the in-call screen.

@@ -134,6 +134,8 @@ test('custom-elements.json documents <voice-widget>: tag, events, parts, theme v
     ...[...source.matchAll(/\bpart="([a-z -]+)"/g)].flatMap((m) => m[1].split(' ').filter(Boolean)),
     ...[...source.matchAll(/\btab\('[a-z]+', '([a-z-]+)'/g)].map((m) => m[1]),
     ...[...source.matchAll(/\bexportparts="([a-z-]+)"/g)].map((m) => m[1]),
+    // A button that swaps its part with its action (`part=${merged ? 'split-button' : 'merge-button'}`).
+    ...[...source.matchAll(/\bpart=\$\{[^}?]+\?\s*'([a-z-]+)'\s*:\s*'([a-z-]+)'\s*\}/g)].flatMap((m) => [m[1], m[2]]),
     // A settings switch (views/switch.ts) has the part `switch` and its own name.
     ...[...source.matchAll(/\brenderSwitch\(\{\s*name: '([a-z-]+)'/g)].flatMap((m) => ['switch', m[1]]),
   ]);

@@ -37,9 +37,14 @@ test("no postMessage(…, '*') anywhere in src/", async () => {
   assert.deepEqual(offenders, []);
 });
 
+// Multi-tab's leader asks before its tab closes, and only while a call is live there
+// (issue 21): the listener comes and goes with the call, so an idle page keeps the cache.
+const WHILE_A_CALL_IS_LIVE = new Set(['multi-tab/tab-link.ts']);
+
 test('no unload or beforeunload listener in src/ (they spoil the back/forward cache; pagehide is used)', async () => {
   const offenders = [];
   for await (const file of files(SRC)) {
+    if (WHILE_A_CALL_IS_LIVE.has(path.relative(SRC, file))) continue;
     const text = await readFile(file, 'utf8');
     if (/addEventListener\(\s*['"`](?:before)?unload['"`]|\.on(?:before)?unload\s*=/.test(text)) offenders.push(path.relative(SRC, file));
   }

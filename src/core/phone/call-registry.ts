@@ -137,7 +137,7 @@ export class CallRegistry {
     if (number === null) return this.refuse('invalid-number', `cannot consult ${JSON.stringify(String(target).slice(0, 100))}`);
     const held = this.live();
     if (!held || held.state !== 'in-progress' || this.calls.size > 1 || this.consults?.pair || this.consultLoading)
-      return this.noCall('no single connected call to consult from');
+      return this.noCall('consult needs exactly one connected call');
     const agent = this.ctx.agent();
     if (this.ctx.phoneState() !== 'ready' || !agent) return this.refuse('not-ready', `the phone is not ready (${this.ctx.phoneState()})`);
     this.consultLoading = true;
