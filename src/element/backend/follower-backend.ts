@@ -4,6 +4,7 @@ import type { TabCommand } from '../../multi-tab/protocol.js';
 import type { PhoneSnapshot } from '../phone-context.js';
 import type { PhoneBackend } from './backend.js';
 import type { LocalUi } from './local-backend.js';
+import { ForwardingBackend } from './forwarding.js';
 
 export interface FollowerLink {
   /** The leader's snapshot, as this tab mirrors it. */
@@ -18,11 +19,13 @@ export interface FollowerLink {
  * (fire-and-forget, like the popup's: outcomes arrive as the leader's events
  * and snapshot); the panel opens and closes here.
  */
-export class FollowerBackend implements PhoneBackend {
+export class FollowerBackend extends ForwardingBackend implements PhoneBackend {
   constructor(
     private readonly link: FollowerLink,
     private readonly ui: LocalUi,
-  ) {}
+  ) {
+    super();
+  }
 
   private get s(): PhoneSnapshot {
     return this.link.snapshot();
@@ -42,8 +45,6 @@ export class FollowerBackend implements PhoneBackend {
       .map((c) => ({ id: c.id, state: c.state, direction: c.direction, number: c.number, name: c.remote.name }));
   }
 
-  private run = (name: TabCommand, ...args: unknown[]): boolean => this.link.command(name, args);
-
   call(number: string): boolean {
     if (normalizeDialString(String(number), this.s.identity?.domain ?? '') === null) {
       this.link.fail('invalid-number', `cannot dial ${JSON.stringify(String(number).slice(0, 100))}`);
@@ -54,32 +55,15 @@ export class FollowerBackend implements PhoneBackend {
     return sent;
   }
 
-  answer = (): boolean => this.run('answer');
-  reject = (): boolean => this.run('reject');
-  hangup = (): boolean => this.run('hangup');
-  sendDtmf = (digits: string): boolean => this.run('sendDtmf', digits);
-  setMuted = (muted: boolean): boolean => this.run(muted ? 'mute' : 'unmute');
-  setHeld = (held: boolean): boolean => this.run(held ? 'hold' : 'unhold');
-  transfer = (number: string): boolean => this.run('transfer', number);
-  acceptTransfer = (): boolean => this.run('acceptTransfer');
-  declineTransfer = (): boolean => this.run('declineTransfer');
-  consult = (number: string): boolean => this.run('consult', number);
-  completeTransfer = (): boolean => this.run('completeTransfer');
-  cancelConsult = (): boolean => this.run('cancelConsult');
-  selectOutboundNumber = (number: string | null): boolean => this.run('selectOutboundNumber', number);
-  clearHistory = (): void => void this.run('clearHistory');
-  reset = (): void => void this.run('reset');
-  setDnd = (on: boolean): boolean => this.run('setDnd', on);
-  setVolume = (kind: 'ring' | 'call', level: number): boolean => this.run('setVolume', kind, level);
-  merge = (): boolean => this.run('merge');
-  split = (): boolean => this.run('split');
-  startRecording = (): boolean => this.run('startRecording');
-  stopRecording = (): boolean => this.run('stopRecording');
   isMuted = (): boolean => this.s.call?.muted ?? false;
   isOnHold = (): boolean => this.s.call?.held.local ?? false;
   isReady = (): boolean => this.s.ready;
   getState = (): WidgetState => this.s.state;
   getCallStats = () => null;
+
+  protected run(name: TabCommand, ...args: unknown[]): boolean {
+    return this.link.command(name, args);
+  }
 
   show(number?: string): boolean {
     this.ui.setPanelOpen(true);

@@ -5,6 +5,7 @@ import type { TokenedPopup } from '../../dialog/popup-window.js';
 import { normalizeDialString } from '../../core/dial-string.js';
 import type { RegistrationState, WidgetState } from '../../core/types.js';
 import type { PhoneBackend } from './backend.js';
+import { ForwardingBackend } from './forwarding.js';
 
 export interface PopupBackendOptions extends DialogHostOptions {
   /** The SIP domain numbers are checked against before the popup opens. */
@@ -16,13 +17,14 @@ export interface PopupBackendOptions extends DialogHostOptions {
  * Dialog mode: the phone runs in a popup window; commands go there and come
  * back as events. The one module that loads the dialog host.
  */
-export class PopupBackend implements PhoneBackend {
+export class PopupBackend extends ForwardingBackend implements PhoneBackend {
   private readonly dialog: DialogHost;
 
   constructor(
     host: DialogHostElement & ReactiveControllerHost,
     private readonly options: PopupBackendOptions,
   ) {
+    super();
     this.dialog = new DialogHost(host, options);
   }
 
@@ -58,7 +60,7 @@ export class PopupBackend implements PhoneBackend {
     this.dialog.update(config);
   }
 
-  private run(name: Command, ...args: unknown[]): boolean {
+  protected run(name: Command, ...args: unknown[]): boolean {
     return this.dialog.command(name, args);
   }
 
@@ -72,28 +74,7 @@ export class PopupBackend implements PhoneBackend {
     return this.run('call', number);
   }
 
-  answer = (): boolean => this.run('answer');
-  reject = (): boolean => this.run('reject');
-  hangup = (): boolean => this.run('hangup');
-  sendDtmf = (digits: string): boolean => this.run('sendDtmf', digits);
-  setMuted = (muted: boolean): boolean => this.run(muted ? 'mute' : 'unmute');
-  setHeld = (held: boolean): boolean => this.run(held ? 'hold' : 'unhold');
-  transfer = (number: string): boolean => this.run('transfer', number);
-  acceptTransfer = (): boolean => this.run('acceptTransfer');
-  declineTransfer = (): boolean => this.run('declineTransfer');
-  consult = (number: string): boolean => this.run('consult', number);
-  completeTransfer = (): boolean => this.run('completeTransfer');
-  cancelConsult = (): boolean => this.run('cancelConsult');
-  selectOutboundNumber = (number: string | null): boolean => this.run('selectOutboundNumber', number);
-  clearHistory = (): void => void this.run('clearHistory');
-  reset = (): void => void this.run('reset');
-  setDnd = (on: boolean): boolean => this.run('setDnd', on);
-  setVolume = (kind: 'ring' | 'call', level: number): boolean => this.run('setVolume', kind, level);
   runPreflight = (): boolean => this.run('runPreflight');
-  merge = (): boolean => this.run('merge');
-  split = (): boolean => this.run('split');
-  startRecording = (): boolean => this.run('startRecording');
-  stopRecording = (): boolean => this.run('stopRecording');
   isMuted = (): boolean => this.dialog.snapshot?.muted ?? false;
   isOnHold = (): boolean => this.dialog.snapshot?.onHold ?? false;
   isReady = (): boolean => this.dialog.snapshot?.ready ?? false;
