@@ -16,6 +16,9 @@ export interface ElectionHooks {
   follow(): void;
 }
 
+/** A lock request the browser refused (not aborted) is asked again after this long. */
+const REFUSED_RETRY_MS = 1000;
+
 export class TabElection {
   leading = false;
   private stopped = false;
@@ -80,8 +83,12 @@ export class TabElection {
         if (this.leading) {
           this.leading = false;
           this.hooks.follow();
+          this.queue();
+          return;
         }
-        this.queue();
+        // Refused without ever holding it (e.g. a SecurityError): try again later, never in a
+        // loop of rejected promises, which would starve the page.
+        setTimeout(() => this.queue(), REFUSED_RETRY_MS);
       });
   }
 }

@@ -6,4 +6,6 @@ export function withHandled(type: string, detail: unknown, handledHere: boolean)
 }
 
 /** Whether this browser has what multi-tab needs (Web Locks, BroadcastChannel). */
-export const canShareTabs = (): boolean => typeof navigator !== 'undefined' && !!navigator.locks && typeof BroadcastChannel !== 'undefined';
+// An opaque origin (a sandboxed frame, a data: URL) has the APIs but every lock request is refused.
+export const canShareTabs = (): boolean =>
+  typeof navigator !== 'undefined' && !!navigator.locks && typeof BroadcastChannel !== 'undefined' && self.origin !== 'null';
