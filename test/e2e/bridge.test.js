@@ -341,7 +341,7 @@ test('iframe bridge: no bridge at the top level, and none without bridge-origins
   await context.close();
 });
 
-test('iframe bridge: the host helper imports nothing but the protocol, the origin matcher, the plain-data check, the contact check and the event names (no element, no Lit, no JsSIP)', async () => {
+test('iframe bridge: the host helper imports nothing but the protocol, the origin matcher, the plain-data check, the contact and recording checks and the event names (no element, no Lit, no JsSIP)', async () => {
   const imports = async (file) =>
     [...(await readFile(new URL(`../../dist/${file}`, import.meta.url), 'utf8')).matchAll(/^import .* from '([^']+)'/gm)].map((m) => m[1]);
   assert.deepEqual(await imports('bridge/host.js'), ['./protocol.js', '../shared/origins.js', '../shared/contact.js']);
@@ -349,7 +349,9 @@ test('iframe bridge: the host helper imports nothing but the protocol, the origi
   assert.deepEqual(await imports('shared/contact.js'), ['./display-name.js', './plain-data.js', './safe-url.js']);
   assert.deepEqual(await imports('shared/safe-url.js'), ['./origins.js']);
   assert.deepEqual(await imports('shared/origins.js'), []);
-  assert.deepEqual(await imports('bridge/protocol.js'), ['../event-names.js', '../shared/plain-data.js']);
+  // The recording event's check (a size-capped Blob), which has no imports.
+  assert.deepEqual(await imports('bridge/protocol.js'), ['../event-names.js', '../shared/plain-data.js', '../core/recording/limits.js']);
+  assert.deepEqual(await imports('core/recording/limits.js'), []);
   assert.deepEqual(await imports('shared/plain-data.js'), []);
   assert.deepEqual(await imports('event-names.js'), []);
 });
