@@ -71,7 +71,7 @@ async function openTabs(n, user) {
     const page = await context.newPage();
     pages.push(page);
     await page.goto(web.url + WIDGET_PAGE, { waitUntil: 'load' });
-    await page.waitForFunction(() => customElements.get('voice-widget') && window.vw);
+    await page.waitForFunction(() => customElements.get('voice-widget') && window.vw, { polling: 100 });
     await configurePhone(page, user, { server: kam.wsUrl });
     tabs.push(page);
   }
@@ -94,7 +94,8 @@ async function leaderOf(tabs, timeout = 6000) {
 
 /** Waits until every tab shows `state` (the leader's, mirrored). */
 const allShow = (tabs, state) =>
-  Promise.all(tabs.map((t) => t.waitForFunction((s) => window.vw.el().getState() === s, { timeout: 60_000 }, state))).catch(async (err) => {
+  // Polled on a timer: the default (animation frames) never polls a tab the browser does not paint.
+  Promise.all(tabs.map((t) => t.waitForFunction((s) => window.vw.el().getState() === s, { polling: 200, timeout: 60_000 }, state))).catch(async (err) => {
     const link = () => {
       const l = window.vw.el().tabs.part.value;
       return {
@@ -243,7 +244,7 @@ test('a frozen leader: a follower takes the phone over and gets the next call; u
 
   await setLifecycle(leader, 'active');
   // The old leader learns its lock was taken and stands down: its socket closes, without un-REGISTER.
-  await leader.waitForFunction(() => window.vw.leftovers().sockets === 0, { timeout: 20_000 });
+  await leader.waitForFunction(() => window.vw.leftovers().sockets === 0, { polling: 200, timeout: 20_000 });
   await sleep(500);
   assert.equal(await holdsPhone(follower), true);
   assert.equal((await bindings('vera')).length, 1, (await bindings('vera')).join('\n'));
@@ -265,7 +266,7 @@ test('2 users × 2 tabs: 2 bindings; a new token set in 3 tabs makes one REGISTE
   await Promise.all(wes.map((tab) => vw(tab, (tk) => (window.vw.el().token = tk), fresh)));
   await leader.waitForFunction(
     (m) => window.vw.sip.received.slice(m).some((msg) => /^SIP\/2\.0 200/.test(msg) && /CSeq: \d+ REGISTER/.test(msg)),
-    { timeout: 15_000 },
+    { polling: 200, timeout: 15_000 },
     mark,
   );
   await sleep(2000);
