@@ -248,7 +248,9 @@ test('a frozen leader: a follower takes the phone over and gets the next call; u
   await sleep(500);
   assert.equal(await holdsPhone(follower), true);
   assert.equal((await bindings('vera')).length, 1, (await bindings('vera')).join('\n'));
-  await allShow([leader], 'ready');
+  // It mirrors the new leader again: the declined call's end, as the new leader shows it.
+  await allShow([leader], await vw(follower, () => window.vw.el().getState()));
+  assert.equal(await holdsPhone(leader), false);
 });
 
 test('2 users × 2 tabs: 2 bindings; a new token set in 3 tabs makes one REGISTER; forged channel messages from a same-origin page are dropped', async (t) => {
