@@ -8,6 +8,8 @@ import type { ReferUri } from './transfer-request.js';
  * (`_ws`, `_onClose`, `_sendReinvite`, a URI's `_headers`…) and every cast of
  * a JsSIP payload lives here; the rest of the core sees typed events and the
  * small `SipAgent` interface, which unit tests replace with a fake.
+ * Past 450 lines on purpose: splitting it would spread JsSIP's internals over
+ * several modules, which this file exists to prevent.
  */
 
 /** A JsSIP call session. The core calls only its public methods (answer, terminate, mute…). */

@@ -45,6 +45,9 @@ export interface RegistryContext {
  * the busy policy for another, the far end's transfer requests, and the
  * commands on them. Every command returns whether it was accepted and says
  * why not with an `error` event.
+ * Past 450 lines because every command that picks a call lives here, the
+ * consult, replacing and merging ones included; their mechanics are in
+ * consult.ts, replaces.ts and the conference chunk.
  */
 export class CallRegistry {
   readonly calls = new Map<string, Call>();
